@@ -1,0 +1,238 @@
+import 'reflect-metadata';
+import { plainToInstance } from './util/plain';
+import {
+  IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync,
+  type ValidationError,
+} from 'class-validator';
+
+/**
+ * Environment -> validated, frozen Config. The only module that reads process.env.
+ * Every problem is reported at once, each naming the variable and what is expected, so a
+ * bad deployment fails at start-up with one readable message.
+ */
+
+class Env {
+  @IsOptional() @IsInt() @Min(0) @Max(65535) PORT?: number;
+  @IsOptional() @IsString() HOST?: string;
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL?: string;
+  @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV?: string;
+
+  // Picqer
+  @IsOptional() @Matches(/^[a-z0-9-]+$/i, { message: 'PICQER_SUBDOMAIN must be the account name, e.g. "myshop" for myshop.picqer.com' })
+  PICQER_SUBDOMAIN?: string;
+  @IsOptional() @IsString() @MinLength(8) PICQER_API_KEY?: string;
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) PICQER_BASE_URL?: string;
+  @IsOptional() @IsString() @MinLength(3) PICQER_USER_AGENT?: string;
+  @IsOptional() @IsInt() @Min(1) @Max(100000) PICQER_RATE_LIMIT?: number;
+  @IsOptional() @IsString() @MinLength(16) PICQER_WEBHOOK_SECRET?: string;
+  @IsOptional() @IsBoolean() PICQER_REGISTER_HOOKS?: boolean;
+
+  // Shopify
+  @IsOptional() @Matches(/^[a-z0-9][a-z0-9-]*$/i, { message: 'SHOPIFY_SHOP must be the shop name, e.g. "myshop" for myshop.myshopify.com' })
+  SHOPIFY_SHOP?: string;
+  @IsOptional() @IsString() @MinLength(8) SHOPIFY_ACCESS_TOKEN?: string;
+  @IsOptional() @Matches(/^(\d{4}-(01|04|07|10)|unstable)$/, { message: 'SHOPIFY_API_VERSION must look like 2026-10' })
+  SHOPIFY_API_VERSION?: string;
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) SHOPIFY_BASE_URL?: string;
+  @IsOptional() @IsString() @MinLength(16) SHOPIFY_WEBHOOK_SECRET?: string;
+
+  // Exact Online
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) EXACT_BASE_URL?: string;
+  @IsOptional() @IsInt() @Min(1) EXACT_DIVISION?: number;
+  @IsOptional() @IsString() @MinLength(8) EXACT_CLIENT_ID?: string;
+  @IsOptional() @IsString() @MinLength(8) EXACT_CLIENT_SECRET?: string;
+  @IsOptional() @IsString() @MinLength(8) EXACT_REFRESH_TOKEN?: string;
+
+  // Shared state
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['redis', 'rediss'] }) REDIS_URL?: string;
+  @IsOptional() @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 of A-Z a-z 0-9 : _ -' })
+  REDIS_KEY_PREFIX?: string;
+
+  // Upstream calls
+  @IsOptional() @IsInt() @Min(100) @Max(120000) UPSTREAM_TIMEOUT_MS?: number;
+  @IsOptional() @IsInt() @Min(100) @Max(300000) UPSTREAM_DEADLINE_MS?: number;
+
+  // Public surface
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) PUBLIC_URL?: string;
+  @IsOptional() @IsBoolean() GRAPHIQL?: boolean;
+  @IsOptional() @IsBoolean() INTROSPECTION?: boolean;
+  @IsOptional() @IsInt() @Min(1024) @Max(10485760) BODY_LIMIT_BYTES?: number;
+
+  // Sandbox mode
+  @IsOptional() @IsBoolean() SANDBOX?: boolean;
+  @IsOptional() @IsInt() @Min(0) @Max(10000) SANDBOX_SIMULATOR_PICKS_PER_MINUTE?: number;
+}
+
+const NUMBER_VARS = new Set([
+  'PORT', 'PICQER_RATE_LIMIT', 'EXACT_DIVISION', 'UPSTREAM_TIMEOUT_MS', 'UPSTREAM_DEADLINE_MS',
+  'BODY_LIMIT_BYTES', 'SANDBOX_SIMULATOR_PICKS_PER_MINUTE',
+]);
+const BOOLEAN_VARS = new Set(['PICQER_REGISTER_HOOKS', 'GRAPHIQL', 'INTROSPECTION', 'SANDBOX']);
+
+export interface PicqerConfig {
+  baseUrl: string;
+  apiKey: string;
+  userAgent: string;
+  /** Requests per minute we assume until Picqer's headers say otherwise. */
+  rateLimitPerMinute: number;
+  webhookSecret?: string;
+  registerHooks: boolean;
+}
+
+export interface ShopifyConfig {
+  baseUrl: string;
+  accessToken: string;
+  apiVersion: string;
+  webhookSecret?: string;
+}
+
+export interface ExactConfig {
+  baseUrl: string;
+  division: number;
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: string;
+  production: boolean;
+  /** True when no Picqer credentials are set: the gateway starts the built-in sandboxes. */
+  sandbox: boolean;
+  sandboxPicksPerMinute: number;
+  picqer?: PicqerConfig;
+  shopify?: ShopifyConfig;
+  exact?: ExactConfig;
+  redisUrl?: string;
+  redisKeyPrefix: string;
+  upstreamTimeoutMs: number;
+  upstreamDeadlineMs: number;
+  publicUrl?: string;
+  graphiql: boolean;
+  introspection: boolean;
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates configuration; throws ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const problems: string[] = [];
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(new Env()).concat(declaredKeys())) {
+    const value = env[key];
+    if (value === undefined || value === '') continue;
+    if (NUMBER_VARS.has(key)) {
+      const n = Number(value);
+      if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+        problems.push(`${key} must be a whole number, got "${value}"`);
+        continue;
+      }
+      raw[key] = n;
+    } else if (BOOLEAN_VARS.has(key)) {
+      const v = value.trim().toLowerCase();
+      if (!['true', 'false', '1', '0', 'yes', 'no'].includes(v)) {
+        problems.push(`${key} must be true or false, got "${value}"`);
+        continue;
+      }
+      raw[key] = ['true', '1', 'yes'].includes(v);
+    } else {
+      raw[key] = value;
+    }
+  }
+  const e = plainToInstance(Env, raw);
+  problems.push(...flatten(validateSync(e, { forbidUnknownValues: true })));
+
+  const pairs: Array<[string, string]> = [
+    ['PICQER_SUBDOMAIN', 'PICQER_API_KEY'],
+    ['SHOPIFY_SHOP', 'SHOPIFY_ACCESS_TOKEN'],
+  ];
+  for (const [a, b] of pairs) {
+    if (Boolean(raw[a]) !== Boolean(raw[b])) problems.push(`${raw[a] ? b : a} must be set together with ${raw[a] ? a : b}`);
+  }
+  const exactVars = ['EXACT_DIVISION', 'EXACT_CLIENT_ID', 'EXACT_CLIENT_SECRET', 'EXACT_REFRESH_TOKEN'];
+  const exactSet = exactVars.filter((k) => raw[k] !== undefined);
+  if (exactSet.length > 0 && exactSet.length < exactVars.length) {
+    problems.push(`Exact Online needs all of ${exactVars.join(', ')}; missing ${exactVars.filter((k) => raw[k] === undefined).join(', ')}`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const hasPicqer = Boolean(e.PICQER_API_KEY);
+  const sandbox = e.SANDBOX ?? !hasPicqer;
+  const production = e.NODE_ENV === 'production';
+  const cfg: Config = {
+    port: e.PORT ?? 4000,
+    host: e.HOST ?? '127.0.0.1',
+    logLevel: e.LOG_LEVEL ?? 'info',
+    production,
+    sandbox,
+    sandboxPicksPerMinute: e.SANDBOX_SIMULATOR_PICKS_PER_MINUTE ?? 30,
+    picqer: hasPicqer
+      ? {
+          baseUrl: e.PICQER_BASE_URL ?? `https://${e.PICQER_SUBDOMAIN}.picqer.com/api/v1`,
+          apiKey: e.PICQER_API_KEY!,
+          userAgent: e.PICQER_USER_AGENT ?? 'PicqerGateway/0.1 (+https://github.com/picqer-gateway)',
+          rateLimitPerMinute: e.PICQER_RATE_LIMIT ?? 500,
+          webhookSecret: e.PICQER_WEBHOOK_SECRET,
+          registerHooks: e.PICQER_REGISTER_HOOKS ?? false,
+        }
+      : undefined,
+    shopify: e.SHOPIFY_ACCESS_TOKEN
+      ? {
+          baseUrl: e.SHOPIFY_BASE_URL ?? `https://${e.SHOPIFY_SHOP}.myshopify.com`,
+          accessToken: e.SHOPIFY_ACCESS_TOKEN,
+          apiVersion: e.SHOPIFY_API_VERSION ?? '2026-10',
+          webhookSecret: e.SHOPIFY_WEBHOOK_SECRET,
+        }
+      : undefined,
+    exact: e.EXACT_CLIENT_ID
+      ? {
+          baseUrl: e.EXACT_BASE_URL ?? 'https://start.exactonline.nl',
+          division: e.EXACT_DIVISION!,
+          clientId: e.EXACT_CLIENT_ID,
+          clientSecret: e.EXACT_CLIENT_SECRET!,
+          refreshToken: e.EXACT_REFRESH_TOKEN!,
+        }
+      : undefined,
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX ?? 'pgw:',
+    upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS ?? 10_000,
+    upstreamDeadlineMs: e.UPSTREAM_DEADLINE_MS ?? 15_000,
+    publicUrl: e.PUBLIC_URL,
+    graphiql: e.GRAPHIQL ?? !production,
+    introspection: e.INTROSPECTION ?? !production,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES ?? 1_048_576,
+  };
+  return deepFreeze(cfg);
+}
+
+function declaredKeys(): string[] {
+  // class-validator keeps the decorated property names; the instance has none of them set.
+  const { getMetadataStorage } = require('class-validator') as typeof import('class-validator');
+  const metas = getMetadataStorage().getTargetValidationMetadatas(Env, '', true, false);
+  return [...new Set(metas.map((m) => m.propertyName))];
+}
+
+function flatten(errors: ValidationError[]): string[] {
+  return errors.flatMap((err) => {
+    const c = err.constraints ?? {};
+    // Never echo the value of a secret-looking variable.
+    const secret = /KEY|TOKEN|SECRET/.test(err.property);
+    return Object.values(c).map((msg) => (secret || msg.startsWith(err.property) ? msg : `${err.property}: ${msg}`));
+  });
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}

@@ -1,0 +1,89 @@
+import type { Upstream } from '../../errors';
+
+/**
+ * The contract between the upstream HTTP client and the rate-limit governor.
+ * Every upstream call asks `acquire` first and reports the answer with `observe`; there is no
+ * other way to reach an upstream (see http.ts). Implementations live beside this file.
+ */
+
+/** Live GraphQL traffic is served before background work (warm-ups, syncs, stock push). */
+export type Priority = 'live' | 'background';
+
+export interface AcquireRequest {
+  /** Budget units the call spends: 1 for a REST request; for Shopify the requested query cost. */
+  cost: number;
+  /** Default 'live'. */
+  priority: Priority;
+  /** Epoch ms. A call still waiting then fails with RateLimitedError. */
+  deadline: number;
+  signal?: AbortSignal;
+}
+
+export interface Permit {
+  /** How long this call waited for budget, for `extensions.upstream` and metrics. */
+  waitedMs: number;
+}
+
+/** Shopify's `extensions.cost`, as the GraphQL Admin API returns it. */
+export interface ShopifyCostFeedback {
+  requestedQueryCost: number;
+  actualQueryCost: number | null;
+  throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
+}
+
+/** What an upstream said about our budget in one response. */
+export interface ResponseFeedback {
+  status: number;
+  /** Lower-cased header names. */
+  headers: Record<string, string | string[] | undefined>;
+  /** Shopify GraphQL only. */
+  cost?: ShopifyCostFeedback;
+  /** Shopify answers THROTTLED in a 200 body; treat it like a 429. */
+  throttled?: boolean;
+}
+
+export interface GovernorStats {
+  upstream: Upstream;
+  /** A hash of the credential, never the credential itself. */
+  credential: string;
+  /** 'redis' | 'memory' | 'fallback' (Redis configured but unreachable: local conservative share). */
+  mode: 'redis' | 'memory' | 'fallback';
+  /** Current budget per window (Picqer/Exact: requests per minute; Shopify: bucket size). */
+  limit: number;
+  /** Spent in the current window (or bucket points in use). */
+  used: number;
+  queued: number;
+  waitedMsTotal: number;
+  upstream429: number;
+  rateLimited: number;
+  calls: number;
+}
+
+export interface Governor {
+  readonly upstream: Upstream;
+  /** Waits for budget; rejects with RateLimitedError at the deadline. */
+  acquire(req: AcquireRequest): Promise<Permit>;
+  /** Feeds back an upstream's answer: rate-limit headers, Shopify cost, 429s. */
+  observe(feedback: ResponseFeedback): void;
+  /** Pauses the whole credential (after a 429), for every replica. */
+  pause(ms: number): void;
+  stats(): GovernorStats;
+  close(): Promise<void>;
+}
+
+/** How an upstream meters its budget. */
+export type BudgetModel =
+  /** Picqer: N requests per rolling minute per API key; N re-read from X-RateLimit-Limit. */
+  | { kind: 'requests-per-minute'; limit: number }
+  /** Shopify GraphQL: leaky bucket of cost points per app+shop; size and rate re-read from throttleStatus. */
+  | { kind: 'cost-bucket'; size: number; restorePerSecond: number }
+  /** Exact Online: per calendar minute and per day, per app+division; re-read from X-RateLimit-* headers. */
+  | { kind: 'minute-and-day'; perMinute: number; perDay: number };
+
+/** One governor per (upstream, credential); all replicas sharing a Redis share each budget. */
+export interface GovernorRegistry {
+  /** The governor for this credential, created on first use. `credential` is hashed before use as a key. */
+  governor(upstream: Upstream, credential: string, model: BudgetModel): Governor;
+  stats(): GovernorStats[];
+  close(): Promise<void>;
+}

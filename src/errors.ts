@@ -1,0 +1,111 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Every error a client can see, each with one literal `extensions.code`.
+ * The table in README.md ("Error codes") lists them; test/errors.test.ts keeps the two in step.
+ * Messages name the bad thing and what was expected; none carries a key, token or personal data.
+ */
+
+export type Upstream = 'picqer' | 'shopify' | 'exact';
+
+export const ERROR_CODES = [
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'UPSTREAM_ERROR',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_NOT_CONFIGURED',
+  'QUERY_TOO_COMPLEX',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class BadUserInputError extends GraphQLError {
+  constructor(message: string, field?: string) {
+    super(message, { extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } });
+  }
+}
+
+export class UnauthenticatedError extends GraphQLError {
+  constructor(message = 'A bearer token is required: send "Authorization: Bearer <token>".') {
+    super(message, { extensions: { code: 'UNAUTHENTICATED' } });
+  }
+}
+
+export class ForbiddenError extends GraphQLError {
+  constructor(message: string, scope?: string) {
+    super(message, { extensions: { code: 'FORBIDDEN', ...(scope ? { scope } : {}) } });
+  }
+}
+
+export class NotFoundError extends GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: 'NOT_FOUND' } });
+  }
+}
+
+/** The governor could not get budget for a call before its deadline. */
+export class RateLimitedError extends GraphQLError {
+  readonly retryAfterMs: number;
+  readonly upstream: Upstream;
+  constructor(upstream: Upstream, retryAfterMs: number) {
+    const ms = Math.max(0, Math.ceil(retryAfterMs));
+    super(`The ${upstream} budget is exhausted; retry in ${ms} ms.`, {
+      extensions: { code: 'RATE_LIMITED', upstream, retryAfterMs: ms },
+    });
+    this.retryAfterMs = ms;
+    this.upstream = upstream;
+  }
+}
+
+/** The upstream answered, but not with what we asked for (4xx/5xx after retries). */
+export class UpstreamError extends GraphQLError {
+  readonly upstream: Upstream;
+  readonly status: number;
+  constructor(upstream: Upstream, status: number, message: string) {
+    super(message, { extensions: { code: 'UPSTREAM_ERROR', upstream, status } });
+    this.upstream = upstream;
+    this.status = status;
+  }
+}
+
+/** The upstream did not answer (connection refused, timeout) after retries. */
+export class UpstreamUnavailableError extends GraphQLError {
+  readonly upstream: Upstream;
+  constructor(upstream: Upstream, reason: string) {
+    super(`${upstream} is unavailable: ${reason}.`, { extensions: { code: 'UPSTREAM_UNAVAILABLE', upstream } });
+    this.upstream = upstream;
+  }
+}
+
+export class UpstreamNotConfiguredError extends GraphQLError {
+  constructor(upstream: Upstream, variables: string[]) {
+    super(`${upstream} is not configured: set ${variables.join(', ')}.`, {
+      extensions: { code: 'UPSTREAM_NOT_CONFIGURED', upstream },
+    });
+  }
+}
+
+/** A query refused before execution because it is too deep or would cost too many upstream calls. */
+export class QueryTooComplexError extends GraphQLError {
+  constructor(message: string, extra: Record<string, number>) {
+    super(message, { extensions: { code: 'QUERY_TOO_COMPLEX', ...extra } });
+  }
+}
+
+/**
+ * The one place an upstream HTTP status becomes an error. It keeps the status and a short,
+ * fixed description; never the raw body (it may echo a token or customer data).
+ */
+export function upstreamStatusError(upstream: Upstream, status: number, retryAfterMs?: number): GraphQLError {
+  if (status === 429) return new RateLimitedError(upstream, retryAfterMs ?? 1000);
+  const what =
+    status === 401 ? 'rejected our credentials (401)'
+    : status === 403 ? 'refused access (403)'
+    : status === 404 ? 'did not find the resource (404)'
+    : status === 400 || status === 422 ? `rejected the request (${status})`
+    : status >= 500 ? `failed with ${status}`
+    : `answered with unexpected status ${status}`;
+  return new UpstreamError(upstream, status, `${upstream} ${what}.`);
+}
