@@ -1,0 +1,33 @@
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { StockLevel } from './stock-level.type';
+
+/**
+ * A Picqer product. `shopify` and `exact` are joined on `productcode` by their own resolvers
+ * (src/resolvers/shopify*.resolver.ts, exact*.resolver.ts).
+ */
+@ObjectType({ description: 'A product in the warehouse (Picqer), joined with its shop variant and bookkeeping item.' })
+export class Product {
+  @Field(() => ID, { description: 'Global id: the Picqer idproduct as a string.' })
+  id!: string;
+
+  @Field(() => Int)
+  idproduct!: number;
+
+  @Field({ description: 'The join key: Picqer productcode = Shopify variant sku = Exact item Code.' })
+  productcode!: string;
+
+  @Field()
+  name!: string;
+
+  @Field(() => String, { nullable: true, description: 'EAN/GTIN barcode; null when Picqer has none.' })
+  barcode!: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'Price excluding VAT.' })
+  price!: number | null;
+
+  @Field(() => Int, { description: 'Free stock summed over the warehouses that count for general stock.' })
+  freeStock!: number;
+
+  @Field(() => [StockLevel], { description: 'Stock per warehouse.' })
+  stock!: StockLevel[];
+}
