@@ -1,0 +1,34 @@
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { getSchema } from './schema/build';
+import { buildGateway, type Gateway } from './server';
+import { closeServices, createServices } from './services';
+import type { Services } from './context';
+
+export interface RunningGateway {
+  url: string;
+  gateway: Gateway;
+  services: Services;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  graphiqlHeaders?: Record<string, string>;
+}
+
+/** Wires config -> services -> schema -> HTTP server and starts listening. Used by main.ts and tests. */
+export async function startGateway(config: Readonly<Config>, logger: Logger, opts: StartOptions = {}): Promise<RunningGateway> {
+  const services = createServices(config, logger);
+  const schema = await getSchema();
+  const gateway = await buildGateway({ services, schema, graphiqlHeaders: opts.graphiqlHeaders });
+  const url = await gateway.listen(config.port, config.host);
+  return {
+    url,
+    gateway,
+    services,
+    async close() {
+      await gateway.close();
+      await closeServices(services);
+    },
+  };
+}

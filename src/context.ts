@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import type { Config } from './config';
+import { UpstreamNotConfiguredError } from './errors';
+import type { Logger } from './logger';
+import { CallAccounting } from './datasources/upstream/accounting';
+import type { GovernorRegistry } from './datasources/upstream/governor.types';
+import { createPicqerLoaders, type PicqerClient, type PicqerLoaders } from './datasources/picqer';
+
+/**
+ * Long-lived services, built once at start-up (src/services.ts). An upstream that is not
+ * configured is null; its fields resolve to null with UPSTREAM_NOT_CONFIGURED.
+ */
+export interface Services {
+  config: Readonly<Config>;
+  logger: Logger;
+  governors: GovernorRegistry;
+  picqer: PicqerClient | null;
+  /** Further upstreams and subsystems register themselves here (shopify, exact, events, auth). */
+  [extension: string]: unknown;
+}
+
+export interface Loaders {
+  picqer: PicqerLoaders | null;
+  [upstream: string]: unknown;
+}
+
+/** Builds an upstream's per-request loaders from the services; registered by each upstream. */
+export type LoaderFactory = (services: Services, accounting: CallAccounting) => [name: string, loaders: unknown];
+
+/** What every resolver gets. Built per request; nothing request-scoped lives at module level. */
+export interface GatewayContext {
+  requestId: string;
+  services: Services;
+  accounting: CallAccounting;
+  loaders: Loaders;
+  /** The authenticated caller, when auth is on. */
+  caller?: { name: string; scopes: ReadonlySet<string> };
+}
+
+export function createContext(
+  services: Services,
+  extra: { requestId?: string; caller?: GatewayContext['caller']; loaderFactories?: LoaderFactory[] } = {},
+): GatewayContext {
+  const accounting = new CallAccounting();
+  const loaders: Loaders = { picqer: services.picqer ? createPicqerLoaders(services.picqer, accounting) : null };
+  for (const f of extra.loaderFactories ?? []) {
+    const [name, l] = f(services, accounting);
+    loaders[name] = l;
+  }
+  return { requestId: extra.requestId ?? randomUUID(), services, accounting, loaders, caller: extra.caller };
+}
+
+/** The Picqer loaders, or the UPSTREAM_NOT_CONFIGURED error for this field. */
+export function picqerLoaders(ctx: GatewayContext): PicqerLoaders {
+  if (!ctx.loaders.picqer) throw new UpstreamNotConfiguredError('picqer', ['PICQER_SUBDOMAIN', 'PICQER_API_KEY']);
+  return ctx.loaders.picqer;
+}

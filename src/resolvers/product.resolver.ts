@@ -1,0 +1,57 @@
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { MaxLength } from 'class-validator';
+import { picqerLoaders, type GatewayContext } from '../context';
+import { toProduct, toWarehouse } from '../datasources/picqer';
+import { PaginationArgs } from '../schema/common/pagination.args';
+import { ProductConnection } from '../schema/connections';
+import { Product } from '../schema/product.type';
+import { StockLevel } from '../schema/stock-level.type';
+import { Warehouse } from '../schema/warehouse.type';
+import { exactlyOne, parseId } from './ids';
+import { paginate } from './paginate';
+
+@ArgsType()
+export class ProductsArgs extends PaginationArgs {
+  @Field(() => String, { nullable: true, description: "Picqer's free-text search (name, productcode, barcode)." })
+  @MaxLength(200)
+  search?: string | null;
+}
+
+@Resolver(() => Product)
+export class ProductResolver {
+  @Query(() => Product, { nullable: true, description: 'One product by Picqer id or by product code; null when there is none.' })
+  async product(
+    @Ctx() ctx: GatewayContext,
+    @Arg('id', () => ID, { nullable: true }) id?: string | null,
+    @Arg('productcode', () => String, { nullable: true }) productcode?: string | null,
+  ): Promise<Product | null> {
+    exactlyOne(id, productcode, 'id', 'productcode');
+    const loaders = picqerLoaders(ctx);
+    const wire = id != null ? await loaders.productById.load(parseId(id, 'id')) : await loaders.productByCode.load(productcode!);
+    return wire ? toProduct(wire) : null;
+  }
+
+  @Query(() => ProductConnection)
+  products(@Ctx() ctx: GatewayContext, @Args() { first, after, search }: ProductsArgs) {
+    const loaders = picqerLoaders(ctx);
+    return paginate(first, after, (offset) => loaders.productList({ offset, search: search ?? undefined }), toProduct);
+  }
+}
+
+@Resolver(() => StockLevel)
+export class StockLevelResolver {
+  @FieldResolver(() => Warehouse)
+  async warehouse(@Root() level: StockLevel, @Ctx() ctx: GatewayContext): Promise<Warehouse> {
+    const w = await picqerLoaders(ctx).warehouseById(level.idwarehouse);
+    // A warehouse deleted after the stock row was read still deserves a name.
+    return w ? toWarehouse(w) : { id: String(level.idwarehouse), idwarehouse: level.idwarehouse, name: `Warehouse ${level.idwarehouse}`, acceptsOrders: false, countsForGeneralStock: false };
+  }
+}
+
+@Resolver(() => Warehouse)
+export class WarehouseResolver {
+  @Query(() => [Warehouse])
+  async warehouses(@Ctx() ctx: GatewayContext): Promise<Warehouse[]> {
+    return (await picqerLoaders(ctx).warehouses()).map(toWarehouse);
+  }
+}

@@ -1,0 +1,17 @@
+import { BadUserInputError } from '../../errors';
+
+/**
+ * Cursors are opaque to clients; inside they are Picqer offsets ("o:<n>", base64url), because
+ * Picqer pages by offset. A malformed cursor is the caller's error and names the argument.
+ */
+export function encodeCursor(offset: number): string {
+  return Buffer.from(`o:${offset}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | null | undefined, arg = 'after'): number {
+  if (cursor === null || cursor === undefined) return 0;
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const m = /^o:(\d{1,9})$/.exec(text);
+  if (!m) throw new BadUserInputError(`Argument "${arg}" is not a cursor this API issued: "${cursor.slice(0, 40)}".`, arg);
+  return Number(m[1]) + 1;
+}

@@ -1,0 +1,145 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { unwrapResolverError } from '@apollo/server/errors';
+import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { createContext, type GatewayContext, type LoaderFactory, type Services } from './context';
+import { DEFAULT_QUERY, graphiqlHtml, registerGraphiqlAssets } from './graphiql';
+
+/**
+ * The HTTP face of the gateway: /graphql (GraphQL over HTTP via Apollo, GraphiQL for browsers),
+ * /healthz and /metrics. Subsystems (webhooks, graphql-ws, auth) plug in through the options.
+ */
+
+export interface GatewayOptions {
+  services: Services;
+  schema: GraphQLSchema;
+  /** Per-request loaders of upstreams other than Picqer. */
+  loaderFactories?: LoaderFactory[];
+  /** Resolves the caller from the Authorization header; throws UnauthenticatedError. Absent: no auth. */
+  authenticate?: (authorization: string | undefined) => GatewayContext['caller'];
+  /** Extra Apollo plugins (limits, audit). */
+  apolloPlugins?: ApolloServerPlugin<GatewayContext>[];
+  /** Registers further routes (webhooks) before the server starts. */
+  routes?: Array<(app: FastifyInstance) => void | Promise<void>>;
+  /** GraphiQL's starting headers, e.g. the sandbox's demo token. */
+  graphiqlHeaders?: Record<string, string>;
+}
+
+export interface Gateway {
+  app: FastifyInstance;
+  metrics: Registry;
+  /** Starts listening; resolves to the base URL (http://host:port). */
+  listen(port: number, host: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
+  const { services } = opts;
+  const { config, logger } = services;
+  const app = Fastify({
+    loggerInstance: logger as unknown as FastifyBaseLogger,
+    disableRequestLogging: false,
+    bodyLimit: config.bodyLimitBytes,
+    // Only the path is logged (see logger.ts): query strings may carry variables.
+    requestIdHeader: false,
+  });
+
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics, prefix: 'pgw_' });
+
+  const apollo = new ApolloServer<GatewayContext>({
+    schema: opts.schema,
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: false,
+    // Auth is a bearer header, never a cookie, so a cross-site "simple" request carries no
+    // credentials; CSRF prevention would only break plain GET requests the spec allows.
+    csrfPrevention: false,
+    status400ForVariableCoercionErrors: true,
+    formatError: (formatted, error) => maskUnexpected(formatted, error, logger),
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      ApolloServerPluginLandingPageDisabled(),
+      upstreamExtensionsPlugin(),
+      ...(opts.apolloPlugins ?? []),
+    ],
+  });
+  await apollo.start();
+
+  const context = async (req: FastifyRequest): Promise<GatewayContext> => {
+    const caller = opts.authenticate?.(req.headers.authorization);
+    return createContext(services, { requestId: String(req.id), caller, loaderFactories: opts.loaderFactories });
+  };
+
+  registerGraphiqlAssets(app);
+  const page = config.graphiql
+    ? graphiqlHtml({ endpoint: '/graphql', defaultHeaders: opts.graphiqlHeaders, defaultQuery: DEFAULT_QUERY })
+    : undefined;
+
+  await app.register(async (scope) => {
+    // A browser asking for HTML with no query gets GraphiQL; everything else is GraphQL over HTTP.
+    scope.addHook('onRequest', async (req, reply) => {
+      if (req.method !== 'GET' || !page) return;
+      const query = req.query as Record<string, unknown>;
+      if (query.query === undefined && prefersHtml(req.headers.accept)) {
+        return reply.header('content-type', 'text/html; charset=utf-8').send(page);
+      }
+    });
+    await scope.register(fastifyApollo(apollo), { context, path: '/graphql', method: ['GET', 'POST', 'OPTIONS'] });
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.metrics()));
+
+  for (const route of opts.routes ?? []) await route(app);
+
+  return {
+    app,
+    metrics,
+    async listen(port, host) {
+      await app.listen({ port, host });
+      const addr = app.server.address();
+      const actual = typeof addr === 'object' && addr ? addr.port : port;
+      return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${actual}`;
+    },
+    async close() {
+      await app.close();
+    },
+  };
+}
+
+function prefersHtml(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const html = accept.indexOf('text/html');
+  if (html === -1) return false;
+  const json = accept.search(/application\/(graphql-response\+)?json/);
+  return json === -1 || html < json;
+}
+
+/** Adds `extensions.upstream`: the calls each upstream was sent for this request, and waits. */
+function upstreamExtensionsPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single') return;
+          const r = response.body.singleResult;
+          r.extensions = { ...(r.extensions ?? {}), upstream: contextValue.accounting.toJSON() };
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Errors we made on purpose (GraphQLError with a code) pass through; anything else is a bug
+ * and is logged, then shown as a generic error so no internal detail (or data) leaks.
+ */
+function maskUnexpected(formatted: GraphQLFormattedError, error: unknown, logger: Services['logger']): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+  logger.error({ err: original instanceof Error ? { type: original.name, stack: original.stack } : undefined, path: formatted.path }, 'unexpected resolver error');
+  return { message: 'Internal error.', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

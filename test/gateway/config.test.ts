@@ -1,0 +1,51 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('starts in sandbox mode with no credentials, with documented defaults', () => {
+    const c = loadConfig({});
+    expect(c.sandbox).toBe(true);
+    expect(c.picqer).toBeUndefined();
+    expect(c.port).toBe(4000);
+    expect(c.bodyLimitBytes).toBe(1_048_576);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('talks to the real Picqer when subdomain and key are set', () => {
+    const c = loadConfig({ PICQER_SUBDOMAIN: 'myshop', PICQER_API_KEY: 'abcdefghijkl', PORT: '8080' });
+    expect(c.sandbox).toBe(false);
+    expect(c.picqer?.baseUrl).toBe('https://myshop.picqer.com/api/v1');
+    expect(c.picqer?.rateLimitPerMinute).toBe(500);
+    expect(c.port).toBe(8080);
+  });
+
+  it('reports every problem at once, naming each variable', () => {
+    const problems = problemsOf({ PORT: 'eighty', PICQER_SUBDOMAIN: 'my shop!', LOG_LEVEL: 'loud', GRAPHIQL: 'maybe' });
+    expect(problems.join('\n')).toMatch(/PORT must be a whole number, got "eighty"/);
+    expect(problems.join('\n')).toMatch(/PICQER_SUBDOMAIN must be the account name/);
+    expect(problems.join('\n')).toMatch(/LOG_LEVEL/);
+    expect(problems.join('\n')).toMatch(/GRAPHIQL must be true or false/);
+    expect(problems.join('\n')).toMatch(/PICQER_API_KEY must be set together with PICQER_SUBDOMAIN/);
+  });
+
+  it('rejects out-of-range numbers and never echoes a secret value', () => {
+    const problems = problemsOf({ PORT: '70000', PICQER_SUBDOMAIN: 'shop', PICQER_API_KEY: 'short' });
+    expect(problems.join('\n')).toMatch(/PORT must not be greater than 65535/);
+    expect(problems.join('\n')).toMatch(/PICQER_API_KEY/);
+    expect(problems.join('\n')).not.toContain('short');
+  });
+
+  it('needs all Exact variables together', () => {
+    const problems = problemsOf({ EXACT_CLIENT_ID: 'client-0001' });
+    expect(problems.join('\n')).toMatch(/EXACT_DIVISION, EXACT_CLIENT_SECRET, EXACT_REFRESH_TOKEN/);
+  });
+});
