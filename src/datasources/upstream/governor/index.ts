@@ -1,39 +1,116 @@
-// PLACEHOLDER until the governor lands: admits every call at once. Replaced by the real governor.
 import { createHash } from 'node:crypto';
 import type { Upstream } from '../../../errors';
 import type { BudgetModel, Governor, GovernorRegistry, GovernorStats } from '../governor.types';
+import { createMemoryBudget } from './budget.memory';
+import { RedisBudget } from './budget.redis';
+import type { WindowSettings } from './budget.types';
+import { QueuedGovernor, type BudgetBackends } from './governor';
+import { RedisLink, type GovernorLogger } from './redis-link';
+
+/**
+ * The rate-limit governor: one budget per upstream credential, shared by every replica through
+ * Redis (or in memory for a single process). See README.md, "Rate limits".
+ */
 
 export interface GovernorRegistryOptions {
+  /** With it, replicas on the same Redis and prefix share every budget. Without it: memory. */
   redisUrl?: string;
+  /** Prefix of every Redis key ("pgw:" in production; tests use one per file). */
   keyPrefix: string;
-  logger?: { warn(obj: object, msg?: string): void; info(obj: object, msg?: string): void };
+  logger?: GovernorLogger;
+  /** Sliding window of the requests-per-minute model (Picqer). Default 60,000 ms. */
+  windowMs?: number;
+  /** Exact's short window, aligned to the clock like a calendar minute. Default 60,000 ms. */
+  minuteMs?: number;
+  /** Exact's long window, aligned to UTC midnight until X-RateLimit-Reset says otherwise. Default 86,400,000 ms. */
+  dayMs?: number;
+  /**
+   * Allowance for the time between admission and the upstream counting the call: a sliding-window
+   * slot is reused this long after it left the window, and a fixed window admits nothing in its
+   * last `marginMs`. Default 250 ms.
+   */
+  marginMs?: number;
+  /**
+   * Share of each budget a replica uses on its own while Redis is unreachable (1 / the replicas
+   * you expect). Default 0.25.
+   */
+  fallbackShare?: number;
+  /** Redis command timeout; past it a call is decided from the fallback share. Default 500 ms. */
+  redisCommandTimeoutMs?: number;
+  /** How long the first calls wait for the first Redis connection before falling back. Default 2,000 ms. */
+  redisConnectWaitMs?: number;
 }
 
-export function createGovernorRegistry(_opts: GovernorRegistryOptions): GovernorRegistry {
-  const govs = new Map<string, Governor>();
+/** The hash that names a credential in keys, logs and metrics (never the credential itself). */
+export function credentialHash(upstream: Upstream, credential: string): string {
+  return createHash('sha256').update(`${upstream}\0${credential}`).digest('hex').slice(0, 16);
+}
+
+/** Builds the registry; validates its options first. */
+export function createGovernorRegistry(opts: GovernorRegistryOptions): GovernorRegistry {
+  const o = resolveOptions(opts);
+  const link = opts.redisUrl ? new RedisLink(opts.redisUrl, opts.logger, o.commandTimeoutMs, o.connectWaitMs) : undefined;
+  const govs = new Map<string, QueuedGovernor>();
+  let closed = false;
   return {
     governor(upstream: Upstream, credential: string, model: BudgetModel): Governor {
-      const id = createHash('sha256').update(credential).digest('hex').slice(0, 12);
-      const key = `${upstream}:${id}`;
-      let g = govs.get(key);
+      if (closed) throw new Error('governor(): the registry is closed');
+      validateModel(model);
+      const hash = credentialHash(upstream, credential);
+      const id = `${upstream}:${hash}`;
+      let g = govs.get(id);
       if (!g) {
-        const stats: GovernorStats = {
-          upstream, credential: id, mode: 'memory', limit: model.kind === 'cost-bucket' ? model.size : model.kind === 'requests-per-minute' ? model.limit : model.perMinute,
-          used: 0, queued: 0, waitedMsTotal: 0, upstream429: 0, rateLimited: 0, calls: 0,
-        };
-        g = {
-          upstream,
-          async acquire() { stats.calls++; return { waitedMs: 0 }; },
-          observe(fb) { if (fb.status === 429) stats.upstream429++; },
-          pause() {},
-          stats: () => ({ ...stats }),
-          async close() {},
-        };
-        govs.set(key, g);
+        const backends: BudgetBackends = link
+          ? {
+              kind: 'redis', link,
+              store: new RedisBudget(model, link, `${opts.keyPrefix}gov:{${id}}`, o.windows),
+              fallback: createMemoryBudget(model, o.windows, o.fallbackShare),
+            }
+          : { kind: 'memory', store: createMemoryBudget(model, o.windows) };
+        g = new QueuedGovernor(upstream, hash, model, backends);
+        govs.set(id, g);
       }
       return g;
     },
-    stats: () => [...govs.values()].map((g) => g.stats()),
-    async close() {},
+    stats(): GovernorStats[] {
+      return [...govs.values()].map((g) => g.stats());
+    },
+    async close(): Promise<void> {
+      closed = true;
+      await Promise.all([...govs.values()].map((g) => g.close()));
+      await link?.close();
+    },
   };
+}
+
+function resolveOptions(opts: GovernorRegistryOptions): { windows: WindowSettings; fallbackShare: number; commandTimeoutMs: number; connectWaitMs: number } {
+  const problems: string[] = [];
+  const positive = (name: string, v: number | undefined, dflt: number, min = 1): number => {
+    if (v === undefined) return dflt;
+    if (!Number.isFinite(v) || v < min) problems.push(`${name} must be a number >= ${min}, got ${v}`);
+    return v;
+  };
+  if (typeof opts.keyPrefix !== 'string') problems.push(`keyPrefix must be a string, got ${typeof opts.keyPrefix}`);
+  const windows: WindowSettings = {
+    windowMs: positive('windowMs', opts.windowMs, 60_000),
+    minuteMs: positive('minuteMs', opts.minuteMs, 60_000),
+    dayMs: positive('dayMs', opts.dayMs, 86_400_000),
+    marginMs: positive('marginMs', opts.marginMs, 250, 0),
+  };
+  const share = opts.fallbackShare ?? 0.25;
+  if (!(share > 0 && share <= 1)) problems.push(`fallbackShare must be in (0, 1], got ${share}`);
+  const commandTimeoutMs = positive('redisCommandTimeoutMs', opts.redisCommandTimeoutMs, 500);
+  const connectWaitMs = positive('redisConnectWaitMs', opts.redisConnectWaitMs, 2000, 0);
+  if (problems.length) throw new RangeError(`Invalid governor options: ${problems.join('; ')}`);
+  return { windows, fallbackShare: share, commandTimeoutMs, connectWaitMs };
+}
+
+function validateModel(m: BudgetModel): void {
+  const nums: Array<[string, number]> =
+    m.kind === 'requests-per-minute' ? [['limit', m.limit]]
+    : m.kind === 'cost-bucket' ? [['size', m.size], ['restorePerSecond', m.restorePerSecond]]
+    : [['perMinute', m.perMinute], ['perDay', m.perDay]];
+  for (const [k, v] of nums) {
+    if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`BudgetModel ${m.kind}: ${k} must be a positive number, got ${v}`);
+  }
 }

@@ -1,0 +1,64 @@
+import type { BudgetModel } from '../governor.types';
+import type { BudgetStore, Decision, ParsedFeedback, WindowSettings } from './budget.types';
+import type { RedisLink } from './redis-link';
+
+/** How long a header-synced Picqer limit outlives the last call (then the configured one is back). */
+const STATE_TTL_MS = 600_000;
+
+/**
+ * One credential's budget in Redis, shared by every replica on the same key prefix. Each method
+ * is one script call (see scripts.lua.ts); errors propagate so the governor can fall back.
+ * Keys carry the credential's hash in a hash tag, so a cluster keeps them in one slot.
+ */
+export class RedisBudget implements BudgetStore {
+  private readonly state: string;
+  private readonly window: string;
+  private readonly span: number;
+
+  constructor(private readonly model: BudgetModel, private readonly link: RedisLink, keyBase: string, private readonly w: WindowSettings) {
+    this.state = `${keyBase}:state`;
+    this.window = `${keyBase}:admitted`;
+    this.span = w.windowMs + w.marginMs;
+  }
+
+  /** Every key this budget may write, for clean-up in tests and tools. */
+  keys(): string[] {
+    return [this.state, this.window];
+  }
+
+  async take(cost: number): Promise<Decision> {
+    const c = this.link.commands;
+    const m = this.model;
+    let r: unknown;
+    if (m.kind === 'requests-per-minute') r = await c.govSlidingTake(this.state, this.window, cost, m.limit, this.span, 1, STATE_TTL_MS);
+    else if (m.kind === 'minute-and-day') {
+      r = await c.govFixedTake(this.state, cost, m.perMinute, m.perDay, this.w.minuteMs, this.w.dayMs, this.w.marginMs, 1);
+    } else r = await c.govBucketTake(this.state, cost, m.size, m.restorePerSecond, 1);
+    const [granted, waitMs, limit, used] = (r as Array<number | string>).map(Number);
+    return { granted: granted === 1, waitMs, limit, used };
+  }
+
+  async observe(fb: ParsedFeedback): Promise<boolean> {
+    const c = this.link.commands;
+    const m = this.model;
+    const s = (v: number | undefined): string => (v === undefined ? '' : String(v));
+    if (m.kind === 'requests-per-minute') {
+      if (fb.limit === undefined && fb.remaining === undefined) return false;
+      return (await c.govSlidingObserve(this.state, this.window, s(fb.limit), s(fb.remaining), this.span, 1, STATE_TTL_MS, m.limit)) === 1;
+    }
+    if (m.kind === 'minute-and-day') {
+      if ([fb.limit, fb.remaining, fb.minuteLimit, fb.minuteRemaining].every((v) => v === undefined)) return false;
+      const r = await c.govFixedObserve(this.state, s(fb.limit), s(fb.remaining), s(fb.reset), s(fb.minuteLimit), s(fb.minuteRemaining),
+        s(fb.minuteReset), this.w.minuteMs, this.w.dayMs, 1, m.perMinute, m.perDay);
+      return r === 1;
+    }
+    const b = fb.bucket;
+    if (!b) return false;
+    await c.govBucketObserve(this.state, b.requested, m.size, m.restorePerSecond, 1, b.size, b.available, b.restorePerSecond);
+    return true;
+  }
+
+  async pause(ms: number): Promise<void> {
+    await this.link.commands.govPause(this.state, Math.ceil(ms));
+  }
+}

@@ -1,0 +1,65 @@
+import type { BudgetModel } from '../governor.types';
+
+/**
+ * What a governor asks of a budget store. A store answers one question at a time ("may a call
+ * of this cost go now?") and never queues: waiting is the governor's job, so the same queue and
+ * priorities work over the memory store, the Redis store and the fallback share.
+ */
+
+/** The answer to one `take`. */
+export interface Decision {
+  granted: boolean;
+  /** When not granted: ms until the store expects budget for this cost (0 when granted). */
+  waitMs: number;
+  /** The budget now in force (requests per window, or bucket size). */
+  limit: number;
+  /** Spent in the current window, or bucket points in use, after this decision. */
+  used: number;
+}
+
+/** Rate-limit facts read from one response, already parsed to numbers. */
+export interface ParsedFeedback {
+  /** Picqer: X-RateLimit-Limit / -Remaining. Exact: the daily pair. */
+  limit?: number;
+  remaining?: number;
+  /** Exact: epoch ms when the daily window ends. */
+  reset?: number;
+  /** Exact: the minutely triple. */
+  minuteLimit?: number;
+  minuteRemaining?: number;
+  minuteReset?: number;
+  /** Shopify throttleStatus plus the requested cost of the call it answers. */
+  bucket?: { requested: number; size: number; available: number; restorePerSecond: number };
+}
+
+/** Window lengths and margins, resolved from the registry options. */
+export interface WindowSettings {
+  /** Sliding window of the requests-per-minute model. */
+  windowMs: number;
+  /** Exact's short (calendar-minute) window. */
+  minuteMs: number;
+  /** Exact's long (day) window. */
+  dayMs: number;
+  /**
+   * Slack for the time between our admission and the upstream's count: a sliding-window slot is
+   * reused only `marginMs` after it left the window, and a fixed window admits nothing in its
+   * last `marginMs` (a call sent then could land in the next window upstream).
+   */
+  marginMs: number;
+}
+
+/** One credential's budget, in memory or in Redis. */
+export interface BudgetStore {
+  take(cost: number): Promise<Decision>;
+  /** Returns true when the feedback may have freed budget (a raised limit, a Shopify refund). */
+  observe(fb: ParsedFeedback): Promise<boolean>;
+  /** Stops admissions for `ms` for everyone sharing this store (a later pause wins). */
+  pause(ms: number): Promise<void>;
+}
+
+/** The configured starting budget of a model, as one number (for stats before any answer). */
+export function modelLimit(model: BudgetModel): number {
+  if (model.kind === 'requests-per-minute') return model.limit;
+  if (model.kind === 'cost-bucket') return model.size;
+  return model.perMinute;
+}

@@ -1,0 +1,219 @@
+import type { Upstream } from '../../../errors';
+import { RateLimitedError, UpstreamUnavailableError } from '../../../errors';
+import type { AcquireRequest, BudgetModel, Governor, GovernorStats, Permit, ResponseFeedback } from '../governor.types';
+import type { BudgetStore, Decision } from './budget.types';
+import { modelLimit } from './budget.types';
+import { parseFeedback } from './feedback';
+import type { RedisLink } from './redis-link';
+
+/** Where a governor keeps its budget: Redis with a local fallback slice, or memory alone. */
+export type BudgetBackends =
+  | { kind: 'memory'; store: BudgetStore }
+  | { kind: 'redis'; store: BudgetStore; fallback: BudgetStore; link: RedisLink };
+
+interface Waiter {
+  cost: number;
+  deadline: number;
+  enqueuedAt: number;
+  resolve(p: Permit): void;
+  reject(e: unknown): void;
+  timer?: NodeJS.Timeout;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+  /** The pump is asking the store for this waiter right now; its deadline timer must not remove it. */
+  serving: boolean;
+  expired: boolean;
+  done: boolean;
+}
+
+/**
+ * The governor of one (upstream, credential). Calls wait in a queue, live before background and
+ * first come first served within a priority. One pump per governor asks the store for the head
+ * of the queue only; when the store says "not yet, in N ms" the pump sleeps N ms (or until
+ * feedback may have freed budget) instead of polling Redis.
+ */
+export class QueuedGovernor implements Governor {
+  private readonly queues: { live: Waiter[]; background: Waiter[] } = { live: [], background: [] };
+  private pumping = false;
+  private closed = false;
+  private sleepTimer?: NodeJS.Timeout;
+  private wake?: () => void;
+  private last: Decision;
+  private waitUntil = 0;
+  private mode: GovernorStats['mode'];
+  private readonly counts = { waitedMsTotal: 0, upstream429: 0, rateLimited: 0, calls: 0 };
+
+  constructor(
+    readonly upstream: Upstream,
+    private readonly credentialHash: string,
+    private readonly model: BudgetModel,
+    private readonly backends: BudgetBackends,
+  ) {
+    this.last = { granted: true, waitMs: 0, limit: modelLimit(model), used: 0 };
+    this.mode = backends.kind === 'memory' ? 'memory' : 'redis';
+  }
+
+  /** Waits for budget; rejects with RateLimitedError when it cannot come before `deadline`. */
+  acquire(req: AcquireRequest): Promise<Permit> {
+    if (!(Number.isFinite(req.cost) && req.cost > 0)) {
+      return Promise.reject(new RangeError(`acquire: cost must be a positive number, got ${String(req.cost)}`));
+    }
+    if (this.closed) return Promise.reject(this.closedError());
+    return new Promise<Permit>((resolve, reject) => {
+      const w: Waiter = {
+        cost: Math.ceil(req.cost), deadline: req.deadline, enqueuedAt: Date.now(), resolve, reject,
+        serving: false, expired: false, done: false, signal: req.signal,
+      };
+      if (req.signal?.aborted) return reject(req.signal.reason);
+      if (req.signal) {
+        w.onAbort = () => this.settle(w, undefined, req.signal?.reason);
+        req.signal.addEventListener('abort', w.onAbort, { once: true });
+      }
+      w.timer = setTimeout(() => this.expire(w), Math.max(0, req.deadline - w.enqueuedAt));
+      this.queues[req.priority === 'background' ? 'background' : 'live'].push(w);
+      void this.pump();
+    });
+  }
+
+  /** Feeds an upstream's answer back: header limits, Shopify cost, 429s. Never throws. */
+  observe(feedback: ResponseFeedback): void {
+    if (feedback.status === 429 || feedback.throttled) this.counts.upstream429++;
+    const parsed = parseFeedback(this.model, feedback);
+    const b = this.backends;
+    const freed = (mayFree: boolean): void => {
+      if (mayFree) this.wakeUp();
+    };
+    // The fallback slice hears every answer too, so it starts from current limits if Redis goes.
+    if (b.kind === 'redis') {
+      void b.fallback.observe(parsed);
+      if (b.link.usable()) b.store.observe(parsed).then(freed, (err) => b.link.markDown(err));
+    } else void b.store.observe(parsed).then(freed);
+  }
+
+  /** Pauses the credential for `ms` (after a 429), for every replica sharing the budget. */
+  pause(ms: number): void {
+    if (!(ms > 0)) return;
+    const b = this.backends;
+    if (b.kind === 'redis') {
+      void b.fallback.pause(ms);
+      if (b.link.usable()) b.store.pause(ms).catch((err) => b.link.markDown(err));
+    } else void b.store.pause(ms);
+  }
+
+  stats(): GovernorStats {
+    return {
+      upstream: this.upstream, credential: this.credentialHash, mode: this.currentMode(), limit: this.last.limit, used: this.last.used,
+      queued: this.queues.live.length + this.queues.background.length, ...this.counts,
+    };
+  }
+
+  /** Rejects every waiting call and clears every timer. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wakeUp();
+    for (const w of [...this.queues.live, ...this.queues.background]) this.settle(w, undefined, this.closedError());
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      if (this.backends.kind === 'redis') await this.backends.link.whenFirstReady();
+      for (;;) {
+        const w = this.queues.live[0] ?? this.queues.background[0];
+        if (!w || this.closed) break;
+        w.serving = true;
+        const d = await this.decide(w.cost);
+        w.serving = false;
+        this.last = d;
+        if (w.done) continue;
+        const now = Date.now();
+        if (d.granted) {
+          this.counts.calls++;
+          this.counts.waitedMsTotal += now - w.enqueuedAt;
+          this.settle(w, { waitedMs: now - w.enqueuedAt });
+          continue;
+        }
+        this.waitUntil = now + d.waitMs;
+        // Budget comes too late for this call: say when it is expected rather than wait in vain.
+        if (w.expired || this.waitUntil > w.deadline) {
+          this.settle(w, undefined, this.limited(d.waitMs));
+          continue;
+        }
+        await this.sleep(d.waitMs);
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private currentMode(): GovernorStats['mode'] {
+    const b = this.backends;
+    if (b.kind === 'memory') return 'memory';
+    return b.link.usable() ? this.mode : 'fallback';
+  }
+
+  private async decide(cost: number): Promise<Decision> {
+    const b = this.backends;
+    if (b.kind === 'memory') return b.store.take(cost);
+    if (b.link.usable()) {
+      try {
+        const d = await b.store.take(cost);
+        this.mode = 'redis';
+        return d;
+      } catch (err) {
+        b.link.markDown(err);
+      }
+    }
+    this.mode = 'fallback';
+    return b.fallback.take(cost);
+  }
+
+  private expire(w: Waiter): void {
+    if (w.done) return;
+    // The pump is asking for this call right now: it settles it with the answer.
+    if (w.serving) {
+      w.expired = true;
+      return;
+    }
+    this.settle(w, undefined, this.limited(Math.max(1, this.waitUntil - Date.now())));
+  }
+
+  private limited(retryAfterMs: number): RateLimitedError {
+    this.counts.rateLimited++;
+    return new RateLimitedError(this.upstream, retryAfterMs);
+  }
+
+  private settle(w: Waiter, permit?: Permit, err?: unknown): void {
+    if (w.done) return;
+    w.done = true;
+    clearTimeout(w.timer);
+    if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
+    for (const q of [this.queues.live, this.queues.background]) {
+      const i = q.indexOf(w);
+      if (i !== -1) q.splice(i, 1);
+    }
+    if (permit) w.resolve(permit);
+    else w.reject(err);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = () => {
+        clearTimeout(this.sleepTimer);
+        this.sleepTimer = undefined;
+        this.wake = undefined;
+        resolve();
+      };
+      this.sleepTimer = setTimeout(this.wake, ms);
+    });
+  }
+
+  private wakeUp(): void {
+    this.wake?.();
+  }
+
+  private closedError(): UpstreamUnavailableError {
+    return new UpstreamUnavailableError(this.upstream, 'the gateway is shutting down');
+  }
+}
