@@ -1,0 +1,124 @@
+import type { Logger } from '../logger';
+import type { EventTopic, GatewayEvent, GatewayEventOf } from './event.types';
+import type { EventLog } from './event-log.types';
+import { EventSubscriber, SubscriberTooSlowError, type SubscriberOptions } from './event-subscriber';
+
+export { SubscriberTooSlowError, type SubscriberOptions };
+
+export interface EventBusOptions {
+  /** Events that may wait for one subscriber before it is cut off as too slow. Default 1000. */
+  queueLimit?: number;
+  /** Events per log read, for the tail and for replays. Default 500. */
+  batchSize?: number;
+  /** Longest single blocking read of the tail; bounds how long a closed log takes to notice. Default 5000 ms. */
+  blockMs?: number;
+  logger?: Logger;
+}
+
+/** What the GraphQL context carries under `services.events` (src/context.ts puts it there). */
+export interface EventServices {
+  log: EventLog;
+  bus: EventBus;
+}
+
+/**
+ * Per-replica fan-out. Each replica tails the shared log (Redis: XREAD BLOCK on its own
+ * connection; memory: woken by the append) and hands every event to the local subscribers of its
+ * topic. Delivery to a subscriber never waits: each has a bounded queue, and one that overflows
+ * is ended with SubscriberTooSlowError, so a slow client cannot slow the others or grow memory.
+ *
+ * Shut down with `close()` before closing the log (closing the log wakes the blocked read).
+ */
+export class EventBus {
+  private readonly opts: Required<Omit<EventBusOptions, 'logger'>>;
+  private readonly logger?: Logger;
+  private readonly byTopic = new Map<EventTopic, Set<EventSubscriber<EventTopic>>>();
+  private cursor = '0-0';
+  private running?: Promise<void>;
+  private closed = false;
+  private backoff?: { timer: NodeJS.Timeout; resolve: () => void };
+
+  constructor(private readonly log: EventLog, opts: EventBusOptions = {}) {
+    this.opts = { queueLimit: opts.queueLimit ?? 1000, batchSize: opts.batchSize ?? 500, blockMs: opts.blockMs ?? 5000 };
+    for (const [k, v] of Object.entries(this.opts)) {
+      if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`EventBus option ${k} must be a positive whole number, got ${v}.`);
+    }
+    this.logger = opts.logger;
+  }
+
+  /** Starts tailing from the log's current end. Idempotent. */
+  async start(): Promise<void> {
+    if (this.running || this.closed) return;
+    this.cursor = await this.log.lastId();
+    this.running = this.tail();
+  }
+
+  /**
+   * Events of `topic` that pass `filter`: first those after `after` still in the log (replay),
+   * then live ones, with no gap and no repeat across the switch. Ends with SubscriberTooSlowError
+   * when its queue overflows; `return()` unsubscribes.
+   */
+  subscribe<T extends EventTopic>(opts: SubscriberOptions<T>): AsyncIterableIterator<GatewayEventOf<T>> {
+    if (this.closed) throw new Error('EventBus is closed; subscribe before close().');
+    const sub = new EventSubscriber<T>(opts, this.log, { queueLimit: this.opts.queueLimit, replayBatch: this.opts.batchSize }, (s) =>
+      this.byTopic.get(s.topic)?.delete(s as unknown as EventSubscriber<EventTopic>),
+    );
+    let set = this.byTopic.get(opts.topic);
+    if (!set) this.byTopic.set(opts.topic, (set = new Set()));
+    set.add(sub as unknown as EventSubscriber<EventTopic>);
+    return sub;
+  }
+
+  /** Live subscribers on this replica (for metrics and tests). */
+  subscriberCount(): number {
+    let n = 0;
+    for (const set of this.byTopic.values()) n += set.size;
+    return n;
+  }
+
+  /** Stops tailing and ends every subscriber. Close the log afterwards. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.backoff) {
+      clearTimeout(this.backoff.timer);
+      this.backoff.resolve();
+    }
+    for (const set of this.byTopic.values()) for (const s of set) s.end();
+    this.byTopic.clear();
+  }
+
+  private async tail(): Promise<void> {
+    let failures = 0;
+    while (!this.closed) {
+      try {
+        const batch = await this.log.read(this.cursor, { count: this.opts.batchSize, blockMs: this.opts.blockMs });
+        failures = 0;
+        for (const event of batch) {
+          this.cursor = event.id;
+          this.dispatch(event);
+        }
+      } catch (err) {
+        if (this.closed) break;
+        failures += 1;
+        // Capped exponential back-off while Redis is away; events wait in the log meanwhile.
+        const ms = Math.min(5000, 50 * 2 ** failures);
+        this.logger?.warn({ err, failures, retryInMs: ms }, 'event bus: reading the event log failed');
+        await new Promise<void>((resolve) => (this.backoff = { timer: setTimeout(resolve, ms), resolve }));
+        this.backoff = undefined;
+      }
+    }
+  }
+
+  private dispatch(event: GatewayEvent): void {
+    const set = this.byTopic.get(event.topic);
+    if (!set) return;
+    for (const sub of set) sub.offer(event);
+  }
+}
+
+/** Builds a bus and starts it. */
+export async function createEventBus(log: EventLog, opts?: EventBusOptions): Promise<EventBus> {
+  const bus = new EventBus(log, opts);
+  await bus.start();
+  return bus;
+}

@@ -1,0 +1,123 @@
+import { EventBus, SubscriberTooSlowError } from '../../src/subscriptions/event-bus';
+import { ZERO_ID } from '../../src/subscriptions/event-id';
+import type { GatewayEventOf, NewEvent } from '../../src/subscriptions/event.types';
+import { MemoryEventLog } from '../../src/subscriptions/event-log.memory';
+import { RedisEventLog } from '../../src/subscriptions/event-log.redis';
+import type { EventLog } from '../../src/subscriptions/event-log.types';
+import { eventsRedis } from '../helpers/events-redis';
+
+const env = eventsRedis('event-bus');
+afterAll(() => env.cleanup());
+
+let n = 0;
+function order(idorder: number, status = 'processing'): NewEvent {
+  return { topic: 'orderStatusChanged', payload: { idorder, orderid: `O-${idorder}`, status } };
+}
+
+async function take<T>(it: AsyncIterator<T>, count: number): Promise<T[]> {
+  const out: T[] = [];
+  while (out.length < count) {
+    const r = await it.next();
+    if (r.done) break;
+    out.push(r.value);
+  }
+  return out;
+}
+
+describe.each([
+  ['memory', (): EventLog => new MemoryEventLog()],
+  ['redis', (): EventLog => new RedisEventLog({ redis: env.redis, keyPrefix: `${env.prefix}${++n}:` })],
+])('EventBus over %s log', (_name, makeLog) => {
+  let log: EventLog;
+  let bus: EventBus;
+  beforeEach(async () => {
+    log = makeLog();
+    bus = new EventBus(log, { queueLimit: 50, batchSize: 4, blockMs: 1000 });
+    await bus.start();
+  });
+  afterEach(async () => {
+    await bus.close();
+    await log.close();
+  });
+
+  test('live events reach matching subscribers only, filtered on the server', async () => {
+    const processing = bus.subscribe({ topic: 'orderStatusChanged', filter: (e) => e.payload.status === 'processing' });
+    const stock = bus.subscribe({ topic: 'freeStockChanged' });
+    await log.append(order(1, 'completed'), ['a']);
+    const { id } = await log.append(order(2, 'processing'), ['b']);
+    const [got] = await take(processing, 1);
+    expect(got).toEqual({ id, topic: 'orderStatusChanged', payload: { idorder: 2, orderid: 'O-2', status: 'processing' } });
+    expect(bus.subscriberCount()).toBe(2);
+    await stock.return!();
+    await processing.return!();
+    expect(bus.subscriberCount()).toBe(0);
+  });
+
+  test('after: replays what was missed, then continues live, with no gap and no repeat', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push((await log.append(order(i), [`r${i}`])).id);
+    const sub = bus.subscribe({ topic: 'orderStatusChanged', after: ids[2] });
+    // Appends race the replay (batchSize 4 makes it take several reads).
+    const appending = (async () => {
+      for (let i = 10; i < 20; i++) ids.push((await log.append(order(i), [`r${i}`])).id);
+    })();
+    const got = await take(sub, 17);
+    await appending;
+    expect(got.map((e) => e.id)).toEqual(ids.slice(3));
+    expect(got.map((e) => (e as GatewayEventOf<'orderStatusChanged'>).payload.idorder)).toEqual(Array.from({ length: 17 }, (_, i) => i + 3));
+    await sub.return!();
+  });
+
+  test('after "0-0" replays the whole retained log, and filters apply to the replay', async () => {
+    for (let i = 0; i < 6; i++) await log.append(order(i, i % 2 ? 'completed' : 'processing'), [`z${i}`]);
+    const sub = bus.subscribe({ topic: 'orderStatusChanged', after: ZERO_ID, filter: (e) => e.payload.status === 'completed' });
+    const got = await take(sub, 3);
+    expect(got.map((e) => e.payload.idorder)).toEqual([1, 3, 5]);
+    await sub.return!();
+  });
+
+  test('a subscriber that does not keep up is ended as too slow; a fast one keeps receiving', async () => {
+    const slow = bus.subscribe({ topic: 'orderStatusChanged' });
+    const fast = bus.subscribe({ topic: 'orderStatusChanged' });
+    const received: number[] = [];
+    const fastDone = (async () => {
+      for await (const e of fast) {
+        received.push(e.payload.idorder);
+        if (received.length === 80) break;
+      }
+    })();
+    for (let i = 0; i < 80; i++) await log.append(order(i), [`s${i}`]);
+    await fastDone;
+    expect(received).toEqual(Array.from({ length: 80 }, (_, i) => i));
+    await expect(slow.next()).rejects.toBeInstanceOf(SubscriberTooSlowError);
+    expect(await slow.next()).toEqual({ value: undefined, done: true });
+  });
+});
+
+describe('two replicas on one Redis prefix', () => {
+  test('an event appended on one replica reaches a subscriber on the other', async () => {
+    const keyPrefix = `${env.prefix}shared:`;
+    const logA = new RedisEventLog({ redis: env.redis, keyPrefix });
+    const logB = new RedisEventLog({ redis: env.redis, keyPrefix });
+    const busA = new EventBus(logA, { blockMs: 1000 });
+    const busB = new EventBus(logB, { blockMs: 1000 });
+    await Promise.all([busA.start(), busB.start()]);
+    try {
+      const onB = bus(busB);
+      const first = await logA.append(order(41), ['x1']);
+      const dup = await logB.append(order(41), ['x1']); // the same retry arriving at replica B
+      expect(dup).toEqual({ id: first.id, duplicate: true });
+      const second = await logA.append(order(42), ['x2']);
+      const got = await take(onB, 2);
+      expect(got.map((e) => e.id)).toEqual([first.id, second.id]);
+      await onB.return!();
+    } finally {
+      await Promise.all([busA.close(), busB.close()]);
+      await Promise.all([logA.close(), logB.close()]);
+    }
+  });
+});
+
+function bus(b: EventBus): AsyncIterableIterator<GatewayEventOf<'orderStatusChanged'>> {
+  return b.subscribe({ topic: 'orderStatusChanged' });
+}
