@@ -1,0 +1,175 @@
+import { UpstreamError } from '../../errors';
+import type { CallAccounting } from '../upstream/accounting';
+import type { GovernorRegistry, Priority } from '../upstream/governor.types';
+import { UpstreamHttp } from '../upstream/http';
+import { ExactTokenManager } from './auth';
+import type { ExactTokenStore } from './token-store';
+import type { ExactCollection } from './types';
+
+/**
+ * Exact Online REST calls for one app (client id) and division. Every call goes through
+ * UpstreamHttp and the division's minute-and-day governor, carries a bearer token from
+ * ExactTokenManager, and on a 401 refreshes once and is sent once more.
+ */
+
+export interface ExactClientOptions {
+  /** e.g. https://start.exactonline.nl (the country host of the Exact account). */
+  baseUrl: string;
+  division: number;
+  clientId: string;
+  clientSecret: string;
+  /** The refresh token from the authorization; rotated on every refresh. */
+  refreshToken: string;
+  governors: GovernorRegistry;
+  /** Per-attempt timeout. Default 10,000 ms. */
+  timeoutMs?: number;
+  /** Overall time per call, budget waits included. Default 15,000 ms. */
+  deadlineMs?: number;
+  /** Shared token state for several replicas (RedisTokenStore). Default: in memory. */
+  tokenStore?: ExactTokenStore;
+  /** Exact's limits per app and division. Default 60 per minute, 5,000 per day. */
+  perMinute?: number;
+  perDay?: number;
+  /** Token timing, see ExactAuthOptions. Defaults follow Exact: 30 s margin, 570 s between refreshes. */
+  refreshMarginMs?: number;
+  minRefreshIntervalMs?: number;
+  /** Epoch ms. Default Date.now (tests pin it together with the sandbox's). */
+  clock?: () => number;
+}
+
+export type ODataQuery = Record<string, string | number | undefined>;
+
+export interface ExactCallOptions {
+  accounting?: CallAccounting;
+  priority?: Priority;
+}
+
+export interface ExactClient {
+  readonly division: number;
+  readonly auth: ExactTokenManager;
+  /** Longest URL (path + query, encoded) Exact accepts: 6,000 characters. */
+  readonly maxUrlLength: number;
+  /** The encoded length of the URL a `list` call would send, for sizing `$filter` chunks. */
+  urlLength(entity: string, query: ODataQuery): number;
+  /** GETs a collection and follows `d.__next` (sequentially, as Exact asks) until the last page. */
+  list<T>(entity: string, query: ODataQuery, call?: ExactCallOptions): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/** Misuse of createExactClient: lists every bad option (never its value when it is a secret). */
+export class ExactClientOptionsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid Exact client options: ${problems.join('; ')}`);
+    this.name = 'ExactClientOptionsError';
+  }
+}
+
+const MAX_URL_LENGTH = 6000;
+const MAX_PAGES = 1000;
+
+function validate(o: ExactClientOptions): void {
+  const problems: string[] = [];
+  let url: URL | null = null;
+  try {
+    url = new URL(o.baseUrl);
+  } catch {
+    problems.push(`baseUrl must be an absolute http(s) URL such as https://start.exactonline.nl, got "${String(o.baseUrl)}"`);
+  }
+  if (url && !['http:', 'https:'].includes(url.protocol)) problems.push(`baseUrl must use http or https, got "${url.protocol}"`);
+  if (!Number.isSafeInteger(o.division) || o.division < 1) problems.push(`division must be a positive whole number, got ${String(o.division)}`);
+  for (const k of ['clientId', 'clientSecret', 'refreshToken'] as const) {
+    if (typeof o[k] !== 'string' || o[k].trim() === '') problems.push(`${k} must be a non-empty string`);
+  }
+  if (!o.governors || typeof o.governors.governor !== 'function') problems.push('governors must be a GovernorRegistry');
+  for (const k of ['timeoutMs', 'deadlineMs', 'perMinute', 'perDay'] as const) {
+    const v = o[k];
+    if (v !== undefined && (!Number.isFinite(v) || v <= 0)) problems.push(`${k} must be a positive number, got ${String(v)}`);
+  }
+  if (problems.length) throw new ExactClientOptionsError(problems);
+}
+
+/** Builds an Exact client; throws ExactClientOptionsError on bad options before any call. */
+export function createExactClient(opts: ExactClientOptions): ExactClient {
+  validate(opts);
+  const base = opts.baseUrl.replace(/\/+$/, '');
+  const apiBase = `${base}/api/v1/${opts.division}`;
+  const governor = opts.governors.governor('exact', `${opts.clientId}:${opts.division}`, {
+    kind: 'minute-and-day', perMinute: opts.perMinute ?? 60, perDay: opts.perDay ?? 5000,
+  });
+  // The token endpoint is metered per app and user (200 a day, one per 570 s), not per division,
+  // so it gets its own governor and never spends the division's 60 a minute.
+  const tokenGovernor = opts.governors.governor('exact', `${opts.clientId}:oauth`, { kind: 'minute-and-day', perMinute: 10, perDay: 200 });
+  const common = { upstream: 'exact' as const, headers: () => ({}), timeoutMs: opts.timeoutMs, deadlineMs: opts.deadlineMs };
+  const http = new UpstreamHttp({ ...common, baseUrl: apiBase, governor });
+  const tokenHttp = new UpstreamHttp({ ...common, baseUrl: `${base}/api/oauth2`, governor: tokenGovernor, connections: 2 });
+  const auth = new ExactTokenManager({
+    http: tokenHttp, clientId: opts.clientId, clientSecret: opts.clientSecret, division: opts.division,
+    refreshToken: opts.refreshToken, store: opts.tokenStore, refreshMarginMs: opts.refreshMarginMs,
+    minRefreshIntervalMs: opts.minRefreshIntervalMs, clock: opts.clock,
+  });
+  const apiPath = new URL(apiBase).pathname;
+  const origin = new URL(apiBase).origin;
+
+  const get = async <T>(path: string, query: ODataQuery, call: ExactCallOptions): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      const token = await auth.accessToken();
+      try {
+        const res = await http.request<T>({
+          path, query, accounting: call.accounting, priority: call.priority,
+          headers: { authorization: `Bearer ${token}` },
+        });
+        return res.json;
+      } catch (err) {
+        // One refresh and one more try: a second 401 means the new token is refused too.
+        if (attempt === 0 && err instanceof UpstreamError && err.status === 401) {
+          auth.invalidate(token);
+          continue;
+        }
+        throw err;
+      }
+    }
+  };
+
+  return {
+    division: opts.division,
+    auth,
+    maxUrlLength: MAX_URL_LENGTH,
+    urlLength(entity, query) {
+      const qs = new URLSearchParams();
+      for (const [k, v] of Object.entries(query)) if (v !== undefined) qs.append(k, String(v));
+      return `${apiPath}/${entity}?${qs.toString()}`.length;
+    },
+    async list<T>(entity: string, query: ODataQuery, call: ExactCallOptions = {}): Promise<T[]> {
+      const out: T[] = [];
+      let path = `/${entity}`;
+      let q: ODataQuery = query;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const body = await get<ExactCollection<T>>(path, q, call);
+        if (!body || !body.d || !Array.isArray(body.d.results)) {
+          throw new UpstreamError('exact', 502, `Exact answered ${entity} without d.results.`);
+        }
+        out.push(...body.d.results);
+        if (!body.d.__next) return out;
+        ({ path, q } = nextPage(body.d.__next, origin, apiPath, entity));
+      }
+      throw new UpstreamError('exact', 502, `Exact returned more than ${MAX_PAGES} pages for ${entity}; narrow the $filter.`);
+    },
+    async close() {
+      await Promise.all([http.close(), tokenHttp.close()]);
+    },
+  };
+}
+
+/** Turns a `__next` URL into a path and query for UpstreamHttp; refuses another host (it would get our token). */
+function nextPage(next: string, origin: string, apiPath: string, entity: string): { path: string; q: ODataQuery } {
+  let url: URL;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    throw new UpstreamError('exact', 502, `Exact sent an unreadable __next link for ${entity}.`);
+  }
+  if (url.origin !== origin || !url.pathname.startsWith(`${apiPath}/`)) {
+    throw new UpstreamError('exact', 502, `Exact sent a __next link for ${entity} outside ${apiPath}; it was not followed.`);
+  }
+  return { path: url.pathname.slice(apiPath.length), q: Object.fromEntries(url.searchParams) };
+}

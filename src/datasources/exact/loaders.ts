@@ -1,0 +1,92 @@
+import DataLoader from 'dataloader';
+import type { CallAccounting } from '../upstream/accounting';
+import type { ExactClient } from './client';
+import { mapItem } from './map';
+import { ITEM_SELECT, type ExactItemModel, type ExactItemWire } from './types';
+
+/**
+ * Per-request DataLoaders for Exact. Items are fetched by Code in `$filter` chunks
+ * (`Code eq 'A' or Code eq 'B' …`): at most one page (60 rows) of codes per call, so a chunk
+ * never needs a second, sequential `__next` call, and never more codes than fit in Exact's
+ * 6,000-character URL. The chunks go out in parallel; the governor keeps them within budget.
+ *
+ * Minimum calls: ceil(codes / 60) — 100 products cost 2 Exact calls (of 60 a minute).
+ * Stock comes from the Item's own `Stock` field (quantity over all warehouses), which is what
+ * ExactItem.stock shows, so it costs no further call; per-warehouse stock would need
+ * `inventory/ItemWarehouses` (served by the sandbox, not loaded here yet).
+ */
+
+export interface ExactLoaders {
+  /** Exact item by Code (= Picqer productcode); null when Exact has no such item. */
+  itemByCode: DataLoader<string, ExactItemModel | null>;
+}
+
+export interface ExactLoaderOptions {
+  /** Codes per call. Default 60: Exact's page size on regular endpoints. */
+  codesPerCall?: number;
+  /** URL budget per call. Default: the client's (6,000). */
+  maxUrlLength?: number;
+}
+
+const ITEMS = 'logistics/Items';
+
+/** OData string literal: single quotes doubled. */
+export function odataString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** Splits codes into `$filter` chunks within both the per-call count and the URL length. */
+export function chunkCodes(client: ExactClient, codes: readonly string[], o: Required<ExactLoaderOptions>): string[][] {
+  const select = ITEM_SELECT.join(',');
+  const chunks: string[][] = [];
+  let cur: string[] = [];
+  const fits = (list: string[]): boolean =>
+    client.urlLength(ITEMS, { $filter: filterFor(list), $select: select }) <= o.maxUrlLength;
+  for (const code of codes) {
+    const candidate = [...cur, code];
+    if (cur.length > 0 && (candidate.length > o.codesPerCall || !fits(candidate))) {
+      chunks.push(cur);
+      cur = [code];
+    } else {
+      cur = candidate;
+    }
+  }
+  if (cur.length) chunks.push(cur);
+  return chunks;
+}
+
+function filterFor(codes: readonly string[]): string {
+  return codes.map((c) => `Code eq ${odataString(c)}`).join(' or ');
+}
+
+/** Builds the Exact loaders for one GraphQL request. */
+export function createExactLoaders(client: ExactClient, accounting: CallAccounting, opts: ExactLoaderOptions = {}): ExactLoaders {
+  const o: Required<ExactLoaderOptions> = {
+    codesPerCall: opts.codesPerCall ?? 60,
+    maxUrlLength: opts.maxUrlLength ?? client.maxUrlLength,
+  };
+  const itemByCode = new DataLoader<string, ExactItemModel | null>(
+    async (codes) => {
+      const chunks = chunkCodes(client, codes, o);
+      const pages = await Promise.all(
+        chunks.map((chunk) =>
+          client.list<ExactItemWire>(ITEMS, { $filter: filterFor(chunk), $select: ITEM_SELECT.join(',') }, { accounting }),
+        ),
+      );
+      // Exact compares codes case-insensitively; match exactly first, then ignoring case.
+      const exact = new Map<string, ExactItemWire>();
+      const folded = new Map<string, ExactItemWire>();
+      for (const w of pages.flat()) {
+        exact.set(w.Code, w);
+        folded.set(w.Code.toLowerCase(), w);
+      }
+      return codes.map((c) => {
+        const w = exact.get(c) ?? folded.get(c.toLowerCase());
+        return w ? mapItem(w) : null;
+      });
+    },
+    // The URL limit, not DataLoader, bounds a batch: chunking happens inside.
+    { maxBatchSize: 1000 },
+  );
+  return { itemByCode };
+}

@@ -1,0 +1,45 @@
+/**
+ * Exact Online wire shapes (OData v2 over REST), as far as the gateway reads them.
+ * Field names are Exact's; see /work/shared/upstreams/shopify-exact.md part B.
+ */
+
+/** A collection answer: `{"d":{"results":[…],"__next":"<full URL with $skiptoken>"}}`. */
+export interface ExactCollection<T> {
+  d: { results: T[]; __next?: string };
+}
+
+/** `logistics/Items`, with the properties the gateway selects. */
+export interface ExactItemWire {
+  /** Edm.Guid */
+  ID: string;
+  Code: string;
+  Description: string | null;
+  Barcode: string | null;
+  CostPriceStandard: number | null;
+  /** Quantity in stock over all warehouses. */
+  Stock: number | null;
+}
+
+/** The `$select` the item loader sends: only what ExactItem needs (smaller pages, fewer bytes). */
+export const ITEM_SELECT: ReadonlyArray<keyof ExactItemWire> = ['ID', 'Code', 'Description', 'Barcode', 'CostPriceStandard', 'Stock'];
+
+/** The token endpoint's answer. `expires_in` is a string of seconds ("600"). */
+export interface ExactTokenWire {
+  access_token: string;
+  token_type: string;
+  expires_in: string | number;
+  refresh_token: string;
+}
+
+/** An Exact item as the schema layer sees it (map.ts builds it from ExactItemWire). */
+export interface ExactItemModel {
+  /** The Exact item GUID. */
+  id: string;
+  code: string;
+  description: string;
+  barcode: string | null;
+  costPrice: number | null;
+  stock: number | null;
+  /** stock × costPrice, rounded to cents; null when either is unknown. */
+  stockValue: number | null;
+}
