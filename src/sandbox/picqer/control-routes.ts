@@ -1,0 +1,81 @@
+import { PICQER_ERROR, PicqerSandboxHttpError, readJsonObject } from './http-util';
+import { Router } from './router';
+import type { PicqerSandboxFaults, PicqerSandboxState } from './state';
+
+/**
+ * The sandbox's control surface under /__sandbox (no auth, JSON): stats, run-time config, and the
+ * warehouse operations that fire the webhooks the real system would fire.
+ */
+
+function badInput(message: string): PicqerSandboxHttpError {
+  return new PicqerSandboxHttpError(400, PICQER_ERROR.unknown, message);
+}
+
+/** Runs a state setter, turning its RangeError into a 400 that names the bad value. */
+function guarded<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof RangeError) throw badInput(err.message);
+    throw err;
+  }
+}
+
+function optionalNumber(body: Record<string, unknown>, key: string): number | undefined {
+  const v = body[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw badInput(`"${key}" must be a number, got ${JSON.stringify(v)}.`);
+  return v;
+}
+
+export function picqerControlRouter(state: PicqerSandboxState): Router {
+  const r = new Router();
+  r.add('GET', '/stats', () => ({ status: 200, body: state.stats() }));
+  r.add('POST', '/stats/reset', () => {
+    state.resetStats();
+    return { status: 200, body: state.stats() };
+  });
+  r.add('GET', '/config', () => ({ status: 200, body: { latencyMs: state.latencyMs, rateLimitPerMinute: state.limiter.currentLimit, windowMs: state.limiter.windowMs, faults: state.faults } }));
+  r.add('PUT', '/config', async ({ req }) => {
+    const body = await readJsonObject(req);
+    const latency = optionalNumber(body, 'latencyMs');
+    const limit = optionalNumber(body, 'rateLimitPerMinute');
+    if (body.faults !== undefined && (body.faults === null || typeof body.faults !== 'object' || Array.isArray(body.faults))) {
+      throw badInput('"faults" must be an object like {"status": 503, "count": 2}.');
+    }
+    guarded(() => {
+      if (latency !== undefined) state.setLatency(latency);
+      if (limit !== undefined) state.setRateLimit(limit);
+      if (body.faults !== undefined) state.setFaults(body.faults as PicqerSandboxFaults);
+    });
+    return { status: 200, body: { latencyMs: state.latencyMs, rateLimitPerMinute: state.limiter.currentLimit, windowMs: state.limiter.windowMs, faults: state.faults } };
+  });
+  r.add('POST', '/stock', async ({ req }) => {
+    const body = await readJsonObject(req);
+    const idwarehouse = optionalNumber(body, 'idwarehouse');
+    const change = optionalNumber(body, 'change');
+    if (idwarehouse === undefined || change === undefined || !Number.isInteger(change)) {
+      throw badInput('Expected {"productcode" | "idproduct", "idwarehouse": number, "change": integer}.');
+    }
+    let ref: { idproduct: number } | { productcode: string };
+    if (typeof body.productcode === 'string') ref = { productcode: body.productcode };
+    else if (typeof body.idproduct === 'number') ref = { idproduct: body.idproduct };
+    else throw badInput('Give "productcode" (string) or "idproduct" (number).');
+    const row = state.moveStock(ref, idwarehouse, change);
+    return { status: 200, body: row };
+  });
+  r.add('POST', '/picklists/:idpicklist/close', ({ params }) => ({ status: 200, body: state.closePicklist(Number(params.idpicklist)) }));
+  r.add('POST', '/orders/:idorder/status', async ({ params, req }) => {
+    const body = await readJsonObject(req);
+    if (typeof body.status !== 'string') throw badInput('Expected {"status": "<order status>"}.');
+    return { status: 200, body: state.setOrderStatus(Number(params.idorder), body.status) };
+  });
+  r.add('POST', '/simulator', async ({ req }) => {
+    const body = await readJsonObject(req);
+    const rate = optionalNumber(body, 'picksPerMinute');
+    if (rate === undefined) throw badInput('Expected {"picksPerMinute": number} (0 stops the simulator).');
+    guarded(() => state.setSimulator(rate));
+    return { status: 200, body: { picksPerMinute: state.simulator.picksPerMinute } };
+  });
+  return r;
+}

@@ -1,0 +1,159 @@
+import type { Logger } from 'pino';
+import { SlidingWindowRateLimiter } from './rate-limiter';
+import { seedPicqerData } from './seed';
+import { PicqerSimulator } from './simulator';
+import { RequestStats } from './stats';
+import { PicqerStore, type ProductRef } from './store';
+import { WebhookDispatcher, type DeliveryStats } from './webhooks';
+import type { PicqerStockWire } from '../../datasources/picqer/types';
+import type { OrderRecord, PicklistRecord } from './model';
+
+/**
+ * Programmatic access to a running Picqer sandbox: its data, the operations the control surface
+ * offers (move stock, close picklists, change order status, simulator), rate limit, latency and
+ * fault settings, and the counters. Tests use this; `/__sandbox/*` is a thin layer over it.
+ */
+
+/** Faults injected into the next API requests (a new setting replaces the old). */
+export interface PicqerSandboxFaults {
+  /** Answer the next `count` requests with this status (e.g. 503) and a Picqer error body. */
+  status?: number;
+  /** How many requests `status` or `timeoutMs` applies to. Default 1. */
+  count?: number;
+  /** Hang the next `count` requests this long, then close the connection without an answer. */
+  timeoutMs?: number;
+  /** Answer the next N requests with 429, `Retry-After` and Picqer error code 28. */
+  storm429?: number;
+  /** Retry-After seconds for storm429 answers. Default 1. */
+  retryAfterSeconds?: number;
+}
+
+/** What `/__sandbox/stats` reports. */
+export interface PicqerSandboxStats {
+  total: number;
+  byPath: Record<string, number>;
+  byStatus: Record<string, number>;
+  served429: number;
+  /** The most requests of one key served inside any window of `windowMs` since the last reset. */
+  maxInWindow: number;
+  limit: number;
+  windowMs: number;
+  latencyMs: number;
+  webhooks: DeliveryStats;
+  simulator: { picksPerMinute: number; picks: number };
+}
+
+export interface PicqerSandboxStateOptions {
+  rateLimitPerMinute: number;
+  rateWindowMs: number;
+  products: number;
+  orders: number;
+  seed: number;
+  latencyMs: number;
+  webhookRetryDelaysMs?: number[];
+  webhookTimeoutMs?: number;
+  logger?: Logger;
+}
+
+/** The fault counters as the request pipeline consumes them. */
+export interface ActiveFaults {
+  status: number;
+  timeoutMs: number;
+  remaining: number;
+  storm429: number;
+  retryAfterSeconds: number;
+}
+
+export class PicqerSandboxState {
+  readonly store: PicqerStore;
+  readonly hooks: WebhookDispatcher;
+  readonly limiter: SlidingWindowRateLimiter;
+  readonly requests = new RequestStats();
+  readonly simulator: PicqerSimulator;
+  latencyMs: number;
+  readonly faults: ActiveFaults = { status: 0, timeoutMs: 0, remaining: 0, storm429: 0, retryAfterSeconds: 1 };
+
+  constructor(opts: PicqerSandboxStateOptions) {
+    this.hooks = new WebhookDispatcher({ retryDelaysMs: opts.webhookRetryDelaysMs, timeoutMs: opts.webhookTimeoutMs, logger: opts.logger });
+    this.store = new PicqerStore(seedPicqerData(opts), (e) => this.hooks.dispatch(e.event, e.data));
+    this.limiter = new SlidingWindowRateLimiter(opts.rateLimitPerMinute, opts.rateWindowMs);
+    this.simulator = new PicqerSimulator(this.store, opts.seed);
+    this.latencyMs = opts.latencyMs;
+  }
+
+  get products() { return this.store.products; }
+  get orders() { return this.store.orders; }
+  get picklists() { return this.store.picklists; }
+  get warehouses() { return this.store.warehouses; }
+  get customers() { return this.store.customers; }
+
+  /** Adds `change` (may be negative) to a product's stock in a warehouse; fires products.free_stock_changed. */
+  moveStock(ref: ProductRef, idwarehouse: number, change: number): PicqerStockWire {
+    return this.store.changeStock(ref, idwarehouse, { change });
+  }
+
+  /** Closes an open picklist (stock goes down; fires picklists.closed, free-stock and order events). */
+  closePicklist(idpicklist: number): PicklistRecord {
+    return this.store.closePicklist(idpicklist);
+  }
+
+  /** Sets an order's status (fires orders.status_changed, and orders.completed when completed). */
+  setOrderStatus(idorder: number, status: string): OrderRecord {
+    return this.store.setOrderStatus(idorder, status);
+  }
+
+  /** Changes the per-key limit at once; the next answer's X-RateLimit-Limit shows it. */
+  setRateLimit(limit: number): void {
+    this.limiter.setLimit(limit);
+  }
+
+  setLatency(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0 || ms > 600_000) throw new RangeError(`latencyMs must be 0..600000, got ${ms}`);
+    this.latencyMs = ms;
+  }
+
+  /** Replaces the injected faults; `{}` clears them. */
+  setFaults(f: PicqerSandboxFaults): void {
+    const count = f.count ?? 1;
+    for (const [k, v] of Object.entries({ status: f.status ?? 0, count, timeoutMs: f.timeoutMs ?? 0, storm429: f.storm429 ?? 0, retryAfterSeconds: f.retryAfterSeconds ?? 1 })) {
+      if (!Number.isInteger(v) || v < 0) throw new RangeError(`faults.${k} must be a non-negative integer, got ${JSON.stringify(v)}`);
+    }
+    if (f.status !== undefined && (f.status < 100 || f.status > 599)) throw new RangeError(`faults.status must be an HTTP status 100..599, got ${f.status}`);
+    this.faults.status = f.status ?? 0;
+    this.faults.timeoutMs = f.timeoutMs ?? 0;
+    this.faults.remaining = f.status || f.timeoutMs ? count : 0;
+    this.faults.storm429 = f.storm429 ?? 0;
+    this.faults.retryAfterSeconds = f.retryAfterSeconds ?? 1;
+  }
+
+  /** Starts (or with 0 stops) the simulator. */
+  setSimulator(picksPerMinute: number): void {
+    this.simulator.setRate(picksPerMinute);
+  }
+
+  stats(): PicqerSandboxStats {
+    const r = this.requests;
+    return {
+      total: r.total, byPath: { ...r.byPath }, byStatus: { ...r.byStatus }, served429: r.served429,
+      maxInWindow: this.limiter.maxInWindow, limit: this.limiter.currentLimit, windowMs: this.limiter.windowMs,
+      latencyMs: this.latencyMs, webhooks: this.hooks.stats(),
+      simulator: { picksPerMinute: this.simulator.picksPerMinute, picks: this.simulator.picks },
+    };
+  }
+
+  /** Zeroes the request counters and maxInWindow (not the rate budgets, not the delivery counters). */
+  resetStats(): void {
+    this.requests.reset();
+    this.limiter.resetStats();
+  }
+
+  /** Resolves once every queued webhook delivery has finished (succeeded or given up). */
+  whenDeliveriesIdle(): Promise<void> {
+    return this.hooks.whenIdle();
+  }
+
+  close(): void {
+    this.simulator.stop();
+    this.hooks.close();
+  }
+}
