@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance } from './util/plain';
+import { loadTokenEntries, type TokenEntry } from './auth/tokens';
+import { parseLocationMap } from './datasources/shopify/map';
 import {
   IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync,
   type ValidationError,
@@ -35,6 +37,8 @@ class Env {
   SHOPIFY_API_VERSION?: string;
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) SHOPIFY_BASE_URL?: string;
   @IsOptional() @IsString() @MinLength(16) SHOPIFY_WEBHOOK_SECRET?: string;
+  /** Picqer warehouse -> Shopify location, e.g. "1=gid://shopify/Location/1,2=gid://shopify/Location/2". */
+  @IsOptional() @IsString() SHOPIFY_LOCATION_MAP?: string;
 
   // Exact Online
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) EXACT_BASE_URL?: string;
@@ -58,6 +62,16 @@ class Env {
   @IsOptional() @IsBoolean() INTROSPECTION?: boolean;
   @IsOptional() @IsInt() @Min(1024) @Max(10485760) BODY_LIMIT_BYTES?: number;
 
+  // Callers and abuse limits (src/auth, src/security)
+  @IsOptional() @IsString() GATEWAY_TOKENS?: string;
+  @IsOptional() @IsString() GATEWAY_TOKENS_FILE?: string;
+  @IsOptional() @IsBoolean() AUTH_DISABLED?: boolean;
+  @IsOptional() @Matches(/^(off|stdout|stderr|\/.+|\.{1,2}\/.+)$/, { message: 'AUDIT_LOG must be off, stdout, stderr or a file path starting with / or ./' })
+  AUDIT_LOG?: string;
+  @IsOptional() @IsInt() @Min(1) @Max(100) MAX_QUERY_DEPTH?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(100000) MAX_QUERY_COST?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(1000000) RATE_LIMIT_PER_TOKEN_PER_MINUTE?: number;
+
   // Sandbox mode
   @IsOptional() @IsBoolean() SANDBOX?: boolean;
   @IsOptional() @IsInt() @Min(0) @Max(10000) SANDBOX_SIMULATOR_PICKS_PER_MINUTE?: number;
@@ -66,8 +80,9 @@ class Env {
 const NUMBER_VARS = new Set([
   'PORT', 'PICQER_RATE_LIMIT', 'EXACT_DIVISION', 'UPSTREAM_TIMEOUT_MS', 'UPSTREAM_DEADLINE_MS',
   'BODY_LIMIT_BYTES', 'SANDBOX_SIMULATOR_PICKS_PER_MINUTE',
+  'MAX_QUERY_DEPTH', 'MAX_QUERY_COST', 'RATE_LIMIT_PER_TOKEN_PER_MINUTE',
 ]);
-const BOOLEAN_VARS = new Set(['PICQER_REGISTER_HOOKS', 'GRAPHIQL', 'INTROSPECTION', 'SANDBOX']);
+const BOOLEAN_VARS = new Set(['PICQER_REGISTER_HOOKS', 'GRAPHIQL', 'INTROSPECTION', 'SANDBOX', 'AUTH_DISABLED']);
 
 export interface PicqerConfig {
   baseUrl: string;
@@ -84,6 +99,8 @@ export interface ShopifyConfig {
   accessToken: string;
   apiVersion: string;
   webhookSecret?: string;
+  /** Picqer warehouse id -> Shopify location gid (SHOPIFY_LOCATION_MAP). Empty: stock drift/sync refuse to run. */
+  locationMap: Readonly<Record<number, string>>;
 }
 
 export interface ExactConfig {
@@ -113,6 +130,23 @@ export interface Config {
   graphiql: boolean;
   introspection: boolean;
   bodyLimitBytes: number;
+  security: SecurityConfig;
+}
+
+/** Callers, audit and abuse limits (src/auth, src/security; README "Security and personal data"). */
+export interface SecurityConfig {
+  /** Callers allowed in, tokens hashed. Empty with authDisabled false outside production: auth off. */
+  tokens: readonly TokenEntry[];
+  /** AUTH_DISABLED=true: no bearer check even in production (must be explicit). */
+  authDisabled: boolean;
+  /** AUDIT_LOG: off, stdout, stderr or a file path. Default stdout (off under NODE_ENV=test). */
+  auditLog: string;
+  /** MAX_QUERY_DEPTH, default 10. */
+  maxQueryDepth: number;
+  /** MAX_QUERY_COST in estimated upstream calls, default 50. */
+  maxQueryCost: number;
+  /** RATE_LIMIT_PER_TOKEN_PER_MINUTE, default 600; 0 turns the limit off. */
+  rateLimitPerTokenPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -150,6 +184,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const e = plainToInstance(Env, raw);
   problems.push(...flatten(validateSync(e, { forbidUnknownValues: true })));
 
+  const locationMap = parseLocationMap(typeof raw.SHOPIFY_LOCATION_MAP === 'string' ? raw.SHOPIFY_LOCATION_MAP : '');
+  problems.push(...locationMap.problems);
+
   const pairs: Array<[string, string]> = [
     ['PICQER_SUBDOMAIN', 'PICQER_API_KEY'],
     ['SHOPIFY_SHOP', 'SHOPIFY_ACCESS_TOKEN'],
@@ -161,6 +198,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const exactSet = exactVars.filter((k) => raw[k] !== undefined);
   if (exactSet.length > 0 && exactSet.length < exactVars.length) {
     problems.push(`Exact Online needs all of ${exactVars.join(', ')}; missing ${exactVars.filter((k) => raw[k] === undefined).join(', ')}`);
+  }
+  const callers = loadTokenEntries(e.GATEWAY_TOKENS, e.GATEWAY_TOKENS_FILE);
+  problems.push(...callers.problems);
+  if (e.NODE_ENV === 'production' && !(e.SANDBOX ?? !e.PICQER_API_KEY) && callers.entries.length === 0 && callers.problems.length === 0 && e.AUTH_DISABLED !== true) {
+    problems.push('GATEWAY_TOKENS or GATEWAY_TOKENS_FILE must be set in production; to run without authentication set AUTH_DISABLED=true explicitly');
   }
   if (problems.length) throw new ConfigError(problems);
 
@@ -190,6 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
           accessToken: e.SHOPIFY_ACCESS_TOKEN,
           apiVersion: e.SHOPIFY_API_VERSION ?? '2026-10',
           webhookSecret: e.SHOPIFY_WEBHOOK_SECRET,
+          locationMap: Object.fromEntries(locationMap.map),
         }
       : undefined,
     exact: e.EXACT_CLIENT_ID
@@ -209,6 +252,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     graphiql: e.GRAPHIQL ?? !production,
     introspection: e.INTROSPECTION ?? !production,
     bodyLimitBytes: e.BODY_LIMIT_BYTES ?? 1_048_576,
+    security: {
+      tokens: callers.entries,
+      authDisabled: e.AUTH_DISABLED ?? false,
+      auditLog: e.AUDIT_LOG ?? (e.NODE_ENV === 'test' ? 'off' : 'stdout'),
+      maxQueryDepth: e.MAX_QUERY_DEPTH ?? 10,
+      maxQueryCost: e.MAX_QUERY_COST ?? 50,
+      rateLimitPerTokenPerMinute: e.RATE_LIMIT_PER_TOKEN_PER_MINUTE ?? 600,
+    },
   };
   return deepFreeze(cfg);
 }

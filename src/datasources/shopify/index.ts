@@ -1,0 +1,20 @@
+import type { LoaderFactory } from '../../context';
+import type { ShopifyClient } from './client';
+import { createShopifyLoaders } from './loaders';
+
+export { createShopifyClient, inspectCost } from './client';
+export type { ShopifyClient, ShopifyClientOptions, ShopifyCallOptions } from './client';
+export { createShopifyLoaders, chunkSkus } from './loaders';
+export type { ShopifyLoaders, ShopifyLoadersOptions } from './loaders';
+export * from './map';
+export * from './stock-sync';
+export type * from './types';
+
+/**
+ * Registers `context.loaders.shopify` (null when Shopify is not configured). Expects the client at
+ * `services.shopify` (built from config.shopify with createShopifyClient).
+ */
+export const shopifyLoaderFactory: LoaderFactory = (services, accounting) => {
+  const client = (services.shopify as ShopifyClient | null | undefined) ?? null;
+  return ['shopify', client ? createShopifyLoaders(client, accounting, { locationMap: services.config.shopify?.locationMap }) : null];
+};

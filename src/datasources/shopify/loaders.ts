@@ -1,0 +1,121 @@
+import DataLoader from 'dataloader';
+import type { CallAccounting } from '../upstream/accounting';
+import type { Priority } from '../upstream/governor.types';
+import type { ShopifyClient } from './client';
+import { toShopifyLocation, toShopifyVariant } from './map';
+import { MAX_ARRAY_INPUT, maxVariantsPerQuery } from './queries';
+import type { ShopifyLocationModel, ShopifyQuantityInput, ShopifySetResult, ShopifyVariantModel, ShopifyVariantWire } from './types';
+
+/**
+ * Per-request DataLoaders over Shopify. Variants are found by SKU through the search syntax
+ * (`sku:"A" OR sku:"B" …`), many SKUs a call, with every inventory level in the same query, so a
+ * page of 100 products costs one locations call plus a couple of variant calls.
+ *
+ * SKU is not unique in Shopify. Of the variants a search returns for one SKU we take the first
+ * whose `sku` equals the code exactly (case-sensitive), in Shopify's default order (by id), i.e.
+ * the oldest variant. The search itself is case-insensitive and may match more than asked for,
+ * which is why the exact comparison happens here.
+ */
+
+export interface ShopifyLoadersOptions {
+  /** Picqer warehouse id -> Shopify location gid. Default: none (drift/sync refuse to run). */
+  locationMap?: Readonly<Record<number, string>>;
+  /** SKUs per search query. Default 50 (keeps the query string short: limit UNCONFIRMED). */
+  skusPerQuery?: number;
+  /** Longest search string we send. Default 2,000 characters (UNCONFIRMED limit). */
+  maxSearchChars?: number;
+  /** Inventory levels read per variant at most (the shop's location count, capped). Default 25. */
+  maxLevels?: number;
+  priority?: Priority;
+}
+
+export interface ShopifyLoaders {
+  variantBySku: DataLoader<string, ShopifyVariantModel | null>;
+  /** All locations, fetched once per request. */
+  locations: () => Promise<ShopifyLocationModel[]>;
+  /** Warehouse id -> location gid, from configuration. */
+  locationMap: ReadonlyMap<number, string>;
+  /** Sets `available` quantities (≤ 250 a call) and forgets the cached variants they touch. */
+  setAvailable: (quantities: ShopifyQuantityInput[], reason: string, skus: string[]) => Promise<ShopifySetResult>;
+}
+
+export function createShopifyLoaders(client: ShopifyClient, accounting: CallAccounting, opts: ShopifyLoadersOptions = {}): ShopifyLoaders {
+  const call = { accounting, priority: opts.priority };
+  const skusPerQuery = opts.skusPerQuery ?? 50;
+  const maxChars = opts.maxSearchChars ?? 2000;
+  const maxLevels = opts.maxLevels ?? 25;
+
+  let locationsP: Promise<ShopifyLocationModel[]> | undefined;
+  const locations = (): Promise<ShopifyLocationModel[]> =>
+    (locationsP ??= client.locations(call).then((ls) => ls.map(toShopifyLocation)).catch((err: unknown) => {
+      locationsP = undefined;
+      throw err;
+    }));
+
+  const variantBySku = new DataLoader<string, ShopifyVariantModel | null>(async (skus) => {
+    const levels = Math.max(1, Math.min(maxLevels, (await locations()).length));
+    const first = maxVariantsPerQuery(levels);
+    // Leave room in each page for duplicates and near-matches of the asked SKUs.
+    const perQuery = Math.max(1, Math.min(skusPerQuery, Math.floor(first * 0.8)));
+    const wanted = [...new Set(skus.filter((s) => s.trim() !== ''))];
+    const found = new Map<string, ShopifyVariantWire>();
+    await Promise.all(
+      chunkSkus(wanted, perQuery, maxChars).map(async (chunk) => {
+        const asked = new Set(chunk);
+        let after: string | null = null;
+        do {
+          const page: Awaited<ReturnType<ShopifyClient['variantsBySkus']>> = await client.variantsBySkus(chunk, { first, after, levels }, call);
+          for (const v of page.nodes) if (v.sku !== null && asked.has(v.sku) && !found.has(v.sku)) found.set(v.sku, v);
+          after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+        } while (after);
+      }),
+    );
+    return skus.map((s) => {
+      const w = found.get(s);
+      return w ? toShopifyVariant(w) : null;
+    });
+  }, { maxBatchSize: 1000 });
+
+  const locationMap = new Map(Object.entries(opts.locationMap ?? {}).map(([k, v]) => [Number(k), v] as const));
+
+  return {
+    variantBySku,
+    locations,
+    locationMap,
+    async setAvailable(quantities, reason, skus) {
+      const out: ShopifySetResult = { changes: [], userErrors: [] };
+      for (let i = 0; i < quantities.length; i += MAX_ARRAY_INPUT) {
+        const r = await client.setAvailable(quantities.slice(i, i + MAX_ARRAY_INPUT), reason, call);
+        out.changes.push(...r.changes);
+        out.userErrors.push(...r.userErrors.map((e) => ({ ...e, field: shiftIndex(e.field, i) })));
+      }
+      for (const s of skus) variantBySku.clear(s);
+      return out;
+    },
+  };
+}
+
+/** Splits SKUs into search queries of at most `size` SKUs and `maxChars` characters. */
+export function chunkSkus(skus: readonly string[], size: number, maxChars: number): string[][] {
+  const out: string[][] = [];
+  let cur: string[] = [];
+  let chars = 0;
+  for (const s of skus) {
+    const len = s.length + 12; // sku:"…" plus " OR "
+    if (cur.length > 0 && (cur.length >= size || chars + len > maxChars)) {
+      out.push(cur);
+      cur = [];
+      chars = 0;
+    }
+    cur.push(s);
+    chars += len;
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+/** userError field paths index into one batch; make them index into the whole list. */
+function shiftIndex(field: string[], offset: number): string[] {
+  if (offset === 0 || field[1] !== 'quantities' || !/^\d+$/.test(field[2] ?? '')) return field;
+  return [field[0]!, field[1], String(Number(field[2]) + offset), ...field.slice(3)];
+}
