@@ -255,7 +255,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     security: {
       tokens: callers.entries,
       authDisabled: e.AUTH_DISABLED ?? false,
-      auditLog: e.AUDIT_LOG ?? (e.NODE_ENV === 'test' ? 'off' : 'stdout'),
+      // Jest sets NODE_ENV=test on the process; a test that passes its own env is still a test,
+      // and its audit lines would only clutter the runner's output.
+      auditLog: e.AUDIT_LOG ?? ((e.NODE_ENV ?? process.env.NODE_ENV) === 'test' ? 'off' : 'stdout'),
       maxQueryDepth: e.MAX_QUERY_DEPTH ?? 10,
       maxQueryCost: e.MAX_QUERY_COST ?? 50,
       rateLimitPerTokenPerMinute: e.RATE_LIMIT_PER_TOKEN_PER_MINUTE ?? 600,
