@@ -4,16 +4,19 @@ import type { ExactSandbox, ExactSandboxStats } from '../../src/sandbox/exact';
 
 /** Shared helpers for the Exact tests: a client wired to a sandbox, and the sandbox's counters. */
 
+/** A client for the sandbox with its own governor registry; `close()` closes both. */
 export function clientFor(sb: ExactSandbox, extra: Partial<ExactClientOptions> = {}): ExactClient {
-  return createExactClient({
+  const governors = createGovernorRegistry({ keyPrefix: 'test:exact:' });
+  const client = createExactClient({
     baseUrl: sb.baseUrl,
     division: sb.division,
     clientId: sb.clientId,
     clientSecret: sb.clientSecret,
     refreshToken: sb.state.oauth.refreshToken ?? sb.refreshToken,
-    governors: createGovernorRegistry({ keyPrefix: 'test:exact:' }),
+    governors,
     ...extra,
   });
+  return { ...client, close: async () => { await client.close(); await governors.close(); } };
 }
 
 export async function stats(sb: ExactSandbox): Promise<ExactSandboxStats> {
