@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { createExactClient, ExactClientOptionsError, MemoryTokenStore, type ExactClient } from '../../src/datasources/exact';
 import { createGovernorRegistry } from '../../src/datasources/upstream/governor';
 import { startExactSandbox, type ExactSandbox } from '../../src/sandbox/exact';
-import { clientFor, control, exactCodes, stats } from './support';
+import { clientFor, control, exactCodes, stats } from './support/sandbox-client';
 
 /** OAuth against the real sandbox: single-flight refresh, rotation, 401 handling, re-authorization. */
 

@@ -3,7 +3,7 @@ import { createExactLoaders, type ExactClient } from '../../src/datasources/exac
 import { CallAccounting } from '../../src/datasources/upstream/accounting';
 import { demoCatalog } from '../../src/sandbox/catalog';
 import { startExactSandbox, type ExactSandbox } from '../../src/sandbox/exact';
-import { clientFor, control, exactCodes, stats } from './support';
+import { clientFor, control, exactCodes, stats } from './support/sandbox-client';
 
 /** Item loaders against the real sandbox: $filter batching, URL budget, __next paging, limits. */
 

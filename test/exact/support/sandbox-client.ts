@@ -1,6 +1,6 @@
-import { createExactClient, type ExactClient, type ExactClientOptions } from '../../src/datasources/exact';
-import { createGovernorRegistry } from '../../src/datasources/upstream/governor';
-import type { ExactSandbox, ExactSandboxStats } from '../../src/sandbox/exact';
+import { createExactClient, type ExactClient, type ExactClientOptions } from '../../../src/datasources/exact';
+import { createGovernorRegistry } from '../../../src/datasources/upstream/governor';
+import type { ExactSandbox, ExactSandboxStats } from '../../../src/sandbox/exact';
 
 /** Shared helpers for the Exact tests: a client wired to a sandbox, and the sandbox's counters. */
 
