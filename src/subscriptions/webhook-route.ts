@@ -1,0 +1,113 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '../logger';
+
+/**
+ * What every webhook receiver shares: the raw body (the signature covers the exact bytes, so it
+ * must be kept), the HMAC check, and one error mapping that never answers 500 for bad input and
+ * never echoes or logs a body (deliveries carry customers' names and addresses).
+ *
+ * Error bodies are `{ "error": CODE, "message": "..." }` with these codes:
+ * | status | error                   | when                                                  |
+ * |--------|-------------------------|-------------------------------------------------------|
+ * | 400    | MALFORMED_DELIVERY      | not JSON, a required header or field missing or wrong |
+ * | 401    | BAD_SIGNATURE           | signature header missing or not matching the body     |
+ * | 413    | DELIVERY_TOO_LARGE      | body over the limit                                   |
+ * | 415    | UNSUPPORTED_MEDIA_TYPE  | content type is not application/json                 |
+ * | 503    | EVENT_LOG_UNAVAILABLE   | the event log could not take it; the sender retries   |
+ */
+export class WebhookHttpError extends Error {
+  constructor(readonly statusCode: number, readonly code: string, message: string) {
+    super(message);
+    this.name = 'WebhookHttpError';
+  }
+}
+
+/** 400: names the bad field and what was expected; never quotes the body. */
+export class MalformedDeliveryError extends WebhookHttpError {
+  constructor(reason: string) {
+    super(400, 'MALFORMED_DELIVERY', reason);
+  }
+}
+
+export class BadSignatureError extends WebhookHttpError {
+  constructor(header: string, missing: boolean) {
+    super(401, 'BAD_SIGNATURE', missing ? `The ${header} header is required.` : `The ${header} header does not match the body.`);
+  }
+}
+
+/** Default body limit: deliveries are single resources; 256 KiB leaves room for big orders. */
+export const DEFAULT_WEBHOOK_BODY_LIMIT = 256 * 1024;
+
+/**
+ * Constant-time check of a base64 HMAC-SHA256 of `raw`. Both sides are 32-byte digests before
+ * `timingSafeEqual`, so neither the length nor the content of the header leaks through timing.
+ */
+export function verifyBase64Hmac(raw: Buffer, secret: string, header: string | undefined): boolean {
+  if (!header) return false;
+  const expected = createHmac('sha256', secret).update(raw).digest();
+  const given = Buffer.from(header.trim(), 'base64');
+  if (given.length !== expected.length) return false;
+  return timingSafeEqual(given, expected);
+}
+
+export interface WebhookRouteOptions {
+  path: string;
+  bodyLimitBytes: number;
+  logger: Logger;
+  /** Verify, validate, append; resolve with the reply. Throw WebhookHttpError for bad input. */
+  handle(req: FastifyRequest, raw: Buffer): Promise<{ status: number; body: object }>;
+}
+
+/**
+ * Registers `POST path` in its own encapsulated context: the buffer-keeping JSON parser and the
+ * error handler apply to this route only, so /graphql keeps Fastify's normal JSON parsing.
+ */
+export function registerWebhookRoute(app: FastifyInstance, o: WebhookRouteOptions): void {
+  if (!Number.isSafeInteger(o.bodyLimitBytes) || o.bodyLimitBytes < 1) {
+    throw new RangeError(`bodyLimitBytes must be a positive whole number, got ${o.bodyLimitBytes}.`);
+  }
+  app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: o.bodyLimitBytes }, (_req, body, done) => done(null, body));
+    scope.setErrorHandler((err: FastifyError, req, reply) => replyError(err, req, reply, o.logger));
+    scope.post(o.path, { bodyLimit: o.bodyLimitBytes }, async (req, reply) => {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const { status, body } = await o.handle(req, raw);
+      return reply.code(status).send(body);
+    });
+  });
+}
+
+function replyError(err: FastifyError, req: FastifyRequest, reply: FastifyReply, logger: Logger): FastifyReply {
+  if (err instanceof WebhookHttpError) {
+    logger.info({ path: req.routeOptions.url, status: err.statusCode, code: err.code, reason: err.message }, 'webhook rejected');
+    return reply.code(err.statusCode).send({ error: err.code, message: err.message });
+  }
+  const fst = fastifyError(err);
+  if (fst) {
+    logger.info({ path: req.routeOptions.url, status: fst.status, code: fst.code }, 'webhook rejected');
+    return reply.code(fst.status).send({ error: fst.code, message: fst.message });
+  }
+  // Our side failed (most likely the event log): 503 so the upstream retries the delivery later.
+  logger.error({ err: { message: err.message, name: err.name }, path: req.routeOptions.url }, 'webhook could not be stored');
+  return reply.code(503).send({ error: 'EVENT_LOG_UNAVAILABLE', message: 'The event could not be stored; retry later.' });
+}
+
+function fastifyError(err: FastifyError): { status: number; code: string; message: string } | null {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, code: 'DELIVERY_TOO_LARGE', message: 'The body is larger than this receiver accepts.' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return err.statusCode === 415 || err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+        ? { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the delivery as application/json.' }
+        : { status: 400, code: 'MALFORMED_DELIVERY', message: 'The Content-Length does not match the body.' };
+    default:
+      // Any other client-side error Fastify raises (4xx) stays a 4xx with a fixed message.
+      if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+        return { status: err.statusCode, code: 'MALFORMED_DELIVERY', message: 'The request could not be read.' };
+      }
+      return null;
+  }
+}

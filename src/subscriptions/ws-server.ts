@@ -1,0 +1,100 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { GraphQLError, GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from '../logger';
+import { SubscriberTooSlowError } from './event-subscriber';
+
+/**
+ * Close codes this server uses beyond graphql-ws's own (4400 bad request, 4401 unauthorised,
+ * 4403 forbidden, 4408 init timeout, 4409 duplicate id, 4429 too many init requests, 4500).
+ * 4429 is shared with graphql-ws's "too many initialisation requests" on purpose: both mean
+ * "you are sending or receiving too fast"; the reason text tells them apart.
+ */
+export const WS_CLOSE = {
+  /** The client did not read its messages fast enough (socket buffer or event queue over the limit). */
+  SUBSCRIBER_TOO_SLOW: { code: 4429, reason: 'subscriber too slow' },
+  /** The context factory rejected the connection (e.g. a missing or bad token). */
+  UNAUTHENTICATED: { code: 4401, reason: 'Unauthenticated' },
+} as const;
+
+export interface AttachGraphqlWsOptions {
+  /** The HTTP server Fastify listens on; only upgrades for `path` are taken. */
+  server: Server;
+  /** Usually '/graphql', the same path as queries. */
+  path: string;
+  schema: GraphQLSchema;
+  /**
+   * Builds the GraphQL context once per connection, from the `connection_init` payload and the
+   * upgrade request. Throwing rejects the connection (close 4401).
+   */
+  context: (connectionParams: Record<string, unknown> | undefined, request: IncomingMessage) => Promise<object>;
+  /** Close a socket whose unsent data exceeds this many bytes. Default 1 MiB. */
+  maxBufferedBytes?: number;
+  logger: Logger;
+}
+
+/** Per-connection state graphql-ws carries; `context` is filled in by onConnect. */
+type Extra = Record<PropertyKey, unknown> & { context?: object };
+
+/**
+ * graphql-ws on the gateway's HTTP server. A client that cannot keep up is closed with 4429
+ * "subscriber too slow" from either of two signals: its socket buffer grows past
+ * `maxBufferedBytes`, or one of its subscriptions' bus queue overflows (SubscriberTooSlowError).
+ */
+export function attachGraphqlWs(opts: AttachGraphqlWsOptions): { close(): Promise<void> } {
+  const maxBuffered = opts.maxBufferedBytes ?? 1024 * 1024;
+  if (!opts.path.startsWith('/')) throw new TypeError(`attachGraphqlWs: path must start with "/", got "${opts.path}".`);
+  const wss = new WebSocketServer({ noServer: true });
+  const log = opts.logger;
+
+  const tooSlow = (socket: WebSocket, why: string): void => {
+    if (socket.readyState !== socket.OPEN) return;
+    log.info({ why, bufferedBytes: socket.bufferedAmount }, 'graphql-ws: closing a subscriber that is too slow');
+    socket.close(WS_CLOSE.SUBSCRIBER_TOO_SLOW.code, WS_CLOSE.SUBSCRIBER_TOO_SLOW.reason);
+  };
+
+  const disposable = useServer<Record<string, unknown> | undefined, Extra>(
+    {
+      schema: opts.schema,
+      isProd: true, // never send internal error text to clients
+      onConnect: async (ctx) => {
+        try {
+          ctx.extra.context = await opts.context(ctx.connectionParams, ctx.extra.request);
+          return true;
+        } catch (err) {
+          log.info({ reason: (err as Error).message }, 'graphql-ws: connection refused by the context factory');
+          ctx.extra.socket.close(WS_CLOSE.UNAUTHENTICATED.code, WS_CLOSE.UNAUTHENTICATED.reason);
+          return false;
+        }
+      },
+      context: (ctx) => ctx.extra.context ?? {},
+      onNext: (ctx) => {
+        if (ctx.extra.socket.bufferedAmount > maxBuffered) tooSlow(ctx.extra.socket, 'socket buffer over the limit');
+      },
+      onError: (ctx, _id, _payload, errors: readonly GraphQLError[]) => {
+        if (errors.some((e) => e.originalError instanceof SubscriberTooSlowError)) tooSlow(ctx.extra.socket, 'event queue overflow');
+      },
+    },
+    wss,
+  );
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const path = (request.url ?? '').split('?')[0];
+    if (path !== opts.path) {
+      // Someone else may handle other paths; when nobody does, do not leave the socket hanging.
+      if (opts.server.listenerCount('upgrade') === 1) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  };
+  opts.server.on('upgrade', onUpgrade);
+
+  return {
+    async close() {
+      opts.server.off('upgrade', onUpgrade);
+      await disposable.dispose();
+    },
+  };
+}
