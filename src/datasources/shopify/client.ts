@@ -83,7 +83,7 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
       inspect: inspectCost,
     });
     const body = res.json;
-    if (body?.errors?.length) throw graphqlError(body.errors);
+    if (Array.isArray(body?.errors) && body.errors.length) throw graphqlError(body.errors);
     if (!body || body.data == null) throw new UpstreamError('shopify', res.status, 'shopify answered without data.');
     return body.data;
   }
@@ -141,7 +141,8 @@ interface GraphqlBody<T> {
 export function inspectCost(json: unknown): { cost?: ShopifyCostFeedback; throttled?: boolean } {
   const body = json as GraphqlBody<unknown> | null;
   const cost = body?.extensions?.cost;
-  const throttled = Boolean(body?.errors?.some((e) => e?.extensions?.code === 'THROTTLED'));
+  // `errors` is an array in GraphQL answers but a plain string in Shopify's 401/404 bodies.
+  const throttled = Array.isArray(body?.errors) && body.errors.some((e) => e?.extensions?.code === 'THROTTLED');
   return { ...(cost && typeof cost.requestedQueryCost === 'number' && cost.throttleStatus ? { cost } : {}), throttled };
 }
 

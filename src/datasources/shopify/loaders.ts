@@ -54,14 +54,17 @@ export function createShopifyLoaders(client: ShopifyClient, accounting: CallAcco
 
   const variantBySku = new DataLoader<string, ShopifyVariantModel | null>(async (skus) => {
     const levels = Math.max(1, Math.min(maxLevels, (await locations()).length));
-    const first = maxVariantsPerQuery(levels);
+    const maxFirst = maxVariantsPerQuery(levels);
     // Leave room in each page for duplicates and near-matches of the asked SKUs.
-    const perQuery = Math.max(1, Math.min(skusPerQuery, Math.floor(first * 0.8)));
+    const perQuery = Math.max(1, Math.min(skusPerQuery, Math.floor(maxFirst * 0.8)));
     const wanted = [...new Set(skus.filter((s) => s.trim() !== ''))];
     const found = new Map<string, ShopifyVariantWire>();
     await Promise.all(
       chunkSkus(wanted, perQuery, maxChars).map(async (chunk) => {
         const asked = new Set(chunk);
+        // The bucket must hold the whole requested cost up front, so ask for little more than
+        // the SKUs we search; duplicates beyond that come on a next page.
+        const first = Math.min(maxFirst, chunk.length + Math.max(2, Math.ceil(chunk.length / 10)));
         let after: string | null = null;
         do {
           const page: Awaited<ReturnType<ShopifyClient['variantsBySkus']>> = await client.variantsBySkus(chunk, { first, after, levels }, call);
