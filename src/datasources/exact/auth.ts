@@ -89,7 +89,8 @@ export class ExactTokenManager {
 
   /** Another replica may have refreshed already; else take the lock and refresh. */
   private async obtain(): Promise<string> {
-    const waitUntil = this.o.clock() + this.o.lockWaitMs;
+    // Real time, not the token clock: this bounds how long a caller waits.
+    const waitUntil = Date.now() + this.o.lockWaitMs;
     for (;;) {
       const stored = await this.store.get(this.key);
       if (stored && this.usable(stored)) {
@@ -110,7 +111,7 @@ export class ExactTokenManager {
           await release();
         }
       }
-      if (this.o.clock() >= waitUntil) {
+      if (Date.now() >= waitUntil) {
         throw new UpstreamUnavailableError('exact', 'another replica held the token refresh lock for too long');
       }
       await sleep(100);
