@@ -75,7 +75,7 @@ describe('cost estimates', () => {
 
 describe('errors', () => {
   it('maps GraphQL errors to UPSTREAM_ERROR without echoing Shopify\'s message', async () => {
-    const err = await client.graphql('{ secretFieldName }', {}, 1).catch((e: unknown) => e as any);
+    const err: any = await client.graphql('{ secretFieldName }', {}, 1).catch((e: unknown) => e);
     expect(err.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: 'shopify' });
     expect(err.message).not.toContain('secretFieldName');
   });
