@@ -40,7 +40,6 @@ export class QueuedGovernor implements Governor {
   private wake?: () => void;
   private last: Decision;
   private waitUntil = 0;
-  private mode: GovernorStats['mode'];
   private readonly counts = { waitedMsTotal: 0, upstream429: 0, rateLimited: 0, calls: 0 };
 
   constructor(
@@ -50,7 +49,6 @@ export class QueuedGovernor implements Governor {
     private readonly backends: BudgetBackends,
   ) {
     this.last = { granted: true, waitMs: 0, limit: modelLimit(model), used: 0 };
-    this.mode = backends.kind === 'memory' ? 'memory' : 'redis';
   }
 
   /** Waits for budget; rejects with RateLimitedError when it cannot come before `deadline`. */
@@ -150,7 +148,7 @@ export class QueuedGovernor implements Governor {
   private currentMode(): GovernorStats['mode'] {
     const b = this.backends;
     if (b.kind === 'memory') return 'memory';
-    return b.link.usable() ? this.mode : 'fallback';
+    return b.link.usable() ? 'redis' : 'fallback';
   }
 
   private async decide(cost: number): Promise<Decision> {
@@ -158,14 +156,11 @@ export class QueuedGovernor implements Governor {
     if (b.kind === 'memory') return b.store.take(cost);
     if (b.link.usable()) {
       try {
-        const d = await b.store.take(cost);
-        this.mode = 'redis';
-        return d;
+        return await b.store.take(cost);
       } catch (err) {
         b.link.markDown(err);
       }
     }
-    this.mode = 'fallback';
     return b.fallback.take(cost);
   }
 

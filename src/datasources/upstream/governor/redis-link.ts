@@ -7,6 +7,8 @@ export interface GovernorLogger {
   info(obj: object, msg?: string): void;
 }
 
+const PROBE_INTERVAL_MS = 1000;
+
 type Script = (...args: Array<string | number>) => Promise<unknown>;
 /** The Lua scripts as EVALSHA commands (ioredis defineCommand loads them once per connection). */
 export interface GovernorCommands {
@@ -28,6 +30,9 @@ export interface GovernorCommands {
 export class RedisLink {
   readonly redis: Redis;
   private down = false;
+  private closing = false;
+  /** When a command last failed on a connection ioredis still calls ready (a hung server, a timeout). */
+  private failedAt = 0;
   private readonly firstReady: Promise<void>;
   private firstReadyTimer?: NodeJS.Timeout;
 
@@ -39,6 +44,9 @@ export class RedisLink {
       connectTimeout: Math.max(1000, commandTimeoutMs * 2),
       // Reconnect quickly at first, then every 2 s at most (min: a cap, not a floor).
       retryStrategy: (times) => Math.min(2000, 50 * 2 ** Math.min(times, 6)),
+      // Not in ioredis's typings, honoured at run time: how long disconnect() leaves a socket to
+      // close before destroying it (default 2 s, which outlives close() and keeps the process up).
+      ...({ disconnectTimeout: 100 } as object),
     });
     const defs: Array<[keyof GovernorCommands, number, string]> = [
       ['govSlidingTake', 2, SLIDING_TAKE], ['govSlidingObserve', 2, SLIDING_OBSERVE],
@@ -48,7 +56,12 @@ export class RedisLink {
     for (const [name, numberOfKeys, lua] of defs) this.redis.defineCommand(name, { numberOfKeys, lua });
     // Without a listener ioredis prints every failed reconnect; markDown logs the outage once.
     this.redis.on('error', (err: Error) => this.markDown(err));
+    // A dropped connection is an outage even before a command or a reconnect fails.
+    this.redis.on('close', () => {
+      if (!this.closing) this.markDown({ code: 'CONNECTION_CLOSED' });
+    });
     this.redis.on('ready', () => {
+      this.failedAt = 0;
       if (this.down) {
         this.down = false;
         this.logger?.info({ component: 'governor' }, 'Redis is reachable again: rate budgets are shared across replicas again');
@@ -70,12 +83,17 @@ export class RedisLink {
     return this.firstReady;
   }
 
+  /**
+   * Whether to ask Redis now. After a failed command the connection may still look ready for a
+   * moment (or for good, when Redis hangs): try it again only once a second, not for every call.
+   */
   usable(): boolean {
-    return this.redis.status === 'ready';
+    return this.redis.status === 'ready' && Date.now() - this.failedAt >= PROBE_INTERVAL_MS;
   }
 
   /** Records an outage; logs it once per outage (never the URL: it may carry a password). */
   markDown(err: unknown): void {
+    this.failedAt = Date.now();
     if (this.down) return;
     this.down = true;
     const code = (err as { code?: string })?.code ?? (err as Error)?.name ?? 'error';
@@ -83,7 +101,10 @@ export class RedisLink {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     clearTimeout(this.firstReadyTimer);
-    this.redis.disconnect();
+    // QUIT lets the server close the socket; disconnect() would leave ioredis's 2 s destroy timer.
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
+    else this.redis.disconnect();
   }
 }
