@@ -59,6 +59,18 @@ export class RateLimitedError extends GraphQLError {
   }
 }
 
+/** A caller's token made more requests this minute than RATE_LIMIT_PER_TOKEN_PER_MINUTE allows. */
+export class CallerRateLimitedError extends GraphQLError {
+  readonly retryAfterMs: number;
+  constructor(callerName: string, perMinute: number, retryAfterMs: number) {
+    const ms = Math.max(0, Math.ceil(retryAfterMs));
+    super(`Token "${callerName}" made more than ${perMinute} requests this minute (RATE_LIMIT_PER_TOKEN_PER_MINUTE); retry in ${ms} ms.`, {
+      extensions: { code: 'RATE_LIMITED', retryAfterMs: ms },
+    });
+    this.retryAfterMs = ms;
+  }
+}
+
 /** The upstream answered, but not with what we asked for (4xx/5xx after retries). */
 export class UpstreamError extends GraphQLError {
   readonly upstream: Upstream;
