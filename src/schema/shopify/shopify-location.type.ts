@@ -1,0 +1,10 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'A Shopify location (store, warehouse) that holds inventory.' })
+export class ShopifyLocation {
+  @Field(() => ID, { description: 'Shopify gid, e.g. gid://shopify/Location/1.' })
+  id!: string;
+
+  @Field()
+  name!: string;
+}
