@@ -4,6 +4,7 @@ import { getSchema } from './schema/build';
 import { buildGateway, type Gateway } from './server';
 import { closeServices, createServices } from './services';
 import type { Services } from './context';
+import { createSecurity } from './security';
 
 export interface RunningGateway {
   url: string;
@@ -14,13 +15,25 @@ export interface RunningGateway {
 
 export interface StartOptions {
   graphiqlHeaders?: Record<string, string>;
+  /** Audit records go here instead of AUDIT_LOG (tests). */
+  auditStream?: import('pino').DestinationStream;
 }
 
 /** Wires config -> services -> schema -> HTTP server and starts listening. Used by main.ts and tests. */
 export async function startGateway(config: Readonly<Config>, logger: Logger, opts: StartOptions = {}): Promise<RunningGateway> {
   const services = createServices(config, logger);
   const schema = await getSchema();
-  const gateway = await buildGateway({ services, schema, graphiqlHeaders: opts.graphiqlHeaders });
+  // services.security.authenticateConnection is what the graphql-ws context callback calls.
+  const security = createSecurity(config, { auditStream: opts.auditStream });
+  services.auth = security.authenticator;
+  services.security = security;
+  const gateway = await buildGateway({
+    services,
+    schema,
+    graphiqlHeaders: opts.graphiqlHeaders,
+    authenticate: security.authenticate,
+    apolloPlugins: security.apolloPlugins,
+  });
   const url = await gateway.listen(config.port, config.host);
   return {
     url,
@@ -28,6 +41,7 @@ export async function startGateway(config: Readonly<Config>, logger: Logger, opt
     services,
     async close() {
       await gateway.close();
+      await security.close();
       await closeServices(services);
     },
   };

@@ -1,4 +1,4 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { picqerLoaders, type GatewayContext } from '../context';
 import { toOrder, toProduct } from '../datasources/picqer';
 import { PaginationArgs } from '../schema/common/pagination.args';
@@ -18,6 +18,7 @@ export class OrdersArgs extends PaginationArgs {
 
 @Resolver(() => Order)
 export class OrderResolver {
+  @Authorized('orders:read')
   @Query(() => Order, { nullable: true, description: 'One order by Picqer id or by order number; null when there is none.' })
   async order(
     @Ctx() ctx: GatewayContext,
@@ -35,6 +36,7 @@ export class OrderResolver {
     return hit ? toOrder(hit) : null;
   }
 
+  @Authorized('orders:read')
   @Query(() => OrderConnection)
   orders(@Ctx() ctx: GatewayContext, @Args() { first, after, status }: OrdersArgs) {
     const loaders = picqerLoaders(ctx);

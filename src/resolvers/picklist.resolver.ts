@@ -1,4 +1,4 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { Min } from 'class-validator';
 import { picqerLoaders, type GatewayContext } from '../context';
 import { toOrder, toPicklist, toProduct, toWarehouse } from '../datasources/picqer';
@@ -25,6 +25,7 @@ export class PicklistsArgs extends PaginationArgs {
 
 @Resolver(() => Picklist)
 export class PicklistResolver {
+  @Authorized('stock:read')
   @Query(() => Picklist, { nullable: true, description: 'One picklist by Picqer id or by picklist number; null when there is none.' })
   async picklist(
     @Ctx() ctx: GatewayContext,
@@ -42,6 +43,7 @@ export class PicklistResolver {
     return hit ? toPicklist(hit) : null;
   }
 
+  @Authorized('stock:read')
   @Query(() => PicklistConnection)
   picklists(@Ctx() ctx: GatewayContext, @Args() { first, after, status, warehouseId }: PicklistsArgs) {
     const loaders = picqerLoaders(ctx);
@@ -59,6 +61,7 @@ export class PicklistResolver {
     return w ? toWarehouse(w) : null;
   }
 
+  @Authorized('orders:read')
   @FieldResolver(() => Order, { nullable: true })
   async order(@Root() p: Picklist, @Ctx() ctx: GatewayContext): Promise<Order | null> {
     const o = await picqerLoaders(ctx).orderById.load(p.idorder);

@@ -1,4 +1,4 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { MaxLength } from 'class-validator';
 import { picqerLoaders, type GatewayContext } from '../context';
 import { toProduct, toWarehouse } from '../datasources/picqer';
@@ -19,6 +19,7 @@ export class ProductsArgs extends PaginationArgs {
 
 @Resolver(() => Product)
 export class ProductResolver {
+  @Authorized('stock:read')
   @Query(() => Product, { nullable: true, description: 'One product by Picqer id or by product code; null when there is none.' })
   async product(
     @Ctx() ctx: GatewayContext,
@@ -31,6 +32,7 @@ export class ProductResolver {
     return wire ? toProduct(wire) : null;
   }
 
+  @Authorized('stock:read')
   @Query(() => ProductConnection)
   products(@Ctx() ctx: GatewayContext, @Args() { first, after, search }: ProductsArgs) {
     const loaders = picqerLoaders(ctx);
@@ -50,6 +52,7 @@ export class StockLevelResolver {
 
 @Resolver(() => Warehouse)
 export class WarehouseResolver {
+  @Authorized('stock:read')
   @Query(() => [Warehouse])
   async warehouses(@Ctx() ctx: GatewayContext): Promise<Warehouse[]> {
     return (await picqerLoaders(ctx).warehouses()).map(toWarehouse);

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { authChecker } from '../auth/auth-checker';
 import { OrderLineResolver, OrderResolver } from '../resolvers/order.resolver';
 import { PicklistLineResolver, PicklistResolver } from '../resolvers/picklist.resolver';
 import { ProductResolver, StockLevelResolver, WarehouseResolver } from '../resolvers/product.resolver';
@@ -27,6 +28,9 @@ export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: RESOLVERS,
     validate: { forbidUnknownValues: false },
+    // @Authorized(scope) on fields; a miss is FORBIDDEN on that field only (src/auth/auth-checker.ts).
+    authChecker,
+    authMode: 'error',
     // Dates travel as ISO strings from Picqer; keep scalars explicit in the types.
     emitSchemaFile: false,
   });

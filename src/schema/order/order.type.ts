@@ -1,5 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { OrderStatus } from '../enums';
+import { PersonalData } from '../../security/personal-data';
 import { Address } from './address.type';
 import { OrderLine } from './order-line.type';
 
@@ -29,15 +30,20 @@ export class Order {
   @Field(() => [OrderLine])
   lines!: OrderLine[];
 
-  @Field(() => Address, { description: 'Delivery address. Personal data.' })
+  // Nullable so a caller without customers:read gets the order with only this field refused.
+  @PersonalData()
+  @Field(() => Address, { nullable: true, description: 'Delivery address. Personal data (scope customers:read).' })
   deliveryAddress!: Address;
 
-  @Field(() => Address, { description: 'Invoice address. Personal data.' })
+  @PersonalData()
+  @Field(() => Address, { nullable: true, description: 'Invoice address. Personal data (scope customers:read).' })
   invoiceAddress!: Address;
 
-  @Field(() => String, { nullable: true, description: "The customer's e-mail address. Personal data." })
+  @PersonalData()
+  @Field(() => String, { nullable: true, description: "The customer's e-mail address. Personal data (scope customers:read)." })
   email!: string | null;
 
-  @Field(() => String, { nullable: true, description: "The customer's telephone number. Personal data." })
+  @PersonalData()
+  @Field(() => String, { nullable: true, description: "The customer's telephone number. Personal data (scope customers:read)." })
   phone!: string | null;
 }

@@ -1,0 +1,56 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { UnauthenticatedError } from '../errors';
+import type { GatewayContext } from '../context';
+import type { TokenEntry } from './tokens';
+
+/** Who is calling: the token's name (for logs and audit, never the token) and its scopes. */
+export type Caller = NonNullable<GatewayContext['caller']>;
+
+/**
+ * Resolves bearer tokens to callers. Tokens are compared as SHA-256 digests with
+ * timingSafeEqual against every configured entry (no early exit), so neither the token's
+ * content nor which entry matched shows in the response time.
+ */
+export class Authenticator {
+  private readonly entries: ReadonlyArray<{ digest: Buffer; caller: Caller }>;
+
+  /** `enabled` false means auth is off: every request passes without a caller (dev only). */
+  constructor(entries: readonly TokenEntry[], readonly enabled = entries.length > 0) {
+    this.entries = entries.map((e) => ({
+      digest: Buffer.from(e.sha256, 'hex'),
+      caller: Object.freeze({ name: e.name, scopes: new Set<string>(e.scopes) }),
+    }));
+  }
+
+  /** The caller for an HTTP `Authorization` header; throws UNAUTHENTICATED (HTTP 401). */
+  authenticate(authorization: string | undefined): Caller {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+    if (!m) throw unauthenticated(authorization ? 'The Authorization header must be "Bearer <token>".' : undefined);
+    const digest = createHash('sha256').update(m[1], 'utf8').digest();
+    let found: Caller | undefined;
+    for (const e of this.entries) {
+      if (timingSafeEqual(digest, e.digest) && !found) found = e.caller;
+    }
+    if (!found) throw unauthenticated('The bearer token is not known.');
+    return found;
+  }
+
+  /**
+   * The caller for a graphql-ws connection: `connectionParams.authorization` or
+   * `connectionParams.Authorization`, as "Bearer <token>" (a bare token is accepted too,
+   * since browser clients often send just the token). Throws UNAUTHENTICATED.
+   */
+  authenticateConnection(connectionParams: Readonly<Record<string, unknown>> | undefined | null): Caller {
+    const raw = connectionParams?.authorization ?? connectionParams?.Authorization;
+    if (typeof raw !== 'string' || raw === '') throw unauthenticated('connectionParams.authorization must be "Bearer <token>".');
+    return this.authenticate(/^Bearer\s/i.test(raw) ? raw : `Bearer ${raw}`);
+  }
+}
+
+/** UNAUTHENTICATED with HTTP 401 and a WWW-Authenticate challenge (Apollo reads extensions.http). */
+function unauthenticated(message?: string): UnauthenticatedError {
+  const err = new UnauthenticatedError(message);
+  const headers = new Map([['www-authenticate', 'Bearer realm="picqer-gateway"']]);
+  Object.assign(err.extensions, { http: { status: 401, headers } });
+  return err;
+}

@@ -1,0 +1,59 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { DestinationStream } from 'pino';
+import { Authenticator, type Caller } from '../auth/authenticator';
+import type { Config } from '../config';
+import type { GatewayContext } from '../context';
+import { auditPlugin } from './audit.plugin';
+import { createAuditSink, type AuditSink } from './audit-sink';
+import { queryLimitsPlugin } from './query-limits.plugin';
+import { rateLimitPlugin } from './rate-limit.plugin';
+import { MemoryRateLimitStore } from './rate-limit.memory';
+import { RedisRateLimitStore } from './rate-limit.redis';
+import type { RateLimitStore } from './rate-limit.types';
+
+/** Everything the gateway needs from auth and security, built once from config. */
+export interface Security {
+  authenticator: Authenticator;
+  /** For buildGateway's `authenticate` option; undefined when auth is off. */
+  authenticate?: (authorization: string | undefined) => Caller;
+  /** For the graphql-ws `context` callback: throws UNAUTHENTICATED; undefined caller when auth is off. */
+  authenticateConnection(connectionParams: Readonly<Record<string, unknown>> | undefined | null): Caller | undefined;
+  /** Query limits, per-token rate limit, audit: for buildGateway's `apolloPlugins`. */
+  apolloPlugins: ApolloServerPlugin<GatewayContext>[];
+  close(): Promise<void>;
+}
+
+export interface SecurityOptions {
+  /** Audit destination instead of config's AUDIT_LOG (tests capture records this way). */
+  auditStream?: DestinationStream;
+}
+
+/** Builds auth and security from the validated config (see README "Security and personal data"). */
+export function createSecurity(config: Readonly<Config>, opts: SecurityOptions = {}): Security {
+  const s = config.security;
+  const authenticator = new Authenticator(s.tokens, s.tokens.length > 0 && !s.authDisabled);
+  const store: RateLimitStore = config.redisUrl
+    ? new RedisRateLimitStore(config.redisUrl, `${config.redisKeyPrefix}sec:`)
+    : new MemoryRateLimitStore();
+  const sink: AuditSink | null = createAuditSink(opts.auditStream ?? s.auditLog);
+  const apolloPlugins: ApolloServerPlugin<GatewayContext>[] = [
+    rateLimitPlugin({ store, perMinute: s.rateLimitPerTokenPerMinute }),
+    queryLimitsPlugin({ maxDepth: s.maxQueryDepth, maxCost: s.maxQueryCost }),
+    ...(sink ? [auditPlugin(sink)] : []),
+  ];
+  return {
+    authenticator,
+    authenticate: authenticator.enabled ? (h) => authenticator.authenticate(h) : undefined,
+    authenticateConnection: (p) => (authenticator.enabled ? authenticator.authenticateConnection(p) : undefined),
+    apolloPlugins,
+    async close() {
+      await store.close();
+      await sink?.close();
+    },
+  };
+}
+
+export { PersonalData, isPersonalField, personalFieldsOf, NOT_PERSONAL, CUSTOMER_DATA_TYPES } from './personal-data';
+export { estimateQueryCost, FIELD_COSTS, type FieldCost } from './query-cost';
+export { queryDepth } from './query-depth';
+export type { AuditRecord, AuditSink } from './audit-sink';

@@ -1,0 +1,133 @@
+import {
+  getNamedType, isCompositeType, isListType, isNonNullType, isObjectType, isInterfaceType, Kind,
+  type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLField, type GraphQLSchema,
+  type GraphQLType, type OperationDefinitionNode, type SelectionSetNode,
+} from 'graphql';
+import { getArgumentValues } from 'graphql/execution/values';
+
+/**
+ * Estimates how many upstream calls a query will need, before any is made. The figures follow
+ * how the loaders actually fetch (src/datasources/picqer/loaders.ts):
+ * - a paged list costs ceil(first / page size) calls, and yields `first` rows;
+ * - a per-row join the upstream batches costs ceil(rows / batch) calls;
+ * - a per-row join it cannot batch (Picqer's order by id) costs one call per row;
+ * - a list cached for the request (warehouses) costs its call once per query;
+ * - a list field without a call (order lines, stock levels) multiplies the rows below it by an
+ *   assumed size, since we cannot know it before fetching.
+ * The estimate is an upper-ish bound meant to refuse abuse, not an exact prediction.
+ */
+
+/** How one field costs, by `Type.field` coordinate. */
+export type FieldCost =
+  | { kind: 'page'; pageSize: number }
+  | { kind: 'single' }
+  | { kind: 'batch'; batchSize: number }
+  | { kind: 'perRow' }
+  | { kind: 'once'; key: string; rows: number };
+
+const PICQER_PAGE = 100;
+
+/** The cost of every field that makes upstream calls; other upstreams add theirs at start-up. */
+export const FIELD_COSTS: Record<string, FieldCost> = {
+  'Query.products': { kind: 'page', pageSize: PICQER_PAGE },
+  'Query.orders': { kind: 'page', pageSize: PICQER_PAGE },
+  'Query.picklists': { kind: 'page', pageSize: PICQER_PAGE },
+  'Query.product': { kind: 'single' },
+  'Query.order': { kind: 'single' },
+  'Query.picklist': { kind: 'single' },
+  'Query.warehouses': { kind: 'once', key: 'picqer:warehouses', rows: 10 },
+  'StockLevel.warehouse': { kind: 'once', key: 'picqer:warehouses', rows: 1 },
+  'Picklist.warehouse': { kind: 'once', key: 'picqer:warehouses', rows: 1 },
+  // Picqer has no multi-id filter for orders: one GET per distinct order.
+  'Picklist.order': { kind: 'perRow' },
+  // Products by id batch through the idproducts filter, 100 a call.
+  'OrderLine.product': { kind: 'batch', batchSize: PICQER_PAGE },
+  'PicklistLine.product': { kind: 'batch', batchSize: PICQER_PAGE },
+};
+
+export interface CostOptions {
+  /** Rows assumed for a list field that makes no call of its own (lines, stock levels). Default 5. */
+  assumedListSize?: number;
+  /** Overrides/additions to FIELD_COSTS. */
+  fieldCosts?: Record<string, FieldCost>;
+}
+
+/** The estimated upstream calls of one operation. */
+export function estimateQueryCost(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown> = {},
+  opts: CostOptions = {},
+): number {
+  const costs = { ...FIELD_COSTS, ...opts.fieldCosts };
+  const listSize = opts.assumedListSize ?? 5;
+  const onceKeys = new Set<string>();
+  const root = schema.getRootType(operation.operation);
+  if (!root) return 0;
+
+  const visit = (set: SelectionSetNode, type: GraphQLCompositeType, rows: number, seen: ReadonlySet<string>): number => {
+    let calls = 0;
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.INLINE_FRAGMENT) {
+        const t = sel.typeCondition ? (schema.getType(sel.typeCondition.name.value) as GraphQLCompositeType) : type;
+        calls += visit(sel.selectionSet, t ?? type, rows, seen);
+        continue;
+      }
+      if (sel.kind === Kind.FRAGMENT_SPREAD) {
+        const frag = fragments[sel.name.value];
+        if (!frag || seen.has(frag.name.value)) continue;
+        const t = schema.getType(frag.typeCondition.name.value) as GraphQLCompositeType | undefined;
+        calls += visit(frag.selectionSet, t ?? type, rows, new Set([...seen, frag.name.value]));
+        continue;
+      }
+      if (sel.name.value.startsWith('__')) continue;
+      const field = fieldOf(type, sel.name.value);
+      if (!field) continue;
+      const cost = costs[`${type.name}.${field.name}`];
+      let childRows = rows;
+      if (cost?.kind === 'page') {
+        const first = firstArg(field, sel, variables);
+        calls += rows * Math.ceil(first / cost.pageSize);
+        childRows = rows * first;
+      } else if (cost?.kind === 'single' || cost?.kind === 'perRow') {
+        calls += rows;
+      } else if (cost?.kind === 'batch') {
+        calls += Math.ceil(rows / cost.batchSize);
+      } else if (cost?.kind === 'once') {
+        onceKeys.add(cost.key);
+        childRows = rows * cost.rows;
+      } else if (isList(field.type) && !isConnectionEdges(type.name, field.name)) {
+        childRows = rows * listSize;
+      }
+      const named = getNamedType(field.type);
+      if (sel.selectionSet && isCompositeType(named)) calls += visit(sel.selectionSet, named, childRows, seen);
+    }
+    return calls;
+  };
+
+  return visit(operation.selectionSet, root, 1, new Set()) + onceKeys.size;
+}
+
+function fieldOf(type: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {
+  return isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
+}
+
+function firstArg(field: GraphQLField<unknown, unknown>, node: Parameters<typeof getArgumentValues>[1], variables: Record<string, unknown>): number {
+  try {
+    const v = getArgumentValues(field, node, variables).first;
+    return typeof v === 'number' && v > 0 ? v : 1;
+  } catch {
+    // Validation rejects bad arguments later; count the default page for now.
+    return 50;
+  }
+}
+
+function isList(t: GraphQLType): boolean {
+  return isListType(isNonNullType(t) ? t.ofType : t);
+}
+
+/** A connection's `edges` list holds the rows its paged field already counted. */
+function isConnectionEdges(typeName: string, field: string): boolean {
+  return field === 'edges' && typeName.endsWith('Connection');
+}
