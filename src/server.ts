@@ -41,7 +41,6 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
   const { config, logger } = services;
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
-    disableRequestLogging: false,
     bodyLimit: config.bodyLimitBytes,
     // Only the path is logged (see logger.ts): query strings may carry variables.
     requestIdHeader: false,
@@ -57,7 +56,6 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
     // Auth is a bearer header, never a cookie, so a cross-site "simple" request carries no
     // credentials; CSRF prevention would only break plain GET requests the spec allows.
     csrfPrevention: false,
-    status400ForVariableCoercionErrors: true,
     formatError: (formatted, error) => maskUnexpected(formatted, error, logger),
     plugins: [
       fastifyApolloDrainPlugin(app),
@@ -79,6 +77,8 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
     : undefined;
 
   await app.register(async (scope) => {
+    // GraphQL over HTTP takes JSON bodies only: any other media type is 415, not a parse error.
+    scope.removeContentTypeParser('text/plain');
     // A browser asking for HTML with no query gets GraphiQL; everything else is GraphQL over HTTP.
     scope.addHook('onRequest', async (req, reply) => {
       if (req.method !== 'GET' || !page) return;

@@ -142,7 +142,8 @@ async function handle(p: Pipeline, control: Router, req: IncomingMessage, res: S
 
   // Injected faults come first: they stand for trouble in front of the API, so they cost no budget.
   const f = p.state.faults;
-  if (f.storm429 > 0) {
+  const faulty = f.path === '' || url.pathname === f.path || url.pathname.startsWith(f.path.endsWith('/') ? f.path : `${f.path}/`);
+  if (faulty && f.storm429 > 0) {
     f.storm429--;
     record(429);
     sendPicqerError(res, new PicqerSandboxHttpError(429, PICQER_ERROR.rateLimited, 'Rate limit exceeded.'), {
@@ -150,7 +151,7 @@ async function handle(p: Pipeline, control: Router, req: IncomingMessage, res: S
     });
     return;
   }
-  if (f.remaining > 0) {
+  if (faulty && f.remaining > 0) {
     f.remaining--;
     if (f.timeoutMs > 0) {
       record('timeout');

@@ -26,6 +26,8 @@ export interface PicqerSandboxFaults {
   storm429?: number;
   /** Retry-After seconds for storm429 answers. Default 1. */
   retryAfterSeconds?: number;
+  /** Only requests whose path starts with this (e.g. "/api/v1/orders/1") get the faults. Default: all. */
+  path?: string;
 }
 
 /** What `/__sandbox/stats` reports. */
@@ -62,6 +64,7 @@ export interface ActiveFaults {
   remaining: number;
   storm429: number;
   retryAfterSeconds: number;
+  path: string;
 }
 
 export class PicqerSandboxState {
@@ -71,7 +74,7 @@ export class PicqerSandboxState {
   readonly requests = new RequestStats();
   readonly simulator: PicqerSimulator;
   latencyMs: number;
-  readonly faults: ActiveFaults = { status: 0, timeoutMs: 0, remaining: 0, storm429: 0, retryAfterSeconds: 1 };
+  readonly faults: ActiveFaults = { status: 0, timeoutMs: 0, remaining: 0, storm429: 0, retryAfterSeconds: 1, path: '' };
 
   constructor(opts: PicqerSandboxStateOptions) {
     this.hooks = new WebhookDispatcher({ retryDelaysMs: opts.webhookRetryDelaysMs, timeoutMs: opts.webhookTimeoutMs, logger: opts.logger });
@@ -124,6 +127,8 @@ export class PicqerSandboxState {
     this.faults.remaining = f.status || f.timeoutMs ? count : 0;
     this.faults.storm429 = f.storm429 ?? 0;
     this.faults.retryAfterSeconds = f.retryAfterSeconds ?? 1;
+    if (f.path !== undefined && (typeof f.path !== 'string' || !f.path.startsWith('/'))) throw new RangeError(`faults.path must start with "/", got ${JSON.stringify(f.path)}`);
+    this.faults.path = f.path ?? '';
   }
 
   /** Starts (or with 0 stops) the simulator. */

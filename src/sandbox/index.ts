@@ -1,0 +1,42 @@
+import { createDemoToken } from '../auth/demo-token';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { startPicqerSandbox, type PicqerSandbox } from './picqer';
+
+/** The sandboxes started for `npm start` without credentials, and the config that points at them. */
+export interface RunningSandboxes {
+  config: Readonly<Config>;
+  picqer: PicqerSandbox;
+  graphiqlHeaders?: Record<string, string>;
+  /** Lines printed at start-up. */
+  banner: string[];
+  close(): Promise<void>;
+}
+
+export async function startSandboxes(config: Readonly<Config>, logger: Logger): Promise<RunningSandboxes> {
+  const log = logger.child({ component: 'sandbox' });
+  const picqer = await startPicqerSandbox({ logger: log.child({ upstream: 'picqer' }) });
+  // A fresh demo token with every scope: printed below and pre-filled in GraphiQL.
+  const demo = createDemoToken();
+  const effective: Config = {
+    ...config,
+    security: { ...config.security, tokens: [...config.security.tokens, demo.entry] },
+    picqer: {
+      baseUrl: picqer.baseUrl,
+      apiKey: picqer.apiKey,
+      userAgent: 'PicqerGateway/0.1 (sandbox)',
+      rateLimitPerMinute: 500,
+      registerHooks: false,
+    },
+  };
+  return {
+    config: Object.freeze(effective),
+    picqer,
+    graphiqlHeaders: { Authorization: `Bearer ${demo.token}` },
+    banner: [
+      `  Demo token (every scope, invented data, new each start): Authorization: Bearer ${demo.token}`,`  Picqer sandbox: ${picqer.origin}/api/v1 (control: ${picqer.origin}/__sandbox/stats)`],
+    async close() {
+      await picqer.close();
+    },
+  };
+}

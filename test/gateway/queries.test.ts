@@ -1,0 +1,170 @@
+import { OrdersWithLineStockDocument, ProductByCodeDocument } from '../generated/operations';
+import { callsTo, startStack, type TestStack } from '../helpers/stack';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+beforeEach(async () => {
+  await stack.resetStats();
+});
+
+describe('Query root fields against the Picqer sandbox', () => {
+  it('products: a page with stock per warehouse, in one products call and one warehouses call', async () => {
+    const { status, body } = await stack.gql(`{ products(first: 20) {
+      edges { cursor node { id idproduct productcode name barcode freeStock stock { warehouse { idwarehouse name } stock reserved freeStock } } }
+      pageInfo { hasNextPage endCursor } totalCount } }`);
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    const nodes = body.data.products.edges.map((e: any) => e.node);
+    expect(nodes).toHaveLength(20);
+    const first = nodes[0];
+    expect(first.productcode).toMatch(/^PG-\d{5}$/);
+    expect(first.stock.length).toBeGreaterThan(0);
+    for (const n of nodes) {
+      expect(n.freeStock).toBe(n.stock.reduce((s: number, l: any) => s + l.freeStock, 0));
+      for (const l of n.stock) expect(l.warehouse.name).toEqual(expect.any(String));
+    }
+    expect(body.data.products.pageInfo.hasNextPage).toBe(true);
+    expect(body.data.products.totalCount).toBeNull();
+    const stats = await stack.stats();
+    expect(callsTo(stats, 'GET /api/v1/products')).toBe(1);
+    expect(callsTo(stats, 'GET /api/v1/warehouses')).toBe(1);
+    expect(stats.total).toBe(2);
+    expect(body.extensions?.upstream.picqer.calls).toBe(2);
+  });
+
+  it('products: pages across more than 100 items with cursors, no gap and no overlap', async () => {
+    const page1 = await stack.gql('query($a: String) { products(first: 150, after: $a) { edges { cursor node { idproduct } } pageInfo { hasNextPage endCursor } } }');
+    const ids1 = page1.body.data.products.edges.map((e: any) => e.node.idproduct);
+    expect(ids1).toHaveLength(150);
+    expect(callsTo(await stack.stats(), 'GET /api/v1/products')).toBe(2);
+    const page2 = await stack.gql('query($a: String) { products(first: 200, after: $a) { edges { node { idproduct } } pageInfo { hasNextPage endCursor } } }', {
+      a: page1.body.data.products.pageInfo.endCursor,
+    });
+    const ids2 = page2.body.data.products.edges.map((e: any) => e.node.idproduct);
+    // The stack seeds 300 products: 150 + 150 and then the end.
+    expect(ids2).toHaveLength(150);
+    expect(page2.body.data.products.pageInfo.hasNextPage).toBe(false);
+    const all = [...ids1, ...ids2];
+    expect(new Set(all).size).toBe(300);
+    const sandboxIds = stack.sandbox.state.products.map((p: { idproduct: number }) => p.idproduct).slice(0, 300);
+    expect(all).toEqual(sandboxIds);
+  });
+
+  it('products: search is passed to Picqer', async () => {
+    const target = stack.sandbox.state.products[42];
+    const { body } = await stack.gql('query($s: String) { products(first: 10, search: $s) { edges { node { productcode } } } }', { s: target.productcode });
+    expect(body.data.products.edges.map((e: any) => e.node.productcode)).toContain(target.productcode);
+  });
+
+  it('product by id and by productcode; unknown ones are null, not errors', async () => {
+    const target = stack.sandbox.state.products[7];
+    const { body } = await stack.gql(
+      'query($id: ID!, $code: String!) { byId: product(id: $id) { productcode name } byCode: product(productcode: $code) { idproduct } none: product(productcode: "NO-SUCH") { idproduct } }',
+      { id: String(target.idproduct), code: target.productcode },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data.byId).toEqual({ productcode: target.productcode, name: target.name });
+    expect(body.data.byCode).toEqual({ idproduct: target.idproduct });
+    expect(body.data.none).toBeNull();
+  });
+
+  it('product needs exactly one of id or productcode, and a numeric id', async () => {
+    const both = await stack.gql('{ product(id: "1", productcode: "X") { idproduct } }');
+    expect(both.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(both.body.errors?.[0].message).toMatch(/exactly one of "id" or "productcode"/);
+    const bad = await stack.gql('{ product(id: "abc") { idproduct } }');
+    expect(bad.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(bad.body.errors?.[0].message).toMatch(/"id" must be a numeric Picqer id/);
+    expect((await stack.stats()).total).toBe(0);
+  });
+
+  it('first is bounded and a foreign cursor is refused, naming the argument', async () => {
+    const big = await stack.gql('{ products(first: 5000) { edges { cursor } } }');
+    expect(big.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const cursor = await stack.gql('{ products(first: 5, after: "not-ours") { edges { cursor } } }');
+    expect(cursor.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(cursor.body.errors?.[0].message).toMatch(/"after"/);
+    expect((await stack.stats()).total).toBe(0);
+  });
+
+  it('typed documents from test/operations answer with their generated types', async () => {
+    const target = stack.sandbox.state.products[11];
+    const { body } = await stack.op(ProductByCodeDocument, { productcode: target.productcode });
+    expect(body.data?.product?.productcode).toBe(target.productcode);
+    const orders = await stack.op(OrdersWithLineStockDocument, { first: 5, status: 'PROCESSING' });
+    expect(orders.body.data?.orders.edges.every((e) => e.node.status === 'PROCESSING')).toBe(true);
+  });
+
+  it('warehouses', async () => {
+    const { body } = await stack.gql('{ warehouses { id idwarehouse name acceptsOrders countsForGeneralStock } }');
+    expect(body.data.warehouses.map((w: any) => w.idwarehouse)).toEqual(stack.sandbox.state.warehouses.map((w: { idwarehouse: number }) => w.idwarehouse));
+  });
+
+  it("orders with lines and each line's product: one orders call and products batched by id", async () => {
+    const { body } = await stack.gql('{ orders(first: 50) { edges { node { idorder orderid status lines { productcode amount product { productcode freeStock } } } } } }');
+    expect(body.errors).toBeUndefined();
+    const nodes = body.data.orders.edges.map((e: any) => e.node);
+    expect(nodes).toHaveLength(50);
+    const lineCodes = nodes.flatMap((n: any) => n.lines.map((l: any) => l.productcode));
+    for (const n of nodes) for (const l of n.lines) expect(l.product.productcode).toBe(l.productcode);
+    const stats = await stack.stats();
+    expect(callsTo(stats, 'GET /api/v1/orders')).toBe(1);
+    expect(callsTo(stats, 'GET /api/v1/products')).toBe(Math.ceil(new Set(lineCodes).size / 100));
+    expect(stats.total).toBe(1 + Math.ceil(new Set(lineCodes).size / 100));
+  });
+
+  it('orders filtered by status; order by id and by order number', async () => {
+    const { body } = await stack.gql('{ orders(first: 100, status: COMPLETED) { edges { node { idorder orderid status } } } }');
+    const nodes = body.data.orders.edges.map((e: any) => e.node);
+    expect(nodes.length).toBeGreaterThan(0);
+    expect(nodes.every((n: any) => n.status === 'COMPLETED')).toBe(true);
+    const one = nodes[0];
+    const r = await stack.gql('query($id: ID!, $no: String!) { a: order(id: $id) { orderid } b: order(orderid: $no) { idorder } c: order(id: "999999") { idorder } }', {
+      id: String(one.idorder),
+      no: one.orderid,
+    });
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data).toEqual({ a: { orderid: one.orderid }, b: { idorder: one.idorder }, c: null });
+  });
+
+  it('picklists with warehouse, order and line products; filters by status and warehouse', async () => {
+    const { body } = await stack.gql('{ picklists(first: 30, warehouseId: 1) { edges { node { idpicklist picklistid status warehouse { idwarehouse } order { idorder orderid } lines { productcode amount amountPicked product { productcode } } } } } }');
+    expect(body.errors).toBeUndefined();
+    const nodes = body.data.picklists.edges.map((e: any) => e.node);
+    expect(nodes.length).toBeGreaterThan(0);
+    for (const n of nodes) {
+      expect(n.warehouse.idwarehouse).toBe(1);
+      expect(n.order.orderid).toEqual(expect.any(String));
+      for (const l of n.lines) expect(l.product.productcode).toBe(l.productcode);
+    }
+    const stats = await stack.stats();
+    const distinctOrders = new Set(nodes.map((n: any) => n.order.idorder)).size;
+    expect(callsTo(stats, 'GET /api/v1/picklists')).toBe(1);
+    expect(callsTo(stats, 'GET /api/v1/warehouses')).toBe(1);
+    expect(callsTo(stats, 'GET /api/v1/orders/:idorder')).toBe(distinctOrders);
+    const closed = await stack.gql('{ picklists(first: 100, status: CLOSED) { edges { node { status } } } }');
+    expect(closed.body.data.picklists.edges.every((e: any) => e.node.status === 'CLOSED')).toBe(true);
+  });
+
+  it('picklist by id and by picklist number', async () => {
+    const p = stack.sandbox.state.picklists[3];
+    const r = await stack.gql('query($id: ID!, $no: String!) { a: picklist(id: $id) { picklistid } b: picklist(picklistid: $no) { idpicklist } }', {
+      id: String(p.idpicklist),
+      no: p.picklistid,
+    });
+    expect(r.body.data).toEqual({ a: { picklistid: p.picklistid }, b: { idpicklist: p.idpicklist } });
+  });
+
+  it('makes identical calls in one request once', async () => {
+    const { body } = await stack.gql('{ a: products(first: 10) { edges { node { idproduct } } } b: products(first: 10) { edges { node { name } } } w1: warehouses { name } w2: warehouses { idwarehouse } }');
+    expect(body.errors).toBeUndefined();
+    const stats = await stack.stats();
+    expect(callsTo(stats, 'GET /api/v1/products')).toBe(1);
+    expect(callsTo(stats, 'GET /api/v1/warehouses')).toBe(1);
+  });
+});
