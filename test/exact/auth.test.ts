@@ -12,7 +12,8 @@ const clock = (): number => now;
 const open: ExactClient[] = [];
 
 beforeAll(async () => {
-  sb = await startExactSandbox({ products: 200, clock });
+  // Limits far above what these tests send: they are about tokens, not budgets.
+  sb = await startExactSandbox({ products: 200, clock, minutelyLimit: 1000 });
 });
 afterAll(async () => {
   await sb.close();
@@ -25,7 +26,7 @@ afterEach(async () => {
 });
 
 function client(extra: Parameters<typeof clientFor>[1] = {}): ExactClient {
-  const c = clientFor(sb, { clock, ...extra });
+  const c = clientFor(sb, { clock, perMinute: 1000, ...extra });
   open.push(c);
   return c;
 }
@@ -100,7 +101,21 @@ describe('Exact OAuth token manager', () => {
     expect((err as GraphQLError).extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: 'exact', status: 401 });
     expect((err as Error).message).toMatch(/every 570 s; retry in 570 s/);
     expect((await stats(sb)).tokenRequests).toBe(1);
-    now += 570_000; // within the 30 s margin of expiry: the manager refreshes on its own
+    now += 580_000; // within the 20 s margin of expiry: the manager refreshes on its own
+    expect(await c.list('logistics/Items', { $top: 1 })).toHaveLength(1);
+    expect((await stats(sb)).tokenRefreshes).toBe(2);
+  });
+
+  it('keeps the refresh token when Exact says it is too early to refresh (TooEarlyToRefreshTokens)', async () => {
+    // A client that believes it may refresh at once, against Exact's 570 s cooldown.
+    const c = client({ minRefreshIntervalMs: 0, refreshMarginMs: 599_000 });
+    await c.list('logistics/Items', { $top: 1 });
+    now += 2_000;
+    const err = (await c.list('logistics/Items', { $top: 1 }).catch((e: unknown) => e)) as GraphQLError;
+    expect(err.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', status: 400 });
+    expect(err.message).toMatch(/one per 570 s .*retry shortly/);
+    expect(err.message).not.toMatch(/Re-authorize/);
+    now += 570_000;
     expect(await c.list('logistics/Items', { $top: 1 })).toHaveLength(1);
     expect((await stats(sb)).tokenRefreshes).toBe(2);
   });

@@ -21,7 +21,10 @@ export interface ExactAuthOptions {
   refreshToken: string;
   /** Default: a MemoryTokenStore (one process). Give every replica the same RedisTokenStore. */
   store?: ExactTokenStore;
-  /** Refresh this long before expiry. Default 30,000 ms (Exact: refresh ~30 s before the 600 s end). */
+  /**
+   * Refresh this long before expiry. Default 20,000 ms: with Exact's 600 s tokens that is 580 s
+   * after issue, 10 s clear of the 570 s cooldown, so clock skew cannot earn a TooEarlyToRefreshTokens.
+   */
   refreshMarginMs?: number;
   /** No new token sooner than this after the last one. Default 570,000 ms (Exact's rule). */
   minRefreshIntervalMs?: number;
@@ -54,7 +57,7 @@ export class ExactTokenManager {
   constructor(private readonly opts: ExactAuthOptions) {
     this.o = {
       clientId: opts.clientId, clientSecret: opts.clientSecret, division: opts.division, refreshToken: opts.refreshToken,
-      refreshMarginMs: opts.refreshMarginMs ?? 30_000,
+      refreshMarginMs: opts.refreshMarginMs ?? 20_000,
       minRefreshIntervalMs: opts.minRefreshIntervalMs ?? 570_000,
       lockTtlMs: opts.lockTtlMs ?? 15_000,
       lockWaitMs: opts.lockWaitMs ?? 20_000,
@@ -133,16 +136,26 @@ export class ExactTokenManager {
     let lastStatus = 400;
     for (const refreshToken of candidates) {
       const answer = await this.callTokenEndpoint(refreshToken);
-      this.deadRefreshTokens.add(refreshToken);
-      if (typeof answer === 'number') {
-        lastStatus = answer;
+      if ('refused' in answer) {
+        if (answer.error === 'access_denied') {
+          // TooEarlyToRefreshTokens: Exact did not rotate, the refresh token still works.
+          throw new UpstreamError('exact', answer.status,
+            'Exact refused a new access token: it allows one per 570 s per app and user (another process may have refreshed; share a token store between replicas); retry shortly.');
+        }
+        if (answer.error === 'invalid_client') {
+          throw new UpstreamError('exact', answer.status, 'Exact refused the app credentials: check EXACT_CLIENT_ID and EXACT_CLIENT_SECRET.');
+        }
+        this.deadRefreshTokens.add(refreshToken);
+        lastStatus = answer.status;
         continue;
       }
+      this.deadRefreshTokens.add(refreshToken);
       const next: ExactTokenState = {
         accessToken: answer.access_token,
+        // Expiry counted from before the call and the cooldown from after it: both err on the safe side.
         accessTokenExpiresAt: now + Number(answer.expires_in) * 1000,
         refreshToken: answer.refresh_token,
-        refreshedAt: now,
+        refreshedAt: Math.max(now, this.o.clock()),
       };
       // Written before anything else: the refresh token we sent is already dead.
       this.state = next;
@@ -153,14 +166,18 @@ export class ExactTokenManager {
     throw new UpstreamError('exact', lastStatus, REAUTHORIZE);
   }
 
-  /** The token response, or the status when Exact refused the refresh token (400/401). */
-  private async callTokenEndpoint(refreshToken: string): Promise<ExactTokenWire | number> {
+  /**
+   * The token response, or Exact's refusal (400/401) with its OAuth `error` code. Only that code
+   * is read from the body; the body itself goes nowhere.
+   */
+  private async callTokenEndpoint(refreshToken: string): Promise<ExactTokenWire | { refused: true; status: number; error?: string }> {
     const form = new URLSearchParams({
       grant_type: 'refresh_token',
       client_id: this.o.clientId,
       client_secret: this.o.clientSecret,
       refresh_token: refreshToken,
     });
+    let oauthError: string | undefined;
     try {
       const res = await this.opts.http.request<ExactTokenWire>({
         method: 'POST',
@@ -168,6 +185,11 @@ export class ExactTokenManager {
         body: form.toString(),
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         idempotent: false,
+        inspect: (json) => {
+          const e = (json as { error?: unknown } | null)?.error;
+          oauthError = typeof e === 'string' ? e : undefined;
+          return {};
+        },
       });
       const t = res.json;
       if (!t || typeof t.access_token !== 'string' || typeof t.refresh_token !== 'string' || !(Number(t.expires_in) > 0)) {
@@ -175,7 +197,7 @@ export class ExactTokenManager {
       }
       return t;
     } catch (err) {
-      if (err instanceof UpstreamError && (err.status === 400 || err.status === 401)) return err.status;
+      if (err instanceof UpstreamError && (err.status === 400 || err.status === 401)) return { refused: true, status: err.status, error: oauthError };
       throw err;
     }
   }

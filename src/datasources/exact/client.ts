@@ -30,7 +30,7 @@ export interface ExactClientOptions {
   /** Exact's limits per app and division. Default 60 per minute, 5,000 per day. */
   perMinute?: number;
   perDay?: number;
-  /** Token timing, see ExactAuthOptions. Defaults follow Exact: 30 s margin, 570 s between refreshes. */
+  /** Token timing, see ExactAuthOptions. Defaults: refresh 20 s before expiry, at most one per 570 s (Exact's rule). */
   refreshMarginMs?: number;
   minRefreshIntervalMs?: number;
   /** Epoch ms. Default Date.now (tests pin it together with the sandbox's). */
