@@ -1,4 +1,4 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../context';
 import { Product } from '../schema/product.type';
 import { ShopifyVariant } from '../schema/shopify/shopify-variant.type';
@@ -7,6 +7,7 @@ import { shopifyLoaders } from './shopify.resolver';
 /** Joins a Picqer product to its Shopify variant on productcode = SKU. */
 @Resolver(() => Product)
 export class ShopifyProductResolver {
+  @Authorized('stock:read')
   @FieldResolver(() => ShopifyVariant, {
     nullable: true,
     description: 'The Shopify variant whose SKU equals the product code (the oldest, when several share it); null when there is none.',

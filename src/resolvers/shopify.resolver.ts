@@ -1,4 +1,4 @@
-import { Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { picqerLoaders, type GatewayContext } from '../context';
 import { BadUserInputError, UpstreamNotConfiguredError } from '../errors';
 import {
@@ -20,11 +20,13 @@ export function shopifyLoaders(ctx: GatewayContext): ShopifyLoaders {
 /** Where the shop's locations and stock meet Picqer's: locations, drift, and the stock push. */
 @Resolver()
 export class ShopifyResolver {
+  @Authorized('stock:read')
   @Query(() => [ShopifyLocation], { description: 'Locations of the Shopify shop.' })
   async shopifyLocations(@Ctx() ctx: GatewayContext): Promise<ShopifyLocation[]> {
     return shopifyLoaders(ctx).locations();
   }
 
+  @Authorized('stock:read')
   @Query(() => [StockDrift], { description: "Products whose Shopify available quantity differs from Picqer's free stock by more than `threshold` at a mapped location." })
   async stockDrift(@Ctx() ctx: GatewayContext, @Args() { productcodes, threshold }: StockDriftArgs): Promise<StockDrift[]> {
     checkCodes(productcodes);
@@ -34,6 +36,7 @@ export class ShopifyResolver {
     return findDrift(pairs, mappedLocations(shop), threshold).map((r) => ({ ...r, location: names(r.locationId) }));
   }
 
+  @Authorized('stock:write')
   @Mutation(() => StockSyncResult, { description: "Sets each variant's available quantity at the mapped location(s) to Picqer's free stock; sends only what differs." })
   async syncFreeStockToShopify(@Ctx() ctx: GatewayContext, @Args() { productcodes }: StockSyncArgs): Promise<StockSyncResult> {
     checkCodes(productcodes);

@@ -1,0 +1,155 @@
+import { request } from 'undici';
+import { buildSchema } from 'type-graphql';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { buildGateway, type Gateway } from '../../src/server';
+import { closeServices, createServices } from '../../src/services';
+import type { Services } from '../../src/context';
+import { RESOLVERS } from '../../src/schema/build';
+import { authChecker } from '../../src/auth/auth-checker';
+import { ShopifyResolver } from '../../src/resolvers/shopify.resolver';
+import { ShopifyProductResolver } from '../../src/resolvers/shopify-product.resolver';
+import { createShopifyClient, shopifyLoaderFactory, type ShopifyClient } from '../../src/datasources/shopify';
+import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
+import { startShopifySandbox, type ShopifySandbox } from '../../src/sandbox/shopify';
+
+/**
+ * Product.shopify, shopifyLocations, stockDrift and syncFreeStockToShopify through the whole
+ * gateway: Picqer and Shopify sandboxes on port 0 behind a real Fastify + Apollo server.
+ */
+
+const PRODUCTS = 120;
+const LOCATION_MAP = '1=gid://shopify/Location/1,2=gid://shopify/Location/2';
+
+interface Stack { url: string; services: Services; gateway: Gateway; client: ShopifyClient | null }
+
+let picqer: PicqerSandbox;
+let shop: ShopifySandbox;
+let withShop: Stack;
+let withoutShop: Stack;
+
+async function stack(shopify: boolean): Promise<Stack> {
+  const config = loadConfig({
+    PORT: '0', LOG_LEVEL: 'silent', PICQER_SUBDOMAIN: 'sandbox', PICQER_API_KEY: picqer.apiKey, PICQER_BASE_URL: picqer.baseUrl,
+    // Picqer has no multi-code filter: each drift/sync run reads every code once.
+    PICQER_RATE_LIMIT: '3000',
+    ...(shopify ? { SHOPIFY_SHOP: 'sandbox', SHOPIFY_ACCESS_TOKEN: shop.accessToken, SHOPIFY_BASE_URL: shop.origin, SHOPIFY_LOCATION_MAP: LOCATION_MAP } : {}),
+  });
+  const services = createServices(config, createLogger('silent'));
+  const client = config.shopify ? createShopifyClient({ ...config.shopify, governors: services.governors }) : null;
+  services.shopify = client;
+  const schema = await buildSchema({
+    resolvers: [...new Set([...RESOLVERS, ShopifyResolver, ShopifyProductResolver])] as [Function, ...Function[]],
+    validate: { forbidUnknownValues: false },
+    authChecker,
+    authMode: 'error',
+  });
+  const gateway = await buildGateway({ services, schema, loaderFactories: [shopifyLoaderFactory] });
+  const url = await gateway.listen(0, '127.0.0.1');
+  return { url, services, gateway, client };
+}
+
+async function gql(s: Stack, query: string, variables?: Record<string, unknown>): Promise<any> {
+  const r = await request(`${s.url}/graphql`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }),
+  });
+  return r.body.json();
+}
+
+beforeAll(async () => {
+  picqer = await startPicqerSandbox({ products: PRODUCTS, orders: 40, rateLimitPerMinute: 3000 });
+  shop = await startShopifySandbox({ products: PRODUCTS, restoreRate: 1000 });
+  withShop = await stack(true);
+  withoutShop = await stack(false);
+});
+afterAll(async () => {
+  for (const s of [withShop, withoutShop]) {
+    await s?.gateway.close();
+    await s?.client?.close();
+    if (s) await closeServices(s.services);
+  }
+  await shop?.close();
+  await picqer?.close();
+});
+
+const codes = (n: number) => Array.from({ length: n }, (_, i) => `PG-${String(i + 1).padStart(5, '0')}`);
+
+describe('Product.shopify', () => {
+  it('joins each product to its variant with inventory, in a handful of Shopify calls', async () => {
+    shop.reset();
+    const res = await gql(withShop, `{ products(first: 100) { edges { node { productcode shopify { sku title price inventory { location { id name } available onHand } } } } } }`);
+    expect(res.errors).toBeUndefined();
+    const nodes = res.data.products.edges.map((e: any) => e.node);
+    expect(nodes).toHaveLength(100);
+    for (const n of nodes) {
+      const v = shop.state.variants.find((x) => x.sku === n.productcode && x.productStatus === 'ACTIVE');
+      if (!v) expect(n.shopify).toBeNull();
+      else {
+        expect(n.shopify).toMatchObject({ sku: n.productcode, price: Number(v.price) });
+        expect(n.shopify.inventory.map((l: any) => l.location.name)).toEqual(['Utrecht store stock', 'Tilburg overflow stock']);
+      }
+    }
+    expect(shop.stats().total).toBeLessThanOrEqual(3);
+    expect(res.extensions.upstream.shopify.calls).toBe(shop.stats().total);
+  });
+
+  it('is null with UPSTREAM_NOT_CONFIGURED when Shopify is not configured, and Picqer fields still answer', async () => {
+    const res = await gql(withoutShop, `{ product(productcode: "PG-00002") { productcode freeStock shopify { sku } } }`);
+    expect(res.data.product).toMatchObject({ productcode: 'PG-00002', shopify: null });
+    expect(typeof res.data.product.freeStock).toBe('number');
+    expect(res.errors).toEqual([expect.objectContaining({ path: ['product', 'shopify'], extensions: expect.objectContaining({ code: 'UPSTREAM_NOT_CONFIGURED', upstream: 'shopify' }) })]);
+  });
+});
+
+describe('shopifyLocations', () => {
+  it('lists the shop locations', async () => {
+    const res = await gql(withShop, '{ shopifyLocations { id name } }');
+    expect(res.data.shopifyLocations).toEqual([
+      { id: 'gid://shopify/Location/1', name: 'Utrecht store stock' },
+      { id: 'gid://shopify/Location/2', name: 'Tilburg overflow stock' },
+    ]);
+  });
+});
+
+describe('stock drift and sync', () => {
+  const DRIFT = `query ($codes: [String!]!, $t: Int) { stockDrift(productcodes: $codes, threshold: $t) {
+    productcode warehouseId location { id } picqerFreeStock shopifyAvailable difference } }`;
+  const SYNC = `mutation ($codes: [String!]!) { syncFreeStockToShopify(productcodes: $codes) {
+    changed { productcode warehouseId location { id } from to } unchanged skipped { productcode reason } mutations } }`;
+
+  it('reports drift, syncs it away once, and a second sync changes nothing', async () => {
+    shop.reset();
+    const list = codes(PRODUCTS);
+    const before = await gql(withShop, DRIFT, { codes: list, t: 0 });
+    expect(before.errors).toBeUndefined();
+    expect(before.data.stockDrift.length).toBeGreaterThan(0);
+    for (const r of before.data.stockDrift) {
+      expect(r.difference).toBe(r.shopifyAvailable - r.picqerFreeStock);
+      expect(r.difference).not.toBe(0);
+    }
+    const big = await gql(withShop, DRIFT, { codes: list, t: 5 });
+    expect(big.data.stockDrift.every((r: any) => Math.abs(r.difference) > 5)).toBe(true);
+
+    const first = await gql(withShop, SYNC, { codes: list });
+    expect(first.errors).toBeUndefined();
+    const s1 = first.data.syncFreeStockToShopify;
+    expect(s1.changed).toHaveLength(before.data.stockDrift.length);
+    expect(s1.mutations).toBe(1);
+    expect(s1.skipped.every((s: any) => s.reason === 'NOT_IN_SHOPIFY')).toBe(true);
+
+    const after = await gql(withShop, DRIFT, { codes: list, t: 0 });
+    expect(after.data.stockDrift).toEqual([]);
+
+    const mutationsBefore = shop.stats().mutations;
+    const second = await gql(withShop, SYNC, { codes: list });
+    expect(second.errors).toBeUndefined();
+    expect(second.data.syncFreeStockToShopify).toMatchObject({ changed: [], mutations: 0 });
+    expect(shop.stats().mutations).toBe(mutationsBefore);
+  });
+
+  it('refuses more than 250 product codes, naming the argument', async () => {
+    const res = await gql(withShop, DRIFT, { codes: codes(251), t: 0 });
+    expect(res.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(res.errors[0].message).toContain('productcodes');
+  });
+});
