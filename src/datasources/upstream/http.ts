@@ -157,10 +157,11 @@ export class UpstreamHttp {
       if (res.status === 429 || extra.throttled) {
         // The upstream ignored the call, so any method may be sent again once the pause is over.
         const wait = parseRetryAfter(res.headers['retry-after']) ?? backoffMs(throttles + 2);
+        // Pause first: even a call that gives up here must hold back every other call on this credential.
+        this.opts.governor.pause(Math.min(wait, this.o.maxRetryAfterMs));
         if (wait > this.o.maxRetryAfterMs || throttles >= this.o.max429Retries || Date.now() + wait > deadline) {
           throw new RateLimitedError(this.upstream, wait);
         }
-        this.opts.governor.pause(wait);
         throttles++;
         continue;
       }
