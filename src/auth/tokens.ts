@@ -26,22 +26,23 @@ export function sha256Hex(text: string): string {
 }
 
 /**
- * Parses `GATEWAY_TOKENS`: `name:scope1+scope2:token,...`. The token is everything after the
- * second colon, so it may itself contain colons (but not commas).
+ * Parses `GATEWAY_TOKENS`: `name:scope1+scope2:token,...`. Scopes have colons themselves
+ * (`stock:read`), so the name ends at the first colon and the token starts after the last one:
+ * a token may contain neither ":" nor ",".
  */
 export function parseTokenSpec(spec: string, variable = 'GATEWAY_TOKENS'): { entries: TokenEntry[]; problems: string[] } {
   const entries: TokenEntry[] = [];
   const problems: string[] = [];
   spec.split(',').map((s) => s.trim()).filter(Boolean).forEach((item, i) => {
     const first = item.indexOf(':');
-    const second = first === -1 ? -1 : item.indexOf(':', first + 1);
-    if (second === -1) {
+    const last = item.lastIndexOf(':');
+    if (first === -1 || last === first) {
       problems.push(`${variable} entry ${i + 1} must look like name:scope1+scope2:token`);
       return;
     }
     const name = item.slice(0, first);
-    const scopes = item.slice(first + 1, second).split('+').filter(Boolean);
-    const token = item.slice(second + 1);
+    const scopes = item.slice(first + 1, last).split('+').filter(Boolean);
+    const token = item.slice(last + 1);
     const where = `${variable} entry ${i + 1}`;
     const p = checkEntry(where, name, scopes);
     if (token.length < MIN_TOKEN_LENGTH) p.push(`${where} ("${safeName(name)}") has a token shorter than ${MIN_TOKEN_LENGTH} characters`);
