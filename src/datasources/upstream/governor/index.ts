@@ -15,7 +15,7 @@ import { RedisLink, type GovernorLogger } from './redis-link';
 export interface GovernorRegistryOptions {
   /** With it, replicas on the same Redis and prefix share every budget. Without it: memory. */
   redisUrl?: string;
-  /** Prefix of every Redis key ("pgw:" in production; tests use one per file). */
+  /** Prefix of every Redis key, e.g. "pgw:gov:" (tests use one per file). Keys are `${keyPrefix}{upstream:hash}:state|admitted`. */
   keyPrefix: string;
   logger?: GovernorLogger;
   /** Sliding window of the requests-per-minute model (Picqer). Default 60,000 ms. */
@@ -63,7 +63,7 @@ export function createGovernorRegistry(opts: GovernorRegistryOptions): GovernorR
         const backends: BudgetBackends = link
           ? {
               kind: 'redis', link,
-              store: new RedisBudget(model, link, `${opts.keyPrefix}gov:{${id}}`, o.windows),
+              store: new RedisBudget(model, link, `${opts.keyPrefix}{${id}}`, o.windows),
               fallback: createMemoryBudget(model, o.windows, o.fallbackShare),
             }
           : { kind: 'memory', store: createMemoryBudget(model, o.windows) };
