@@ -89,6 +89,15 @@ describe('errors', () => {
   });
 });
 
+describe('faults', () => {
+  it('retries a read after a 503 and answers from the next attempt', async () => {
+    shop.configure({ faults: [503] });
+    const locations = await client.locations();
+    expect(locations.map((l) => l.id)).toEqual(['gid://shopify/Location/1', 'gid://shopify/Location/2']);
+    expect(shop.stats()).toMatchObject({ faultsServed: 1, total: 2 });
+  });
+});
+
 describe('throttling', () => {
   it('waits out THROTTLED answers and retries instead of failing', async () => {
     const tiny = await startShopifySandbox({ products: 60, bucketSize: 60, restoreRate: 100 });

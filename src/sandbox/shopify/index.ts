@@ -246,4 +246,5 @@ function sleep(ms: number): Promise<void> {
 }
 
 export { signShopifyBody } from './webhooks';
+export { SANDBOX_LOCATION_MAP } from './state';
 export type { ShopState, SandboxLevel } from './state';

@@ -79,6 +79,9 @@ export const SANDBOX_LOCATIONS: SandboxLocation[] = [
   { id: 2, name: 'Tilburg overflow stock' },
 ];
 
+/** The gateway's SHOPIFY_LOCATION_MAP for this sandbox: Picqer warehouse id -> location gid. */
+export const SANDBOX_LOCATION_MAP: Readonly<Record<number, string>> = Object.freeze({ 1: 'gid://shopify/Location/1', 2: 'gid://shopify/Location/2' });
+
 export const levelKey = (itemId: number, locationId: number): string => `${itemId}:${locationId}`;
 
 const EPOCH = Date.parse('2026-10-01T09:00:00Z');
