@@ -2,7 +2,7 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import { getSchema } from './schema/build';
 import { buildGateway, type Gateway } from './server';
-import { closeServices, createServices } from './services';
+import { closeServices, createServices, LOADER_FACTORIES } from './services';
 import type { Services } from './context';
 import { createSecurity } from './security';
 
@@ -31,6 +31,7 @@ export async function startGateway(config: Readonly<Config>, logger: Logger, opt
     services,
     schema,
     graphiqlHeaders: opts.graphiqlHeaders,
+    loaderFactories: LOADER_FACTORIES,
     authenticate: security.authenticate,
     apolloPlugins: security.apolloPlugins,
   });

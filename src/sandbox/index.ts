@@ -1,6 +1,7 @@
 import { createDemoToken } from '../auth/demo-token';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import { startExactSandbox } from './exact';
 import { startPicqerSandbox, type PicqerSandbox } from './picqer';
 
 /** The sandboxes started for `npm start` without credentials, and the config that points at them. */
@@ -15,7 +16,8 @@ export interface RunningSandboxes {
 
 export async function startSandboxes(config: Readonly<Config>, logger: Logger): Promise<RunningSandboxes> {
   const log = logger.child({ component: 'sandbox' });
-  const picqer = await startPicqerSandbox({ logger: log.child({ upstream: 'picqer' }) });
+  const picqer = await startPicqerSandbox({ logger: log.child({ upstream: 'picqer' }), picksPerMinute: config.sandboxPicksPerMinute });
+  const exact = await startExactSandbox({});
   // A fresh demo token with every scope: printed below and pre-filled in GraphiQL.
   const demo = createDemoToken();
   const effective: Config = {
@@ -28,15 +30,25 @@ export async function startSandboxes(config: Readonly<Config>, logger: Logger): 
       rateLimitPerMinute: 500,
       registerHooks: false,
     },
+    exact: {
+      baseUrl: exact.baseUrl,
+      division: exact.division,
+      clientId: exact.clientId,
+      clientSecret: exact.clientSecret,
+      refreshToken: exact.refreshToken,
+    },
   };
   return {
     config: Object.freeze(effective),
     picqer,
     graphiqlHeaders: { Authorization: `Bearer ${demo.token}` },
     banner: [
-      `  Demo token (every scope, invented data, new each start): Authorization: Bearer ${demo.token}`,`  Picqer sandbox: ${picqer.origin}/api/v1 (control: ${picqer.origin}/__sandbox/stats)`],
+      `  Demo token (every scope, invented data, new each start): Authorization: Bearer ${demo.token}`,`  Picqer sandbox: ${picqer.origin}/api/v1 (control: ${picqer.origin}/__sandbox/stats)`,
+      `  Exact sandbox:  ${exact.origin}/api/v1/${exact.division} (control: ${exact.origin}/__sandbox/stats)`,
+    ],
     async close() {
       await picqer.close();
+      await exact.close();
     },
   };
 }

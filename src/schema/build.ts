@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from '../auth/auth-checker';
+import { ProductExactResolver } from '../resolvers/exact.resolver';
 import { OrderLineResolver, OrderResolver } from '../resolvers/order.resolver';
 import { PicklistLineResolver, PicklistResolver } from '../resolvers/picklist.resolver';
 import { ProductResolver, StockLevelResolver, WarehouseResolver } from '../resolvers/product.resolver';
@@ -19,6 +20,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   OrderLineResolver,
   PicklistResolver,
   PicklistLineResolver,
+  ProductExactResolver,
 ];
 
 let built: Promise<GraphQLSchema> | undefined;
