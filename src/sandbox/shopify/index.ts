@@ -171,7 +171,12 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
   };
 
   const handleControl = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
-    const input = req.method === 'POST' ? JSON.parse((await readBody(req)) || '{}') : {};
+    let input: Record<string, any> = {};
+    try {
+      if (req.method === 'POST') input = JSON.parse((await readBody(req)) || '{}');
+    } catch {
+      return send(res, 400, { error: 'Control bodies must be JSON objects.' });
+    }
     if (path === 'stats') return send(res, 200, { ...stats, bucket: bucket.status() });
     if (path === 'reset' && req.method === 'POST') {
       reset();
