@@ -1,5 +1,7 @@
+import type { ShopifyConfig } from '../../config';
 import type { LoaderFactory } from '../../context';
-import type { ShopifyClient } from './client';
+import type { GovernorRegistry } from '../upstream/governor.types';
+import { createShopifyClient, type ShopifyClient } from './client';
 import { createShopifyLoaders } from './loaders';
 
 export { createShopifyClient, inspectCost } from './client';
@@ -18,3 +20,12 @@ export const shopifyLoaderFactory: LoaderFactory = (services, accounting) => {
   const client = (services.shopify as ShopifyClient | null | undefined) ?? null;
   return ['shopify', client ? createShopifyLoaders(client, accounting, { locationMap: services.config.shopify?.locationMap }) : null];
 };
+
+/** The client for `services.shopify`, or null when Shopify is not configured. */
+export function shopifyClientFromConfig(
+  cfg: ShopifyConfig | undefined,
+  governors: GovernorRegistry,
+  extra: { timeoutMs?: number; deadlineMs?: number } = {},
+): ShopifyClient | null {
+  return cfg ? createShopifyClient({ baseUrl: cfg.baseUrl, accessToken: cfg.accessToken, apiVersion: cfg.apiVersion, governors, ...extra }) : null;
+}
