@@ -43,6 +43,9 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   // Products by id batch through the idproducts filter, 100 a call.
   'OrderLine.product': { kind: 'batch', batchSize: PICQER_PAGE },
   'PicklistLine.product': { kind: 'batch', batchSize: PICQER_PAGE },
+  // Joins by productcode: the loaders chunk codes by URL/query length; ~50 a call is an estimate.
+  'Product.exact': { kind: 'batch', batchSize: 50 },
+  'Product.shopify': { kind: 'batch', batchSize: 50 },
 };
 
 export interface CostOptions {
