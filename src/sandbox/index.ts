@@ -3,11 +3,13 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { startExactSandbox } from './exact';
 import { startPicqerSandbox, type PicqerSandbox } from './picqer';
+import { SANDBOX_LOCATION_MAP, startShopifySandbox, type ShopifySandbox } from './shopify';
 
 /** The sandboxes started for `npm start` without credentials, and the config that points at them. */
 export interface RunningSandboxes {
   config: Readonly<Config>;
   picqer: PicqerSandbox;
+  shopify: ShopifySandbox;
   graphiqlHeaders?: Record<string, string>;
   /** Lines printed at start-up. */
   banner: string[];
@@ -18,6 +20,7 @@ export async function startSandboxes(config: Readonly<Config>, logger: Logger): 
   const log = logger.child({ component: 'sandbox' });
   const picqer = await startPicqerSandbox({ logger: log.child({ upstream: 'picqer' }), picksPerMinute: config.sandboxPicksPerMinute });
   const exact = await startExactSandbox({});
+  const shop = await startShopifySandbox({});
   // A fresh demo token with every scope: printed below and pre-filled in GraphiQL.
   const demo = createDemoToken();
   const effective: Config = {
@@ -30,6 +33,13 @@ export async function startSandboxes(config: Readonly<Config>, logger: Logger): 
       rateLimitPerMinute: 500,
       registerHooks: false,
     },
+    shopify: {
+      baseUrl: shop.origin,
+      accessToken: shop.accessToken,
+      apiVersion: '2026-10',
+      webhookSecret: shop.webhookSecret,
+      locationMap: SANDBOX_LOCATION_MAP,
+    },
     exact: {
       baseUrl: exact.baseUrl,
       division: exact.division,
@@ -41,14 +51,18 @@ export async function startSandboxes(config: Readonly<Config>, logger: Logger): 
   return {
     config: Object.freeze(effective),
     picqer,
+    shopify: shop,
     graphiqlHeaders: { Authorization: `Bearer ${demo.token}` },
     banner: [
-      `  Demo token (every scope, invented data, new each start): Authorization: Bearer ${demo.token}`,`  Picqer sandbox: ${picqer.origin}/api/v1 (control: ${picqer.origin}/__sandbox/stats)`,
+      `  Demo token (every scope, invented data, new each start): Authorization: Bearer ${demo.token}`,
+      `  Picqer sandbox: ${picqer.origin}/api/v1 (control: ${picqer.origin}/__sandbox/stats)`,
+      `  Shopify sandbox: ${shop.graphqlUrl()} (control: ${shop.origin}/__sandbox/stats)`,
       `  Exact sandbox:  ${exact.origin}/api/v1/${exact.division} (control: ${exact.origin}/__sandbox/stats)`,
     ],
     async close() {
       await picqer.close();
       await exact.close();
+      await shop.close();
     },
   };
 }
