@@ -55,6 +55,8 @@ class Env {
   // Upstream calls
   @IsOptional() @IsInt() @Min(100) @Max(120000) UPSTREAM_TIMEOUT_MS?: number;
   @IsOptional() @IsInt() @Min(100) @Max(300000) UPSTREAM_DEADLINE_MS?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(100) GOVERNOR_FALLBACK_PERCENT?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(5000) GOVERNOR_MARGIN_MS?: number;
 
   // Public surface
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) PUBLIC_URL?: string;
@@ -79,6 +81,7 @@ class Env {
 
 const NUMBER_VARS = new Set([
   'PORT', 'PICQER_RATE_LIMIT', 'EXACT_DIVISION', 'UPSTREAM_TIMEOUT_MS', 'UPSTREAM_DEADLINE_MS',
+  'GOVERNOR_FALLBACK_PERCENT', 'GOVERNOR_MARGIN_MS',
   'BODY_LIMIT_BYTES', 'SANDBOX_SIMULATOR_PICKS_PER_MINUTE',
   'MAX_QUERY_DEPTH', 'MAX_QUERY_COST', 'RATE_LIMIT_PER_TOKEN_PER_MINUTE',
 ]);
@@ -126,6 +129,10 @@ export interface Config {
   redisKeyPrefix: string;
   upstreamTimeoutMs: number;
   upstreamDeadlineMs: number;
+  /** Share of each rate budget one replica uses alone while Redis is unreachable (0..1]. */
+  governorFallbackShare: number;
+  /** Slack between admitting a call and the upstream counting it (see README "Rate limits"). */
+  governorMarginMs: number;
   publicUrl?: string;
   graphiql: boolean;
   introspection: boolean;
@@ -248,6 +255,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     redisKeyPrefix: e.REDIS_KEY_PREFIX ?? 'pgw:',
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS ?? 10_000,
     upstreamDeadlineMs: e.UPSTREAM_DEADLINE_MS ?? 15_000,
+    governorFallbackShare: (e.GOVERNOR_FALLBACK_PERCENT ?? 25) / 100,
+    governorMarginMs: e.GOVERNOR_MARGIN_MS ?? 250,
     publicUrl: e.PUBLIC_URL,
     graphiql: e.GRAPHIQL ?? !production,
     introspection: e.INTROSPECTION ?? !production,
