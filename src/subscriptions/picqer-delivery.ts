@@ -4,12 +4,17 @@ import { int, obj, oneOf, optInt, qty, str, toIsoTime } from './delivery-fields'
 import type { NewEvent } from './event.types';
 import { MalformedDeliveryError } from './webhook-route';
 
-/** Picqer webhook events this gateway turns into subscriptions (names from Picqer's event list). */
+/**
+ * Picqer webhook events this gateway turns into subscriptions, as Picqer's event list and
+ * integrations in the wild spell them. The issue wrote "products.freestockchanged"; that
+ * spelling is accepted on receipt as an alias but never registered.
+ */
 export const PICQER_EVENTS = {
-  freeStockChanged: 'products.freestockchanged',
+  freeStockChanged: 'products.free_stock_changed',
   picklistClosed: 'picklists.closed',
   orderStatusChanged: 'orders.status_changed',
 } as const;
+const FREE_STOCK_ALIAS = 'products.freestockchanged';
 
 /** The hooks `ensurePicqerHooks` registers by default. */
 export const PICQER_HOOK_EVENTS: string[] = Object.values(PICQER_EVENTS);
@@ -44,7 +49,7 @@ export function parsePicqerDelivery(body: unknown, raw: Buffer, opts: { timeZone
 
   let normalised: NewEvent | null = null;
   let resourceId: number | null = null;
-  switch (event) {
+  switch (event === FREE_STOCK_ALIAS ? PICQER_EVENTS.freeStockChanged : event) {
     case PICQER_EVENTS.freeStockChanged: {
       const rows = Array.isArray(data.stock) ? data.stock : null;
       if (!rows) throw new MalformedDeliveryError('data.stock must be an array of stock per warehouse.');

@@ -46,7 +46,7 @@ async function until(cond: () => boolean, what: string, maxTicks = 3000): Promis
 
 function stockBody(idproduct: number, freestock: number, warehouses = [1, 2]): string {
   return JSON.stringify({
-    idhook: 1, name: 'gateway', event: 'products.freestockchanged', event_triggered_at: '2026-01-13 09:46:30',
+    idhook: 1, name: 'gateway', event: 'products.free_stock_changed', event_triggered_at: '2026-01-13 09:46:30',
     data: {
       idproduct, productcode: `SKU-${idproduct}`,
       stock: warehouses.map((w) => ({ idwarehouse: w, stock: 20, reserved: 20 - freestock - w, freestock: freestock + w })),

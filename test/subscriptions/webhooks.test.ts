@@ -37,7 +37,7 @@ function stockDelivery(freestock: number, idproduct = 501): string {
   return JSON.stringify({
     idhook: 77,
     name: 'gateway',
-    event: 'products.freestockchanged',
+    event: 'products.free_stock_changed',
     event_triggered_at: '2026-01-13 09:46:30',
     data: {
       idproduct, productcode: `SKU-${idproduct}`, name: 'Demo mug',
