@@ -3,6 +3,7 @@ import type { Config } from './config';
 import type { LoaderFactory, Services } from './context';
 import { exactClientFromConfig, exactLoaderFactory, RedisTokenStore, type ExactClient } from './datasources/exact';
 import { PicqerClient } from './datasources/picqer';
+import { shopifyClientFromConfig, shopifyLoaderFactory, type ShopifyClient } from './datasources/shopify';
 import { createGovernorRegistry } from './datasources/upstream/governor';
 import type { Logger } from './logger';
 
@@ -17,20 +18,22 @@ export function createServices(config: Readonly<Config>, logger: Logger): Servic
   redis?.on('error', (err: Error) => logger.warn({ err: { message: err.message } }, 'redis connection error'));
   const timeouts = { timeoutMs: config.upstreamTimeoutMs, deadlineMs: config.upstreamDeadlineMs };
   const picqer = config.picqer ? new PicqerClient({ ...config.picqer, governors, ...timeouts }) : null;
+  const shopify = shopifyClientFromConfig(config.shopify, governors, timeouts);
   const exact = exactClientFromConfig(config.exact, governors, {
     ...timeouts,
     // Exact refresh tokens rotate: replicas must share one, or all but one lose it.
     tokenStore: redis ? new RedisTokenStore(redis, `${config.redisKeyPrefix}exact:`) : undefined,
   });
-  return { config, logger, governors, picqer, exact, redis };
+  return { config, logger, governors, picqer, shopify, exact, redis };
 }
 
 /** Per-request loaders of the upstreams other than Picqer. */
-export const LOADER_FACTORIES: LoaderFactory[] = [exactLoaderFactory];
+export const LOADER_FACTORIES: LoaderFactory[] = [shopifyLoaderFactory, exactLoaderFactory];
 
 /** Closes what createServices opened: connections, timers. */
 export async function closeServices(services: Services): Promise<void> {
   await services.picqer?.close();
+  await (services.shopify as ShopifyClient | null)?.close();
   await (services.exact as ExactClient | null)?.close();
   await services.governors.close();
   const redis = services.redis as Redis | null;

@@ -3,6 +3,8 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from '../auth/auth-checker';
 import { ProductExactResolver } from '../resolvers/exact.resolver';
+import { ShopifyProductResolver } from '../resolvers/shopify-product.resolver';
+import { ShopifyResolver } from '../resolvers/shopify.resolver';
 import { OrderLineResolver, OrderResolver } from '../resolvers/order.resolver';
 import { PicklistLineResolver, PicklistResolver } from '../resolvers/picklist.resolver';
 import { ProductResolver, StockLevelResolver, WarehouseResolver } from '../resolvers/product.resolver';
@@ -21,6 +23,8 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   PicklistResolver,
   PicklistLineResolver,
   ProductExactResolver,
+  ShopifyProductResolver,
+  ShopifyResolver,
 ];
 
 let built: Promise<GraphQLSchema> | undefined;
