@@ -2,7 +2,8 @@ import { BadUserInputError } from '../errors';
 
 /** Parses a Picqer numeric id given as a GraphQL ID; the error names the argument. */
 export function parseId(value: string, arg: string): number {
-  if (!/^\d{1,10}$/.test(value)) throw new BadUserInputError(`Argument "${arg}" must be a numeric Picqer id, got "${value.slice(0, 40)}".`, arg);
+  // The value is not echoed: a caller may paste anything into an id, personal data included.
+  if (!/^\d{1,10}$/.test(value)) throw new BadUserInputError(`Argument "${arg}" must be a numeric Picqer id (digits only).`, arg);
   return Number(value);
 }
 

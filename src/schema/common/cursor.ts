@@ -12,6 +12,6 @@ export function decodeCursor(cursor: string | null | undefined, arg = 'after'): 
   if (cursor === null || cursor === undefined) return 0;
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const m = /^o:(\d{1,9})$/.exec(text);
-  if (!m) throw new BadUserInputError(`Argument "${arg}" is not a cursor this API issued: "${cursor.slice(0, 40)}".`, arg);
+  if (!m) throw new BadUserInputError(`Argument "${arg}" is not a cursor this API issued (use a pageInfo.endCursor).`, arg);
   return Number(m[1]) + 1;
 }
