@@ -46,7 +46,7 @@ export function graphiqlHtml(opts: GraphiqlOptions): string {
     subscriptionsProtocol: 'WS',
     title: 'Picqer Gateway',
     headers: opts.defaultHeaders ? JSON.stringify(opts.defaultHeaders, null, 2) : undefined,
-    defaultQuery: opts.defaultQuery,
+    query: opts.defaultQuery,
   };
   const json = JSON.stringify(config).replace(/</g, '\\u003c');
   return `<!doctype html>
