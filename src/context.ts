@@ -5,6 +5,7 @@ import type { Logger } from './logger';
 import { CallAccounting } from './datasources/upstream/accounting';
 import type { GovernorRegistry } from './datasources/upstream/governor.types';
 import { createPicqerLoaders, type PicqerClient, type PicqerLoaders } from './datasources/picqer';
+import type { ProductCodeIndex } from './datasources/picqer/code-index';
 
 /**
  * Long-lived services, built once at start-up (src/services.ts). An upstream that is not
@@ -15,6 +16,8 @@ export interface Services {
   logger: Logger;
   governors: GovernorRegistry;
   picqer: PicqerClient | null;
+  /** productcode -> idproduct seen in earlier answers, so code lookups batch by id. */
+  picqerCodes?: ProductCodeIndex;
   /** Further upstreams and subsystems register themselves here (shopify, exact, events, auth). */
   [extension: string]: unknown;
 }
@@ -42,7 +45,7 @@ export function createContext(
   extra: { requestId?: string; caller?: GatewayContext['caller']; loaderFactories?: LoaderFactory[] } = {},
 ): GatewayContext {
   const accounting = new CallAccounting();
-  const loaders: Loaders = { picqer: services.picqer ? createPicqerLoaders(services.picqer, accounting) : null };
+  const loaders: Loaders = { picqer: services.picqer ? createPicqerLoaders(services.picqer, accounting, services.picqerCodes) : null };
   for (const f of extra.loaderFactories ?? []) {
     const [name, l] = f(services, accounting);
     loaders[name] = l;

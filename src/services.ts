@@ -3,6 +3,7 @@ import type { Config } from './config';
 import type { LoaderFactory, Services } from './context';
 import { exactClientFromConfig, exactLoaderFactory, RedisTokenStore, type ExactClient } from './datasources/exact';
 import { PicqerClient } from './datasources/picqer';
+import { ProductCodeIndex } from './datasources/picqer/code-index';
 import { shopifyClientFromConfig, shopifyLoaderFactory, type ShopifyClient } from './datasources/shopify';
 import { createGovernorRegistry } from './datasources/upstream/governor';
 import type { Logger } from './logger';
@@ -24,7 +25,7 @@ export function createServices(config: Readonly<Config>, logger: Logger): Servic
     // Exact refresh tokens rotate: replicas must share one, or all but one lose it.
     tokenStore: redis ? new RedisTokenStore(redis, `${config.redisKeyPrefix}exact:`) : undefined,
   });
-  return { config, logger, governors, picqer, shopify, exact, redis };
+  return { config, logger, governors, picqer, picqerCodes: new ProductCodeIndex(), shopify, exact, redis };
 }
 
 /** Per-request loaders of the upstreams other than Picqer. */

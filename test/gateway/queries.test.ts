@@ -160,6 +160,20 @@ describe('Query root fields against the Picqer sandbox', () => {
     expect(r.body.data).toEqual({ a: { picklistid: p.picklistid }, b: { idpicklist: p.idpicklist } });
   });
 
+  it('product codes seen in an earlier answer are fetched by id, 100 per call', async () => {
+    const codes = stack.sandbox.state.products.slice(200, 240).map((p: { productcode: string }) => p.productcode);
+    const many = `{ ${codes.map((c: string, i: number) => `p${i}: product(productcode: "${c}") { productcode freeStock }`).join(' ')} }`;
+    // Cold: Picqer has no multi-code filter, so one call per code.
+    const cold = await stack.gql(many);
+    expect(cold.body.errors).toBeUndefined();
+    expect(callsTo(await stack.stats(), 'GET /api/v1/products')).toBe(codes.length);
+    await stack.resetStats();
+    // Warm: the gateway has seen these codes with their ids, so one idproducts call serves all.
+    const warm = await stack.gql(many);
+    expect(Object.values(warm.body.data).map((p: any) => p.productcode)).toEqual(codes);
+    expect(callsTo(await stack.stats(), 'GET /api/v1/products')).toBe(1);
+  });
+
   it('makes identical calls in one request once', async () => {
     const { body } = await stack.gql('{ a: products(first: 10) { edges { node { idproduct } } } b: products(first: 10) { edges { node { name } } } w1: warehouses { name } w2: warehouses { idwarehouse } }');
     expect(body.errors).toBeUndefined();

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { UpstreamError } from '../../errors';
 import type { CallAccounting } from '../upstream/accounting';
+import type { ProductCodeIndex } from './code-index';
 import { PICQER_PAGE_SIZE, type PicqerClient, type ProductListFilter, type OrderListFilter, type PicklistListFilter } from './client';
 import type { PicqerOrderWire, PicqerPicklistWire, PicqerProductWire, PicqerWarehouseWire } from './types';
 
@@ -8,8 +9,10 @@ import type { PicqerOrderWire, PicqerPicklistWire, PicqerProductWire, PicqerWare
  * Per-request DataLoaders over Picqer. Each batches what Picqer lets us batch and deduplicates
  * the rest, so a nested query never makes one call per row where one call per 100 rows will do:
  * - products by id: the `idproducts` filter, 100 ids a call;
- * - products by code, orders and picklists by id: Picqer has no multi-key filter, so one call
- *   per distinct key, made once per request and primed from any list we already fetched;
+ * - products by code: batched by id where the code index knows the id from an earlier answer,
+ *   else one call per code (Picqer has no multi-code filter);
+ * - orders and picklists by id: no multi-id filter either, so one call per distinct id, made once
+ *   per request and primed from any list we already fetched;
  * - lists: one call per distinct (filter, offset), so a page asked twice is fetched once.
  */
 export interface PicqerLoaders {
@@ -24,13 +27,14 @@ export interface PicqerLoaders {
   picklistList: (filter: PicklistListFilter) => Promise<PicqerPicklistWire[]>;
 }
 
-export function createPicqerLoaders(client: PicqerClient, accounting: CallAccounting): PicqerLoaders {
+export function createPicqerLoaders(client: PicqerClient, accounting: CallAccounting, codes?: ProductCodeIndex): PicqerLoaders {
   const o = { accounting };
 
   const primeProducts = (rows: PicqerProductWire[]): void => {
     for (const p of rows) {
       productById.prime(p.idproduct, p);
       productByCode.prime(p.productcode, p);
+      codes?.set(p.productcode, p.idproduct);
     }
   };
 
@@ -44,20 +48,36 @@ export function createPicqerLoaders(client: PicqerClient, accounting: CallAccoun
           for (const p of await client.listProducts({ idproducts: chunk }, o)) found.set(p.idproduct, p);
         }),
       );
-      for (const p of found.values()) productByCode.prime(p.productcode, p);
+      for (const p of found.values()) {
+        productByCode.prime(p.productcode, p);
+        codes?.set(p.productcode, p.idproduct);
+      }
       return ids.map((id) => found.get(id) ?? null);
     },
     { maxBatchSize: PICQER_PAGE_SIZE * 10 },
   );
 
-  const productByCode: DataLoader<string, PicqerProductWire | null> = new DataLoader(async (codes) =>
+  const byCodeCall = async (code: string): Promise<PicqerProductWire | null> => {
+    // The productcode filter may match more than one code in theory; only an exact match counts.
+    const rows = await client.listProducts({ productcode: code }, o);
+    const hit = rows.find((p) => p.productcode === code) ?? null;
+    if (hit) {
+      productById.prime(hit.idproduct, hit);
+      codes?.set(code, hit.idproduct);
+    }
+    return hit;
+  };
+
+  const productByCode: DataLoader<string, PicqerProductWire | null> = new DataLoader(async (keys) =>
     settle(
-      codes.map(async (code) => {
-        // The productcode filter may match more than one code in theory; only an exact match counts.
-        const rows = await client.listProducts({ productcode: code }, o);
-        const hit = rows.find((p) => p.productcode === code) ?? null;
-        if (hit) productById.prime(hit.idproduct, hit);
-        return hit;
+      keys.map(async (code) => {
+        const id = codes?.get(code);
+        if (id !== undefined) {
+          const p = await productById.load(id);
+          if (p?.productcode === code) return p;
+          codes?.forget(code); // renamed or deleted since we saw it
+        }
+        return byCodeCall(code);
       }),
     ),
   );
