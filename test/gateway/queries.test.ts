@@ -161,17 +161,23 @@ describe('Query root fields against the Picqer sandbox', () => {
   });
 
   it('product codes seen in an earlier answer are fetched by id, 100 per call', async () => {
-    const codes = stack.sandbox.state.products.slice(200, 240).map((p: { productcode: string }) => p.productcode);
-    const many = `{ ${codes.map((c: string, i: number) => `p${i}: product(productcode: "${c}") { productcode freeStock }`).join(' ')} }`;
-    // Cold: Picqer has no multi-code filter, so one call per code.
-    const cold = await stack.gql(many);
-    expect(cold.body.errors).toBeUndefined();
-    expect(callsTo(await stack.stats(), 'GET /api/v1/products')).toBe(codes.length);
-    await stack.resetStats();
-    // Warm: the gateway has seen these codes with their ids, so one idproducts call serves all.
-    const warm = await stack.gql(many);
-    expect(Object.values(warm.body.data).map((p: any) => p.productcode)).toEqual(codes);
-    expect(callsTo(await stack.stats(), 'GET /api/v1/products')).toBe(1);
+    // A stack of its own: the code index must start cold.
+    const own = await startStack();
+    try {
+      const codes = own.sandbox.state.products.slice(200, 240).map((p: { productcode: string }) => p.productcode);
+      const many = `{ ${codes.map((c: string, i: number) => `p${i}: product(productcode: "${c}") { productcode freeStock }`).join(' ')} }`;
+      // Cold: Picqer has no multi-code filter, so one call per code.
+      const cold = await own.gql(many);
+      expect(cold.body.errors).toBeUndefined();
+      expect(callsTo(await own.stats(), 'GET /api/v1/products')).toBe(codes.length);
+      await own.resetStats();
+      // Warm: the gateway has seen these codes with their ids, so one idproducts call serves all.
+      const warm = await own.gql(many);
+      expect(Object.values(warm.body.data).map((p: any) => p.productcode)).toEqual(codes);
+      expect(callsTo(await own.stats(), 'GET /api/v1/products')).toBe(1);
+    } finally {
+      await own.close();
+    }
   });
 
   it('makes identical calls in one request once', async () => {
