@@ -131,6 +131,19 @@ export function governorContract(name: string, backend: ContractBackend): void {
       expect(h.stats()).toMatchObject({ limit: 10, used: 10, calls: 7 });
     });
 
+    test('a slow answer counted before our calls left the window is not taken for foreign usage', async () => {
+      const g = make({ windowMs: 600, marginMs: 20 }).governor('picqer', freshCredential(), { kind: 'requests-per-minute', limit: 4 });
+      await Promise.all([acquireAt(g), acquireAt(g), acquireAt(g), acquireAt(g)]);
+      // These two are admitted only once the first four have left the window.
+      await Promise.all([acquireAt(g), acquireAt(g)]);
+      // The answer to one of the first four arrives now: Picqer counted all four then.
+      g.observe({ status: 200, headers: { 'x-ratelimit-limit': '4', 'x-ratelimit-remaining': '0' } });
+      await acquireAt(g, 1, 100);
+      await acquireAt(g, 1, 100);
+      await rejection(acquireAt(g, 1, 100));
+      expect(g.stats()).toMatchObject({ calls: 8, used: 4 });
+    });
+
     test('Shopify bucket: waits (need - available) / restoreRate, refunds and re-syncs from throttleStatus', async () => {
       const g = make().governor('shopify', freshCredential(), { kind: 'cost-bucket', size: 100, restorePerSecond: 50 });
       await acquireAt(g, 100);

@@ -1,5 +1,5 @@
 import type { BudgetModel } from '../governor.types';
-import type { BudgetStore, Decision, ParsedFeedback, WindowSettings } from './budget.types';
+import { feedbackLookbackMs, type BudgetStore, type Decision, type ParsedFeedback, type WindowSettings } from './budget.types';
 
 /**
  * The three budget models in process memory. Used without Redis (one process owns the whole
@@ -33,18 +33,22 @@ abstract class PausableBudget implements BudgetStore {
 
 /** Picqer: at most `limit` admissions in any sliding window of `windowMs` (+ margin). */
 class SlidingWindowBudget extends PausableBudget {
+  /** Admission times, oldest first, kept `lookback` past the span (for observe only). */
   private readonly stamps: number[] = [];
   private readonly span: number;
+  private readonly lookback: number;
   constructor(private limit: number, w: WindowSettings, share: number, clock: () => number) {
     super(share, clock);
     this.span = w.windowMs + w.marginMs;
+    this.lookback = feedbackLookbackMs(w);
   }
 
   async take(cost: number): Promise<Decision> {
     const now = this.clock();
     this.expire(now);
     const eff = slice(this.limit, this.share);
-    const used = this.stamps.length;
+    const first = this.firstAfter(now - this.span);
+    const used = this.stamps.length - first;
     const p = this.paused(now, eff, used);
     if (p) return p;
     const c = Math.min(cost, eff);
@@ -53,7 +57,7 @@ class SlidingWindowBudget extends PausableBudget {
       return { granted: true, waitMs: 0, limit: eff, used: used + c };
     }
     // The call fits once the (used + c - eff) oldest admissions have left the window.
-    const oldest = this.stamps[used + c - eff - 1];
+    const oldest = this.stamps[first + used + c - eff - 1];
     return { granted: false, waitMs: Math.max(1, oldest + this.span - now), limit: eff, used };
   }
 
@@ -67,15 +71,23 @@ class SlidingWindowBudget extends PausableBudget {
       // now, so it leaves our window no earlier than it leaves Picqer's. A fallback slice only
       // honours an empty budget: the other replicas' calls are expected there.
       const eff = slice(this.limit, this.share);
-      const foreign = this.share < 1 ? (fb.remaining === 0 ? eff - this.stamps.length : 0) : this.limit - fb.remaining - this.stamps.length;
+      const ours = this.stamps.length - this.firstAfter(now - this.span - this.lookback);
+      const inSpan = this.stamps.length - this.firstAfter(now - this.span);
+      const foreign = this.share < 1 ? (fb.remaining === 0 ? eff - inSpan : 0) : this.limit - fb.remaining - ours;
       for (let i = 0; i < foreign; i++) this.stamps.push(now);
     }
     return this.limit > before;
   }
 
+  /** Index of the first admission later than `t`. */
+  private firstAfter(t: number): number {
+    let i = 0;
+    while (i < this.stamps.length && this.stamps[i] <= t) i++;
+    return i;
+  }
+
   private expire(now: number): void {
-    let n = 0;
-    while (n < this.stamps.length && this.stamps[n] <= now - this.span) n++;
+    const n = this.firstAfter(now - this.span - this.lookback);
     if (n > 0) this.stamps.splice(0, n);
   }
 }

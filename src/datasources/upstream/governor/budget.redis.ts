@@ -1,5 +1,5 @@
 import type { BudgetModel } from '../governor.types';
-import type { BudgetStore, Decision, ParsedFeedback, WindowSettings } from './budget.types';
+import { feedbackLookbackMs, type BudgetStore, type Decision, type ParsedFeedback, type WindowSettings } from './budget.types';
 import type { RedisLink } from './redis-link';
 
 /** How long a header-synced Picqer limit outlives the last call (then the configured one is back). */
@@ -14,11 +14,13 @@ export class RedisBudget implements BudgetStore {
   private readonly state: string;
   private readonly window: string;
   private readonly span: number;
+  private readonly lookback: number;
 
   constructor(private readonly model: BudgetModel, private readonly link: RedisLink, keyBase: string, private readonly w: WindowSettings) {
     this.state = `${keyBase}:state`;
     this.window = `${keyBase}:admitted`;
     this.span = w.windowMs + w.marginMs;
+    this.lookback = feedbackLookbackMs(w);
   }
 
   /** Every key this budget may write, for clean-up in tests and tools. */
@@ -30,7 +32,7 @@ export class RedisBudget implements BudgetStore {
     const c = this.link.commands;
     const m = this.model;
     let r: unknown;
-    if (m.kind === 'requests-per-minute') r = await c.govSlidingTake(this.state, this.window, cost, m.limit, this.span, 1, STATE_TTL_MS);
+    if (m.kind === 'requests-per-minute') r = await c.govSlidingTake(this.state, this.window, cost, m.limit, this.span, 1, STATE_TTL_MS, this.lookback);
     else if (m.kind === 'minute-and-day') {
       r = await c.govFixedTake(this.state, cost, m.perMinute, m.perDay, this.w.minuteMs, this.w.dayMs, this.w.marginMs, 1);
     } else r = await c.govBucketTake(this.state, cost, m.size, m.restorePerSecond, 1);
@@ -44,7 +46,7 @@ export class RedisBudget implements BudgetStore {
     const s = (v: number | undefined): string => (v === undefined ? '' : String(v));
     if (m.kind === 'requests-per-minute') {
       if (fb.limit === undefined && fb.remaining === undefined) return false;
-      return (await c.govSlidingObserve(this.state, this.window, s(fb.limit), s(fb.remaining), this.span, 1, STATE_TTL_MS, m.limit)) === 1;
+      return (await c.govSlidingObserve(this.state, this.window, s(fb.limit), s(fb.remaining), this.span, 1, STATE_TTL_MS, m.limit, this.lookback)) === 1;
     }
     if (m.kind === 'minute-and-day') {
       if ([fb.limit, fb.remaining, fb.minuteLimit, fb.minuteRemaining].every((v) => v === undefined)) return false;

@@ -63,3 +63,12 @@ export function modelLimit(model: BudgetModel): number {
   if (model.kind === 'cost-bucket') return model.size;
   return model.perMinute;
 }
+
+/**
+ * How far back our own admissions count when X-RateLimit-Remaining is compared with them: the
+ * upstream counted when the call arrived, up to one response time before we read its answer.
+ * 10 s (a slow answer), at most one window.
+ */
+export function feedbackLookbackMs(w: WindowSettings): number {
+  return Math.min(w.windowMs, 10_000);
+}

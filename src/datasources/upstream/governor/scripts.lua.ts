@@ -14,28 +14,37 @@ const NOW = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + m
 const PAUSED = `local paused = tonumber(redis.call('HGET', KEYS[1], 'pausedUntil') or '0')`;
 const slice = `local function slice(l) return math.max(1, math.floor(l * share)) end`;
 
-/** KEYS: state hash, admissions zset. ARGV: cost, default limit, span ms, share, ttl ms. */
+/**
+ * KEYS: state hash, admissions zset. ARGV: cost, default limit, span ms, share, ttl ms, lookback ms.
+ * Admissions are kept `lookback` past the span: only SLIDING_OBSERVE counts those (see there).
+ */
 export const SLIDING_TAKE = `${NOW}
-local cost, share, span, ttl = tonumber(ARGV[1]), tonumber(ARGV[4]), tonumber(ARGV[3]), tonumber(ARGV[5])
+local cost, share, span, ttl, lookback = tonumber(ARGV[1]), tonumber(ARGV[4]), tonumber(ARGV[3]), tonumber(ARGV[5]), tonumber(ARGV[6])
 ${slice}
 ${PAUSED}
 local limit = slice(tonumber(redis.call('HGET', KEYS[1], 'limit') or ARGV[2]))
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - span)
-local used = redis.call('ZCARD', KEYS[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - span - lookback)
+local lo = '(' .. (now - span)
+local used = redis.call('ZCOUNT', KEYS[2], lo, '+inf')
 if now < paused then return {0, paused - now, limit, used} end
 local c = math.min(cost, limit)
 if used + c <= limit then
   for i = 1, c do
     redis.call('ZADD', KEYS[2], now, redis.call('HINCRBY', KEYS[1], 'seq', 1))
   end
-  redis.call('PEXPIRE', KEYS[2], span * 2)
+  redis.call('PEXPIRE', KEYS[2], (span + lookback) * 2)
   redis.call('PEXPIRE', KEYS[1], ttl)
   return {1, 0, limit, used + c}
 end
-local oldest = redis.call('ZRANGE', KEYS[2], used + c - limit - 1, used + c - limit - 1, 'WITHSCORES')
+local oldest = redis.call('ZRANGEBYSCORE', KEYS[2], lo, '+inf', 'WITHSCORES', 'LIMIT', used + c - limit - 1, 1)
 return {0, math.max(1, tonumber(oldest[2]) + span - now), limit, used}`;
 
-/** KEYS: state hash, admissions zset. ARGV: header limit|'', header remaining|'', span ms, share, ttl ms, default limit. */
+/**
+ * KEYS: state hash, admissions zset. ARGV: header limit|'', header remaining|'', span ms, share,
+ * ttl ms, default limit, lookback ms. Remaining was counted when the call reached the upstream,
+ * up to a response time ago: our own admissions are counted over the span plus `lookback`, so a
+ * slow answer is not mistaken for someone else's usage.
+ */
 export const SLIDING_OBSERVE = `${NOW}
 local share, span, ttl = tonumber(ARGV[4]), tonumber(ARGV[3]), tonumber(ARGV[5])
 ${slice}
@@ -47,18 +56,17 @@ if ARGV[1] ~= '' and tonumber(ARGV[1]) >= 1 then
   redis.call('PEXPIRE', KEYS[1], ttl)
 end
 if ARGV[2] ~= '' then
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - span)
-  local used = redis.call('ZCARD', KEYS[2])
+  local used = redis.call('ZCOUNT', KEYS[2], '(' .. (now - span - tonumber(ARGV[7])), '+inf')
   local foreign = 0
   if share < 1 then
-    if tonumber(ARGV[2]) == 0 then foreign = slice(limit) - used end
+    if tonumber(ARGV[2]) == 0 then foreign = slice(limit) - redis.call('ZCOUNT', KEYS[2], '(' .. (now - span), '+inf') end
   else
     foreign = limit - tonumber(ARGV[2]) - used
   end
   for i = 1, foreign do
     redis.call('ZADD', KEYS[2], now, redis.call('HINCRBY', KEYS[1], 'seq', 1))
   end
-  if foreign > 0 then redis.call('PEXPIRE', KEYS[2], span * 2) end
+  if foreign > 0 then redis.call('PEXPIRE', KEYS[2], (span + tonumber(ARGV[7])) * 2) end
 end
 if limit > before then return 1 end
 return 0`;
