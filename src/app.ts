@@ -1,10 +1,18 @@
 import type { Config } from './config';
+import { createContext, type Services } from './context';
+import type { PicqerClient } from './datasources/picqer';
 import type { Logger } from './logger';
 import { getSchema } from './schema/build';
+import { createSecurity } from './security';
 import { buildGateway, type Gateway } from './server';
 import { closeServices, createServices, LOADER_FACTORIES } from './services';
-import type { Services } from './context';
-import { createSecurity } from './security';
+import type { EventServices } from './subscriptions/event-bus';
+import { ensurePicqerHooks } from './subscriptions/hooks-registration';
+import { PICQER_HOOK_EVENTS } from './subscriptions/picqer-delivery';
+import { registerPicqerWebhooks } from './subscriptions/webhooks.picqer';
+import { registerShopifyWebhooks } from './subscriptions/webhooks.shopify';
+import { attachGraphqlWs } from './subscriptions/ws-server';
+import { startAutoSync, type AutoSync } from './subscriptions/stock-auto-sync';
 
 export interface RunningGateway {
   url: string;
@@ -19,11 +27,15 @@ export interface StartOptions {
   auditStream?: import('pino').DestinationStream;
 }
 
-/** Wires config -> services -> schema -> HTTP server and starts listening. Used by main.ts and tests. */
+/**
+ * Wires config -> services -> schema -> HTTP server (GraphQL over HTTP, graphql-ws, webhook
+ * receivers) and starts listening; then, if asked, makes sure Picqer's hooks point here.
+ * Used by main.ts, the tests and the benches.
+ */
 export async function startGateway(config: Readonly<Config>, logger: Logger, opts: StartOptions = {}): Promise<RunningGateway> {
-  const services = createServices(config, logger);
+  const services = await createServices(config, logger);
+  const events = services.events as EventServices;
   const schema = await getSchema();
-  // services.security.authenticateConnection is what the graphql-ws context callback calls.
   const security = createSecurity(config, { auditStream: opts.auditStream });
   services.auth = security.authenticator;
   services.security = security;
@@ -34,13 +46,49 @@ export async function startGateway(config: Readonly<Config>, logger: Logger, opt
     loaderFactories: LOADER_FACTORIES,
     authenticate: security.authenticate,
     apolloPlugins: security.apolloPlugins,
+    routes: [
+      (app) => {
+        // A receiver exists only with its secret: an unsigned delivery is never accepted.
+        const picqerSecret = config.picqer?.webhookSecret;
+        if (picqerSecret) registerPicqerWebhooks(app, { secret: picqerSecret, log: events.log, logger });
+        const shopifySecret = config.shopify?.webhookSecret;
+        if (shopifySecret) registerShopifyWebhooks(app, { secret: shopifySecret, log: events.log, logger });
+      },
+    ],
+  });
+  const ws = attachGraphqlWs({
+    server: gateway.app.server,
+    path: '/graphql',
+    schema,
+    logger,
+    // Same caller rules as HTTP: the token travels in the connection_init payload.
+    context: async (params) =>
+      createContext(services, { caller: security.authenticateConnection(params), loaderFactories: LOADER_FACTORIES }),
   });
   const url = await gateway.listen(config.port, config.host);
+
+  let autoSync: AutoSync | undefined;
+  try {
+    if (config.picqer?.registerHooks && config.picqer.webhookSecret && services.picqer) {
+      const picqer = services.picqer as PicqerClient;
+      await ensurePicqerHooks(
+        { listHooks: (offset) => picqer.listHooks(offset, { priority: 'background' }), createHook: (input) => picqer.createHook(input) },
+        { publicUrl: config.publicUrl ?? url, secret: config.picqer.webhookSecret, events: PICQER_HOOK_EVENTS, logger },
+      );
+    }
+    if (config.shopifyAutoSync) autoSync = startAutoSync(services, logger);
+  } catch (err) {
+    // The gateway still answers queries; webhooks wait until the hooks exist.
+    logger.error({ err: { message: (err as Error).message } }, 'could not register Picqer hooks');
+  }
+
   return {
     url,
     gateway,
     services,
     async close() {
+      await autoSync?.close();
+      await ws.close();
       await gateway.close();
       await security.close();
       await closeServices(services);

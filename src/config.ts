@@ -28,6 +28,8 @@ class Env {
   @IsOptional() @IsInt() @Min(1) @Max(100000) PICQER_RATE_LIMIT?: number;
   @IsOptional() @IsString() @MinLength(16) PICQER_WEBHOOK_SECRET?: string;
   @IsOptional() @IsBoolean() PICQER_REGISTER_HOOKS?: boolean;
+  @IsOptional() @IsInt() @Min(1) @Max(720) EVENT_RETENTION_HOURS?: number;
+  @IsOptional() @IsBoolean() SHOPIFY_AUTO_SYNC?: boolean;
 
   // Shopify
   @IsOptional() @Matches(/^[a-z0-9][a-z0-9-]*$/i, { message: 'SHOPIFY_SHOP must be the shop name, e.g. "myshop" for myshop.myshopify.com' })
@@ -83,9 +85,9 @@ const NUMBER_VARS = new Set([
   'PORT', 'PICQER_RATE_LIMIT', 'EXACT_DIVISION', 'UPSTREAM_TIMEOUT_MS', 'UPSTREAM_DEADLINE_MS',
   'GOVERNOR_FALLBACK_PERCENT', 'GOVERNOR_MARGIN_MS',
   'BODY_LIMIT_BYTES', 'SANDBOX_SIMULATOR_PICKS_PER_MINUTE',
-  'MAX_QUERY_DEPTH', 'MAX_QUERY_COST', 'RATE_LIMIT_PER_TOKEN_PER_MINUTE',
+  'MAX_QUERY_DEPTH', 'MAX_QUERY_COST', 'RATE_LIMIT_PER_TOKEN_PER_MINUTE', 'EVENT_RETENTION_HOURS',
 ]);
-const BOOLEAN_VARS = new Set(['PICQER_REGISTER_HOOKS', 'GRAPHIQL', 'INTROSPECTION', 'SANDBOX', 'AUTH_DISABLED']);
+const BOOLEAN_VARS = new Set(['PICQER_REGISTER_HOOKS', 'GRAPHIQL', 'INTROSPECTION', 'SANDBOX', 'AUTH_DISABLED', 'SHOPIFY_AUTO_SYNC']);
 
 export interface PicqerConfig {
   baseUrl: string;
@@ -137,6 +139,10 @@ export interface Config {
   graphiql: boolean;
   introspection: boolean;
   bodyLimitBytes: number;
+  /** How long webhook events stay in the event log (they may carry personal data). */
+  eventRetentionMs: number;
+  /** Push Picqer free stock to Shopify on every freeStockChanged event. */
+  shopifyAutoSync: boolean;
   security: SecurityConfig;
 }
 
@@ -261,6 +267,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     graphiql: e.GRAPHIQL ?? !production,
     introspection: e.INTROSPECTION ?? !production,
     bodyLimitBytes: e.BODY_LIMIT_BYTES ?? 1_048_576,
+    eventRetentionMs: (e.EVENT_RETENTION_HOURS ?? 24) * 3_600_000,
+    shopifyAutoSync: e.SHOPIFY_AUTO_SYNC ?? false,
     security: {
       tokens: callers.entries,
       authDisabled: e.AUTH_DISABLED ?? false,

@@ -3,7 +3,7 @@ import type { Config } from './config';
 import { UpstreamNotConfiguredError } from './errors';
 import type { Logger } from './logger';
 import { CallAccounting } from './datasources/upstream/accounting';
-import type { GovernorRegistry } from './datasources/upstream/governor.types';
+import type { GovernorRegistry, Priority } from './datasources/upstream/governor.types';
 import { createPicqerLoaders, type PicqerClient, type PicqerLoaders } from './datasources/picqer';
 import type { ProductCodeIndex } from './datasources/picqer/code-index';
 
@@ -42,9 +42,9 @@ export interface GatewayContext {
 
 export function createContext(
   services: Services,
-  extra: { requestId?: string; caller?: GatewayContext['caller']; loaderFactories?: LoaderFactory[] } = {},
+  extra: { requestId?: string; caller?: GatewayContext['caller']; loaderFactories?: LoaderFactory[]; priority?: Priority } = {},
 ): GatewayContext {
-  const accounting = new CallAccounting();
+  const accounting = new CallAccounting(extra.priority);
   const loaders: Loaders = { picqer: services.picqer ? createPicqerLoaders(services.picqer, accounting, services.picqerCodes) : null };
   for (const f of extra.loaderFactories ?? []) {
     const [name, l] = f(services, accounting);

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   const sandboxes = config.sandbox ? await startSandboxes(config, logger) : undefined;
   const effective = sandboxes ? sandboxes.config : config;
   const running = await startGateway(effective, logger, { graphiqlHeaders: sandboxes?.graphiqlHeaders });
+  sandboxes?.connect(running.url);
 
   const lines = [
     '',

@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createContext, type GatewayContext, type LoaderFactory, type Services } from './context';
+import { registerGovernorMetrics } from './datasources/upstream/governor/metrics';
 import { DEFAULT_QUERY, graphiqlHtml, registerGraphiqlAssets } from './graphiql';
 
 /**
@@ -48,6 +49,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics, prefix: 'pgw_' });
+  registerGovernorMetrics(services.governors, metrics);
 
   const apollo = new ApolloServer<GatewayContext>({
     schema: opts.schema,

@@ -7,14 +7,24 @@ import { ProductCodeIndex } from './datasources/picqer/code-index';
 import { shopifyClientFromConfig, shopifyLoaderFactory, type ShopifyClient } from './datasources/shopify';
 import { createGovernorRegistry } from './datasources/upstream/governor';
 import type { Logger } from './logger';
+import { createEventBus, type EventServices } from './subscriptions/event-bus';
+import type { EventLog } from './subscriptions/event-log.types';
+import { MemoryEventLog } from './subscriptions/event-log.memory';
+import { RedisEventLog } from './subscriptions/event-log.redis';
 
 /**
  * Builds the long-lived services from config: one governor registry, one client per configured
  * upstream, and one shared Redis connection for state that is not the governor's (its own
  * connections fail over differently).
  */
-export function createServices(config: Readonly<Config>, logger: Logger): Services {
-  const governors = createGovernorRegistry({ redisUrl: config.redisUrl, keyPrefix: `${config.redisKeyPrefix}gov:`, logger });
+export async function createServices(config: Readonly<Config>, logger: Logger): Promise<Services> {
+  const governors = createGovernorRegistry({
+    redisUrl: config.redisUrl,
+    keyPrefix: `${config.redisKeyPrefix}gov:`,
+    logger,
+    fallbackShare: config.governorFallbackShare,
+    marginMs: config.governorMarginMs,
+  });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : null;
   redis?.on('error', (err: Error) => logger.warn({ err: { message: err.message } }, 'redis connection error'));
   const timeouts = { timeoutMs: config.upstreamTimeoutMs, deadlineMs: config.upstreamDeadlineMs };
@@ -25,14 +35,23 @@ export function createServices(config: Readonly<Config>, logger: Logger): Servic
     // Exact refresh tokens rotate: replicas must share one, or all but one lose it.
     tokenStore: redis ? new RedisTokenStore(redis, `${config.redisKeyPrefix}exact:`) : undefined,
   });
-  return { config, logger, governors, picqer, picqerCodes: new ProductCodeIndex(), shopify, exact, redis };
+  // Webhook events: a Redis stream shared by every replica, or an in-memory ring for one process.
+  const retention = { retentionMs: config.eventRetentionMs };
+  const log: EventLog = redis
+    ? new RedisEventLog({ redis, keyPrefix: config.redisKeyPrefix, ...retention })
+    : new MemoryEventLog(retention);
+  const events: EventServices = { log, bus: await createEventBus(log, { logger }) };
+  return { config, logger, governors, picqer, picqerCodes: new ProductCodeIndex(), shopify, exact, redis, events };
 }
 
 /** Per-request loaders of the upstreams other than Picqer. */
 export const LOADER_FACTORIES: LoaderFactory[] = [shopifyLoaderFactory, exactLoaderFactory];
 
-/** Closes what createServices opened: connections, timers. */
+/** Closes what createServices opened: connections, timers. The bus goes before its log. */
 export async function closeServices(services: Services): Promise<void> {
+  const events = services.events as EventServices | undefined;
+  await events?.bus.close();
+  await events?.log.close();
   await services.picqer?.close();
   await (services.shopify as ShopifyClient | null)?.close();
   await (services.exact as ExactClient | null)?.close();

@@ -11,7 +11,15 @@ import type { Authenticator } from './authenticator';
  * With auth switched off (no tokens, outside production) there is no caller and every field is
  * allowed. With auth on and no caller (a transport that skipped authenticate) it fails closed.
  */
-export const authChecker: AuthCheckerFn<GatewayContext> = ({ context, info }, scopes) => {
+export const authChecker: AuthCheckerFn<GatewayContext> = ({ context, info }, scopes) =>
+  checkScopes(context, scopes, `${info.parentType.name}.${info.fieldName}`);
+
+/**
+ * The rule itself, for places type-graphql's middleware does not reach first: a subscription's
+ * `subscribe` runs before any resolver, so it calls this to refuse the subscription up front
+ * instead of erroring on every event.
+ */
+export function checkScopes(context: GatewayContext, scopes: readonly string[], field: string): true {
   const caller = context.caller;
   if (!caller) {
     const auth = context.services.auth as Authenticator | undefined;
@@ -20,7 +28,7 @@ export const authChecker: AuthCheckerFn<GatewayContext> = ({ context, info }, sc
   }
   if (scopes.length === 0 || scopes.some((s) => caller.scopes.has(s))) return true;
   throw new ForbiddenError(
-    `Field "${info.parentType.name}.${info.fieldName}" needs scope ${scopes.map((s) => `"${s}"`).join(' or ')}; token "${caller.name}" does not have it.`,
+    `Field "${field}" needs scope ${scopes.map((s) => `"${s}"`).join(' or ')}; token "${caller.name}" does not have it.`,
     scopes[0],
   );
-};
+}

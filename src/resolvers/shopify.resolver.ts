@@ -39,24 +39,33 @@ export class ShopifyResolver {
   @Authorized('stock:write')
   @Mutation(() => StockSyncResult, { description: "Sets each variant's available quantity at the mapped location(s) to Picqer's free stock; sends only what differs." })
   async syncFreeStockToShopify(@Ctx() ctx: GatewayContext, @Args() { productcodes }: StockSyncArgs): Promise<StockSyncResult> {
-    checkCodes(productcodes);
-    const { pairs, shop } = await loadPairs(ctx, productcodes);
-    const names = await locationsById(shop);
-    const plan = planStockSync(pairs, mappedLocations(shop));
-    const result = await shop.setAvailable(plan.quantities, 'correction', productcodes);
-    const applied = new Set(result.changes.map((c) => `${c.inventoryItemId}|${c.locationId}`));
-    // A batch with a userError is rejected whole (Shopify's all-or-nothing); say why per row.
-    const why = new Map<number, string>();
-    for (const e of result.userErrors) if (e.field[1] === 'quantities' && e.field[2] !== undefined) why.set(Number(e.field[2]), e.code ?? 'REJECTED');
-    const skipped: StockSyncSkip[] = plan.skipped.map((s) => ({ productcode: s.productcode, reason: s.reason, warehouseId: s.warehouseId ?? null }));
-    const changed: StockSyncResult['changed'] = [];
-    plan.changes.forEach((c, i) => {
-      const q = plan.quantities[i]!;
-      if (applied.has(`${q.inventoryItemId}|${q.locationId}`)) changed.push({ ...c, location: names(c.locationId) });
-      else skipped.push({ productcode: c.productcode, reason: why.get(i) ?? 'NOT_APPLIED', warehouseId: c.warehouseId });
-    });
-    return { changed, unchanged: plan.unchanged, skipped, mutations: Math.ceil(plan.quantities.length / 250) };
+    return syncFreeStock(ctx, productcodes);
   }
+}
+
+/**
+ * Sets each variant's available quantity at the mapped locations to Picqer's free stock, sending
+ * only what differs. The mutation and the automatic sync on freeStockChanged (auto-sync.ts) both
+ * run this; the context decides whose budget and priority it uses.
+ */
+export async function syncFreeStock(ctx: GatewayContext, productcodes: string[]): Promise<StockSyncResult> {
+  checkCodes(productcodes);
+  const { pairs, shop } = await loadPairs(ctx, productcodes);
+  const names = await locationsById(shop);
+  const plan = planStockSync(pairs, mappedLocations(shop));
+  const result = await shop.setAvailable(plan.quantities, 'correction', productcodes);
+  const applied = new Set(result.changes.map((c) => `${c.inventoryItemId}|${c.locationId}`));
+  // A batch with a userError is rejected whole (Shopify's all-or-nothing); say why per row.
+  const why = new Map<number, string>();
+  for (const e of result.userErrors) if (e.field[1] === 'quantities' && e.field[2] !== undefined) why.set(Number(e.field[2]), e.code ?? 'REJECTED');
+  const skipped: StockSyncSkip[] = plan.skipped.map((s) => ({ productcode: s.productcode, reason: s.reason, warehouseId: s.warehouseId ?? null }));
+  const changed: StockSyncResult['changed'] = [];
+  plan.changes.forEach((c, i) => {
+    const q = plan.quantities[i]!;
+    if (applied.has(`${q.inventoryItemId}|${q.locationId}`)) changed.push({ ...c, location: names(c.locationId) });
+    else skipped.push({ productcode: c.productcode, reason: why.get(i) ?? 'NOT_APPLIED', warehouseId: c.warehouseId });
+  });
+  return { changed, unchanged: plan.unchanged, skipped, mutations: Math.ceil(plan.quantities.length / 250) };
 }
 
 function checkCodes(codes: string[]): void {

@@ -1,4 +1,6 @@
-import { Args, Resolver, Root, Subscription } from 'type-graphql';
+import { Args, Authorized, Resolver, Root, Subscription } from 'type-graphql';
+import { checkScopes } from '../auth/auth-checker';
+import type { GatewayContext } from '../context';
 import { BadUserInputError } from '../errors';
 import { ChannelStockChangedArgs } from '../schema/events/channel-stock-changed.args';
 import { ChannelStockEvent } from '../schema/events/channel-stock-event.type';
@@ -25,9 +27,11 @@ interface EventsContext {
  */
 @Resolver()
 export class SubscriptionResolver {
+  @Authorized('stock:read')
   @Subscription(() => StockChangeEvent, {
     description: 'Free stock changes in the warehouse. Pass the last seen event id as `after` to resume without gaps.',
     subscribe: ({ args, context }) => {
+      checkScopes(context as GatewayContext, ['stock:read'], 'Subscription.freeStockChanged');
       const a = args as FreeStockChangedArgs;
       const after = validAfter(a.after);
       if (a.productcodes && a.productcodes.length === 0) {
@@ -48,9 +52,11 @@ export class SubscriptionResolver {
     return toStockChangeEvent(event, args.warehouseId ?? null);
   }
 
+  @Authorized('stock:read')
   @Subscription(() => PicklistEvent, {
     description: 'Picklists closed in the warehouse.',
     subscribe: ({ args, context }) => {
+      checkScopes(context as GatewayContext, ['stock:read'], 'Subscription.picklistClosed');
       const warehouseId = (args as PicklistClosedArgs).warehouseId ?? null;
       return bus(context).subscribe({
         topic: 'picklistClosed',
@@ -62,9 +68,11 @@ export class SubscriptionResolver {
     return toPicklistEvent(event);
   }
 
+  @Authorized('orders:read')
   @Subscription(() => OrderEvent, {
     description: 'Order status changes (no customer data).',
     subscribe: ({ args, context }) => {
+      checkScopes(context as GatewayContext, ['orders:read'], 'Subscription.orderStatusChanged');
       const status = (args as OrderStatusChangedArgs).status ?? null;
       return bus(context).subscribe({
         topic: 'orderStatusChanged',
@@ -76,9 +84,11 @@ export class SubscriptionResolver {
     return toOrderEvent(event);
   }
 
+  @Authorized('stock:read')
   @Subscription(() => ChannelStockEvent, {
     description: 'Available stock changes at Shopify locations.',
     subscribe: ({ args, context }) => {
+      checkScopes(context as GatewayContext, ['stock:read'], 'Subscription.channelStockChanged');
       const locationId = (args as ChannelStockChangedArgs).locationId ?? null;
       return bus(context).subscribe({
         topic: 'channelStockChanged',

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createDemoToken } from '../auth/demo-token';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
@@ -13,6 +14,8 @@ export interface RunningSandboxes {
   graphiqlHeaders?: Record<string, string>;
   /** Lines printed at start-up. */
   banner: string[];
+  /** Points the sandboxes' webhooks at the running gateway (Shopify has no hooks API to do it). */
+  connect(gatewayUrl: string): void;
   close(): Promise<void>;
 }
 
@@ -31,7 +34,9 @@ export async function startSandboxes(config: Readonly<Config>, logger: Logger): 
       apiKey: picqer.apiKey,
       userAgent: 'PicqerGateway/0.1 (sandbox)',
       rateLimitPerMinute: 500,
-      registerHooks: false,
+      // The gateway registers its hooks in the sandbox at start, as it would in Picqer.
+      registerHooks: true,
+      webhookSecret: randomBytes(24).toString('base64url'),
     },
     shopify: {
       baseUrl: shop.origin,
@@ -59,6 +64,9 @@ export async function startSandboxes(config: Readonly<Config>, logger: Logger): 
       `  Shopify sandbox: ${shop.graphqlUrl()} (control: ${shop.origin}/__sandbox/stats)`,
       `  Exact sandbox:  ${exact.origin}/api/v1/${exact.division} (control: ${exact.origin}/__sandbox/stats)`,
     ],
+    connect(gatewayUrl) {
+      shop.configure({ webhookTargets: [`${gatewayUrl}/webhooks/shopify`] });
+    },
     async close() {
       await picqer.close();
       await exact.close();

@@ -5,6 +5,8 @@ import { authChecker } from '../auth/auth-checker';
 import { ProductExactResolver } from '../resolvers/exact.resolver';
 import { ShopifyProductResolver } from '../resolvers/shopify-product.resolver';
 import { ShopifyResolver } from '../resolvers/shopify.resolver';
+import { SubscriptionResolver } from '../resolvers/subscription.resolver';
+import { busOnlyPubSub } from '../subscriptions/type-graphql-pubsub';
 import { OrderLineResolver, OrderResolver } from '../resolvers/order.resolver';
 import { PicklistLineResolver, PicklistResolver } from '../resolvers/picklist.resolver';
 import { ProductResolver, StockLevelResolver, WarehouseResolver } from '../resolvers/product.resolver';
@@ -25,6 +27,7 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   ProductExactResolver,
   ShopifyProductResolver,
   ShopifyResolver,
+  SubscriptionResolver,
 ];
 
 let built: Promise<GraphQLSchema> | undefined;
@@ -33,6 +36,8 @@ let built: Promise<GraphQLSchema> | undefined;
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: RESOLVERS,
+    // Subscriptions read the event bus themselves; type-graphql still insists on a pubSub.
+    pubSub: busOnlyPubSub,
     validate: { forbidUnknownValues: false },
     // @Authorized(scope) on fields; a miss is FORBIDDEN on that field only (src/auth/auth-checker.ts).
     authChecker,

@@ -1,27 +1,19 @@
 import { request } from 'undici';
-import { buildSchema } from 'type-graphql';
+import { startGateway, type RunningGateway } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { buildGateway, type Gateway } from '../../src/server';
-import { closeServices, createServices } from '../../src/services';
-import type { Services } from '../../src/context';
-import { RESOLVERS } from '../../src/schema/build';
-import { authChecker } from '../../src/auth/auth-checker';
-import { ShopifyResolver } from '../../src/resolvers/shopify.resolver';
-import { ShopifyProductResolver } from '../../src/resolvers/shopify-product.resolver';
-import { createShopifyClient, shopifyLoaderFactory, type ShopifyClient } from '../../src/datasources/shopify';
 import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
 import { startShopifySandbox, type ShopifySandbox } from '../../src/sandbox/shopify';
 
 /**
  * Product.shopify, shopifyLocations, stockDrift and syncFreeStockToShopify through the whole
- * gateway: Picqer and Shopify sandboxes on port 0 behind a real Fastify + Apollo server.
+ * gateway: Picqer and Shopify sandboxes on port 0 behind the real gateway (startGateway).
  */
 
 const PRODUCTS = 120;
 const LOCATION_MAP = '1=gid://shopify/Location/1,2=gid://shopify/Location/2';
 
-interface Stack { url: string; services: Services; gateway: Gateway; client: ShopifyClient | null }
+type Stack = RunningGateway;
 
 let picqer: PicqerSandbox;
 let shop: ShopifySandbox;
@@ -31,22 +23,11 @@ let withoutShop: Stack;
 async function stack(shopify: boolean): Promise<Stack> {
   const config = loadConfig({
     PORT: '0', LOG_LEVEL: 'silent', PICQER_SUBDOMAIN: 'sandbox', PICQER_API_KEY: picqer.apiKey, PICQER_BASE_URL: picqer.baseUrl,
-    // Picqer has no multi-code filter: each drift/sync run reads every code once.
+    // Picqer has no multi-code filter: a cold drift/sync run reads every code once.
     PICQER_RATE_LIMIT: '3000',
     ...(shopify ? { SHOPIFY_SHOP: 'sandbox', SHOPIFY_ACCESS_TOKEN: shop.accessToken, SHOPIFY_BASE_URL: shop.origin, SHOPIFY_LOCATION_MAP: LOCATION_MAP } : {}),
   });
-  const services = createServices(config, createLogger('silent'));
-  const client = config.shopify ? createShopifyClient({ ...config.shopify, governors: services.governors }) : null;
-  services.shopify = client;
-  const schema = await buildSchema({
-    resolvers: [...new Set([...RESOLVERS, ShopifyResolver, ShopifyProductResolver])] as [Function, ...Function[]],
-    validate: { forbidUnknownValues: false },
-    authChecker,
-    authMode: 'error',
-  });
-  const gateway = await buildGateway({ services, schema, loaderFactories: [shopifyLoaderFactory] });
-  const url = await gateway.listen(0, '127.0.0.1');
-  return { url, services, gateway, client };
+  return startGateway(config, createLogger('silent'));
 }
 
 async function gql(s: Stack, query: string, variables?: Record<string, unknown>): Promise<any> {
@@ -63,11 +44,7 @@ beforeAll(async () => {
   withoutShop = await stack(false);
 });
 afterAll(async () => {
-  for (const s of [withShop, withoutShop]) {
-    await s?.gateway.close();
-    await s?.client?.close();
-    if (s) await closeServices(s.services);
-  }
+  for (const s of [withShop, withoutShop]) await s?.close();
   await shop?.close();
   await picqer?.close();
 });

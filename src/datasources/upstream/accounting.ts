@@ -1,4 +1,5 @@
 import type { Upstream } from '../../errors';
+import type { Priority } from './governor.types';
 
 /** Calls made and budget-waiting time for one GraphQL request, per upstream. */
 export interface UpstreamUsage {
@@ -14,6 +15,12 @@ export interface UpstreamUsage {
  */
 export class CallAccounting {
   private readonly usage = new Map<Upstream, UpstreamUsage>();
+
+  /**
+   * @param priority what the calls of this request queue as, unless a call says otherwise:
+   *   'live' for GraphQL requests, 'background' for work no client waits on (auto stock sync).
+   */
+  constructor(readonly priority: Priority = 'live') {}
 
   /** Records one upstream call that was actually sent. */
   recordCall(upstream: Upstream, waitedMs: number): void {

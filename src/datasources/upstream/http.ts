@@ -137,7 +137,7 @@ export class UpstreamHttp {
     for (;;) {
       const permit = await this.opts.governor.acquire({
         cost: req.cost ?? 1,
-        priority: req.priority ?? 'live',
+        priority: req.priority ?? req.accounting?.priority ?? 'live',
         deadline,
       });
       req.accounting?.recordCall(this.upstream, permit.waitedMs);
