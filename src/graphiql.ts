@@ -73,6 +73,14 @@ export function graphiqlHtml(opts: GraphiqlOptions): string {
     import { renderYogaGraphiQL } from '/graphiql/yoga-graphiql.es.js';
     const config = ${json};
     config.endpoint = new URL(config.endpoint, location.href).toString();
+    // graphql-ws carries no HTTP headers: send the Authorization header from GraphiQL's header
+    // editor (persisted in localStorage) in the connection_init payload, read at each connect.
+    config.connectionParams = () => {
+      let headers = {};
+      try { headers = JSON.parse(localStorage.getItem('graphiql:headers') || config.headers || '{}'); } catch (_) {}
+      const key = Object.keys(headers).find((k) => k.toLowerCase() === 'authorization');
+      return key ? { authorization: headers[key] } : {};
+    };
     renderYogaGraphiQL(document.getElementById('root'), config);
   </script>
 </body>

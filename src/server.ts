@@ -81,11 +81,11 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
   await app.register(async (scope) => {
     // GraphQL over HTTP takes JSON bodies only: any other media type is 415, not a parse error.
     scope.removeContentTypeParser('text/plain');
-    // A browser asking for HTML with no query gets GraphiQL; everything else is GraphQL over HTTP.
+    // A browser navigating here (HTML preferred over JSON) gets GraphiQL, even with ?query=…,
+    // which GraphiQL itself writes into its address for sharing; GraphQL clients ask for JSON.
     scope.addHook('onRequest', async (req, reply) => {
       if (req.method !== 'GET' || !page) return;
-      const query = req.query as Record<string, unknown>;
-      if (query.query === undefined && prefersHtml(req.headers.accept)) {
+      if (prefersHtml(req.headers.accept)) {
         return reply.header('content-type', 'text/html; charset=utf-8').send(page);
       }
     });

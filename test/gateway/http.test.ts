@@ -85,10 +85,23 @@ describe('GraphQL over HTTP', () => {
     await other.body.dump();
   });
 
+  it('serves GraphiQL for a shared link with ?query=, and JSON to a GraphQL client at the same address', async () => {
+    const link = `${url}?query=${encodeURIComponent('{ warehouses { name } }')}`;
+    const page = await request(link, { headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } });
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    // Subscriptions carry the header editor's Authorization in graphql-ws's connection_init.
+    expect(await page.body.text()).toContain('config.connectionParams');
+    const json = await request(link, { headers: { accept: 'application/json' } });
+    expect(json.headers['content-type']).toMatch(/application\/json/);
+    expect(((await json.body.json()) as any).data.warehouses.length).toBeGreaterThan(0);
+  });
+
   it('serves health and metrics', async () => {
     const h = await request(`${stack.gateway.url}/healthz`);
     expect(await h.body.json()).toEqual({ status: 'ok' });
     const m = await request(`${stack.gateway.url}/metrics`);
-    expect(await m.body.text()).toMatch(/pgw_process_cpu/);
+    const text = await m.body.text();
+    expect(text).toMatch(/pgw_process_cpu/);
+    expect(text).toMatch(/gateway_governor_limit\{upstream="picqer"/);
   });
 });
