@@ -59,6 +59,8 @@ export async function run(): Promise<void> {
     PICQER_SUBDOMAIN: 'bench',
     PICQER_API_KEY: sandbox.apiKey,
     PICQER_BASE_URL: sandbox.baseUrl,
+    // Counts below are exact: no start-up warm-up calls.
+    PICQER_WARMUP_PAGES: '0',
   });
   const gw = await startGateway(config, createLogger('silent'));
   try {

@@ -1,6 +1,8 @@
 import type { Config } from './config';
 import { createContext, type Services } from './context';
 import type { PicqerClient } from './datasources/picqer';
+import type { ProductCodeIndex } from './datasources/picqer/code-index';
+import { warmProductCodes, type WarmupHandle } from './datasources/picqer/warmup';
 import type { Logger } from './logger';
 import { getSchema } from './schema/build';
 import { createSecurity } from './security';
@@ -68,6 +70,10 @@ export async function startGateway(config: Readonly<Config>, logger: Logger, opt
   const url = await gateway.listen(config.port, config.host);
 
   let autoSync: AutoSync | undefined;
+  let warmup: WarmupHandle | undefined;
+  if (services.picqer && config.picqerWarmupPages > 0) {
+    warmup = warmProductCodes(services.picqer, services.picqerCodes as ProductCodeIndex, { maxPages: config.picqerWarmupPages, logger });
+  }
   try {
     if (config.picqer?.registerHooks && config.picqer.webhookSecret && services.picqer) {
       const picqer = services.picqer as PicqerClient;
@@ -87,6 +93,8 @@ export async function startGateway(config: Readonly<Config>, logger: Logger, opt
     gateway,
     services,
     async close() {
+      warmup?.stop();
+      await warmup?.done;
       await autoSync?.close();
       await ws.close();
       await gateway.close();

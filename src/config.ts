@@ -29,6 +29,7 @@ class Env {
   @IsOptional() @IsString() @MinLength(16) PICQER_WEBHOOK_SECRET?: string;
   @IsOptional() @IsBoolean() PICQER_REGISTER_HOOKS?: boolean;
   @IsOptional() @IsInt() @Min(1) @Max(720) EVENT_RETENTION_HOURS?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(1000) PICQER_WARMUP_PAGES?: number;
   @IsOptional() @IsBoolean() SHOPIFY_AUTO_SYNC?: boolean;
 
   // Shopify
@@ -85,7 +86,7 @@ const NUMBER_VARS = new Set([
   'PORT', 'PICQER_RATE_LIMIT', 'EXACT_DIVISION', 'UPSTREAM_TIMEOUT_MS', 'UPSTREAM_DEADLINE_MS',
   'GOVERNOR_FALLBACK_PERCENT', 'GOVERNOR_MARGIN_MS',
   'BODY_LIMIT_BYTES', 'SANDBOX_SIMULATOR_PICKS_PER_MINUTE',
-  'MAX_QUERY_DEPTH', 'MAX_QUERY_COST', 'RATE_LIMIT_PER_TOKEN_PER_MINUTE', 'EVENT_RETENTION_HOURS',
+  'MAX_QUERY_DEPTH', 'MAX_QUERY_COST', 'RATE_LIMIT_PER_TOKEN_PER_MINUTE', 'EVENT_RETENTION_HOURS', 'PICQER_WARMUP_PAGES',
 ]);
 const BOOLEAN_VARS = new Set(['PICQER_REGISTER_HOOKS', 'GRAPHIQL', 'INTROSPECTION', 'SANDBOX', 'AUTH_DISABLED', 'SHOPIFY_AUTO_SYNC']);
 
@@ -143,6 +144,8 @@ export interface Config {
   eventRetentionMs: number;
   /** Push Picqer free stock to Shopify on every freeStockChanged event. */
   shopifyAutoSync: boolean;
+  /** Product pages (100 each) read at start to index product codes; 0 turns the warm-up off. */
+  picqerWarmupPages: number;
   security: SecurityConfig;
 }
 
@@ -269,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     bodyLimitBytes: e.BODY_LIMIT_BYTES ?? 1_048_576,
     eventRetentionMs: (e.EVENT_RETENTION_HOURS ?? 24) * 3_600_000,
     shopifyAutoSync: e.SHOPIFY_AUTO_SYNC ?? false,
+    picqerWarmupPages: e.PICQER_WARMUP_PAGES ?? 50,
     security: {
       tokens: callers.entries,
       authDisabled: e.AUTH_DISABLED ?? false,

@@ -23,7 +23,9 @@ export async function startSandboxes(config: Readonly<Config>, logger: Logger): 
   const log = logger.child({ component: 'sandbox' });
   const picqer = await startPicqerSandbox({ logger: log.child({ upstream: 'picqer' }), picksPerMinute: config.sandboxPicksPerMinute });
   const exact = await startExactSandbox({});
-  const shop = await startShopifySandbox({});
+  // The shop starts in sync with Picqer's free stock, but for the catalog's deliberate drift.
+  const free = new Map(picqer.state.products.map((p) => [p.productcode, new Map(p.stock.map((s) => [s.idwarehouse, s.freestock]))]));
+  const shop = await startShopifySandbox({ baseAvailable: (code, location) => free.get(code)?.get(location) });
   // A fresh demo token with every scope: printed below and pre-filled in GraphiQL.
   const demo = createDemoToken();
   const effective: Config = {

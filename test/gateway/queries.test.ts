@@ -180,6 +180,21 @@ describe('Query root fields against the Picqer sandbox', () => {
     }
   });
 
+  it('a start-up warm-up indexes product codes in the background, so the first code lookups batch', async () => {
+    const own = await startStack({ env: { PICQER_WARMUP_PAGES: '5' } });
+    try {
+      // The stack seeds 300 products: the warm-up reads 3 full pages and a last short one.
+      await waitFor(async () => callsTo(await own.stats(), 'GET /api/v1/products') >= 4);
+      await own.resetStats();
+      const codes = own.sandbox.state.products.slice(100, 130).map((p: { productcode: string }) => p.productcode);
+      const r = await own.gql(`{ ${codes.map((c: string, i: number) => `p${i}: product(productcode: "${c}") { productcode }`).join(' ')} }`);
+      expect(Object.values(r.body.data).map((p: any) => p.productcode)).toEqual(codes);
+      expect(callsTo(await own.stats(), 'GET /api/v1/products')).toBe(1);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('makes identical calls in one request once', async () => {
     const { body } = await stack.gql('{ a: products(first: 10) { edges { node { idproduct } } } b: products(first: 10) { edges { node { name } } } w1: warehouses { name } w2: warehouses { idwarehouse } }');
     expect(body.errors).toBeUndefined();
@@ -188,3 +203,11 @@ describe('Query root fields against the Picqer sandbox', () => {
     expect(callsTo(stats, 'GET /api/v1/warehouses')).toBe(1);
   });
 });
+
+async function waitFor(check: () => Promise<boolean>, tries = 100): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('condition not reached');
+}

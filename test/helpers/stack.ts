@@ -47,6 +47,8 @@ export async function startStack(
       PICQER_API_KEY: sandbox.apiKey,
       PICQER_BASE_URL: sandbox.baseUrl,
       UPSTREAM_DEADLINE_MS: '5000',
+      // Counts below are exact: no start-up warm-up calls.
+      PICQER_WARMUP_PAGES: '0',
       ...opts.env,
     });
     gateway = await startGateway(config, createLogger('silent'));

@@ -68,6 +68,7 @@ export async function startSecurityStack(env: Record<string, string> = {}): Prom
       PICQER_BASE_URL: sandbox.baseUrl,
       UPSTREAM_DEADLINE_MS: '3000',
       UPSTREAM_TIMEOUT_MS: '1000',
+      PICQER_WARMUP_PAGES: '0',
       GATEWAY_TOKENS: TOKEN_SPEC,
       ...env,
     });

@@ -25,6 +25,8 @@ async function stack(shopify: boolean): Promise<Stack> {
     PORT: '0', LOG_LEVEL: 'silent', PICQER_SUBDOMAIN: 'sandbox', PICQER_API_KEY: picqer.apiKey, PICQER_BASE_URL: picqer.baseUrl,
     // Picqer has no multi-code filter: a cold drift/sync run reads every code once.
     PICQER_RATE_LIMIT: '3000',
+    // Counts below are exact: no start-up warm-up calls.
+    PICQER_WARMUP_PAGES: '0',
     ...(shopify ? { SHOPIFY_SHOP: 'sandbox', SHOPIFY_ACCESS_TOKEN: shop.accessToken, SHOPIFY_BASE_URL: shop.origin, SHOPIFY_LOCATION_MAP: LOCATION_MAP } : {}),
   });
   return startGateway(config, createLogger('silent'));

@@ -69,6 +69,12 @@ export interface ShopStateOptions extends CatalogOptions {
    * They get higher ids, so "first match in id order" picks the original. Default 1.
    */
   duplicateSkus?: number;
+  /**
+   * What the shop last received from the warehouse for a product at a location (sandbox mode
+   * passes Picqer's free stock, as a synced shop would have); the product's deliberate drift is
+   * added on top. Default: the catalog's stock, so Picqer's reservations show as drift too.
+   */
+  baseAvailable?: (productcode: string, locationId: number) => number | undefined;
 }
 
 /** Numeric id ranges per resource, so a gid never collides across types. */
@@ -107,7 +113,8 @@ export function buildShopState(opts: ShopStateOptions = {}): ShopState {
       inventoryItemId: ID_BASE.item + n,
     };
     variants.push(v);
-    const stock: Record<number, number> = { 1: (p.stock[1] ?? 0) + p.shopifyDrift, 2: p.stock[2] ?? 0 };
+    const base = (loc: number): number => opts.baseAvailable?.(p.productcode, loc) ?? p.stock[loc] ?? 0;
+    const stock: Record<number, number> = { 1: Math.max(0, base(1) + p.shopifyDrift), 2: base(2) };
     for (const loc of SANDBOX_LOCATIONS) {
       levels.set(levelKey(v.inventoryItemId, loc.id), {
         inventoryItemId: v.inventoryItemId, locationId: loc.id, available: stock[loc.id] ?? 0, committed: 0, updatedAt,

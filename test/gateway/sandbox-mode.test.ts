@@ -1,0 +1,103 @@
+import { createClient } from 'graphql-ws';
+import { request } from 'undici';
+import WebSocket from 'ws';
+import { startGateway, type RunningGateway } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { demoCatalog } from '../../src/sandbox/catalog';
+import { startSandboxes, type RunningSandboxes } from '../../src/sandbox';
+
+/**
+ * What `npm start` without credentials assembles: the three sandboxes, the gateway in front of
+ * them with the demo token, hooks registered in the Picqer sandbox, Shopify webhooks pointed here.
+ */
+let sandboxes: RunningSandboxes;
+let gateway: RunningGateway;
+let auth: string;
+
+beforeAll(async () => {
+  const logger = createLogger('silent');
+  sandboxes = await startSandboxes(loadConfig({ PORT: '0', LOG_LEVEL: 'silent', SANDBOX_SIMULATOR_PICKS_PER_MINUTE: '0' }), logger);
+  gateway = await startGateway(sandboxes.config, logger, { graphiqlHeaders: sandboxes.graphiqlHeaders });
+  sandboxes.connect(gateway.url);
+  auth = sandboxes.graphiqlHeaders!.Authorization;
+});
+afterAll(async () => {
+  await gateway?.close();
+  await sandboxes?.close();
+});
+
+async function gql(query: string, variables?: Record<string, unknown>, authorization = auth): Promise<any> {
+  const r = await request(`${gateway.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization },
+    body: JSON.stringify({ query, variables }),
+  });
+  return r.body.json();
+}
+
+it('needs the printed demo token', async () => {
+  const r = await gql('{ warehouses { name } }', undefined, 'Bearer not-the-demo-token');
+  expect(r.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+});
+
+it('joins most products across all three sandboxes; some exist only in Picqer', async () => {
+  const r = await gql('{ products(first: 100) { edges { node { productcode shopify { sku } exact { code } } } } }');
+  expect(r.errors).toBeUndefined();
+  const nodes = r.data.products.edges.map((e: any) => e.node);
+  const catalog = new Map(demoCatalog().map((p) => [p.productcode, p]));
+  for (const n of nodes) {
+    const c = catalog.get(n.productcode)!;
+    expect(n.shopify?.sku ?? null).toBe(c.inShopify ? n.productcode : null);
+    expect(n.exact?.code ?? null).toBe(c.inExact ? n.productcode : null);
+  }
+  expect(nodes.filter((n: any) => n.shopify && n.exact).length).toBeGreaterThan(50);
+  expect(nodes.some((n: any) => !n.shopify)).toBe(true);
+  expect(r.extensions.upstream.shopify.calls).toBeLessThanOrEqual(3);
+  expect(r.extensions.upstream.exact.calls).toBeLessThanOrEqual(2);
+});
+
+it('stockDrift shows exactly the deliberate drift of the demo data', async () => {
+  const codes = demoCatalog().slice(0, 200).map((p) => p.productcode);
+  const r = await gql('query($c: [String!]!) { stockDrift(productcodes: $c) { productcode difference } }', { c: codes });
+  expect(r.errors).toBeUndefined();
+  // Available = max(0, Picqer free stock + drift): a negative drift on empty stock shows none.
+  const free1 = (code: string) =>
+    sandboxes.picqer.state.products.find((p: { productcode: string }) => p.productcode === code)!.stock.find((s: { idwarehouse: number }) => s.idwarehouse === 1)!.freestock;
+  const drifting = demoCatalog()
+    .slice(0, 200)
+    .filter((p) => p.inShopify && Math.max(0, free1(p.productcode) + p.shopifyDrift) !== free1(p.productcode));
+  expect(drifting.length).toBeGreaterThan(0);
+  expect(r.data.stockDrift.map((d: any) => d.productcode).sort()).toEqual(drifting.map((p) => p.productcode).sort());
+});
+
+it('a stock move in the Picqer sandbox reaches a freeStockChanged subscriber through the registered hook', async () => {
+  const product = sandboxes.picqer.state.products[5];
+  const client = createClient({ url: `${gateway.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: auth }, retryAttempts: 0 });
+  try {
+    const received = new Promise<any>((resolve, reject) => {
+      client.subscribe(
+        { query: 'subscription($c: [String!]) { freeStockChanged(productcodes: $c) { productcode freeStock } }', variables: { c: [product.productcode] } },
+        { next: (m) => resolve(m), error: reject, complete: () => undefined },
+      );
+    });
+    // Subscribe first (the connection is lazy); then move stock in the warehouse.
+    await new Promise((r) => setTimeout(r, 200));
+    const before = product.stock.find((s: { idwarehouse: number }) => s.idwarehouse === 1)!.freestock;
+    const moved = await request(`${sandboxes.picqer.origin}/__sandbox/stock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ productcode: product.productcode, idwarehouse: 1, change: 5 }),
+    });
+    expect(moved.statusCode).toBeLessThan(300);
+    await moved.body.dump();
+    const msg = await received;
+    expect(msg.data.freeStockChanged.productcode).toBe(product.productcode);
+    expect(msg.data.freeStockChanged.freeStock).toBe(
+      product.stock.reduce((s: number, l: { freestock: number }) => s + l.freestock, 0),
+    );
+    expect(product.stock.find((s: { idwarehouse: number }) => s.idwarehouse === 1)!.freestock).toBe(before + 5);
+  } finally {
+    await client.dispose();
+  }
+});
