@@ -60,6 +60,7 @@ class Env {
   @IsOptional() @IsInt() @Min(100) @Max(300000) UPSTREAM_DEADLINE_MS?: number;
   @IsOptional() @IsInt() @Min(1) @Max(100) GOVERNOR_FALLBACK_PERCENT?: number;
   @IsOptional() @IsInt() @Min(0) @Max(5000) GOVERNOR_MARGIN_MS?: number;
+  @IsOptional() @IsInt() @Min(1000) @Max(3600000) GOVERNOR_WINDOW_MS?: number;
 
   // Public surface
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) PUBLIC_URL?: string;
@@ -84,7 +85,7 @@ class Env {
 
 const NUMBER_VARS = new Set([
   'PORT', 'PICQER_RATE_LIMIT', 'EXACT_DIVISION', 'UPSTREAM_TIMEOUT_MS', 'UPSTREAM_DEADLINE_MS',
-  'GOVERNOR_FALLBACK_PERCENT', 'GOVERNOR_MARGIN_MS',
+  'GOVERNOR_FALLBACK_PERCENT', 'GOVERNOR_MARGIN_MS', 'GOVERNOR_WINDOW_MS',
   'BODY_LIMIT_BYTES', 'SANDBOX_SIMULATOR_PICKS_PER_MINUTE',
   'MAX_QUERY_DEPTH', 'MAX_QUERY_COST', 'RATE_LIMIT_PER_TOKEN_PER_MINUTE', 'EVENT_RETENTION_HOURS', 'PICQER_WARMUP_PAGES',
 ]);
@@ -136,6 +137,8 @@ export interface Config {
   governorFallbackShare: number;
   /** Slack between admitting a call and the upstream counting it (see README "Rate limits"). */
   governorMarginMs: number;
+  /** Picqer's sliding rate window (GOVERNOR_WINDOW_MS, default 60,000; tests shorten it with the sandbox's). */
+  governorWindowMs: number;
   publicUrl?: string;
   graphiql: boolean;
   introspection: boolean;
@@ -266,6 +269,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     upstreamDeadlineMs: e.UPSTREAM_DEADLINE_MS ?? 15_000,
     governorFallbackShare: (e.GOVERNOR_FALLBACK_PERCENT ?? 25) / 100,
     governorMarginMs: e.GOVERNOR_MARGIN_MS ?? 250,
+    governorWindowMs: e.GOVERNOR_WINDOW_MS ?? 60_000,
     publicUrl: e.PUBLIC_URL,
     graphiql: e.GRAPHIQL ?? !production,
     introspection: e.INTROSPECTION ?? !production,

@@ -24,6 +24,7 @@ export async function createServices(config: Readonly<Config>, logger: Logger): 
     logger,
     fallbackShare: config.governorFallbackShare,
     marginMs: config.governorMarginMs,
+    windowMs: config.governorWindowMs,
   });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : null;
   redis?.on('error', (err: Error) => logger.warn({ err: { message: err.message } }, 'redis connection error'));
