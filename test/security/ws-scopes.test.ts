@@ -1,0 +1,134 @@
+import { createClient, type Client } from 'graphql-ws';
+import { request } from 'undici';
+import WebSocket from 'ws';
+import type { EventServices } from '../../src/subscriptions/event-bus';
+import { WS_CLOSE } from '../../src/subscriptions/ws-server';
+import { codesByPath, startSecurityStack, TOKENS, type SecurityStack } from './support';
+
+/**
+ * The caller rules of test/security/scopes.test.ts, over the other transport: graphql-ws on
+ * /graphql, the token in connection_init's payload. The gateway registers its Picqer hook in the
+ * sandbox at start, so a stock move in the sandbox reaches a subscriber the way it would in
+ * production: signed webhook in, subscription event out.
+ */
+
+const WEBHOOK_SECRET = 'ws-scopes-test-webhook-secret-0001';
+let stack: SecurityStack;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  stack = await startSecurityStack({ PICQER_WEBHOOK_SECRET: WEBHOOK_SECRET, PICQER_REGISTER_HOOKS: 'true' });
+});
+afterAll(async () => {
+  for (const c of clients) await c.dispose();
+  await stack?.close();
+});
+
+function wsClient(token: string | null): Client {
+  const c = createClient({
+    url: `${stack.gateway.url.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    retryAttempts: 0,
+    lazy: true,
+  });
+  clients.push(c);
+  return c;
+}
+
+interface Collector {
+  items: any[];
+  error?: unknown;
+  completed: boolean;
+  dispose(): void;
+}
+
+function collect(client: Client, query: string, variables: Record<string, unknown> = {}): Collector {
+  const c: Collector = { items: [], completed: false, dispose: () => undefined };
+  c.dispose = client.subscribe({ query, variables }, {
+    next: (v) => c.items.push(v),
+    error: (e) => (c.error = e),
+    complete: () => (c.completed = true),
+  });
+  return c;
+}
+
+/** Waits for a condition; the jest timeout is the only bound (no timing assertion). */
+async function until(cond: () => boolean, what: string, maxTicks = 1000): Promise<void> {
+  for (let i = 0; !cond(); i++) {
+    if (i >= maxTicks) throw new Error(`Gave up waiting for ${what}.`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const bus = () => (stack.gateway.services.events as EventServices).bus;
+
+describe('scopes over graphql-ws', () => {
+  test('no token: the connection is closed with 4401', async () => {
+    const sub = collect(wsClient(null), 'subscription { freeStockChanged { productcode } }');
+    await until(() => sub.error !== undefined, 'the close');
+    expect((sub.error as { code: number }).code).toBe(WS_CLOSE.UNAUTHENTICATED.code);
+    expect(sub.items).toEqual([]);
+  });
+
+  test('an unknown token: the connection is closed with 4401', async () => {
+    const sub = collect(wsClient('tok-unknown-0123456789abcdef'), 'subscription { freeStockChanged { productcode } }');
+    await until(() => sub.error !== undefined, 'the close');
+    expect((sub.error as { code: number }).code).toBe(WS_CLOSE.UNAUTHENTICATED.code);
+  });
+
+  test('a token without orders:read subscribing to orderStatusChanged: FORBIDDEN, no subscription opened', async () => {
+    const before = bus().subscriberCount();
+    const sub = collect(wsClient(TOKENS.stock), 'subscription { orderStatusChanged { idorder status } }');
+    await until(() => sub.completed || sub.error !== undefined, 'the refusal');
+    expect(sub.error).toBeUndefined();
+    expect(sub.items).toHaveLength(1);
+    expect(sub.items[0].data ?? null).toBeNull();
+    expect(sub.items[0].errors.map((e: any) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(sub.items[0].errors[0].message).toMatch(/orders:read/);
+    expect(bus().subscriberCount()).toBe(before);
+  });
+
+  test('a stock:read token gets freeStockChanged after a stock move in the Picqer sandbox', async () => {
+    const product = stack.sandbox.state.products[3] as { productcode: string; idproduct: number };
+    const before = bus().subscriberCount();
+    const sub = collect(wsClient(TOKENS.stock), 'subscription($codes: [String!]) { freeStockChanged(productcodes: $codes) { productcode idproduct stock { warehouseId freeStock } } }', {
+      codes: [product.productcode],
+    });
+    await until(() => bus().subscriberCount() === before + 1 || sub.completed, 'the subscription to register');
+    expect(sub.items).toEqual([]);
+    const r = await request(`${stack.sandbox.origin}/__sandbox/stock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ productcode: product.productcode, idwarehouse: 1, change: 5 }),
+    });
+    expect(r.statusCode).toBe(200);
+    const row = (await r.body.json()) as { freestock: number };
+    await until(() => sub.items.length > 0 || sub.completed, 'the stock event');
+    expect(sub.items[0].errors).toBeUndefined();
+    const event = sub.items[0].data.freeStockChanged;
+    expect(event).toMatchObject({ productcode: product.productcode, idproduct: product.idproduct });
+    expect(event.stock).toContainEqual({ warehouseId: 1, freeStock: row.freestock });
+    sub.dispose();
+  });
+
+  test('a query over graphql-ws with an orders-only token: FORBIDDEN on email only', async () => {
+    const sub = collect(wsClient(TOKENS.orders), '{ orders(first: 1) { edges { node { idorder email } } } }');
+    await until(() => sub.completed || sub.error !== undefined, 'the answer');
+    expect(sub.error).toBeUndefined();
+    expect(sub.items).toHaveLength(1);
+    const body = sub.items[0];
+    expect(codesByPath(body)).toEqual({ 'orders.edges.0.node.email': 'FORBIDDEN' });
+    const node = body.data.orders.edges[0].node;
+    expect(node.idorder).toEqual(expect.any(Number));
+    expect(node.email).toBeNull();
+  });
+
+  test('the same query with customers:read answers email', async () => {
+    const sub = collect(wsClient(TOKENS.customers), '{ orders(first: 1) { edges { node { email } } } }');
+    await until(() => sub.completed || sub.error !== undefined, 'the answer');
+    expect(sub.items).toHaveLength(1);
+    expect(sub.items[0].errors).toBeUndefined();
+    expect(sub.items[0].data.orders.edges[0].node.email).toEqual(expect.any(String));
+  });
+});
