@@ -5,6 +5,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../logger';
 import { SubscriberTooSlowError } from './event-subscriber';
+import { createSharedSubscribe, type ExecuteFn } from './shared-execution';
 
 /**
  * Close codes this server uses beyond graphql-ws's own (4400 bad request, 4401 unauthorised,
@@ -33,6 +34,12 @@ export interface AttachGraphqlWsOptions {
   /** Close a socket whose unsent data exceeds this many bytes. Default 1 MiB. */
   maxBufferedBytes?: number;
   logger: Logger;
+  /**
+   * Executes a subscription's selection set for one event; graphql's `execute` by default. Each
+   * event is executed once per distinct operation and caller, not once per subscriber (see
+   * shared-execution.ts); tests pass a wrapper to count executions.
+   */
+  execute?: ExecuteFn;
 }
 
 /** Per-connection state graphql-ws carries; `context` is filled in by onConnect. */
@@ -58,6 +65,8 @@ export function attachGraphqlWs(opts: AttachGraphqlWsOptions): { close(): Promis
   const disposable = useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema: opts.schema,
+      // One execution per event and distinct (operation, variables, caller), shared by its subscribers.
+      subscribe: createSharedSubscribe({ execute: opts.execute }),
       isProd: true, // never send internal error text to clients
       onConnect: async (ctx) => {
         try {
