@@ -1,106 +1,235 @@
 import 'reflect-metadata';
-import { performance } from 'node:perf_hooks';
+import { fork, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import path from 'node:path';
 import Redis from 'ioredis';
-import type { Client } from 'graphql-ws';
-import { RedisEventLog } from '../src/subscriptions/event-log.redis';
-import { PICQER_SECRET, sign, startEventsServer, wsClient, type EventsServer } from '../test/helpers/events-server';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { startPicqerSandbox, type PicqerSandbox } from '../src/sandbox/picqer';
 
 /**
- * Two replicas sharing one Redis (each: Fastify with the receivers, a bus over its own
- * RedisEventLog on the same key prefix, graphql-ws), N graphql-ws subscribers spread over both,
- * and a burst of signed Picqer deliveries posted to replica 1. Latency runs from just before the
- * POST leaves to the moment a client holds the message (same process, same clock).
- * The assembly is the one the tests use (test/helpers/events-server.ts).
+ * Webhook -> subscription fan-out through the real gateway. Two replicas run as child processes
+ * (bench/support/replica.ts, each `startGateway` with Redis on a per-run key prefix and the Picqer
+ * sandbox as upstream); N graphql-ws clients live in this process, half on each replica, all
+ * subscribed to `freeStockChanged`. Signed Picqer deliveries go to replica 1 only, so half the
+ * subscribers are reached through the Redis stream from the other process.
  *
- * Args: --subscribers=1000 --events=100 --concurrency=10 --redis=redis://127.0.0.1:6379
- * Prints: subscriptions: subscribers=… events=… delivered=… lost=… duplicated=… p50_ms=… p99_ms=… rss_mb=…
+ * Latency runs from "webhook received" to "client holds the message": the event id is the Redis
+ * stream id "<ms>-<seq>" stamped when the receiver appended the event, on this machine's clock, so
+ * latency = Date.now() in the client's `next` - the id's ms (1 ms resolution both sides).
+ * lost/duplicated count (subscriber, event) pairs against the ids the receiver answered with.
+ * rss_mb is the larger replica's resident set after the burst (the 1,000 clients are not in it).
+ *
+ * Args: --subscribers=1000 --events=100 --concurrency=10 --spacing-ms=0,20 --redis=redis://127.0.0.1:6379
+ * --spacing-ms lists one burst per value, over the same subscribers: 0 posts `events` deliveries
+ * with `concurrency` in flight; N > 0 starts one delivery every N ms.
+ * Prints per burst a `# ...` line naming it, then exactly:
+ *   subscriptions: subscribers=S events=E delivered=D lost=L duplicated=U p50_ms=X p99_ms=Y rss_mb=M
  */
 export async function run(args: string[]): Promise<void> {
   const opt = (name: string, def: string): string => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? def;
   const subscribers = Number(opt('subscribers', '1000'));
   const events = Number(opt('events', '100'));
   const concurrency = Number(opt('concurrency', '10'));
-  const redis = new Redis(opt('redis', 'redis://127.0.0.1:6379'));
-  const keyPrefix = `bench:subscriptions:${process.pid}:`;
+  const spacings = opt('spacing-ms', '0,20').split(',').map(Number);
+  const redisUrl = opt('redis', 'redis://127.0.0.1:6379');
+  const keyPrefix = `bench:subs:${process.pid}:${Date.now()}:`;
+  const secret = `bench-picqer-hook-secret-${process.pid}`;
 
-  const logs = [new RedisEventLog({ redis, keyPrefix }), new RedisEventLog({ redis, keyPrefix })];
-  const replicas: EventsServer[] = [];
-  for (const log of logs) replicas.push(await startEventsServer(log, { queueLimit: Math.max(1000, events * 2) }));
-
-  const sentAt = new Map<number, number>();
-  const seen = new Map<string, number>(); // subscriber#event -> times received
-  const latencies: number[] = [];
-  let delivered = 0;
+  const redis = new Redis(redisUrl);
+  let sandbox: PicqerSandbox | undefined;
+  const replicas: Replica[] = [];
   const clients: Client[] = [];
-  for (let i = 0; i < subscribers; i++) {
-    const replica = replicas[i % replicas.length];
-    const client = wsClient(replica.wsUrl);
-    clients.push(client);
-    client.subscribe<{ freeStockChanged: { idproduct: number } }>(
+  try {
+    sandbox = await startPicqerSandbox({ products: 50, orders: 5 });
+    const env = {
+      PORT: '0', REDIS_URL: redisUrl, REDIS_KEY_PREFIX: keyPrefix,
+      PICQER_SUBDOMAIN: 'bench', PICQER_API_KEY: sandbox.apiKey, PICQER_BASE_URL: sandbox.baseUrl,
+      PICQER_WEBHOOK_SECRET: secret, PICQER_WARMUP_PAGES: '0', LOG_LEVEL: 'silent', AUDIT_LOG: 'off',
+    };
+    for (let r = 0; r < 2; r++) replicas.push(await startReplica(env));
+
+    const fan = new FanOut(subscribers);
+    for (let i = 0; i < subscribers; i++) clients.push(fan.subscribe(i, replicas[i % replicas.length].url));
+    await until(async () => (await Promise.all(replicas.map((r) => r.stats()))).reduce((n, s) => n + s.subscribers, 0) === subscribers, 60_000);
+
+    for (const spacingMs of spacings) {
+      fan.reset();
+      const ids = await burst({ url: replicas[0].url, secret, events, concurrency, spacingMs, round: spacingMs });
+      const expected = new Set(ids);
+      await until(async () => fan.pairs(expected) >= subscribers * expected.size, 60_000).catch(() => undefined); // report losses rather than hang
+      const r = fan.report(expected);
+      const rssMb = Math.max(...(await Promise.all(replicas.map((x) => x.stats()))).map((s) => s.rssMb));
+      const how = spacingMs > 0 ? `one delivery every ${spacingMs} ms` : `${concurrency} deliveries in flight`;
+      process.stdout.write(`# burst of ${events} signed deliveries to replica 1, ${how}; 2 replicas, clients split evenly\n`);
+      process.stdout.write(
+        `subscriptions: subscribers=${subscribers} events=${events} delivered=${r.delivered} lost=${r.lost} ` +
+          `duplicated=${r.duplicated} p50_ms=${r.p50} p99_ms=${r.p99} rss_mb=${rssMb}\n`,
+      );
+    }
+  } finally {
+    await Promise.all(clients.map((c) => c.dispose()));
+    await Promise.all(replicas.map((r) => r.close()));
+    await sandbox?.close();
+    await deleteKeys(redis, keyPrefix);
+    await redis.quit();
+  }
+}
+
+/** Per-(subscriber, event) counts and latencies of what the clients received. */
+class FanOut {
+  private seen: Array<Map<string, number>>;
+  private latencies: number[] = [];
+  private delivered = 0;
+
+  constructor(private readonly subscribers: number) {
+    this.seen = Array.from({ length: subscribers }, () => new Map());
+  }
+
+  subscribe(i: number, httpUrl: string): Client {
+    const client = createClient({ url: `${httpUrl.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+    client.subscribe<{ freeStockChanged: { id: string } }>(
       { query: 'subscription { freeStockChanged { id idproduct freeStock } }' },
       {
         next: (msg) => {
-          const now = performance.now();
-          const idproduct = msg.data?.freeStockChanged.idproduct;
-          if (idproduct === undefined) return;
-          const key = `${i}#${idproduct}`;
-          seen.set(key, (seen.get(key) ?? 0) + 1);
-          delivered += 1;
-          latencies.push(now - (sentAt.get(idproduct) ?? now));
+          const now = Date.now(); // first thing: the moment the client holds the message
+          const id = msg.data?.freeStockChanged.id;
+          if (!id) return;
+          this.latencies.push(now - Number(id.slice(0, id.indexOf('-'))));
+          this.delivered += 1;
+          this.seen[i].set(id, (this.seen[i].get(id) ?? 0) + 1);
         },
         error: () => undefined,
         complete: () => undefined,
       },
     );
+    return client;
   }
-  await until(() => replicas.reduce((n, r) => n + r.bus.subscriberCount(), 0) === subscribers, 60_000);
 
-  // The burst: `events` deliveries, `concurrency` in flight, all to replica 1.
-  let next = 0;
-  const target = replicas[0].url;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < events) {
-      const idproduct = ++next;
-      const body = JSON.stringify({
-        idhook: 1, name: 'bench', event: 'products.free_stock_changed', event_triggered_at: '2026-01-13 09:46:30',
-        data: { idproduct, productcode: `BENCH-${idproduct}`, stock: [{ idwarehouse: 1, stock: 10, reserved: 1, freestock: 9 }] },
-      });
-      sentAt.set(idproduct, performance.now());
-      const res = await fetch(`${target}/webhooks/picqer`, {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-picqer-signature': sign(body, PICQER_SECRET) }, body,
-      });
-      if (res.status !== 200) throw new Error(`delivery ${idproduct} answered ${res.status}`);
-      await res.arrayBuffer();
-    }
-  }));
+  reset(): void {
+    this.seen = Array.from({ length: this.subscribers }, () => new Map());
+    this.latencies = [];
+    this.delivered = 0;
+  }
 
-  const expected = subscribers * events;
-  await until(() => seen.size >= expected, 60_000).catch(() => undefined); // report losses rather than hang
-  const duplicated = [...seen.values()].reduce((n, c) => n + (c - 1), 0);
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number): string => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : NaN).toFixed(1);
-  const rss = Math.round(process.memoryUsage().rss / (1024 * 1024));
-  process.stdout.write(
-    `subscriptions: subscribers=${subscribers} events=${events} delivered=${delivered} lost=${expected - seen.size} ` +
-      `duplicated=${duplicated} p50_ms=${pct(0.5)} p99_ms=${pct(0.99)} rss_mb=${rss}\n`,
-  );
+  /** (subscriber, event) pairs received at least once, among `ids`. */
+  pairs(ids: Set<string>): number {
+    let n = 0;
+    for (const m of this.seen) for (const id of m.keys()) if (ids.has(id)) n += 1;
+    return n;
+  }
 
-  await Promise.all(clients.map((c) => c.dispose()));
-  for (const r of replicas) await r.close();
-  for (const l of logs) await l.close();
-  let cursor = '0';
-  do {
-    const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 500);
-    if (keys.length) await redis.del(...keys);
-    cursor = nextCursor;
-  } while (cursor !== '0');
-  await redis.quit();
+  report(ids: Set<string>): { delivered: number; lost: number; duplicated: number; p50: string; p99: string } {
+    let duplicated = 0;
+    for (const m of this.seen) for (const c of m.values()) duplicated += c - 1;
+    const sorted = this.latencies.sort((a, b) => a - b);
+    const pct = (p: number): string => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN).toFixed(1);
+    return { delivered: this.delivered, lost: this.subscribers * ids.size - this.pairs(ids), duplicated, p50: pct(0.5), p99: pct(0.99) };
+  }
 }
 
-async function until(cond: () => boolean, maxMs: number): Promise<void> {
+interface BurstOptions {
+  url: string;
+  secret: string;
+  events: number;
+  concurrency: number;
+  spacingMs: number;
+  /** Makes bodies unique per burst, so the receiver's dedupe does not drop a later burst. */
+  round: number;
+}
+
+/** Posts the signed deliveries; resolves with the event ids the receiver answered. */
+async function burst(o: BurstOptions): Promise<string[]> {
+  const ids: string[] = [];
+  const post = async (n: number): Promise<void> => {
+    const idproduct = n + 1;
+    const body = JSON.stringify({
+      idhook: 1, name: 'bench', event: 'products.free_stock_changed', event_triggered_at: '2026-01-13 09:46:30',
+      data: { idproduct, productcode: `BENCH-${o.round}-${idproduct}`, stock: [{ idwarehouse: 1, stock: 10, reserved: 1, freestock: 9 }] },
+    });
+    const signature = createHmac('sha256', o.secret).update(body).digest('base64');
+    const res = await fetch(`${o.url}/webhooks/picqer`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-picqer-signature': signature }, body });
+    if (res.status !== 200) throw new Error(`delivery ${idproduct} answered ${res.status}`);
+    const answer = (await res.json()) as { id: string; duplicate: boolean };
+    if (!answer.duplicate) ids.push(answer.id);
+  };
+  if (o.spacingMs > 0) {
+    const start = Date.now();
+    const inFlight: Array<Promise<void>> = [];
+    for (let n = 0; n < o.events; n++) {
+      const wait = start + n * o.spacingMs - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      inFlight.push(post(n));
+    }
+    await Promise.all(inFlight);
+  } else {
+    let next = 0;
+    await Promise.all(Array.from({ length: o.concurrency }, async () => {
+      while (next < o.events) await post(next++);
+    }));
+  }
+  return ids;
+}
+
+interface Replica {
+  url: string;
+  stats(): Promise<{ subscribers: number; rssMb: number }>;
+  close(): Promise<void>;
+}
+
+/** Forks bench/support/replica.ts and waits for its URL; killed on close (or if it does not close in time). */
+async function startReplica(env: Record<string, string>): Promise<Replica> {
+  const child: ChildProcess = fork(path.join(__dirname, 'support', 'replica.ts'), [], {
+    execArgv: ['-r', 'ts-node/register/transpile-only'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ask = <T>(msg: object, type: string): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (m: { type: string; message?: string }): void => {
+        if (m.type === 'failed') reject(new Error(`replica failed to start: ${m.message}`));
+        else if (m.type === type) resolve(m as T);
+        else return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+      };
+      const onExit = (): void => reject(new Error('replica exited'));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+      child.send(msg);
+    });
+  try {
+    const { url } = await ask<{ url: string }>({ type: 'start', env }, 'ready');
+    return {
+      url,
+      stats: () => ask({ type: 'stats' }, 'stats'),
+      async close() {
+        if (child.exitCode !== null) return;
+        child.send({ type: 'close' });
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      },
+    };
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+}
+
+async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+async function until(cond: () => boolean | Promise<boolean>, maxMs: number): Promise<void> {
   const deadline = Date.now() + maxMs;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > deadline) throw new Error('bench: gave up waiting');
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import { startGateway, type RunningGateway } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import type { EventServices } from '../../src/subscriptions/event-bus';
+
+/**
+ * One gateway replica for bench/subscriptions.ts, run as a child process (child_process.fork with
+ * ts-node's transpile-only register). The parent sends the environment over IPC; the replica
+ * starts the real gateway (`startGateway`) and answers with its URL. It then answers questions
+ * (subscriber count, RSS) and closes on request, or by itself if the parent goes away.
+ *
+ * Parent -> replica: { type: 'start', env } | { type: 'stats' } | { type: 'close' }
+ * Replica -> parent: { type: 'ready', url } | { type: 'stats', subscribers, rssMb } | { type: 'failed', message }
+ */
+
+type FromParent = { type: 'start'; env: Record<string, string> } | { type: 'stats' } | { type: 'close' };
+
+let running: RunningGateway | undefined;
+
+function reply(msg: object): void {
+  process.send?.(msg);
+}
+
+async function shutdown(code: number): Promise<void> {
+  try {
+    await running?.close();
+  } finally {
+    process.exit(code);
+  }
+}
+
+process.on('message', (msg: FromParent) => {
+  switch (msg.type) {
+    case 'start':
+      startGateway(loadConfig(msg.env), createLogger('silent')).then(
+        (gw) => {
+          running = gw;
+          reply({ type: 'ready', url: gw.url });
+        },
+        (err: unknown) => reply({ type: 'failed', message: err instanceof Error ? err.message : String(err) }),
+      );
+      return;
+    case 'stats': {
+      const events = running?.services.events as EventServices | undefined;
+      reply({ type: 'stats', subscribers: events?.bus.subscriberCount() ?? 0, rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) });
+      return;
+    }
+    case 'close':
+      void shutdown(0);
+  }
+});
+// An orphaned replica must not keep a port and Redis connections: leave with the parent.
+process.on('disconnect', () => void shutdown(0));
