@@ -2,41 +2,48 @@ import { request } from 'undici';
 import { startGateway } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
+import { startExactSandbox } from '../src/sandbox/exact';
 import { startPicqerSandbox } from '../src/sandbox/picqer';
+import { SANDBOX_LOCATION_MAP, startShopifySandbox } from '../src/sandbox/shopify';
 
 /**
- * Upstream calls per representative query, against the sandbox's own counters, next to the
- * fewest calls the Picqer API allows for the same answer (derived from the answer itself:
- * lists cost one call per 100 rows, products by id one call per 100 distinct ids, orders by id
- * one call each because Picqer has no multi-id filter for them, warehouses one call).
- * Prints `calls: <query> made=N minimum=M`.
+ * Upstream calls per representative query, from the sandboxes' own counters, next to the fewest
+ * calls the upstream APIs allow for the same answer (derived from the answer itself):
+ * - Picqer: lists cost one call per 100 rows, products by id one call per 100 distinct ids,
+ *   orders by id one call each (Picqer has no multi-id filter for orders), warehouses one call;
+ * - Shopify: one search call per 50 SKUs (the gateway's search-string cap; Shopify also caps a
+ *   single query at 1,000 cost points, and a variant with its inventory levels costs ~13) and one
+ *   call for the locations;
+ * - Exact: Items by `Code eq … or …` filter, one call per 60 codes (Exact's page size).
+ * Prints `calls: <query> made=N minimum=M`, and per upstream for joined queries.
  */
 interface Case {
   name: string;
   query: string;
-  minimum(data: any): number;
+  minimum(data: any): Partial<Record<Upstream, number>>;
 }
+type Upstream = 'picqer' | 'shopify' | 'exact';
 
 const distinct = (xs: unknown[]): number => new Set(xs).size;
-const per100 = (n: number): number => Math.ceil(n / 100);
+const per = (n: number, size: number): number => Math.ceil(n / size);
 
 const CASES: Case[] = [
   {
     name: '100 products with stock per warehouse',
     query: '{ products(first: 100) { edges { node { productcode freeStock stock { warehouse { name } stock freeStock } } } } }',
-    minimum: () => 1 /* products page */ + 1 /* warehouses */,
+    minimum: () => ({ picqer: 1 /* products page */ + 1 /* warehouses */ }),
   },
   {
     name: '250 products (3 Picqer pages)',
     query: '{ products(first: 250) { edges { node { productcode freeStock } } pageInfo { hasNextPage } } }',
-    minimum: () => 3,
+    minimum: () => ({ picqer: 3 }),
   },
   {
     name: "50 orders with lines and each line's product free stock",
     query: '{ orders(first: 50) { edges { node { orderid lines { amount product { productcode freeStock } } } } } }',
     minimum: (d) => {
       const ids = d.orders.edges.flatMap((e: any) => e.node.lines.map((l: any) => l.product?.productcode));
-      return 1 + per100(distinct(ids));
+      return { picqer: 1 + per(distinct(ids), 100) };
     },
   },
   {
@@ -46,26 +53,57 @@ const CASES: Case[] = [
       const nodes = d.picklists.edges.map((e: any) => e.node);
       const orders = distinct(nodes.map((n: any) => n.order?.orderid));
       const products = distinct(nodes.flatMap((n: any) => n.lines.map((l: any) => l.product?.idproduct)));
-      return 1 /* picklists */ + 1 /* warehouses */ + orders /* no multi-id filter */ + per100(products);
+      return { picqer: 1 /* picklists */ + 1 /* warehouses */ + orders /* no multi-id filter */ + per(products, 100) };
     },
+  },
+  {
+    name: '100 products with shopify and exact',
+    query: `{ products(first: 100) { edges { node { productcode freeStock
+      shopify { sku price inventory { location { name } available onHand } }
+      exact { code costPrice stock stockValue } } } } }`,
+    minimum: () => ({ picqer: 1, shopify: 1 /* locations */ + per(100, 50), exact: per(100, 60) }),
+  },
+  {
+    name: 'the next 100 products with shopify and exact (locations known)',
+    query: `{ products(first: 100, after: "${Buffer.from('o:99').toString('base64url')}") { edges { node { productcode freeStock
+      shopify { sku price inventory { location { name } available onHand } }
+      exact { code costPrice stock stockValue } } } } }`,
+    minimum: () => ({ picqer: 1, shopify: per(100, 50), exact: per(100, 60) }),
   },
 ];
 
 export async function run(): Promise<void> {
-  const sandbox = await startPicqerSandbox({});
+  const picqer = await startPicqerSandbox({});
+  const shop = await startShopifySandbox({});
+  const exact = await startExactSandbox({});
   const config = loadConfig({
     PORT: '0',
     LOG_LEVEL: 'silent',
+    AUDIT_LOG: 'off',
     PICQER_SUBDOMAIN: 'bench',
-    PICQER_API_KEY: sandbox.apiKey,
-    PICQER_BASE_URL: sandbox.baseUrl,
+    PICQER_API_KEY: picqer.apiKey,
+    PICQER_BASE_URL: picqer.baseUrl,
     // Counts below are exact: no start-up warm-up calls.
     PICQER_WARMUP_PAGES: '0',
+    SHOPIFY_SHOP: 'bench',
+    SHOPIFY_ACCESS_TOKEN: shop.accessToken,
+    SHOPIFY_BASE_URL: shop.origin,
+    SHOPIFY_LOCATION_MAP: Object.entries(SANDBOX_LOCATION_MAP).map(([w, l]) => `${w}=${l}`).join(','),
+    EXACT_BASE_URL: exact.baseUrl,
+    EXACT_DIVISION: String(exact.division),
+    EXACT_CLIENT_ID: exact.clientId,
+    EXACT_CLIENT_SECRET: exact.clientSecret,
+    EXACT_REFRESH_TOKEN: exact.refreshToken,
   });
   const gw = await startGateway(config, createLogger('silent'));
+  const totals = async (): Promise<Record<Upstream, number>> => ({
+    picqer: ((await (await request(`${picqer.origin}/__sandbox/stats`)).body.json()) as { total: number }).total,
+    shopify: shop.stats().total,
+    exact: exact.state.stats.total,
+  });
   try {
     for (const c of CASES) {
-      await request(`${sandbox.origin}/__sandbox/stats/reset`, { method: 'POST' }).then((r) => r.body.dump());
+      const before = await totals();
       const r = await request(`${gw.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -73,11 +111,18 @@ export async function run(): Promise<void> {
       });
       const body = (await r.body.json()) as { data: any; errors?: unknown[] };
       if (body.errors) throw new Error(`${c.name}: ${JSON.stringify(body.errors)}`);
-      const stats = (await (await request(`${sandbox.origin}/__sandbox/stats`)).body.json()) as { total: number };
-      process.stdout.write(`calls: ${c.name} made=${stats.total} minimum=${c.minimum(body.data)}\n`);
+      const after = await totals();
+      const minimum = c.minimum(body.data);
+      const upstreams = Object.keys(minimum) as Upstream[];
+      if (upstreams.length === 1) {
+        const u = upstreams[0];
+        process.stdout.write(`calls: ${c.name} made=${after[u] - before[u]} minimum=${minimum[u]}\n`);
+      } else {
+        for (const u of upstreams) process.stdout.write(`calls: ${c.name} [${u}] made=${after[u] - before[u]} minimum=${minimum[u]}\n`);
+      }
     }
   } finally {
     await gw.close();
-    await sandbox.close();
+    await Promise.all([picqer.close(), shop.close(), exact.close()]);
   }
 }

@@ -4,7 +4,7 @@ import type { LoaderFactory, Services } from './context';
 import { exactClientFromConfig, exactLoaderFactory, RedisTokenStore, type ExactClient } from './datasources/exact';
 import { PicqerClient } from './datasources/picqer';
 import { ProductCodeIndex } from './datasources/picqer/code-index';
-import { shopifyClientFromConfig, shopifyLoaderFactory, type ShopifyClient } from './datasources/shopify';
+import { LocationsCache, shopifyClientFromConfig, shopifyLoaderFactory, type ShopifyClient } from './datasources/shopify';
 import { createGovernorRegistry } from './datasources/upstream/governor';
 import type { Logger } from './logger';
 import { createEventBus, type EventServices } from './subscriptions/event-bus';
@@ -42,7 +42,7 @@ export async function createServices(config: Readonly<Config>, logger: Logger): 
     ? new RedisEventLog({ redis, keyPrefix: config.redisKeyPrefix, ...retention })
     : new MemoryEventLog(retention);
   const events: EventServices = { log, bus: await createEventBus(log, { logger }) };
-  return { config, logger, governors, picqer, picqerCodes: new ProductCodeIndex(), shopify, exact, redis, events };
+  return { config, logger, governors, picqer, picqerCodes: new ProductCodeIndex(), shopify, shopifyLocations: new LocationsCache(), exact, redis, events };
 }
 
 /** Per-request loaders of the upstreams other than Picqer. */

@@ -58,15 +58,11 @@ it('joins most products across all three sandboxes; some exist only in Picqer', 
 });
 
 it('stockDrift shows exactly the deliberate drift of the demo data', async () => {
-  const codes = demoCatalog().slice(0, 200).map((p) => p.productcode);
+  // 100 codes: two Shopify searches, well inside a standard shop's bucket (2,000 points, 100/s).
+  const codes = demoCatalog().slice(0, 100).map((p) => p.productcode);
   const r = await gql('query($c: [String!]!) { stockDrift(productcodes: $c) { productcode difference } }', { c: codes });
   expect(r.errors).toBeUndefined();
-  // Available = max(0, Picqer free stock + drift): a negative drift on empty stock shows none.
-  const free1 = (code: string) =>
-    sandboxes.picqer.state.products.find((p: { productcode: string }) => p.productcode === code)!.stock.find((s: { idwarehouse: number }) => s.idwarehouse === 1)!.freestock;
-  const drifting = demoCatalog()
-    .slice(0, 200)
-    .filter((p) => p.inShopify && Math.max(0, free1(p.productcode) + p.shopifyDrift) !== free1(p.productcode));
+  const drifting = demoCatalog().slice(0, 100).filter((p) => p.inShopify && p.shopifyDrift !== 0);
   expect(drifting.length).toBeGreaterThan(0);
   expect(r.data.stockDrift.map((d: any) => d.productcode).sort()).toEqual(drifting.map((p) => p.productcode).sort());
 });

@@ -2,11 +2,13 @@ import type { ShopifyConfig } from '../../config';
 import type { LoaderFactory } from '../../context';
 import type { GovernorRegistry } from '../upstream/governor.types';
 import { createShopifyClient, type ShopifyClient } from './client';
+import type { LocationsCache } from './locations-cache';
 import { createShopifyLoaders } from './loaders';
 
 export { createShopifyClient, inspectCost } from './client';
 export type { ShopifyClient, ShopifyClientOptions, ShopifyCallOptions } from './client';
 export { createShopifyLoaders, chunkSkus } from './loaders';
+export { LocationsCache } from './locations-cache';
 export type { ShopifyLoaders, ShopifyLoadersOptions } from './loaders';
 export * from './map';
 export * from './stock-sync';
@@ -18,7 +20,8 @@ export type * from './types';
  */
 export const shopifyLoaderFactory: LoaderFactory = (services, accounting) => {
   const client = (services.shopify as ShopifyClient | null | undefined) ?? null;
-  return ['shopify', client ? createShopifyLoaders(client, accounting, { locationMap: services.config.shopify?.locationMap }) : null];
+  const locationsCache = services.shopifyLocations as LocationsCache | undefined;
+  return ['shopify', client ? createShopifyLoaders(client, accounting, { locationMap: services.config.shopify?.locationMap, locationsCache }) : null];
 };
 
 /** The client for `services.shopify`, or null when Shopify is not configured. */

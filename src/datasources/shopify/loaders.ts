@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { LocationsCache } from './locations-cache';
 import type { CallAccounting } from '../upstream/accounting';
 import type { Priority } from '../upstream/governor.types';
 import type { ShopifyClient } from './client';
@@ -27,6 +28,8 @@ export interface ShopifyLoadersOptions {
   /** Inventory levels read per variant at most (the shop's location count, capped). Default 25. */
   maxLevels?: number;
   priority?: Priority;
+  /** Locations shared across requests (services.shopifyLocations). Default: read once per request. */
+  locationsCache?: LocationsCache;
 }
 
 export interface ShopifyLoaders {
@@ -47,7 +50,7 @@ export function createShopifyLoaders(client: ShopifyClient, accounting: CallAcco
 
   let locationsP: Promise<ShopifyLocationModel[]> | undefined;
   const locations = (): Promise<ShopifyLocationModel[]> =>
-    (locationsP ??= client.locations(call).then((ls) => ls.map(toShopifyLocation)).catch((err: unknown) => {
+    (locationsP ??= (opts.locationsCache ? opts.locationsCache.get(() => client.locations(call)) : client.locations(call)).then((ls) => ls.map(toShopifyLocation)).catch((err: unknown) => {
       locationsP = undefined;
       throw err;
     }));

@@ -114,7 +114,7 @@ export function buildShopState(opts: ShopStateOptions = {}): ShopState {
     };
     variants.push(v);
     const base = (loc: number): number => opts.baseAvailable?.(p.productcode, loc) ?? p.stock[loc] ?? 0;
-    const stock: Record<number, number> = { 1: Math.max(0, base(1) + p.shopifyDrift), 2: base(2) };
+    const stock: Record<number, number> = { 1: base(1) + p.shopifyDrift, 2: base(2) };
     for (const loc of SANDBOX_LOCATIONS) {
       levels.set(levelKey(v.inventoryItemId, loc.id), {
         inventoryItemId: v.inventoryItemId, locationId: loc.id, available: stock[loc.id] ?? 0, committed: 0, updatedAt,
