@@ -8,7 +8,9 @@ import type { ParsedFeedback } from './budget.types';
 export function parseFeedback(model: BudgetModel, fb: ResponseFeedback): ParsedFeedback {
   const h = fb.headers;
   if (model.kind === 'requests-per-minute') {
-    return { limit: num(h['x-ratelimit-limit']), remaining: num(h['x-ratelimit-remaining']) };
+    // A 429's Remaining is 0 by definition and its Retry-After (the pause) says when budget is
+    // back; booking that 0 as foreign usage would hold the key for a whole window instead.
+    return { limit: num(h['x-ratelimit-limit']), remaining: fb.status === 429 ? undefined : num(h['x-ratelimit-remaining']) };
   }
   if (model.kind === 'minute-and-day') {
     return {

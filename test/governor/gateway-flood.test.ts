@@ -1,0 +1,185 @@
+import { request } from 'undici';
+import { startGateway, type RunningGateway } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
+import { deleteKeys, testPrefix } from './redis-keys';
+
+/**
+ * The governor at gateway level: three gateways sharing one Redis budget flood a Picqer sandbox
+ * that allows 30 requests per 10 s. The sandbox is the judge: it counts the 429s it served and
+ * the most requests it saw in any window. Each query needs one distinct, uncached upstream call.
+ */
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const prefix = testPrefix('gateway-flood');
+const LIMIT = 30;
+const WINDOW_MS = 10_000;
+
+let sandbox: PicqerSandbox;
+const gateways: RunningGateway[] = [];
+/** Product ids not asked for yet: every query must cost a fresh upstream call. */
+let unused: number[] = [];
+
+function gatewayEnv(sb: PicqerSandbox, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    PICQER_SUBDOMAIN: 'sandbox',
+    PICQER_API_KEY: sb.apiKey,
+    PICQER_BASE_URL: sb.baseUrl,
+    PICQER_RATE_LIMIT: String(LIMIT),
+    GOVERNOR_WINDOW_MS: String(WINDOW_MS),
+    PICQER_WARMUP_PAGES: '0',
+    // Short enough that calls queued behind a full window give up instead of waiting for it.
+    UPSTREAM_DEADLINE_MS: '4000',
+    REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    // The per-caller limit is not under test here.
+    RATE_LIMIT_PER_TOKEN_PER_MINUTE: '0',
+    ...extra,
+  };
+}
+
+async function gateway(sb: PicqerSandbox, extra: Record<string, string> = {}): Promise<RunningGateway> {
+  const gw = await startGateway(loadConfig(gatewayEnv(sb, extra)), createLogger('silent'));
+  gateways.push(gw);
+  return gw;
+}
+
+type Outcome = 'ok' | 'RATE_LIMITED' | `other: ${string}`;
+
+/** Asks one gateway for one product's name and sorts the answer into ok / RATE_LIMITED / other. */
+async function askProduct(gw: RunningGateway, idproduct: number): Promise<Outcome> {
+  const r = await request(`${gw.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+    body: JSON.stringify({ query: 'query ($id: ID!) { product(id: $id) { name } }', variables: { id: String(idproduct) } }),
+  });
+  const body = (await r.body.json()) as { data?: { product: { name: string } | null } | null; errors?: Array<{ extensions?: Record<string, unknown> }> };
+  if (!body.errors && typeof body.data?.product?.name === 'string') return 'ok';
+  const errs = body.errors ?? [];
+  const limited = errs.length > 0 && errs.every((e) => e.extensions?.code === 'RATE_LIMITED' && Number(e.extensions.retryAfterMs) > 0);
+  return limited && body.data?.product == null ? 'RATE_LIMITED' : `other: ${JSON.stringify(body)}`;
+}
+
+/** `n` distinct product queries spread round-robin over `gws`, all at once. */
+async function flood(gws: RunningGateway[], n: number): Promise<Outcome[]> {
+  const ids = unused.splice(0, n);
+  if (ids.length < n) throw new Error(`only ${ids.length} unused product ids left, ${n} needed`);
+  return Promise.all(ids.map((id, i) => askProduct(gws[i % gws.length], id)));
+}
+
+function tally(outcomes: Outcome[]): { ok: number; limited: number; other: string[] } {
+  return {
+    ok: outcomes.filter((o) => o === 'ok').length,
+    limited: outcomes.filter((o) => o === 'RATE_LIMITED').length,
+    other: outcomes.filter((o) => o !== 'ok' && o !== 'RATE_LIMITED'),
+  };
+}
+
+interface Stats { total: number; served429: number; maxInWindow: number; byStatus: Record<string, number> }
+
+async function control(sb: PicqerSandbox, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<any> {
+  const r = await request(`${sb.origin}/__sandbox/${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await r.body.json();
+  if (r.statusCode !== 200) throw new Error(`sandbox ${method} ${path} answered ${r.statusCode}`);
+  return json;
+}
+const stats = (sb: PicqerSandbox): Promise<Stats> => control(sb, 'GET', 'stats');
+
+/** Polls until `check` holds; bounded by `tries` (not a timing assertion). */
+async function until(what: string, check: () => Promise<boolean>, tries = 100, everyMs = 200): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+beforeAll(async () => {
+  sandbox = await startPicqerSandbox({ rateLimitPerMinute: LIMIT, rateWindowMs: WINDOW_MS, products: 300, orders: 50 });
+  unused = sandbox.state.products.map((p: { idproduct: number }) => p.idproduct);
+});
+
+afterAll(async () => {
+  for (const gw of gateways) await gw.close();
+  await sandbox?.close();
+  await deleteKeys(REDIS_URL, prefix);
+});
+
+describe('three gateways sharing Redis against a sandbox allowing 30 per 10 s', () => {
+  let three: RunningGateway[];
+  beforeAll(async () => {
+    three = [await gateway(sandbox), await gateway(sandbox), await gateway(sandbox)];
+  });
+
+  test('a flood of uncached queries: no 429 served, no window over the limit, the rest RATE_LIMITED', async () => {
+    await control(sandbox, 'POST', 'stats/reset');
+    const t = tally(await flood(three, 60));
+    expect(t.other).toEqual([]);
+    const s = await stats(sandbox);
+    expect(s.served429).toBe(0);
+    expect(s.maxInWindow).toBeLessThanOrEqual(LIMIT);
+    expect(t.ok).toBeGreaterThan(0);
+    expect(t.ok + t.limited).toBe(60);
+    // 60 calls against 30 per window and a 4 s deadline: some cannot have had budget in time.
+    expect(t.limited).toBeGreaterThan(0);
+    expect(s.total).toBe(t.ok);
+  });
+
+  test('a limit lowered mid-run is obeyed from the next answer on', async () => {
+    await control(sandbox, 'PUT', 'config', { rateLimitPerMinute: 10 });
+    await control(sandbox, 'POST', 'stats/reset');
+    // The budget is spent until the first flood leaves the window; meanwhile queries fail at once
+    // with RATE_LIMITED without reaching the sandbox. The first one that gets budget brings back
+    // X-RateLimit-Limit: 10. That call was admitted under the old limit of 30, while the sandbox
+    // still counts the first flood's late calls against the new 10: it may meet a 429, which the
+    // gateway must retry (pausing for Retry-After) so that the query still answers.
+    let probes = 0;
+    await until('a query to get budget again', async () => {
+      const o = await askProduct(three[probes++ % 3], unused.shift()!);
+      if (o !== 'ok' && o !== 'RATE_LIMITED') throw new Error(`unexpected answer: ${o}`);
+      return o === 'ok';
+    }, 60, 500);
+    const afterProbe = await stats(sandbox);
+    // Only the answered probe met 429s (the others never left the gateway), and it was retried.
+    expect(afterProbe.served429).toBeLessThanOrEqual(4);
+    expect(afterProbe.byStatus['200']).toBe(1);
+
+    const t = tally(await flood(three, 30));
+    expect(t.other).toEqual([]);
+    const s = await stats(sandbox);
+    // Every gateway now plans with 10: no further 429, and no window since the change over 10.
+    expect(s.served429).toBe(afterProbe.served429);
+    expect(s.maxInWindow).toBeLessThanOrEqual(10);
+    expect(t.ok + t.limited).toBe(30);
+    // The probe already used one of the 10: at most 9 more fit before the window moves on.
+    expect(t.ok).toBeLessThanOrEqual(9);
+    expect(t.limited).toBeGreaterThan(0);
+    expect(s.total - afterProbe.total).toBe(t.ok);
+  });
+});
+
+describe('a 429 storm', () => {
+  test('three 429s with Retry-After: 1 in a row: the gateway pauses, retries, and the query answers', async () => {
+    // A sandbox of its own (a fresh budget) and its own key prefix, under the file's prefix.
+    const sb = await startPicqerSandbox({ rateLimitPerMinute: LIMIT, rateWindowMs: WINDOW_MS, products: 20, orders: 5 });
+    try {
+      const gw = await gateway(sb, { REDIS_KEY_PREFIX: `${prefix}storm:` });
+      await control(sb, 'PUT', 'config', { faults: { storm429: 3, retryAfterSeconds: 1 } });
+      const id = sb.state.products[0].idproduct as number;
+      expect(await askProduct(gw, id)).toBe('ok');
+      const s = await stats(sb);
+      expect(s.served429).toBe(3);
+      expect(s.byStatus).toEqual({ 200: 1, 429: 3 });
+      expect(gw.services.governors.stats()[0]).toMatchObject({ upstream: 'picqer', upstream429: 3 });
+    } finally {
+      await sb.close();
+    }
+  });
+});
