@@ -1,3 +1,5 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect, createServer } from 'node:net';
 import { request } from 'undici';
 import { startGateway, type RunningGateway } from '../../src/app';
 import { loadConfig } from '../../src/config';
@@ -50,10 +52,14 @@ async function gateway(sb: PicqerSandbox, extra: Record<string, string> = {}): P
 type Outcome = 'ok' | 'RATE_LIMITED' | `other: ${string}`;
 
 /** Asks one gateway for one product's name and sorts the answer into ok / RATE_LIMITED / other. */
-async function askProduct(gw: RunningGateway, idproduct: number): Promise<Outcome> {
+async function askProduct(gw: RunningGateway, idproduct: number, token?: string): Promise<Outcome> {
   const r = await request(`${gw.url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify({ query: 'query ($id: ID!) { product(id: $id) { name } }', variables: { id: String(idproduct) } }),
   });
   const body = (await r.body.json()) as { data?: { product: { name: string } | null } | null; errors?: Array<{ extensions?: Record<string, unknown> }> };
@@ -101,6 +107,47 @@ async function until(what: string, check: () => Promise<boolean>, tries = 100, e
   throw new Error(`gave up waiting for ${what}`);
 }
 
+/** A private redis-server on a spare port, so stopping it disturbs no other test (as in redis-failover.test.ts). */
+let privateRedis: ChildProcess | undefined;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const p = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(p));
+    });
+  });
+}
+
+async function startRedis(port: number): Promise<void> {
+  privateRedis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  for (let i = 0; i < 50; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const sock = connect(port, '127.0.0.1');
+      sock.once('connect', () => {
+        sock.destroy();
+        resolve(true);
+      });
+      sock.once('error', () => resolve(false));
+    });
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`redis-server did not start on port ${port}`);
+}
+
+async function stopRedis(): Promise<void> {
+  const p = privateRedis;
+  privateRedis = undefined;
+  if (!p || p.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    p.once('exit', () => resolve());
+    p.kill('SIGKILL');
+  });
+}
+
 beforeAll(async () => {
   sandbox = await startPicqerSandbox({ rateLimitPerMinute: LIMIT, rateWindowMs: WINDOW_MS, products: 300, orders: 50 });
   unused = sandbox.state.products.map((p: { idproduct: number }) => p.idproduct);
@@ -109,6 +156,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const gw of gateways) await gw.close();
   await sandbox?.close();
+  await stopRedis();
   await deleteKeys(REDIS_URL, prefix);
 });
 
@@ -179,6 +227,64 @@ describe('a 429 storm', () => {
       expect(s.byStatus).toEqual({ 200: 1, 429: 3 });
       expect(gw.services.governors.stats()[0]).toMatchObject({ upstream: 'picqer', upstream429: 3 });
     } finally {
+      await sb.close();
+    }
+  });
+});
+
+describe('Redis stopped mid-run', () => {
+  test('two gateways keep serving queries from their fallback share, and stay up', async () => {
+    const port = await freePort();
+    await startRedis(port);
+    const sb = await startPicqerSandbox({ rateLimitPerMinute: LIMIT, rateWindowMs: WINDOW_MS, products: 60, orders: 5 });
+    try {
+      // As in production: callers with tokens, so the per-caller limit (also in Redis) is on.
+      const token = 'tok-flood-0123456789abcdef';
+      const env = {
+        REDIS_URL: `redis://127.0.0.1:${port}`,
+        REDIS_KEY_PREFIX: `${prefix}failover:`,
+        GATEWAY_TOKENS: `flood:stock:read:${token}`,
+        RATE_LIMIT_PER_TOKEN_PER_MINUTE: '600',
+      };
+      const two = [await gateway(sb, env), await gateway(sb, env)];
+      const ids = sb.state.products.map((p: { idproduct: number }) => p.idproduct);
+      const ask = (i: number) => askProduct(two[i % 2], ids.shift()!, token);
+      expect(await Promise.all([0, 1, 2, 3].map(ask))).toEqual(['ok', 'ok', 'ok', 'ok']);
+      const modes = () => two.map((gw) => gw.services.governors.stats()[0]?.mode);
+      expect(modes()).toEqual(['redis', 'redis']);
+
+      await stopRedis();
+      // Each gateway may now use a quarter of the 30 (GOVERNOR_FALLBACK_PERCENT 25) on its own.
+      const during = await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map(ask));
+      expect(during).toEqual(Array(8).fill('ok'));
+      expect(modes()).toEqual(['fallback', 'fallback']);
+      // Past the share, calls are refused as RATE_LIMITED, never sent to meet a 429.
+      const t = tally(await Promise.all(Array.from({ length: 12 }, (_, i) => ask(i))));
+      // Enough ids are left for the calls below (60 seeded: 4 + 8 + 12 + 2).
+      expect(t.other).toEqual([]);
+      expect(t.limited).toBeGreaterThan(0);
+      const s = await stats(sb);
+      expect(s.served429).toBe(0);
+      expect(s.maxInWindow).toBeLessThanOrEqual(LIMIT);
+      // Still up: a fresh HTTP request is answered.
+      const health = await request(`${two[0].url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      expect(health.statusCode).toBe(200);
+      await health.body.json();
+
+      // Redis back (empty): both return to the shared budget, and close cleanly against it.
+      await startRedis(port);
+      await until('both governors to use Redis again', async () => modes().every((m) => m === 'redis'));
+      expect(await Promise.all([0, 1].map(ask))).toEqual(['ok', 'ok']);
+      for (const gw of two) {
+        gateways.splice(gateways.indexOf(gw), 1);
+        await gw.close();
+      }
+    } finally {
+      await stopRedis();
       await sb.close();
     }
   });
