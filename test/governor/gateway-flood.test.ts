@@ -198,6 +198,7 @@ describe('three gateways sharing Redis against a sandbox allowing 30 per 10 s', 
     // Only the answered probe met 429s (the others never left the gateway), and it was retried.
     expect(afterProbe.served429).toBeLessThanOrEqual(4);
     expect(afterProbe.byStatus['200']).toBe(1);
+    expect(afterProbe.total).toBe(afterProbe.served429 + 1);
 
     const t = tally(await flood(three, 30));
     expect(t.other).toEqual([]);
@@ -218,7 +219,8 @@ describe('a 429 storm', () => {
     // A sandbox of its own (a fresh budget) and its own key prefix, under the file's prefix.
     const sb = await startPicqerSandbox({ rateLimitPerMinute: LIMIT, rateWindowMs: WINDOW_MS, products: 20, orders: 5 });
     try {
-      const gw = await gateway(sb, { REDIS_KEY_PREFIX: `${prefix}storm:` });
+      // A deadline with room for three 1 s pauses and the calls between them.
+      const gw = await gateway(sb, { REDIS_KEY_PREFIX: `${prefix}storm:`, UPSTREAM_DEADLINE_MS: '8000' });
       await control(sb, 'PUT', 'config', { faults: { storm429: 3, retryAfterSeconds: 1 } });
       const id = sb.state.products[0].idproduct as number;
       expect(await askProduct(gw, id)).toBe('ok');
