@@ -55,13 +55,21 @@ export async function run(args: string[]): Promise<void> {
 
     for (const spacingMs of spacings) {
       fan.reset();
+      const before = await Promise.all(replicas.map((x) => x.stats()));
+      const ownBefore = process.cpuUsage();
       const ids = await burst({ url: replicas[0].url, secret, events, concurrency, spacingMs, round: spacingMs });
       const expected = new Set(ids);
       await until(async () => fan.pairs(expected) >= subscribers * expected.size, 60_000).catch(() => undefined); // report losses rather than hang
       const r = fan.report(expected);
-      const rssMb = Math.max(...(await Promise.all(replicas.map((x) => x.stats()))).map((s) => s.rssMb));
+      const own = process.cpuUsage(ownBefore);
+      const after = await Promise.all(replicas.map((x) => x.stats()));
+      const rssMb = Math.max(...after.map((s) => s.rssMb));
+      const replicaCpu = after.map((s, k) => s.cpuMs - before[k].cpuMs).join('+');
       const how = spacingMs > 0 ? `one delivery every ${spacingMs} ms` : `${concurrency} deliveries in flight`;
-      process.stdout.write(`# burst of ${events} signed deliveries to replica 1, ${how}; 2 replicas, clients split evenly\n`);
+      process.stdout.write(
+        `# burst of ${events} signed deliveries to replica 1, ${how}; 2 replicas, clients split evenly; ` +
+          `cpu_ms replicas=${replicaCpu} clients+sender=${Math.round((own.user + own.system) / 1000)}\n`,
+      );
       process.stdout.write(
         `subscriptions: subscribers=${subscribers} events=${events} delivered=${r.delivered} lost=${r.lost} ` +
           `duplicated=${r.duplicated} p50_ms=${r.p50} p99_ms=${r.p99} rss_mb=${rssMb}\n`,
@@ -173,14 +181,14 @@ async function burst(o: BurstOptions): Promise<string[]> {
 
 interface Replica {
   url: string;
-  stats(): Promise<{ subscribers: number; rssMb: number }>;
+  stats(): Promise<{ subscribers: number; rssMb: number; cpuMs: number }>;
   close(): Promise<void>;
 }
 
 /** Forks bench/support/replica.ts and waits for its URL; killed on close (or if it does not close in time). */
 async function startReplica(env: Record<string, string>): Promise<Replica> {
   const child: ChildProcess = fork(path.join(__dirname, 'support', 'replica.ts'), [], {
-    execArgv: ['-r', 'ts-node/register/transpile-only'],
+    execArgv: ['-r', 'ts-node/register/transpile-only', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

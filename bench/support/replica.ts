@@ -11,7 +11,7 @@ import type { EventServices } from '../../src/subscriptions/event-bus';
  * (subscriber count, RSS) and closes on request, or by itself if the parent goes away.
  *
  * Parent -> replica: { type: 'start', env } | { type: 'stats' } | { type: 'close' }
- * Replica -> parent: { type: 'ready', url } | { type: 'stats', subscribers, rssMb } | { type: 'failed', message }
+ * Replica -> parent: { type: 'ready', url } | { type: 'stats', subscribers, rssMb, cpuMs } | { type: 'failed', message }
  */
 
 type FromParent = { type: 'start'; env: Record<string, string> } | { type: 'stats' } | { type: 'close' };
@@ -43,7 +43,13 @@ process.on('message', (msg: FromParent) => {
       return;
     case 'stats': {
       const events = running?.services.events as EventServices | undefined;
-      reply({ type: 'stats', subscribers: events?.bus.subscriberCount() ?? 0, rssMb: Math.round(process.memoryUsage().rss / 2 ** 20) });
+      const cpu = process.cpuUsage();
+      reply({
+        type: 'stats',
+        subscribers: events?.bus.subscriberCount() ?? 0,
+        rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
+        cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      });
       return;
     }
     case 'close':

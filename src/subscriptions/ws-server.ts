@@ -6,6 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../logger';
 import { SubscriberTooSlowError } from './event-subscriber';
 import { createSharedSubscribe, type ExecuteFn } from './shared-execution';
+import { callBackWhenQueued, WriteBatcher } from './write-batching';
 
 /**
  * Close codes this server uses beyond graphql-ws's own (4400 bad request, 4401 unauthorised,
@@ -55,6 +56,9 @@ export function attachGraphqlWs(opts: AttachGraphqlWsOptions): { close(): Promis
   if (!opts.path.startsWith('/')) throw new TypeError(`attachGraphqlWs: path must start with "/", got "${opts.path}".`);
   const wss = new WebSocketServer({ noServer: true });
   const log = opts.logger;
+  const batcher = new WriteBatcher();
+  // Registered before graphql-ws's own listener, so its adapter already sees the changed send.
+  wss.on('connection', (ws: WebSocket) => callBackWhenQueued(ws));
 
   const tooSlow = (socket: WebSocket, why: string): void => {
     if (socket.readyState !== socket.OPEN) return;
@@ -80,6 +84,8 @@ export function attachGraphqlWs(opts: AttachGraphqlWsOptions): { close(): Promis
       },
       context: (ctx) => ctx.extra.context ?? {},
       onNext: (ctx) => {
+        // The frame is sent right after this hook: coalesce it with the others of this turn.
+        batcher.hold(ctx.extra.socket);
         if (ctx.extra.socket.bufferedAmount > maxBuffered) tooSlow(ctx.extra.socket, 'socket buffer over the limit');
       },
       onError: (ctx, _id, _payload, errors: readonly GraphQLError[]) => {
@@ -103,6 +109,7 @@ export function attachGraphqlWs(opts: AttachGraphqlWsOptions): { close(): Promis
   return {
     async close() {
       opts.server.off('upgrade', onUpgrade);
+      batcher.flush();
       await disposable.dispose();
     },
   };
