@@ -1,4 +1,4 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../context';
 import type { ExactLoaders } from '../datasources/exact/loaders';
 import { UpstreamNotConfiguredError } from '../errors';
@@ -11,6 +11,7 @@ const EXACT_VARIABLES = ['EXACT_DIVISION', 'EXACT_CLIENT_ID', 'EXACT_CLIENT_SECR
 /** `Product.exact`: the Exact item with Code = productcode, batched per request by the item loader. */
 @Resolver(() => Product)
 export class ProductExactResolver {
+  @Authorized('stock:read')
   @FieldResolver(() => ExactItem, {
     nullable: true,
     description: 'The Exact Online item with this product code; null when Exact has none (or is not configured: see errors).',

@@ -46,6 +46,8 @@ export class OrderResolver {
 
 @Resolver(() => OrderLine)
 export class OrderLineResolver {
+  // A product behind an order line is stock data: an orders-only token does not get it.
+  @Authorized('stock:read')
   @FieldResolver(() => Product, { nullable: true })
   async product(@Root() line: OrderLine, @Ctx() ctx: GatewayContext): Promise<Product | null> {
     const wire = await picqerLoaders(ctx).productById.load(line.idproduct);

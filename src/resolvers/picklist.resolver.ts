@@ -55,6 +55,7 @@ export class PicklistResolver {
     );
   }
 
+  @Authorized('stock:read')
   @FieldResolver(() => Warehouse, { nullable: true })
   async warehouse(@Root() p: Picklist, @Ctx() ctx: GatewayContext): Promise<Warehouse | null> {
     const w = await picqerLoaders(ctx).warehouseById(p.idwarehouse);
@@ -71,6 +72,8 @@ export class PicklistResolver {
 
 @Resolver(() => PicklistLine)
 export class PicklistLineResolver {
+  // A product behind an order line is stock data: an orders-only token does not get it.
+  @Authorized('stock:read')
   @FieldResolver(() => Product, { nullable: true })
   async product(@Root() line: PicklistLine, @Ctx() ctx: GatewayContext): Promise<Product | null> {
     const wire = await picqerLoaders(ctx).productById.load(line.idproduct);

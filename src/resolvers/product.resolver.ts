@@ -42,6 +42,7 @@ export class ProductResolver {
 
 @Resolver(() => StockLevel)
 export class StockLevelResolver {
+  @Authorized('stock:read')
   @FieldResolver(() => Warehouse)
   async warehouse(@Root() level: StockLevel, @Ctx() ctx: GatewayContext): Promise<Warehouse> {
     const w = await picqerLoaders(ctx).warehouseById(level.idwarehouse);

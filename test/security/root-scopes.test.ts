@@ -13,3 +13,19 @@ it('every root field carries @Authorized(scope)', async () => {
   expect(inSchema.has('orders')).toBe(true);
   expect(authorized.has('OrderResolver.orders')).toBe(true);
 });
+
+/**
+ * Every field resolver loads upstream data (a product behind an order line, a warehouse, an Exact
+ * item), so each names its scope too; a token must not reach stock data through an order.
+ */
+it('every field resolver carries @Authorized(scope)', async () => {
+  await getSchema();
+  const storage = getMetadataStorage() as unknown as {
+    authorizedFields: Array<{ target: Function; fieldName: string }>;
+    fieldResolvers: Array<{ target: Function; methodName: string; schemaName: string }>;
+  };
+  const authorized = new Set(storage.authorizedFields.map((a) => `${a.target.name}.${a.fieldName}`));
+  expect(storage.fieldResolvers.length).toBeGreaterThan(5);
+  const open = storage.fieldResolvers.filter((r) => !authorized.has(`${r.target.name}.${r.methodName}`)).map((r) => `${r.target.name}.${r.methodName}`);
+  expect(open).toEqual([]);
+});

@@ -38,6 +38,15 @@ describe('authentication', () => {
 });
 
 describe('scopes', () => {
+  it('an orders-only token does not reach stock data through an order line', async () => {
+    const r = await stack.gql('{ orders(first: 2) { edges { node { orderid lines { productcode product { freeStock } } } } } }', { token: TOKENS.ordersOnly });
+    const nodes = r.body.data.orders.edges.map((e: any) => e.node);
+    expect(nodes.length).toBe(2);
+    for (const n of nodes) for (const l of n.lines) expect(l.product).toBeNull();
+    const codes = new Set(r.body.errors?.map((e: any) => `${e.path[e.path.length - 1]}:${e.extensions.code}:${e.extensions.scope}`));
+    expect([...codes]).toEqual(['product:FORBIDDEN:stock:read']);
+  });
+
   it('stock:read reads products and warehouses but gets FORBIDDEN on the order only', async () => {
     const idorder = stack.sandbox.state.store.orders[0].idorder;
     const r = await stack.gql(`{ products(first: 2) { edges { node { productcode } } } warehouses { id } order(id: "${idorder}") { id } }`, { token: TOKENS.stock });

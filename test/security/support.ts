@@ -10,6 +10,7 @@ export const TOKENS = {
   orders: 'tok-orders-0123456789abcdef',
   customers: 'tok-customers-0123456789abcdef',
   writer: 'tok-writer-0123456789abcdef',
+  ordersOnly: 'tok-ordersonly-0123456789abcdef',
 } as const;
 
 export const TOKEN_SPEC = [
@@ -17,6 +18,7 @@ export const TOKEN_SPEC = [
   `orderdesk:stock:read+orders:read:${TOKENS.orders}`,
   `privacy-ok:stock:read+orders:read+customers:read:${TOKENS.customers}`,
   `pusher:stock:write:${TOKENS.writer}`,
+  `ordersonly:orders:read:${TOKENS.ordersOnly}`,
 ].join(',');
 
 /** Collects every line written to it: the destination of the gateway's logger and audit log. */
