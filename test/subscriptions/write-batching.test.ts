@@ -1,0 +1,88 @@
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import WebSocket, { WebSocketServer } from 'ws';
+import { callBackWhenQueued, WriteBatcher } from '../../src/subscriptions/write-batching';
+
+/**
+ * Real ws server and client on port 0. The server side's TCP stream is instrumented (its own
+ * _write/_writev are wrapped to count calls) to see how many writes the frames took.
+ */
+
+let wss: WebSocketServer;
+let url = '';
+const open: WebSocket[] = [];
+
+beforeAll(async () => {
+  wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise<void>((r) => wss.once('listening', () => r()));
+  url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const ws of open) ws.terminate();
+  await new Promise<void>((r) => wss.close(() => r()));
+});
+
+/** A connected pair: the server's socket (writes counted) and what the client received. */
+async function pair(): Promise<{ server: WebSocket; writes: () => number; received: string[] }> {
+  const serverSide = new Promise<WebSocket>((r) => wss.once('connection', (ws) => r(ws)));
+  const client = new WebSocket(url);
+  open.push(client);
+  const received: string[] = [];
+  client.on('message', (data) => received.push(String(data)));
+  await new Promise<void>((r) => client.once('open', () => r()));
+  const server = await serverSide;
+  open.push(server);
+  const raw = (server as unknown as { _socket: Duplex & { _write: Function; _writev: Function } })._socket;
+  let writes = 0;
+  for (const m of ['_write', '_writev'] as const) {
+    const original = raw[m].bind(raw);
+    raw[m] = (...args: unknown[]) => {
+      writes += 1;
+      return original(...args);
+    };
+  }
+  return { server, writes: () => writes, received };
+}
+
+async function until(cond: () => boolean, what: string): Promise<void> {
+  for (let i = 0; !cond(); i++) {
+    if (i >= 500) throw new Error(`Gave up waiting for ${what}.`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+test('frames sent in one turn to a held socket go out in one write', async () => {
+  const { server, writes, received } = await pair();
+  const batcher = new WriteBatcher();
+  for (const m of ['a', 'b', 'c']) {
+    batcher.hold(server);
+    server.send(m);
+  }
+  await until(() => received.length === 3, 'three frames');
+  expect(received).toEqual(['a', 'b', 'c']);
+  expect(writes()).toBe(1);
+});
+
+test('without holding, each frame is its own write', async () => {
+  const { server, writes, received } = await pair();
+  for (const m of ['a', 'b', 'c']) server.send(m);
+  await until(() => received.length === 3, 'three frames');
+  expect(writes()).toBe(3);
+});
+
+test('sends call back when queued while the socket keeps up, and on write once too much is unsent', async () => {
+  const { server, received } = await pair();
+  callBackWhenQueued(server, 0);
+  const batcher = new WriteBatcher();
+  const order: string[] = [];
+  batcher.hold(server);
+  server.send('first', () => order.push('first called back'));
+  // Held, so 'first' is still unsent: over the 0-byte threshold, 'second' waits for its write.
+  server.send('second', () => order.push('second called back'));
+  await new Promise((r) => process.nextTick(r));
+  order.push('tick');
+  await until(() => order.length === 3 && received.length === 2, 'both callbacks and frames');
+  expect(order).toEqual(['first called back', 'tick', 'second called back']);
+  expect(received).toEqual(['first', 'second']);
+});
