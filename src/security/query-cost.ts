@@ -4,6 +4,7 @@ import {
   type GraphQLType, type OperationDefinitionNode, type SelectionSetNode,
 } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values';
+import { BadUserInputError } from '../errors';
 
 /**
  * Estimates how many upstream calls a query will need, before any is made. The figures follow
@@ -23,7 +24,13 @@ export type FieldCost =
   | { kind: 'single' }
   | { kind: 'batch'; batchSize: number }
   | { kind: 'perRow' }
-  | { kind: 'once'; key: string; rows: number };
+  | { kind: 'once'; key: string; rows: number }
+  /**
+   * A field taking a list of product codes (`arg`): Picqer reads codes it has not seen one call
+   * each and known ones 100 ids a call (see code-index.ts); Shopify searches `shopifyBatch` SKUs a
+   * call after one locations call; a stock push adds `mutationBatch` quantities per mutation.
+   */
+  | { kind: 'codes'; arg: string; maxItems: number; shopifyBatch: number; mutationBatch?: number };
 
 const PICQER_PAGE = 100;
 
@@ -46,6 +53,10 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   // Joins by productcode: the loaders chunk codes by URL/query length; ~50 a call is an estimate.
   'Product.exact': { kind: 'batch', batchSize: 50 },
   'Product.shopify': { kind: 'batch', batchSize: 50 },
+  'Query.shopifyLocations': { kind: 'single' },
+  'Query.stockDrift': { kind: 'codes', arg: 'productcodes', maxItems: 250, shopifyBatch: 50 },
+  // Two locations per product at most in practice; 250 quantities per mutation.
+  'Mutation.syncFreeStockToShopify': { kind: 'codes', arg: 'productcodes', maxItems: 250, shopifyBatch: 50, mutationBatch: 125 },
 };
 
 export interface CostOptions {
@@ -53,6 +64,8 @@ export interface CostOptions {
   assumedListSize?: number;
   /** Overrides/additions to FIELD_COSTS. */
   fieldCosts?: Record<string, FieldCost>;
+  /** Whether Picqer's product id for a code is already known (batchable). Default: never. */
+  knownCode?: (code: string) => boolean;
 }
 
 /** The estimated upstream calls of one operation. */
@@ -97,9 +110,21 @@ export function estimateQueryCost(
         calls += rows;
       } else if (cost?.kind === 'batch') {
         calls += Math.ceil(rows / cost.batchSize);
+      } else if (cost?.kind === 'codes') {
+        const codes = listArg(field, sel, variables, cost.arg);
+        // Over the field's own limit is the caller's input error, not a matter of cost: say so.
+        if (codes.length > cost.maxItems) {
+          throw new BadUserInputError(`Argument "${cost.arg}" of ${field.name} takes at most ${cost.maxItems} codes, got ${codes.length}.`, cost.arg);
+        }
+        const unknown = codes.filter((c) => !opts.knownCode?.(c)).length;
+        calls += rows * (unknown + Math.ceil((codes.length - unknown) / PICQER_PAGE) + 1 + Math.ceil(codes.length / cost.shopifyBatch));
+        if (cost.mutationBatch) calls += rows * Math.ceil(codes.length / cost.mutationBatch);
       } else if (cost?.kind === 'once') {
         onceKeys.add(cost.key);
         childRows = rows * cost.rows;
+      } else if (type === root && operation.operation !== 'subscription') {
+        // A root field nobody priced still reaches an upstream: count it, never as free.
+        calls += 1;
       } else if (isList(field.type) && !isConnectionEdges(type.name, field.name)) {
         childRows = rows * listSize;
       }
@@ -123,6 +148,15 @@ function firstArg(field: GraphQLField<unknown, unknown>, node: Parameters<typeof
   } catch {
     // Validation rejects bad arguments later; count the default page for now.
     return 50;
+  }
+}
+
+function listArg(field: GraphQLField<unknown, unknown>, node: Parameters<typeof getArgumentValues>[1], variables: Record<string, unknown>, arg: string): string[] {
+  try {
+    const v = getArgumentValues(field, node, variables)[arg];
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, type FragmentDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, type FragmentDefinitionNode } from 'graphql';
 import type { GatewayContext } from '../context';
 import { QueryTooComplexError } from '../errors';
 import { estimateQueryCost, type CostOptions } from './query-cost';
@@ -23,7 +23,7 @@ export function queryLimitsPlugin(opts: QueryLimitOptions = {}): ApolloServerPlu
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, operation, schema, request }) {
+        async didResolveOperation({ document, operation, schema, request, contextValue }) {
           if (!operation) return;
           const fragments: Record<string, FragmentDefinitionNode> = {};
           for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
@@ -31,10 +31,21 @@ export function queryLimitsPlugin(opts: QueryLimitOptions = {}): ApolloServerPlu
           if (depth > maxDepth) {
             throw tooComplex(`The query nests ${depth} levels deep; the limit is ${maxDepth} (MAX_QUERY_DEPTH).`, { depth, maxDepth });
           }
-          const cost = estimateQueryCost(schema, operation, fragments, request.variables ?? {}, opts);
+          const codes = contextValue.services.picqerCodes;
+          let cost: number;
+          try {
+            cost = estimateQueryCost(schema, operation, fragments, request.variables ?? {}, {
+              ...opts,
+              knownCode: codes ? (c) => codes.get(c) !== undefined : undefined,
+            });
+          } catch (err) {
+            // An argument over its limit (BAD_USER_INPUT) is refused here, before any call: a 400.
+            if (err instanceof GraphQLError) Object.assign(err.extensions, { http: { status: 400 } });
+            throw err;
+          }
           if (cost > maxCost) {
             throw tooComplex(
-              `The query would need an estimated ${cost} upstream calls; the limit is ${maxCost} (MAX_QUERY_COST). Ask for fewer rows (first) or fewer nested lists.`,
+              `The query would need an estimated ${cost} upstream calls; the limit is ${maxCost} (MAX_QUERY_COST). Ask for fewer rows (first) or fewer nested lists; product codes the gateway has not seen yet cost one Picqer call each.`,
               { cost, maxCost },
             );
           }

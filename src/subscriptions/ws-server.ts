@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { GraphQLError, GraphQLSchema } from 'graphql';
+import { GraphQLError, OperationTypeNode, getOperationAST, parse, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../logger';
@@ -82,7 +82,23 @@ export function attachGraphqlWs(opts: AttachGraphqlWsOptions): { close(): Promis
           return false;
         }
       },
-      context: (ctx) => ctx.extra.context ?? {},
+      // Only subscriptions travel over the socket: queries and mutations go over HTTP, where the
+      // depth/cost limits, the per-token rate limit and the audit log apply.
+      onSubscribe: (_ctx, _id, payload) => {
+        let op: OperationTypeNode | undefined;
+        try {
+          op = getOperationAST(parse(payload.query), payload.operationName)?.operation;
+        } catch {
+          return undefined; // graphql-ws answers the syntax error itself
+        }
+        if (op && op !== OperationTypeNode.SUBSCRIPTION) {
+          return [new GraphQLError(`Only subscriptions are served over graphql-ws; send ${op} operations to POST ${opts.path}.`, { extensions: { code: 'BAD_REQUEST' } })];
+        }
+        return undefined;
+      },
+      // A fresh context (loaders, accounting) per operation, so nothing a request caches outlives
+      // it on a long-lived socket; the caller was authenticated when the connection opened.
+      context: async (ctx) => (ctx.extra.context ? opts.context(ctx.connectionParams, ctx.extra.request) : {}),
       onNext: (ctx) => {
         // The frame is sent right after this hook: coalesce it with the others of this turn.
         batcher.hold(ctx.extra.socket);

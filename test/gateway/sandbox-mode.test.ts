@@ -3,9 +3,11 @@ import { request } from 'undici';
 import WebSocket from 'ws';
 import { startGateway, type RunningGateway } from '../../src/app';
 import { loadConfig } from '../../src/config';
+import type { ProductCodeIndex } from '../../src/datasources/picqer/code-index';
 import { createLogger } from '../../src/logger';
 import { demoCatalog } from '../../src/sandbox/catalog';
 import { startSandboxes, type RunningSandboxes } from '../../src/sandbox';
+import type { EventServices } from '../../src/subscriptions/event-bus';
 
 /**
  * What `npm start` without credentials assembles: the three sandboxes, the gateway in front of
@@ -58,6 +60,10 @@ it('joins most products across all three sandboxes; some exist only in Picqer', 
 });
 
 it('stockDrift shows exactly the deliberate drift of the demo data', async () => {
+  // The start-up warm-up indexes product codes, so 100 codes cost 1 Picqer call, not 100.
+  const index = gateway.services.picqerCodes as ProductCodeIndex;
+  for (let i = 0; i < 200 && index.size < 2000; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(index.size).toBe(2000);
   // 100 codes: two Shopify searches, well inside a standard shop's bucket (2,000 points, 100/s).
   const codes = demoCatalog().slice(0, 100).map((p) => p.productcode);
   const r = await gql('query($c: [String!]!) { stockDrift(productcodes: $c) { productcode difference } }', { c: codes });
@@ -78,7 +84,9 @@ it('a stock move in the Picqer sandbox reaches a freeStockChanged subscriber thr
       );
     });
     // Subscribe first (the connection is lazy); then move stock in the warehouse.
-    await new Promise((r) => setTimeout(r, 200));
+    const bus = (gateway.services.events as EventServices).bus;
+    for (let i = 0; i < 200 && bus.subscriberCount() === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(bus.subscriberCount()).toBe(1);
     const before = product.stock.find((s: { idwarehouse: number }) => s.idwarehouse === 1)!.freestock;
     const moved = await request(`${sandboxes.picqer.origin}/__sandbox/stock`, {
       method: 'POST',

@@ -112,23 +112,16 @@ describe('scopes over graphql-ws', () => {
     sub.dispose();
   });
 
-  test('a query over graphql-ws with an orders-only token: FORBIDDEN on email only', async () => {
-    const sub = collect(wsClient(TOKENS.orders), '{ orders(first: 1) { edges { node { idorder email } } } }');
-    await until(() => sub.completed || sub.error !== undefined, 'the answer');
-    expect(sub.error).toBeUndefined();
-    expect(sub.items).toHaveLength(1);
-    const body = sub.items[0];
-    expect(codesByPath(body)).toEqual({ 'orders.edges.0.node.email': 'FORBIDDEN' });
-    const node = body.data.orders.edges[0].node;
-    expect(node.idorder).toEqual(expect.any(Number));
-    expect(node.email).toBeNull();
-  });
-
-  test('the same query with customers:read answers email', async () => {
-    const sub = collect(wsClient(TOKENS.customers), '{ orders(first: 1) { edges { node { email } } } }');
-    await until(() => sub.completed || sub.error !== undefined, 'the answer');
-    expect(sub.items).toHaveLength(1);
-    expect(sub.items[0].errors).toBeUndefined();
-    expect(sub.items[0].data.orders.edges[0].node.email).toEqual(expect.any(String));
+  test('queries and mutations are refused over graphql-ws, before any upstream call: they belong on HTTP with its limits and audit', async () => {
+    const before = (await stack.sandbox.state.stats()).total;
+    for (const query of ['{ orders(first: 1) { edges { node { idorder email } } } }', 'mutation { syncFreeStockToShopify(productcodes: ["PG-00001"]) { mutations } }']) {
+      const sub = collect(wsClient(TOKENS.customers), query);
+      await until(() => sub.completed || sub.error !== undefined, 'the refusal');
+      expect(sub.items).toHaveLength(0);
+      const errors = sub.error as Array<{ message: string; extensions?: { code?: string } }>;
+      expect(errors[0].extensions?.code).toBe('BAD_REQUEST');
+      expect(errors[0].message).toMatch(/Only subscriptions are served over graphql-ws/);
+    }
+    expect((await stack.sandbox.state.stats()).total).toBe(before);
   });
 });

@@ -130,5 +130,6 @@ describe('stock drift and sync', () => {
     const res = await gql(withShop, DRIFT, { codes: codes(251), t: 0 });
     expect(res.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(res.errors[0].message).toContain('productcodes');
+    expect(res.errors[0].extensions.http).toBeUndefined();
   });
 });
