@@ -35,71 +35,79 @@ export interface StartOptions {
  * Used by main.ts, the tests and the benches.
  */
 export async function startGateway(config: Readonly<Config>, logger: Logger, opts: StartOptions = {}): Promise<RunningGateway> {
-  const services = await createServices(config, logger);
-  const events = services.events as EventServices;
-  const schema = await getSchema();
-  const security = createSecurity(config, { auditStream: opts.auditStream });
-  services.auth = security.authenticator;
-  services.security = security;
-  const gateway = await buildGateway({
-    services,
-    schema,
-    graphiqlHeaders: opts.graphiqlHeaders,
-    loaderFactories: LOADER_FACTORIES,
-    authenticate: security.authenticate,
-    apolloPlugins: security.apolloPlugins,
-    routes: [
-      (app) => {
-        // A receiver exists only with its secret: an unsigned delivery is never accepted.
-        const picqerSecret = config.picqer?.webhookSecret;
-        if (picqerSecret) registerPicqerWebhooks(app, { secret: picqerSecret, log: events.log, logger });
-        const shopifySecret = config.shopify?.webhookSecret;
-        if (shopifySecret) registerShopifyWebhooks(app, { secret: shopifySecret, log: events.log, logger });
-      },
-    ],
-  });
-  const ws = attachGraphqlWs({
-    server: gateway.app.server,
-    path: '/graphql',
-    schema,
-    logger,
-    // Same caller rules as HTTP: the token travels in the connection_init payload.
-    context: async (params) =>
-      createContext(services, { caller: security.authenticateConnection(params), loaderFactories: LOADER_FACTORIES }),
-  });
-  const url = await gateway.listen(config.port, config.host);
-
-  let autoSync: AutoSync | undefined;
-  let warmup: WarmupHandle | undefined;
-  if (services.picqer && config.picqerWarmupPages > 0) {
-    warmup = warmProductCodes(services.picqer, services.picqerCodes as ProductCodeIndex, { maxPages: config.picqerWarmupPages, logger });
-  }
+  // Everything opened so far, closed in reverse order on shutdown or when start-up fails half-way.
+  const closers: Array<() => Promise<void>> = [];
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers.reverse()) {
+      await close().catch((err: unknown) => logger.warn({ err: { message: (err as Error).message } }, 'error while closing'));
+    }
+  };
   try {
+    const services = await createServices(config, logger);
+    closers.push(() => closeServices(services));
+    const events = services.events as EventServices;
+    const schema = await getSchema();
+    const security = createSecurity(config, { auditStream: opts.auditStream });
+    closers.push(() => security.close());
+    services.auth = security.authenticator;
+    services.security = security;
+    const gateway = await buildGateway({
+      services,
+      schema,
+      graphiqlHeaders: opts.graphiqlHeaders,
+      loaderFactories: LOADER_FACTORIES,
+      authenticate: security.authenticate,
+      apolloPlugins: security.apolloPlugins,
+      routes: [
+        (app) => {
+          // A receiver exists only with its secret: an unsigned delivery is never accepted.
+          const picqerSecret = config.picqer?.webhookSecret;
+          if (picqerSecret) registerPicqerWebhooks(app, { secret: picqerSecret, log: events.log, logger });
+          const shopifySecret = config.shopify?.webhookSecret;
+          if (shopifySecret) registerShopifyWebhooks(app, { secret: shopifySecret, log: events.log, logger });
+        },
+      ],
+    });
+    closers.push(() => gateway.close());
+    const ws = attachGraphqlWs({
+      server: gateway.app.server,
+      path: '/graphql',
+      schema,
+      logger,
+      // Same caller rules as HTTP: the token travels in the connection_init payload.
+      context: async (params) =>
+        createContext(services, { caller: security.authenticateConnection(params), loaderFactories: LOADER_FACTORIES }),
+    });
+    closers.push(() => ws.close());
+    const url = await gateway.listen(config.port, config.host);
+
+    // Background work. Stopped before the services close; a call it has waiting for budget is
+    // rejected when the governors close, so shutdown never waits out a rate-limit pause.
+    if (services.picqer && config.picqerWarmupPages > 0) {
+      const warmup = warmProductCodes(services.picqer, services.picqerCodes as ProductCodeIndex, { maxPages: config.picqerWarmupPages, logger });
+      closers.splice(0, 0, async () => void (await warmup.done));
+      closers.push(async () => warmup.stop());
+    }
+    if (config.shopifyAutoSync) {
+      const autoSync: AutoSync = startAutoSync(services, logger);
+      closers.splice(0, 0, () => autoSync.drained());
+      closers.push(() => autoSync.close());
+    }
     if (config.picqer?.registerHooks && config.picqer.webhookSecret && services.picqer) {
       const picqer = services.picqer as PicqerClient;
-      await ensurePicqerHooks(
-        { listHooks: (offset) => picqer.listHooks(offset, { priority: 'background' }), createHook: (input) => picqer.createHook(input) },
-        { publicUrl: config.publicUrl ?? url, secret: config.picqer.webhookSecret, events: PICQER_HOOK_EVENTS, logger },
-      );
+      try {
+        await ensurePicqerHooks(
+          { listHooks: (offset) => picqer.listHooks(offset, { priority: 'background' }), createHook: (input) => picqer.createHook(input) },
+          { publicUrl: config.publicUrl ?? url, secret: config.picqer.webhookSecret, events: PICQER_HOOK_EVENTS, logger },
+        );
+      } catch (err) {
+        // The gateway still answers queries; webhooks wait until the hooks exist.
+        logger.error({ err: { message: (err as Error).message } }, 'could not register Picqer hooks');
+      }
     }
-    if (config.shopifyAutoSync) autoSync = startAutoSync(services, logger);
+    return { url, gateway, services, close: closeAll };
   } catch (err) {
-    // The gateway still answers queries; webhooks wait until the hooks exist.
-    logger.error({ err: { message: (err as Error).message } }, 'could not register Picqer hooks');
+    await closeAll();
+    throw err;
   }
-
-  return {
-    url,
-    gateway,
-    services,
-    async close() {
-      warmup?.stop();
-      await warmup?.done;
-      await autoSync?.close();
-      await ws.close();
-      await gateway.close();
-      await security.close();
-      await closeServices(services);
-    },
-  };
 }

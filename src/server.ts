@@ -92,6 +92,12 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
     await scope.register(fastifyApollo(apollo), { context, path: '/graphql', method: ['GET', 'POST', 'OPTIONS'] });
   });
 
+  // Fastify's own 404 logs the raw URL, query string included (which may carry variables with
+  // personal data); this one names the path only.
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0];
+    void reply.code(404).send({ error: 'Not Found', message: `No route for ${req.method} ${path}.` });
+  });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.metrics()));
 

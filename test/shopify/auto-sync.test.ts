@@ -1,0 +1,72 @@
+import { request } from 'undici';
+import { startGateway, type RunningGateway } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { demoCatalog } from '../../src/sandbox/catalog';
+import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
+import { SANDBOX_LOCATION_MAP, startShopifySandbox, type ShopifySandbox } from '../../src/sandbox/shopify';
+
+/**
+ * SHOPIFY_AUTO_SYNC: a stock move in Picqer reaches the gateway as a signed webhook (the hook the
+ * gateway registered at start) and the product's free stock is pushed to Shopify, without a client.
+ */
+let picqer: PicqerSandbox;
+let shop: ShopifySandbox;
+let gw: RunningGateway;
+
+beforeAll(async () => {
+  picqer = await startPicqerSandbox({ products: 60, orders: 5 });
+  shop = await startShopifySandbox({ products: 60 });
+  gw = await startGateway(
+    loadConfig({
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      PICQER_SUBDOMAIN: 'sandbox',
+      PICQER_API_KEY: picqer.apiKey,
+      PICQER_BASE_URL: picqer.baseUrl,
+      PICQER_WEBHOOK_SECRET: 'auto-sync-test-secret-000000',
+      PICQER_REGISTER_HOOKS: 'true',
+      PICQER_WARMUP_PAGES: '1',
+      SHOPIFY_SHOP: 'sandbox',
+      SHOPIFY_ACCESS_TOKEN: shop.accessToken,
+      SHOPIFY_BASE_URL: shop.origin,
+      SHOPIFY_LOCATION_MAP: Object.entries(SANDBOX_LOCATION_MAP).map(([w, l]) => `${w}=${l}`).join(','),
+      SHOPIFY_AUTO_SYNC: 'true',
+    }),
+    createLogger('silent'),
+  );
+});
+afterAll(async () => {
+  await gw?.close();
+  await shop?.close();
+  await picqer?.close();
+});
+
+async function shopAvailable(code: string): Promise<number | undefined> {
+  const r = await request(`${gw.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: 'query($c: String!) { product(productcode: $c) { shopify { inventory { location { id } available } } } }', variables: { c: code } }),
+  });
+  const body = (await r.body.json()) as any;
+  return body.data.product.shopify.inventory.find((l: any) => l.location.id === 'gid://shopify/Location/1')?.available;
+}
+
+it('pushes the new free stock of a moved product to Shopify', async () => {
+  const code = demoCatalog({ products: 60 }).find((p) => p.inShopify && p.shopifyDrift === 0)!.productcode;
+  const mutationsBefore = shop.stats().mutations;
+  const moved = await request(`${picqer.origin}/__sandbox/stock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ productcode: code, idwarehouse: 1, change: 7 }),
+  });
+  const row = (await moved.body.json()) as { freestock: number };
+  expect(moved.statusCode).toBeLessThan(300);
+  let available: number | undefined;
+  for (let i = 0; i < 300 && available !== row.freestock; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    available = await shopAvailable(code);
+  }
+  expect(available).toBe(row.freestock);
+  expect(shop.stats().mutations - mutationsBefore).toBe(1);
+});
