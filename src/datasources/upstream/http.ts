@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Upstream } from '../../errors';
 import { RateLimitedError, UpstreamUnavailableError, upstreamStatusError } from '../../errors';
@@ -107,7 +108,12 @@ export class UpstreamHttp {
     const method = req.method ?? 'GET';
     const path = this.buildPath(req.path, req.query);
     if (method !== 'GET' || req.body !== undefined) return (await this.send(method, path, req)) as UpstreamResponse<T>;
-    const key = `${method} ${path} ${req.cost ?? 1}`;
+    // Only truly identical calls share: same request, same per-call headers (a fresh OAuth token
+    // must not join a call sent with the stale one) and same priority (a live call must not wait
+    // at background priority behind a warm-up's identical call).
+    const priority = req.priority ?? req.accounting?.priority ?? 'live';
+    const headers = req.headers ? createHash('sha256').update(JSON.stringify(Object.entries(req.headers).sort())).digest('base64url') : '';
+    const key = `${priority} ${method} ${path} ${req.cost ?? 1} ${headers}`;
     const existing = this.inFlight.get(key);
     if (existing) {
       req.accounting?.recordShared(this.upstream);
