@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createContext, type GatewayContext, type LoaderFactory, type Services } from './context';
+import { ERROR_CODES } from './errors';
 import { registerGovernorMetrics } from './datasources/upstream/governor/metrics';
 import { DEFAULT_QUERY, graphiqlHtml, registerGraphiqlAssets } from './graphiql';
 
@@ -141,13 +142,21 @@ function upstreamExtensionsPlugin(): ApolloServerPlugin<GatewayContext> {
   };
 }
 
+/** Codes whose messages are written for clients: ours (errors.ts) and GraphQL's request errors. */
+const PUBLIC_CODES = new Set<string>([
+  ...ERROR_CODES,
+  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
 /**
  * Errors we made on purpose (GraphQLError with a code) pass through; anything else is a bug
  * and is logged, then shown as a generic error so no internal detail (or data) leaks.
  */
 function maskUnexpected(formatted: GraphQLFormattedError, error: unknown, logger: Services['logger']): GraphQLFormattedError {
   const original = unwrapResolverError(error);
-  if (original instanceof GraphQLError || formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+  const code = String(formatted.extensions?.code ?? '');
+  if (original instanceof GraphQLError && PUBLIC_CODES.has(code)) return formatted;
   logger.error({ err: original instanceof Error ? { type: original.name, stack: original.stack } : undefined, path: formatted.path }, 'unexpected resolver error');
   return { message: 'Internal error.', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

@@ -72,7 +72,12 @@ export class RedisEventLog implements EventLog {
       return parse(res);
     }
     if (this.closed) return [];
-    this.blocking ??= this.redis.duplicate();
+    if (!this.blocking) {
+      this.blocking = this.redis.duplicate();
+      // Without a listener ioredis prints outages to stderr, outside the structured log; the bus
+      // already logs (and backs off on) the failed reads themselves.
+      this.blocking.on('error', () => undefined);
+    }
     try {
       const res = (await this.blocking.xread('COUNT', count, 'BLOCK', opts.blockMs, 'STREAMS', this.streamKey, after)) as
         Array<[string, StreamEntries]> | null;

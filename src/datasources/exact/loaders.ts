@@ -73,15 +73,12 @@ export function createExactLoaders(client: ExactClient, accounting: CallAccounti
           client.list<ExactItemWire>(ITEMS, { $filter: filterFor(chunk), $select: ITEM_SELECT.join(',') }, { accounting }),
         ),
       );
-      // Exact compares codes case-insensitively; match exactly first, then ignoring case.
-      const exact = new Map<string, ExactItemWire>();
-      const folded = new Map<string, ExactItemWire>();
-      for (const w of pages.flat()) {
-        exact.set(w.Code, w);
-        folded.set(w.Code.toLowerCase(), w);
-      }
+      // Exact's filter may compare case-insensitively; the join key is compared exactly (README:
+      // "PG-1" and "pg-1" are different products), so only an exact Code matches.
+      const byCode = new Map<string, ExactItemWire>();
+      for (const w of pages.flat()) byCode.set(w.Code, w);
       return codes.map((c) => {
-        const w = exact.get(c) ?? folded.get(c.toLowerCase());
+        const w = byCode.get(c);
         return w ? mapItem(w) : null;
       });
     },
