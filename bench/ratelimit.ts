@@ -92,9 +92,11 @@ async function oneRun(o: RunOptions): Promise<void> {
     waits.sort((a, b) => a - b);
     const p99 = waits.length ? waits[Math.min(waits.length - 1, Math.floor(waits.length * 0.99))] : 0;
     process.stdout.write(
-      `ratelimit: replicas=${o.replicas} limit=${o.limit}/min sent=${stats.total} over_limit_windows=${over} upstream_429=${stats.served429} utilization=${util.toFixed(1)}% p99_wait_ms=${Math.round(p99)}\n`,
+      `ratelimit: replicas=${o.replicas} limit=${Math.round((o.limit * 60_000) / o.windowMs)}/min sent=${stats.total} over_limit_windows=${over} upstream_429=${stats.served429} utilization=${util.toFixed(1)}% p99_wait_ms=${Math.round(p99)}\n`,
     );
-    process.stderr.write(`  (window ${o.windowMs} ms x ${o.windows}, ${o.workers} workers per replica, served ${n}, RATE_LIMITED ${limited}, run ${Date.now() - start} ms)\n`);
+    // The sandbox and governor run a shorter window so a run takes seconds; limit= above is its
+    // per-minute equivalent, and this line says what really ran.
+    process.stderr.write(`  (${o.limit} per window of ${o.windowMs} ms x ${o.windows}, ${o.workers} workers per replica, served ${n}, RATE_LIMITED ${limited}, run ${Date.now() - start} ms)\n`);
   } finally {
     await Promise.all(clients.map((c) => c.close()));
     await Promise.all(registries.map((r) => r.close()));
