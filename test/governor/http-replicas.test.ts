@@ -68,8 +68,8 @@ test('three replicas flooding the sandbox: no 429 served, no window over the lim
   const ok = outcomes.filter((o) => o === 'ok 200').length;
   const limited = outcomes.filter((o) => o === 'RATE_LIMITED').length;
   expect(ok + limited).toBe(36);
-  // 5 s of budget at 10 per 2 s (+ margin): at least two full windows served, and not all 36.
-  expect(ok).toBeGreaterThanOrEqual(2 * LIMIT);
+  // The first window's budget is served at once, whatever the machine's speed; not all 36 fit.
+  expect(ok).toBeGreaterThanOrEqual(LIMIT);
   expect(limited).toBeGreaterThan(0);
   expect(stats.total).toBe(ok);
   const calls = replicas.reduce((n, { registry }) => n + registry.stats()[0].calls, 0);
