@@ -95,6 +95,8 @@ export class UpstreamHttp {
       headersTimeout: this.o.timeoutMs,
       bodyTimeout: this.o.timeoutMs,
       keepAliveTimeout: 30_000,
+      // A runaway answer fails the call instead of filling memory (Picqer pages are ~100 KB).
+      maxResponseSize: 32 * 1024 * 1024,
     });
     this.basePath = url.pathname.replace(/\/$/, '');
   }
