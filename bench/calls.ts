@@ -4,7 +4,8 @@ import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { startExactSandbox } from '../src/sandbox/exact';
 import { startPicqerSandbox } from '../src/sandbox/picqer';
-import { SANDBOX_LOCATION_MAP, startShopifySandbox } from '../src/sandbox/shopify';
+import { sandboxEnv } from '../src/sandbox/env';
+import { startShopifySandbox } from '../src/sandbox/shopify';
 
 /**
  * Upstream calls per representative query, from the sandboxes' own counters, next to the fewest
@@ -80,20 +81,9 @@ export async function run(): Promise<void> {
     PORT: '0',
     LOG_LEVEL: 'silent',
     AUDIT_LOG: 'off',
-    PICQER_SUBDOMAIN: 'bench',
-    PICQER_API_KEY: picqer.apiKey,
-    PICQER_BASE_URL: picqer.baseUrl,
+    ...sandboxEnv({ picqer, shopify: shop, exact }),
     // Counts below are exact: no start-up warm-up calls.
     PICQER_WARMUP_PAGES: '0',
-    SHOPIFY_SHOP: 'bench',
-    SHOPIFY_ACCESS_TOKEN: shop.accessToken,
-    SHOPIFY_BASE_URL: shop.origin,
-    SHOPIFY_LOCATION_MAP: Object.entries(SANDBOX_LOCATION_MAP).map(([w, l]) => `${w}=${l}`).join(','),
-    EXACT_BASE_URL: exact.baseUrl,
-    EXACT_DIVISION: String(exact.division),
-    EXACT_CLIENT_ID: exact.clientId,
-    EXACT_CLIENT_SECRET: exact.clientSecret,
-    EXACT_REFRESH_TOKEN: exact.refreshToken,
   });
   const gw = await startGateway(config, createLogger('silent'));
   const totals = async (): Promise<Record<Upstream, number>> => ({

@@ -5,7 +5,8 @@ import { createLogger } from '../../src/logger';
 import { demoCatalog } from '../../src/sandbox/catalog';
 import { startExactSandbox, type ExactSandbox } from '../../src/sandbox/exact';
 import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
-import { SANDBOX_LOCATION_MAP, startShopifySandbox, type ShopifySandbox } from '../../src/sandbox/shopify';
+import { sandboxEnv } from '../../src/sandbox/env';
+import { startShopifySandbox, type ShopifySandbox } from '../../src/sandbox/shopify';
 
 /**
  * The joined query over all three sandboxes: call counts per upstream from each sandbox's own
@@ -29,18 +30,7 @@ beforeAll(async () => {
       PORT: '0',
       LOG_LEVEL: 'silent',
       PICQER_WARMUP_PAGES: '0',
-      PICQER_SUBDOMAIN: 'sandbox',
-      PICQER_API_KEY: picqer.apiKey,
-      PICQER_BASE_URL: picqer.baseUrl,
-      SHOPIFY_SHOP: 'sandbox',
-      SHOPIFY_ACCESS_TOKEN: shop.accessToken,
-      SHOPIFY_BASE_URL: shop.origin,
-      SHOPIFY_LOCATION_MAP: Object.entries(SANDBOX_LOCATION_MAP).map(([w, l]) => `${w}=${l}`).join(','),
-      EXACT_BASE_URL: exact.baseUrl,
-      EXACT_DIVISION: String(exact.division),
-      EXACT_CLIENT_ID: exact.clientId,
-      EXACT_CLIENT_SECRET: exact.clientSecret,
-      EXACT_REFRESH_TOKEN: exact.refreshToken,
+      ...sandboxEnv({ picqer, shopify: shop, exact }),
       UPSTREAM_DEADLINE_MS: '4000',
     }),
     createLogger('silent'),

@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { PrivateRedis } from '../helpers/private-redis';
 import { request } from 'undici';
 import { startGateway, type RunningGateway } from '../../src/app';
 import { loadConfig } from '../../src/config';
@@ -107,46 +106,8 @@ async function until(what: string, check: () => Promise<boolean>, tries = 100, e
   throw new Error(`gave up waiting for ${what}`);
 }
 
-/** A private redis-server on a spare port, so stopping it disturbs no other test (as in redis-failover.test.ts). */
-let privateRedis: ChildProcess | undefined;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const p = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(p));
-    });
-  });
-}
-
-async function startRedis(port: number): Promise<void> {
-  privateRedis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let i = 0; i < 50; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const sock = connect(port, '127.0.0.1');
-      sock.once('connect', () => {
-        sock.destroy();
-        resolve(true);
-      });
-      sock.once('error', () => resolve(false));
-    });
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`redis-server did not start on port ${port}`);
-}
-
-async function stopRedis(): Promise<void> {
-  const p = privateRedis;
-  privateRedis = undefined;
-  if (!p || p.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    p.once('exit', () => resolve());
-    p.kill('SIGKILL');
-  });
-}
+/** A private redis-server on a spare port, so stopping it disturbs no other test. */
+let privateRedis: PrivateRedis | undefined;
 
 beforeAll(async () => {
   sandbox = await startPicqerSandbox({ rateLimitPerMinute: LIMIT, rateWindowMs: WINDOW_MS, products: 300, orders: 50 });
@@ -156,7 +117,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const gw of gateways) await gw.close();
   await sandbox?.close();
-  await stopRedis();
+  await privateRedis?.stop();
   await deleteKeys(REDIS_URL, prefix);
 });
 
@@ -236,14 +197,14 @@ describe('a 429 storm', () => {
 
 describe('Redis stopped mid-run', () => {
   test('two gateways keep serving queries from their fallback share, and stay up', async () => {
-    const port = await freePort();
-    await startRedis(port);
+    privateRedis = await PrivateRedis.onFreePort();
+    await privateRedis.start();
     const sb = await startPicqerSandbox({ rateLimitPerMinute: LIMIT, rateWindowMs: WINDOW_MS, products: 60, orders: 5 });
     try {
       // As in production: callers with tokens, so the per-caller limit (also in Redis) is on.
       const token = 'tok-flood-0123456789abcdef';
       const env = {
-        REDIS_URL: `redis://127.0.0.1:${port}`,
+        REDIS_URL: privateRedis.url,
         REDIS_KEY_PREFIX: `${prefix}failover:`,
         GATEWAY_TOKENS: `flood:stock:read:${token}`,
         RATE_LIMIT_PER_TOKEN_PER_MINUTE: '600',
@@ -255,7 +216,7 @@ describe('Redis stopped mid-run', () => {
       const modes = () => two.map((gw) => gw.services.governors.stats()[0]?.mode);
       expect(modes()).toEqual(['redis', 'redis']);
 
-      await stopRedis();
+      await privateRedis.stop();
       // Each gateway may now use a quarter of the 30 (GOVERNOR_FALLBACK_PERCENT 25) on its own.
       const during = await Promise.all([0, 1, 2, 3, 4, 5, 6, 7].map(ask));
       expect(during).toEqual(Array(8).fill('ok'));
@@ -278,7 +239,7 @@ describe('Redis stopped mid-run', () => {
       await health.body.json();
 
       // Redis back (empty): both return to the shared budget, and close cleanly against it.
-      await startRedis(port);
+      await privateRedis.start();
       await until('both governors to use Redis again', async () => modes().every((m) => m === 'redis'));
       expect(await Promise.all([0, 1].map(ask))).toEqual(['ok', 'ok']);
       for (const gw of two) {
@@ -286,7 +247,7 @@ describe('Redis stopped mid-run', () => {
         await gw.close();
       }
     } finally {
-      await stopRedis();
+      await privateRedis.stop();
       await sb.close();
     }
   });

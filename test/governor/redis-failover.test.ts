@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer } from 'node:net';
 import { createGovernorRegistry } from '../../src/datasources/upstream/governor';
 import type { Governor, GovernorRegistry } from '../../src/datasources/upstream/governor.types';
 import { RateLimitedError } from '../../src/errors';
+import { PrivateRedis } from '../helpers/private-redis';
 
 /**
  * A governor whose Redis dies mid-run keeps admitting calls from a conservative local share,
@@ -10,48 +9,8 @@ import { RateLimitedError } from '../../src/errors';
  * our own redis-server on a spare port, so stopping it disturbs no other test.
  */
 
-let port = 0;
-let server: ChildProcess | undefined;
+let redis: PrivateRedis;
 let registry: GovernorRegistry | undefined;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function startRedis(): Promise<void> {
-  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  // Wait until it accepts connections (bounded: 50 tries). A bare socket: no client to tear down.
-  for (let i = 0; i < 50; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const sock = connect(port, '127.0.0.1');
-      sock.once('connect', () => {
-        sock.destroy();
-        resolve(true);
-      });
-      sock.once('error', () => resolve(false));
-    });
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`redis-server did not start on port ${port}`);
-}
-
-async function stopRedis(): Promise<void> {
-  const s = server;
-  server = undefined;
-  if (!s || s.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    s.once('exit', () => resolve());
-    s.kill('SIGKILL');
-  });
-}
 
 async function until(what: string, check: () => boolean): Promise<void> {
   for (let i = 0; i < 100; i++) {
@@ -64,20 +23,20 @@ async function until(what: string, check: () => boolean): Promise<void> {
 const take = (g: Governor, deadlineMs = 5_000) => g.acquire({ cost: 1, priority: 'live', deadline: Date.now() + deadlineMs });
 
 beforeAll(async () => {
-  port = await freePort();
-  await startRedis();
+  redis = await PrivateRedis.onFreePort();
+  await redis.start();
 });
 
 afterAll(async () => {
   await registry?.close();
-  await stopRedis();
+  await redis.stop();
 });
 
 test('falls back to a local share while Redis is down, logs it once, and returns when Redis is back', async () => {
   const warnings: string[] = [];
   const infos: string[] = [];
   registry = createGovernorRegistry({
-    redisUrl: `redis://127.0.0.1:${port}`,
+    redisUrl: redis.url,
     keyPrefix: 'test:failover:',
     windowMs: 60_000,
     fallbackShare: 0.5,
@@ -89,7 +48,7 @@ test('falls back to a local share while Redis is down, logs it once, and returns
   await take(g);
   expect(g.stats().mode).toBe('redis');
 
-  await stopRedis();
+  await redis.stop();
   // Calls keep being admitted, from this replica's half of the budget (5 of 10).
   for (let i = 0; i < 5; i++) await take(g);
   expect(g.stats()).toMatchObject({ mode: 'fallback', calls: 7, limit: 5 });
@@ -98,7 +57,7 @@ test('falls back to a local share while Redis is down, logs it once, and returns
   expect(warnings).toHaveLength(1);
   expect(warnings[0]).toMatch(/unreachable/);
 
-  await startRedis();
+  await redis.start();
   await until('the registry to reconnect', () => g.stats().mode === 'redis');
   // The restarted Redis is empty: the shared budget of 10 is there again.
   await take(g);

@@ -4,6 +4,7 @@ import { request } from 'undici';
 import { startGateway, type RunningGateway } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { sandboxEnv } from '../../src/sandbox/env';
 import { startPicqerSandbox, type PicqerSandbox, type PicqerSandboxOptions } from '../../src/sandbox/picqer';
 
 /** A Picqer sandbox and a gateway in front of it, both real servers on port 0. */
@@ -43,9 +44,7 @@ export async function startStack(
     const config = loadConfig({
       PORT: '0',
       LOG_LEVEL: 'silent',
-      PICQER_SUBDOMAIN: 'sandbox',
-      PICQER_API_KEY: sandbox.apiKey,
-      PICQER_BASE_URL: sandbox.baseUrl,
+      ...sandboxEnv({ picqer: sandbox }),
       UPSTREAM_DEADLINE_MS: '5000',
       // Counts below are exact: no start-up warm-up calls.
       PICQER_WARMUP_PAGES: '0',

@@ -4,7 +4,8 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { demoCatalog } from '../../src/sandbox/catalog';
 import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
-import { SANDBOX_LOCATION_MAP, startShopifySandbox, type ShopifySandbox } from '../../src/sandbox/shopify';
+import { sandboxEnv } from '../../src/sandbox/env';
+import { startShopifySandbox, type ShopifySandbox } from '../../src/sandbox/shopify';
 
 /**
  * SHOPIFY_AUTO_SYNC: a stock move in Picqer reaches the gateway as a signed webhook (the hook the
@@ -21,16 +22,10 @@ beforeAll(async () => {
     loadConfig({
       PORT: '0',
       LOG_LEVEL: 'silent',
-      PICQER_SUBDOMAIN: 'sandbox',
-      PICQER_API_KEY: picqer.apiKey,
-      PICQER_BASE_URL: picqer.baseUrl,
+      ...sandboxEnv({ picqer, shopify: shop }),
       PICQER_WEBHOOK_SECRET: 'auto-sync-test-secret-000000',
       PICQER_REGISTER_HOOKS: 'true',
       PICQER_WARMUP_PAGES: '1',
-      SHOPIFY_SHOP: 'sandbox',
-      SHOPIFY_ACCESS_TOKEN: shop.accessToken,
-      SHOPIFY_BASE_URL: shop.origin,
-      SHOPIFY_LOCATION_MAP: Object.entries(SANDBOX_LOCATION_MAP).map(([w, l]) => `${w}=${l}`).join(','),
       SHOPIFY_AUTO_SYNC: 'true',
     }),
     createLogger('silent'),
