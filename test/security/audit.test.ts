@@ -59,6 +59,25 @@ describe('audit log', () => {
     expect(line).not.toContain(TOKENS.customers);
   });
 
+  it('writes one record for a mutation: who, which mutation, which product codes, outcome', async () => {
+    let answer: any;
+    const recs = await newRecords(async () => {
+      answer = await stack.gql('mutation Push { syncFreeStockToShopify(productcodes: ["PG-00001", "PG-00002"]) { mutations } }', { token: TOKENS.writer });
+    });
+    // Shopify is not configured in this stack: the mutation fails, and the failure is audited too.
+    expect(answer.body.errors?.[0].extensions?.code).toBe('UPSTREAM_NOT_CONFIGURED');
+    expect(recs).toHaveLength(1);
+    expect(recs[0]).toMatchObject({
+      who: 'pusher',
+      operation: { type: 'mutation', name: 'Push' },
+      mutationFields: ['syncFreeStockToShopify'],
+      personalFields: [],
+      outcome: 'error',
+      errorCodes: ['UPSTREAM_NOT_CONFIGURED'],
+    });
+    expect(recs[0].ids.sort()).toEqual(['PG-00001', 'PG-00002'].map((c) => expect.stringContaining(c)));
+  });
+
   it('records a refused attempt as denied', async () => {
     const recs = await newRecords(() => stack.gql(`{ orders(first: 1) { edges { node { orderid phone } } } }`, { token: TOKENS.orders }));
     expect(recs).toHaveLength(1);
