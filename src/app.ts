@@ -1,14 +1,11 @@
 import type { Config } from './config';
 import { createContext, type Services } from './context';
-import type { PicqerClient } from './datasources/picqer';
-import type { ProductCodeIndex } from './datasources/picqer/code-index';
-import { warmProductCodes, type WarmupHandle } from './datasources/picqer/warmup';
+import { warmProductCodes } from './datasources/picqer/warmup';
 import type { Logger } from './logger';
 import { getSchema } from './schema/build';
 import { createSecurity } from './security';
 import { buildGateway, type Gateway } from './server';
 import { closeServices, createServices, LOADER_FACTORIES } from './services';
-import type { EventServices } from './subscriptions/event-bus';
 import { ensurePicqerHooks } from './subscriptions/hooks-registration';
 import { PICQER_HOOK_EVENTS } from './subscriptions/picqer-delivery';
 import { registerPicqerWebhooks } from './subscriptions/webhooks.picqer';
@@ -45,7 +42,7 @@ export async function startGateway(config: Readonly<Config>, logger: Logger, opt
   try {
     const services = await createServices(config, logger);
     closers.push(() => closeServices(services));
-    const events = services.events as EventServices;
+    const events = services.events;
     const schema = await getSchema();
     const security = createSecurity(config, { auditStream: opts.auditStream });
     closers.push(() => security.close());
@@ -84,7 +81,7 @@ export async function startGateway(config: Readonly<Config>, logger: Logger, opt
     // Background work. Stopped before the services close; a call it has waiting for budget is
     // rejected when the governors close, so shutdown never waits out a rate-limit pause.
     if (services.picqer && config.picqerWarmupPages > 0) {
-      const warmup = warmProductCodes(services.picqer, services.picqerCodes as ProductCodeIndex, { maxPages: config.picqerWarmupPages, logger });
+      const warmup = warmProductCodes(services.picqer, services.picqerCodes, { maxPages: config.picqerWarmupPages, logger });
       closers.splice(0, 0, async () => void (await warmup.done));
       closers.push(async () => warmup.stop());
     }
@@ -94,7 +91,7 @@ export async function startGateway(config: Readonly<Config>, logger: Logger, opt
       closers.push(() => autoSync.close());
     }
     if (config.picqer?.registerHooks && config.picqer.webhookSecret && services.picqer) {
-      const picqer = services.picqer as PicqerClient;
+      const picqer = services.picqer;
       try {
         await ensurePicqerHooks(
           { listHooks: (offset) => picqer.listHooks(offset, { priority: 'background' }), createHook: (input) => picqer.createHook(input) },

@@ -6,6 +6,13 @@ import { CallAccounting } from './datasources/upstream/accounting';
 import type { GovernorRegistry, Priority } from './datasources/upstream/governor.types';
 import { createPicqerLoaders, type PicqerClient, type PicqerLoaders } from './datasources/picqer';
 import type { ProductCodeIndex } from './datasources/picqer/code-index';
+import type Redis from 'ioredis';
+import type { Authenticator } from './auth/authenticator';
+import type { ExactClient } from './datasources/exact/client';
+import type { LocationsCache } from './datasources/shopify/locations-cache';
+import type { ShopifyClient } from './datasources/shopify/client';
+import type { Security } from './security';
+import type { EventServices } from './subscriptions/event-bus';
 
 /**
  * Long-lived services, built once at start-up (src/services.ts). An upstream that is not
@@ -17,9 +24,18 @@ export interface Services {
   governors: GovernorRegistry;
   picqer: PicqerClient | null;
   /** productcode -> idproduct seen in earlier answers, so code lookups batch by id. */
-  picqerCodes?: ProductCodeIndex;
-  /** Further upstreams and subsystems register themselves here (shopify, exact, events, auth). */
-  [extension: string]: unknown;
+  picqerCodes: ProductCodeIndex;
+  shopify: ShopifyClient | null;
+  /** The shop's locations, shared across requests for a few minutes. */
+  shopifyLocations: LocationsCache;
+  exact: ExactClient | null;
+  /** The shared Redis connection (REDIS_URL), null for a single in-memory process. */
+  redis: Redis | null;
+  /** Webhook events: the log and this replica's bus. */
+  events: EventServices;
+  /** Set by startGateway once security is built; absent in code that builds services alone. */
+  auth?: Authenticator;
+  security?: Security;
 }
 
 export interface Loaders {

@@ -1,10 +1,10 @@
 import Redis from 'ioredis';
 import type { Config } from './config';
 import type { LoaderFactory, Services } from './context';
-import { exactClientFromConfig, exactLoaderFactory, RedisTokenStore, type ExactClient } from './datasources/exact';
+import { exactClientFromConfig, exactLoaderFactory, RedisTokenStore } from './datasources/exact';
 import { PicqerClient } from './datasources/picqer';
 import { ProductCodeIndex } from './datasources/picqer/code-index';
-import { LocationsCache, shopifyClientFromConfig, shopifyLoaderFactory, type ShopifyClient } from './datasources/shopify';
+import { LocationsCache, shopifyClientFromConfig, shopifyLoaderFactory } from './datasources/shopify';
 import { createGovernorRegistry } from './datasources/upstream/governor';
 import type { Logger } from './logger';
 import { createEventBus, type EventServices } from './subscriptions/event-bus';
@@ -27,7 +27,16 @@ export async function createServices(config: Readonly<Config>, logger: Logger): 
     windowMs: config.governorWindowMs,
   });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : null;
-  redis?.on('error', (err: Error) => logger.warn({ err: { message: err.message } }, 'redis connection error'));
+  // ioredis repeats the error on every reconnect attempt: say it once per outage.
+  let redisDown = false;
+  redis?.on('error', (err: Error) => {
+    if (!redisDown) logger.warn({ err: { message: err.message } }, 'redis connection lost; retrying');
+    redisDown = true;
+  });
+  redis?.on('ready', () => {
+    if (redisDown) logger.info('redis connection back');
+    redisDown = false;
+  });
   const timeouts = { timeoutMs: config.upstreamTimeoutMs, deadlineMs: config.upstreamDeadlineMs };
   const picqer = config.picqer ? new PicqerClient({ ...config.picqer, governors, ...timeouts }) : null;
   const shopify = shopifyClientFromConfig(config.shopify, governors, timeouts);
@@ -50,13 +59,13 @@ export const LOADER_FACTORIES: LoaderFactory[] = [shopifyLoaderFactory, exactLoa
 
 /** Closes what createServices opened: connections, timers. The bus goes before its log. */
 export async function closeServices(services: Services): Promise<void> {
-  const events = services.events as EventServices | undefined;
+  const events = services.events;
   await events?.bus.close();
   await events?.log.close();
   await services.picqer?.close();
-  await (services.shopify as ShopifyClient | null)?.close();
-  await (services.exact as ExactClient | null)?.close();
+  await services.shopify?.close();
+  await services.exact?.close();
   await services.governors.close();
-  const redis = services.redis as Redis | null;
+  const redis = services.redis;
   if (redis) await redis.quit().catch(() => redis.disconnect());
 }

@@ -1,7 +1,6 @@
 import type { AuthCheckerFn } from 'type-graphql';
 import type { GatewayContext } from '../context';
 import { ForbiddenError, UnauthenticatedError } from '../errors';
-import type { Authenticator } from './authenticator';
 
 /**
  * type-graphql's authChecker for `@Authorized(scope)`: the caller needs one of the listed
@@ -22,7 +21,7 @@ export const authChecker: AuthCheckerFn<GatewayContext> = ({ context, info }, sc
 export function checkScopes(context: GatewayContext, scopes: readonly string[], field: string): true {
   const caller = context.caller;
   if (!caller) {
-    const auth = context.services.auth as Authenticator | undefined;
+    const auth = context.services.auth;
     if (auth?.enabled) throw new UnauthenticatedError();
     return true;
   }

@@ -1,9 +1,7 @@
-import type Redis from 'ioredis';
 import { createContext, type Services } from '../context';
 import type { Logger } from '../logger';
 import { syncFreeStock } from '../resolvers/shopify.resolver';
 import { LOADER_FACTORIES } from '../services';
-import type { EventServices } from './event-bus';
 import { SubscriberTooSlowError } from './event-subscriber';
 
 /**
@@ -37,8 +35,8 @@ export function startAutoSync(services: Services, logger: Logger, opts: AutoSync
   const batchMs = opts.batchMs ?? 1000;
   const maxCodes = opts.maxCodes ?? 250;
   const maxAttempts = opts.maxAttempts ?? 5;
-  const events = services.events as EventServices;
-  const redis = services.redis as Redis | null;
+  const events = services.events;
+  const redis = services.redis;
   const prefix = services.config.redisKeyPrefix;
   /** Code -> failed attempts so far. */
   const pending = new Map<string, number>();

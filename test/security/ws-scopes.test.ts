@@ -3,7 +3,7 @@ import { request } from 'undici';
 import WebSocket from 'ws';
 import type { EventServices } from '../../src/subscriptions/event-bus';
 import { WS_CLOSE } from '../../src/subscriptions/ws-server';
-import { codesByPath, startSecurityStack, TOKENS, type SecurityStack } from './support';
+import { startSecurityStack, TOKENS, type SecurityStack } from './support';
 
 /**
  * The caller rules of test/security/scopes.test.ts, over the other transport: graphql-ws on

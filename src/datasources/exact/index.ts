@@ -23,7 +23,7 @@ export type { ExactItemModel, ExactItemWire } from './types';
  * `services.exact` (built with exactClientFromConfig).
  */
 export const exactLoaderFactory: LoaderFactory = (services, accounting) => {
-  const client = (services.exact as ExactClient | null | undefined) ?? null;
+  const client = services.exact ?? null;
   return ['exact', client ? createExactLoaders(client, accounting) : null];
 };
 

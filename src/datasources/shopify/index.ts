@@ -2,7 +2,6 @@ import type { ShopifyConfig } from '../../config';
 import type { LoaderFactory } from '../../context';
 import type { GovernorRegistry } from '../upstream/governor.types';
 import { createShopifyClient, type ShopifyClient } from './client';
-import type { LocationsCache } from './locations-cache';
 import { createShopifyLoaders } from './loaders';
 
 export { createShopifyClient, inspectCost } from './client';
@@ -19,8 +18,8 @@ export type * from './types';
  * `services.shopify` (built from config.shopify with createShopifyClient).
  */
 export const shopifyLoaderFactory: LoaderFactory = (services, accounting) => {
-  const client = (services.shopify as ShopifyClient | null | undefined) ?? null;
-  const locationsCache = services.shopifyLocations as LocationsCache | undefined;
+  const client = services.shopify ?? null;
+  const locationsCache = services.shopifyLocations;
   return ['shopify', client ? createShopifyLoaders(client, accounting, { locationMap: services.config.shopify?.locationMap, locationsCache }) : null];
 };
 
