@@ -21,6 +21,7 @@ import { startPicqerSandbox, type PicqerSandbox } from '../src/sandbox/picqer';
  * rss_mb is the larger replica's resident set after the burst (the 1,000 clients are not in it).
  *
  * Args: --subscribers=1000 --events=100 --concurrency=10 --spacing-ms=0,100 --redis=redis://127.0.0.1:6379
+ * --cpu-prof-dir=DIR writes a V8 CPU profile of each replica there (to see where the time goes).
  * --spacing-ms lists one burst per value, over the same subscribers: 0 posts `events` deliveries
  * with `concurrency` in flight; N > 0 starts one delivery every N ms.
  * Prints per burst a `# ...` line naming it, then exactly:
@@ -47,7 +48,7 @@ export async function run(args: string[]): Promise<void> {
       PICQER_SUBDOMAIN: 'bench', PICQER_API_KEY: sandbox.apiKey, PICQER_BASE_URL: sandbox.baseUrl,
       PICQER_WEBHOOK_SECRET: secret, PICQER_WARMUP_PAGES: '0', LOG_LEVEL: 'silent', AUDIT_LOG: 'off',
     };
-    for (let r = 0; r < 2; r++) replicas.push(await startReplica(env));
+    for (let r = 0; r < 2; r++) replicas.push(await startReplica(env, opt('cpu-prof-dir', '')));
 
     const fan = new FanOut(subscribers);
     for (let i = 0; i < subscribers; i++) clients.push(fan.subscribe(i, replicas[i % replicas.length].url));
@@ -191,9 +192,9 @@ interface Replica {
 }
 
 /** Forks bench/support/replica.ts and waits for its URL; killed on close (or if it does not close in time). */
-async function startReplica(env: Record<string, string>): Promise<Replica> {
+async function startReplica(env: Record<string, string>, cpuProfDir: string): Promise<Replica> {
   const child: ChildProcess = fork(path.join(__dirname, 'support', 'replica.ts'), [], {
-    execArgv: ['-r', 'ts-node/register/transpile-only', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+    execArgv: ['-r', 'ts-node/register/transpile-only', ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
