@@ -34,11 +34,14 @@ export interface StartOptions {
 export async function startGateway(config: Readonly<Config>, logger: Logger, opts: StartOptions = {}): Promise<RunningGateway> {
   // Everything opened so far, closed in reverse order on shutdown or when start-up fails half-way.
   const closers: Array<() => Promise<void>> = [];
-  const closeAll = async (): Promise<void> => {
-    for (const close of closers.reverse()) {
-      await close().catch((err: unknown) => logger.warn({ err: { message: (err as Error).message } }, 'error while closing'));
-    }
-  };
+  let closing: Promise<void> | undefined;
+  // Idempotent: a second close() waits for the first instead of closing everything again.
+  const closeAll = (): Promise<void> =>
+    (closing ??= (async () => {
+      for (const close of closers.splice(0).reverse()) {
+        await close().catch((err: unknown) => logger.warn({ err: { message: (err as Error).message } }, 'error while closing'));
+      }
+    })());
   try {
     const services = await createServices(config, logger);
     closers.push(() => closeServices(services));

@@ -223,6 +223,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (e.NODE_ENV === 'production' && !(e.SANDBOX ?? !e.PICQER_API_KEY) && callers.entries.length === 0 && callers.problems.length === 0 && e.AUTH_DISABLED !== true) {
     problems.push('GATEWAY_TOKENS or GATEWAY_TOKENS_FILE must be set in production; to run without authentication set AUTH_DISABLED=true explicitly');
   }
+  // Hooks must point where Picqer can reach us; the listening address (often 127.0.0.1) is not
+  // that, and registering it would create dead hooks in the real account. A Picqer on this
+  // machine (the sandbox) can reach the listening address, so it is exempt.
+  const loopbackPicqer = typeof raw.PICQER_BASE_URL === 'string' && /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:|\/|$)/.test(raw.PICQER_BASE_URL);
+  if (raw.PICQER_REGISTER_HOOKS === true && !raw.PUBLIC_URL && raw.PICQER_API_KEY && raw.SANDBOX !== true && !loopbackPicqer) {
+    problems.push('PUBLIC_URL must be set when PICQER_REGISTER_HOOKS=true: the address Picqer posts webhooks to');
+  }
+  if (raw.PICQER_REGISTER_HOOKS === true && !raw.PICQER_WEBHOOK_SECRET && raw.PICQER_API_KEY) {
+    problems.push('PICQER_WEBHOOK_SECRET must be set when PICQER_REGISTER_HOOKS=true: Picqer signs deliveries with it');
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const hasPicqer = Boolean(e.PICQER_API_KEY);

@@ -18,54 +18,77 @@ import { RedisEventLog } from './subscriptions/event-log.redis';
  * connections fail over differently).
  */
 export async function createServices(config: Readonly<Config>, logger: Logger): Promise<Services> {
-  const governors = createGovernorRegistry({
-    redisUrl: config.redisUrl,
-    keyPrefix: `${config.redisKeyPrefix}gov:`,
-    logger,
-    fallbackShare: config.governorFallbackShare,
-    marginMs: config.governorMarginMs,
-    windowMs: config.governorWindowMs,
-  });
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : null;
-  // ioredis repeats the error on every reconnect attempt: say it once per outage.
-  let redisDown = false;
-  redis?.on('error', (err: Error) => {
-    if (!redisDown) logger.warn({ err: { message: err.message } }, 'redis connection lost; retrying');
-    redisDown = true;
-  });
-  redis?.on('ready', () => {
-    if (redisDown) logger.info('redis connection back');
-    redisDown = false;
-  });
-  const timeouts = { timeoutMs: config.upstreamTimeoutMs, deadlineMs: config.upstreamDeadlineMs };
-  const picqer = config.picqer ? new PicqerClient({ ...config.picqer, governors, ...timeouts }) : null;
-  const shopify = shopifyClientFromConfig(config.shopify, governors, timeouts);
-  const exact = exactClientFromConfig(config.exact, governors, {
-    ...timeouts,
-    // Exact refresh tokens rotate: replicas must share one, or all but one lose it.
-    tokenStore: redis ? new RedisTokenStore(redis, `${config.redisKeyPrefix}exact:`) : undefined,
-  });
-  // Webhook events: a Redis stream shared by every replica, or an in-memory ring for one process.
-  const retention = { retentionMs: config.eventRetentionMs };
-  const log: EventLog = redis
-    ? new RedisEventLog({ redis, keyPrefix: config.redisKeyPrefix, ...retention })
-    : new MemoryEventLog(retention);
-  const events: EventServices = { log, bus: await createEventBus(log, { logger }) };
-  return { config, logger, governors, picqer, picqerCodes: new ProductCodeIndex(), shopify, shopifyLocations: new LocationsCache(), exact, redis, events };
+  // What is open so far, closed again if a later step fails (e.g. Redis unreachable at start).
+  const opened: Array<() => Promise<void>> = [];
+  try {
+    const governors = createGovernorRegistry({
+      redisUrl: config.redisUrl,
+      keyPrefix: `${config.redisKeyPrefix}gov:`,
+      logger,
+      fallbackShare: config.governorFallbackShare,
+      marginMs: config.governorMarginMs,
+      windowMs: config.governorWindowMs,
+    });
+    opened.push(() => governors.close());
+    const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : null;
+    if (redis) opened.push(async () => void (await redis.quit().catch(() => redis.disconnect())));
+    // ioredis repeats the error on every reconnect attempt: say it once per outage.
+    let redisDown = false;
+    redis?.on('error', (err: Error) => {
+      if (!redisDown) logger.warn({ err: { message: err.message } }, 'redis connection lost; retrying');
+      redisDown = true;
+    });
+    redis?.on('ready', () => {
+      if (redisDown) logger.info('redis connection back');
+      redisDown = false;
+    });
+    const timeouts = { timeoutMs: config.upstreamTimeoutMs, deadlineMs: config.upstreamDeadlineMs };
+    const picqer = config.picqer ? new PicqerClient({ ...config.picqer, governors, ...timeouts }) : null;
+    if (picqer) opened.push(() => picqer.close());
+    const shopify = shopifyClientFromConfig(config.shopify, governors, timeouts);
+    if (shopify) opened.push(() => shopify.close());
+    const exact = exactClientFromConfig(config.exact, governors, {
+      ...timeouts,
+      // Exact refresh tokens rotate: replicas must share one, or all but one lose it.
+      tokenStore: redis ? new RedisTokenStore(redis, `${config.redisKeyPrefix}exact:`) : undefined,
+    });
+    if (exact) opened.push(() => exact.close());
+    // Webhook events: a Redis stream shared by every replica, or an in-memory ring for one process.
+    const retention = { retentionMs: config.eventRetentionMs };
+    const log: EventLog = redis
+      ? new RedisEventLog({ redis, keyPrefix: config.redisKeyPrefix, ...retention })
+      : new MemoryEventLog(retention);
+    opened.push(() => log.close());
+    const events: EventServices = { log, bus: await createEventBus(log, { logger }) };
+    return { config, logger, governors, picqer, picqerCodes: new ProductCodeIndex(), shopify, shopifyLocations: new LocationsCache(), exact, redis, events };
+  } catch (err) {
+    for (const close of opened.reverse()) await close().catch(() => undefined);
+    throw err;
+  }
 }
 
 /** Per-request loaders of the upstreams other than Picqer. */
 export const LOADER_FACTORIES: LoaderFactory[] = [shopifyLoaderFactory, exactLoaderFactory];
 
-/** Closes what createServices opened: connections, timers. The bus goes before its log. */
+/**
+ * Closes what createServices opened: connections, timers. The bus goes before its log, the
+ * clients before the governors they wait on. One step failing does not stop the others.
+ */
 export async function closeServices(services: Services): Promise<void> {
-  const events = services.events;
-  await events?.bus.close();
-  await events?.log.close();
-  await services.picqer?.close();
-  await services.shopify?.close();
-  await services.exact?.close();
-  await services.governors.close();
-  const redis = services.redis;
-  if (redis) await redis.quit().catch(() => redis.disconnect());
+  const steps: Array<() => Promise<unknown> | undefined> = [
+    () => services.events.bus.close(),
+    () => services.events.log.close(),
+    () => services.picqer?.close(),
+    () => services.shopify?.close(),
+    () => services.exact?.close(),
+    () => services.governors.close(),
+    () => services.redis?.quit().catch(() => services.redis?.disconnect()),
+  ];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (err) {
+      services.logger.warn({ err: { message: (err as Error).message } }, 'error while closing a service');
+    }
+  }
 }

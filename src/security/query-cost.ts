@@ -122,12 +122,11 @@ export function estimateQueryCost(
       } else if (cost?.kind === 'once') {
         onceKeys.add(cost.key);
         childRows = rows * cost.rows;
-      } else if (type === root && operation.operation !== 'subscription') {
-        // A root field nobody priced still reaches an upstream: count it, never as free.
-        calls += 1;
       } else if (isList(field.type) && !isConnectionEdges(type.name, field.name)) {
         childRows = rows * listSize;
       }
+      // A root field nobody priced still reaches an upstream: count it, never as free.
+      if (!cost && type === root && operation.operation !== 'subscription') calls += 1;
       const named = getNamedType(field.type);
       if (sel.selectionSet && isCompositeType(named)) calls += visit(sel.selectionSet, named, childRows, seen);
     }

@@ -1,4 +1,5 @@
 import { createContext, type Services } from '../context';
+import { BadUserInputError } from '../errors';
 import type { Logger } from '../logger';
 import { syncFreeStock } from '../resolvers/shopify.resolver';
 import { LOADER_FACTORIES } from '../services';
@@ -12,8 +13,9 @@ import { SubscriberTooSlowError } from './event-subscriber';
  * - the calls queue as 'background' in the governor, so live GraphQL traffic goes first and the
  *   push stays inside the budget;
  * - with Redis, each event is claimed once (SET NX) so N replicas do not push N times.
- * A failed sync puts its codes back for a later batch (bounded attempts), and a subscription cut
- * off as too slow resumes from the last event it saw, so no claimed event is dropped silently.
+ * A failed sync puts its codes back, each not before its own backoff, up to `maxAttempts`; the
+ * codes given up are logged. A subscription cut off as too slow resumes from the last event it
+ * saw. On close, what is still queued is pushed once more before the services go away.
  */
 export interface AutoSyncOptions {
   /** Default 1,000 ms. */
@@ -25,50 +27,71 @@ export interface AutoSyncOptions {
 }
 
 export interface AutoSync {
-  /** Stops taking events and cancels the next batch. */
+  /** Stops taking events and pushes what is still queued (one last try). */
   close(): Promise<void>;
   /** Resolves when the sync in flight (if any) has finished. */
   drained(): Promise<void>;
 }
 
+interface Queued {
+  attempts: number;
+  /** Epoch ms before which the code is not retried. */
+  notBefore: number;
+}
+
+/** A code the sync would refuse as input: skipped on arrival, never retried. */
+const badCode = (c: string): boolean => c.trim() === '' || c.length > 255;
+
 export function startAutoSync(services: Services, logger: Logger, opts: AutoSyncOptions = {}): AutoSync {
   const batchMs = opts.batchMs ?? 1000;
   const maxCodes = opts.maxCodes ?? 250;
   const maxAttempts = opts.maxAttempts ?? 5;
-  const events = services.events;
-  const redis = services.redis;
+  const { events, redis } = services;
   const prefix = services.config.redisKeyPrefix;
-  /** Code -> failed attempts so far. */
-  const pending = new Map<string, number>();
+  const pending = new Map<string, Queued>();
   let timer: NodeJS.Timeout | undefined;
+  let timerAt = Infinity;
   let running: Promise<void> = Promise.resolve();
   let closed = false;
-  let lastId: string | undefined;
   let iterator: AsyncIterableIterator<{ id: string; payload: { productcode: string } }> | undefined;
 
-  const schedule = (ms: number): void => {
-    if (!closed) timer ??= setTimeout(flush, ms);
+  /** Arms the timer for `at`, unless it is already armed for an earlier moment. */
+  const wakeAt = (at: number): void => {
+    if (closed || at >= timerAt) return;
+    if (timer) clearTimeout(timer);
+    timerAt = at;
+    timer = setTimeout(flush, Math.max(0, at - Date.now()));
   };
 
-  const flush = (): void => {
+  const flush = (all = false): Promise<void> => {
     timer = undefined;
-    const batch = [...pending.entries()].slice(0, maxCodes);
-    for (const [code] of batch) pending.delete(code);
-    if (pending.size) schedule(0);
-    running = running.then(async () => {
-      const codes = batch.map(([c]) => c);
-      const ctx = createContext(services, { loaderFactories: LOADER_FACTORIES, priority: 'background' });
-      try {
-        const r = await syncFreeStock(ctx, codes);
-        logger.info({ codes: codes.length, changed: r.changed.length, skipped: r.skipped.length, calls: ctx.accounting.toJSON() }, 'auto stock sync');
-      } catch (err) {
-        const retry = batch.filter(([, attempts]) => attempts + 1 < maxAttempts);
-        logger.warn({ err: { message: (err as Error).message }, codes: codes.length, retrying: retry.length }, 'auto stock sync failed');
-        for (const [code, attempts] of retry) if (!pending.has(code)) pending.set(code, attempts + 1);
-        // Back off before retrying: the usual cause is an upstream that is down or out of budget.
-        if (retry.length) schedule(Math.min(60_000, batchMs * 2 ** (retry[0][1] + 1)));
+    timerAt = Infinity;
+    const now = Date.now();
+    const due = [...pending.entries()].filter(([, q]) => all || q.notBefore <= now).slice(0, maxCodes);
+    for (const [code] of due) pending.delete(code);
+    if (pending.size) wakeAt(Math.min(...[...pending.values()].map((q) => q.notBefore)));
+    if (due.length === 0) return running;
+    running = running.then(() => syncBatch(due));
+    return running;
+  };
+
+  const syncBatch = async (batch: Array<[string, Queued]>): Promise<void> => {
+    const codes = batch.map(([c]) => c);
+    const ctx = createContext(services, { loaderFactories: LOADER_FACTORIES, priority: 'background' });
+    try {
+      const r = await syncFreeStock(ctx, codes);
+      logger.info({ codes: codes.length, changed: r.changed.length, skipped: r.skipped.length, calls: ctx.accounting.toJSON() }, 'auto stock sync');
+    } catch (err) {
+      const retry = err instanceof BadUserInputError ? [] : batch.filter(([, q]) => q.attempts + 1 < maxAttempts);
+      const given = codes.filter((c) => !retry.some(([r]) => r === c));
+      logger.warn({ err: { message: (err as Error).message }, retrying: retry.length, givenUp: given }, 'auto stock sync failed');
+      for (const [code, q] of retry) {
+        // Back off per code: the usual cause is an upstream that is down or out of budget.
+        const attempts = q.attempts + 1;
+        if (!pending.has(code)) pending.set(code, { attempts, notBefore: Date.now() + Math.min(60_000, batchMs * 2 ** attempts) });
       }
-    });
+      if (pending.size) wakeAt(Math.min(...[...pending.values()].map((q) => q.notBefore)));
+    }
   };
 
   const claim = async (eventId: string): Promise<boolean> => {
@@ -78,15 +101,18 @@ export function startAutoSync(services: Services, logger: Logger, opts: AutoSync
   };
 
   const loop = (async () => {
+    // Start from the log's end, so a resume after falling behind never skips to "live only".
+    let lastId = await events.log.lastId();
     while (!closed) {
       iterator = events.bus.subscribe({ topic: 'freeStockChanged', after: lastId });
       try {
         for await (const event of iterator) {
           if (closed) break;
           lastId = event.id;
-          if (!(await claim(event.id))) continue;
-          if (!pending.has(event.payload.productcode)) pending.set(event.payload.productcode, 0);
-          schedule(batchMs);
+          const code = event.payload.productcode;
+          if (badCode(code) || !(await claim(event.id))) continue;
+          if (!pending.has(code)) pending.set(code, { attempts: 0, notBefore: Date.now() + batchMs });
+          wakeAt(Date.now() + batchMs);
         }
         return; // the bus closed
       } catch (err) {
@@ -103,6 +129,9 @@ export function startAutoSync(services: Services, logger: Logger, opts: AutoSync
       timer = undefined;
       await iterator?.return?.();
       await loop;
+      // Claimed events are this replica's to push: one last try for what is queued.
+      await flush(true);
+      if (pending.size) logger.warn({ givenUp: [...pending.keys()] }, 'auto stock sync stopped with codes not pushed');
     },
     async drained() {
       await running;

@@ -48,4 +48,13 @@ describe('config', () => {
     const problems = problemsOf({ EXACT_CLIENT_ID: 'client-0001' });
     expect(problems.join('\n')).toMatch(/EXACT_DIVISION, EXACT_CLIENT_SECRET, EXACT_REFRESH_TOKEN/);
   });
+
+  it('refuses to register hooks in the real Picqer without a public URL and a secret', () => {
+    const problems = problemsOf({ PICQER_SUBDOMAIN: 'shop', PICQER_API_KEY: 'abcdefghijkl', PICQER_REGISTER_HOOKS: 'true' });
+    expect(problems.join('\n')).toMatch(/PUBLIC_URL must be set when PICQER_REGISTER_HOOKS=true/);
+    expect(problems.join('\n')).toMatch(/PICQER_WEBHOOK_SECRET must be set when PICQER_REGISTER_HOOKS=true/);
+    expect(() =>
+      loadConfig({ PICQER_SUBDOMAIN: 'shop', PICQER_API_KEY: 'abcdefghijkl', PICQER_REGISTER_HOOKS: 'true', PUBLIC_URL: 'https://gw.example.com', PICQER_WEBHOOK_SECRET: 'a-secret-of-16-chars-or-more' }),
+    ).not.toThrow();
+  });
 });

@@ -6,6 +6,7 @@ import { demoCatalog } from '../../src/sandbox/catalog';
 import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
 import { sandboxEnv } from '../../src/sandbox/env';
 import { startShopifySandbox, type ShopifySandbox } from '../../src/sandbox/shopify';
+import { levelKey } from '../../src/sandbox/shopify/state';
 
 /**
  * SHOPIFY_AUTO_SYNC: a stock move in Picqer reaches the gateway as a signed webhook (the hook the
@@ -65,3 +66,24 @@ it('pushes the new free stock of a moved product to Shopify', async () => {
   expect(available).toBe(row.freestock);
   expect(shop.stats().mutations - mutationsBefore).toBe(1);
 });
+
+/** What the shop holds, read from the sandbox itself (a gateway query would use up the injected faults). */
+function shopHolds(code: string): number | undefined {
+  const v = shop.state.variants.find((x) => x.sku === code && x.productStatus === 'ACTIVE');
+  return v ? shop.state.levels.get(levelKey(v.inventoryItemId, 1))?.available : undefined;
+}
+
+it('retries a push that failed (Shopify down for a moment) until Shopify has the new stock', async () => {
+  const code = demoCatalog({ products: 60 }).filter((p) => p.inShopify && p.shopifyDrift === 0)[1].productcode;
+  // One variant search and its two retries fail: the first push fails as a whole.
+  shop.configure({ faults: [503, 503, 503] });
+  const moved = await request(`${picqer.origin}/__sandbox/stock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ productcode: code, idwarehouse: 1, change: 3 }),
+  });
+  const row = (await moved.body.json()) as { freestock: number };
+  for (let i = 0; i < 400 && shopHolds(code) !== row.freestock; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(shopHolds(code)).toBe(row.freestock);
+  expect(shop.stats().faultsServed).toBe(3);
+}, 40_000);
