@@ -98,7 +98,8 @@ export async function startGateway(config: Readonly<Config>, logger: Logger, opt
       try {
         await ensurePicqerHooks(
           { listHooks: (offset) => picqer.listHooks(offset, { priority: 'background' }), createHook: (input) => picqer.createHook(input) },
-          { publicUrl: config.publicUrl ?? url, secret: config.picqer.webhookSecret, events: PICQER_HOOK_EVENTS, logger },
+          // In sandbox mode the hooks live in the local sandbox: it reaches the listening address.
+          { publicUrl: config.sandbox ? url : (config.publicUrl ?? url), secret: config.picqer.webhookSecret, events: PICQER_HOOK_EVENTS, logger },
         );
       } catch (err) {
         // The gateway still answers queries; webhooks wait until the hooks exist.

@@ -230,7 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (raw.PICQER_REGISTER_HOOKS === true && !raw.PUBLIC_URL && raw.PICQER_API_KEY && raw.SANDBOX !== true && !loopbackPicqer) {
     problems.push('PUBLIC_URL must be set when PICQER_REGISTER_HOOKS=true: the address Picqer posts webhooks to');
   }
-  if (raw.PICQER_REGISTER_HOOKS === true && !raw.PICQER_WEBHOOK_SECRET && raw.PICQER_API_KEY) {
+  if (raw.PICQER_REGISTER_HOOKS === true && !raw.PICQER_WEBHOOK_SECRET && raw.PICQER_API_KEY && raw.SANDBOX !== true) {
     problems.push('PICQER_WEBHOOK_SECRET must be set when PICQER_REGISTER_HOOKS=true: Picqer signs deliveries with it');
   }
   if (problems.length) throw new ConfigError(problems);

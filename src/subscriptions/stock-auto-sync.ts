@@ -39,8 +39,18 @@ interface Queued {
   notBefore: number;
 }
 
+/** The earliest notBefore in the queue (a loop: spreading a huge queue into Math.min overflows the stack). */
+function earliest(pending: ReadonlyMap<string, Queued>): number {
+  let at = Infinity;
+  for (const q of pending.values()) if (q.notBefore < at) at = q.notBefore;
+  return at;
+}
+
 /** A code the sync would refuse as input: skipped on arrival, never retried. */
 const badCode = (c: string): boolean => c.trim() === '' || c.length > 255;
+
+/** How long close() gives the last push. */
+const CLOSE_GRACE_MS = 5_000;
 
 export function startAutoSync(services: Services, logger: Logger, opts: AutoSyncOptions = {}): AutoSync {
   const batchMs = opts.batchMs ?? 1000;
@@ -63,16 +73,15 @@ export function startAutoSync(services: Services, logger: Logger, opts: AutoSync
     timer = setTimeout(flush, Math.max(0, at - Date.now()));
   };
 
-  const flush = (all = false): Promise<void> => {
+  /** Syncs the codes that are due (at most maxCodes) and re-arms the timer for the rest. */
+  const flush = (): void => {
     timer = undefined;
     timerAt = Infinity;
     const now = Date.now();
-    const due = [...pending.entries()].filter(([, q]) => all || q.notBefore <= now).slice(0, maxCodes);
+    const due = [...pending.entries()].filter(([, q]) => q.notBefore <= now).slice(0, maxCodes);
     for (const [code] of due) pending.delete(code);
-    if (pending.size) wakeAt(Math.min(...[...pending.values()].map((q) => q.notBefore)));
-    if (due.length === 0) return running;
-    running = running.then(() => syncBatch(due));
-    return running;
+    if (pending.size) wakeAt(earliest(pending));
+    if (due.length) running = running.then(() => syncBatch(due));
   };
 
   const syncBatch = async (batch: Array<[string, Queued]>): Promise<void> => {
@@ -86,11 +95,14 @@ export function startAutoSync(services: Services, logger: Logger, opts: AutoSync
       const given = codes.filter((c) => !retry.some(([r]) => r === c));
       logger.warn({ err: { message: (err as Error).message }, retrying: retry.length, givenUp: given }, 'auto stock sync failed');
       for (const [code, q] of retry) {
-        // Back off per code: the usual cause is an upstream that is down or out of budget.
+        // Back off per code: the usual cause is an upstream that is down or out of budget. A new
+        // event for the code meanwhile does not reset its count or its backoff.
         const attempts = q.attempts + 1;
-        if (!pending.has(code)) pending.set(code, { attempts, notBefore: Date.now() + Math.min(60_000, batchMs * 2 ** attempts) });
+        const notBefore = Date.now() + Math.min(60_000, batchMs * 2 ** attempts);
+        const queued = pending.get(code);
+        pending.set(code, { attempts: Math.max(attempts, queued?.attempts ?? 0), notBefore: Math.max(notBefore, queued?.notBefore ?? 0) });
       }
-      if (pending.size) wakeAt(Math.min(...[...pending.values()].map((q) => q.notBefore)));
+      if (pending.size) wakeAt(earliest(pending));
     }
   };
 
@@ -129,8 +141,25 @@ export function startAutoSync(services: Services, logger: Logger, opts: AutoSync
       timer = undefined;
       await iterator?.return?.();
       await loop;
-      // Claimed events are this replica's to push: one last try for what is queued.
-      await flush(true);
+      // Claimed events are this replica's to push: one last try for each queued code, bounded in
+      // time so shutdown does not wait out a rate-limit pause (closing the governors then
+      // rejects what is still waiting).
+      const lastTry = (async () => {
+        await running;
+        const tried = new Set<string>();
+        for (;;) {
+          const next = [...pending.keys()].filter((c) => !tried.has(c));
+          if (next.length === 0) break;
+          const batch = next.slice(0, maxCodes).map((c): [string, Queued] => [c, pending.get(c)!]);
+          for (const [c] of batch) {
+            tried.add(c);
+            pending.delete(c);
+          }
+          running = running.then(() => syncBatch(batch));
+          await running;
+        }
+      })();
+      await Promise.race([lastTry, new Promise<void>((r) => setTimeout(r, CLOSE_GRACE_MS).unref())]);
       if (pending.size) logger.warn({ givenUp: [...pending.keys()] }, 'auto stock sync stopped with codes not pushed');
     },
     async drained() {
