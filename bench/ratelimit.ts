@@ -3,7 +3,7 @@ import { createGovernorRegistry } from '../src/datasources/upstream/governor';
 import type { GovernorRegistry } from '../src/datasources/upstream/governor.types';
 import { UpstreamHttp } from '../src/datasources/upstream/http';
 import { startPicqerSandbox, type PicqerSandbox } from '../src/sandbox/picqer';
-import { deleteKeys } from '../test/governor/redis-keys';
+import { deleteKeys } from '../test/helpers/redis-keys';
 
 /**
  * Replicas sharing one Redis budget flood the Picqer sandbox with several times its limit.

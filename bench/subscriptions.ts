@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
-import Redis from 'ioredis';
+import { deleteKeys } from '../test/helpers/redis-keys';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startPicqerSandbox, type PicqerSandbox } from '../src/sandbox/picqer';
@@ -37,7 +37,6 @@ export async function run(args: string[]): Promise<void> {
   const keyPrefix = `bench:subs:${process.pid}:${Date.now()}:`;
   const secret = `bench-picqer-hook-secret-${process.pid}`;
 
-  const redis = new Redis(redisUrl);
   let sandbox: PicqerSandbox | undefined;
   const replicas: Replica[] = [];
   const clients: Client[] = [];
@@ -80,8 +79,7 @@ export async function run(args: string[]): Promise<void> {
     await Promise.all(clients.map((c) => c.dispose()));
     await Promise.all(replicas.map((r) => r.close()));
     await sandbox?.close();
-    await deleteKeys(redis, keyPrefix);
-    await redis.quit();
+    await deleteKeys(redisUrl, keyPrefix);
   }
 }
 
@@ -229,15 +227,6 @@ async function startReplica(env: Record<string, string>, cpuProfDir: string): Pr
     child.kill('SIGKILL');
     throw err;
   }
-}
-
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }
 
 async function until(cond: () => boolean | Promise<boolean>, maxMs: number): Promise<void> {

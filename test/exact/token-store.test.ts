@@ -1,3 +1,4 @@
+import { deleteKeys } from '../helpers/redis-keys';
 import Redis from 'ioredis';
 import { ExactTokenManager, MemoryTokenStore, RedisTokenStore, type ExactTokenStore } from '../../src/datasources/exact';
 import { createGovernorRegistry } from '../../src/datasources/upstream/governor';
@@ -21,12 +22,7 @@ beforeAll(async () => {
   sb = await startExactSandbox({ products: 20, clock });
 });
 afterAll(async () => {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 200);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deleteKeys('redis://127.0.0.1:6379', PREFIX);
   redis.disconnect();
   await sb.close();
 });

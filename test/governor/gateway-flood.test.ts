@@ -4,7 +4,7 @@ import { startGateway, type RunningGateway } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
-import { deleteKeys, testPrefix } from './redis-keys';
+import { deleteKeys, testPrefix } from '../helpers/redis-keys';
 
 /**
  * The governor at gateway level: three gateways sharing one Redis budget flood a Picqer sandbox

@@ -1,7 +1,7 @@
 import { createGovernorRegistry } from '../../src/datasources/upstream/governor';
 import type { GovernorRegistry } from '../../src/datasources/upstream/governor.types';
 import { freshCredential, governorContract, maxInSlidingWindow } from './governor.contract';
-import { deleteKeys, testPrefix } from './redis-keys';
+import { deleteKeys, testPrefix } from '../helpers/redis-keys';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const prefix = testPrefix('governor-redis');

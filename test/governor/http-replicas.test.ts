@@ -3,7 +3,7 @@ import type { GovernorRegistry } from '../../src/datasources/upstream/governor.t
 import { UpstreamHttp, parseRetryAfter } from '../../src/datasources/upstream/http';
 import { RateLimitedError } from '../../src/errors';
 import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
-import { deleteKeys, testPrefix } from './redis-keys';
+import { deleteKeys, testPrefix } from '../helpers/redis-keys';
 
 /**
  * Several replicas (each its own registry and UpstreamHttp, one Redis prefix) flood a real

@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { deleteKeys } from './redis-keys';
 
 /** A real Redis client for event tests, with a per-file key prefix and cleanup of that prefix. */
 export function eventsRedis(fileTag: string): { redis: Redis; prefix: string; cleanup(): Promise<void> } {
@@ -8,12 +9,7 @@ export function eventsRedis(fileTag: string): { redis: Redis; prefix: string; cl
     redis,
     prefix,
     async cleanup() {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-        if (keys.length) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
+      await deleteKeys('redis://127.0.0.1:6379', prefix);
       await redis.quit();
     },
   };

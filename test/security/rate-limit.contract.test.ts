@@ -1,3 +1,4 @@
+import { deleteKeys } from '../helpers/redis-keys';
 import Redis from 'ioredis';
 import { MemoryRateLimitStore } from '../../src/security/rate-limit.memory';
 import { RedisRateLimitStore } from '../../src/security/rate-limit.redis';
@@ -13,14 +14,7 @@ const impls: Array<[string, () => RateLimitStore]> = [
 ];
 
 afterAll(async () => {
-  const r = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await r.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 100);
-    if (keys.length) await r.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  await r.quit();
+  await deleteKeys(REDIS_URL, PREFIX);
 });
 
 describe.each(impls)('%s rate-limit store', (_name, make) => {

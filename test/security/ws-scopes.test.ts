@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import type { EventServices } from '../../src/subscriptions/event-bus';
 import { WS_CLOSE } from '../../src/subscriptions/ws-server';
 import { startSecurityStack, TOKENS, type SecurityStack } from './support';
+import { collect, until } from '../helpers/ws-collect';
 
 /**
  * The caller rules of test/security/scopes.test.ts, over the other transport: graphql-ws on
@@ -36,30 +37,6 @@ function wsClient(token: string | null): Client {
   return c;
 }
 
-interface Collector {
-  items: any[];
-  error?: unknown;
-  completed: boolean;
-  dispose(): void;
-}
-
-function collect(client: Client, query: string, variables: Record<string, unknown> = {}): Collector {
-  const c: Collector = { items: [], completed: false, dispose: () => undefined };
-  c.dispose = client.subscribe({ query, variables }, {
-    next: (v) => c.items.push(v),
-    error: (e) => (c.error = e),
-    complete: () => (c.completed = true),
-  });
-  return c;
-}
-
-/** Waits for a condition; the jest timeout is the only bound (no timing assertion). */
-async function until(cond: () => boolean, what: string, maxTicks = 1000): Promise<void> {
-  for (let i = 0; !cond(); i++) {
-    if (i >= maxTicks) throw new Error(`Gave up waiting for ${what}.`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const bus = () => (stack.gateway.services.events as EventServices).bus;
 

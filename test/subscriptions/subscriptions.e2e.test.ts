@@ -7,6 +7,7 @@ import type { EventLog } from '../../src/subscriptions/event-log.types';
 import { WS_CLOSE } from '../../src/subscriptions/ws-server';
 import { eventsRedis } from '../helpers/events-redis';
 import { PICQER_SECRET, sign, startEventsServer, wsClient, type EventsServer } from '../helpers/events-server';
+import { collect, until } from '../helpers/ws-collect';
 
 /**
  * Webhook in, subscription out, over real HTTP and a real graphql-ws connection.
@@ -19,30 +20,6 @@ afterAll(async () => {
   await env.cleanup();
 });
 
-interface Collector {
-  items: any[];
-  error?: unknown;
-  completed: boolean;
-  dispose(): void;
-}
-
-function collect(client: Client, query: string, variables: Record<string, unknown> = {}): Collector {
-  const c: Collector = { items: [], completed: false, dispose: () => undefined };
-  c.dispose = client.subscribe({ query, variables }, {
-    next: (v) => c.items.push(v),
-    error: (e) => (c.error = e),
-    complete: () => (c.completed = true),
-  });
-  return c;
-}
-
-/** Waits for a condition (no timing assertion: the jest timeout is the only bound). */
-async function until(cond: () => boolean, what: string, maxTicks = 3000): Promise<void> {
-  for (let i = 0; !cond(); i++) {
-    if (i >= maxTicks) throw new Error(`Gave up waiting for ${what}.`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 function stockBody(idproduct: number, freestock: number, warehouses = [1, 2]): string {
   return JSON.stringify({
