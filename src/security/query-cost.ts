@@ -5,6 +5,7 @@ import {
 } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values';
 import { BadUserInputError } from '../errors';
+import { MAX_PRODUCTCODES } from '../schema/shopify/productcodes.args';
 
 /**
  * Estimates how many upstream calls a query will need, before any is made. The figures follow
@@ -54,9 +55,9 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   'Product.exact': { kind: 'batch', batchSize: 50 },
   'Product.shopify': { kind: 'batch', batchSize: 50 },
   'Query.shopifyLocations': { kind: 'single' },
-  'Query.stockDrift': { kind: 'codes', arg: 'productcodes', maxItems: 250, shopifyBatch: 50 },
+  'Query.stockDrift': { kind: 'codes', arg: 'productcodes', maxItems: MAX_PRODUCTCODES, shopifyBatch: 50 },
   // Two locations per product at most in practice; 250 quantities per mutation.
-  'Mutation.syncFreeStockToShopify': { kind: 'codes', arg: 'productcodes', maxItems: 250, shopifyBatch: 50, mutationBatch: 125 },
+  'Mutation.syncFreeStockToShopify': { kind: 'codes', arg: 'productcodes', maxItems: MAX_PRODUCTCODES, shopifyBatch: 50, mutationBatch: 125 },
 };
 
 export interface CostOptions {

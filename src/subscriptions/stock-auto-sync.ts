@@ -2,6 +2,7 @@ import { createContext, type Services } from '../context';
 import { BadUserInputError } from '../errors';
 import type { Logger } from '../logger';
 import { syncFreeStock } from '../resolvers/shopify.resolver';
+import { isValidProductcode } from '../schema/shopify/productcodes.args';
 import { LOADER_FACTORIES } from '../services';
 import { SubscriberTooSlowError } from './event-subscriber';
 
@@ -46,8 +47,6 @@ function earliest(pending: ReadonlyMap<string, Queued>): number {
   return at;
 }
 
-/** A code the sync would refuse as input: skipped on arrival, never retried. */
-const badCode = (c: string): boolean => c.trim() === '' || c.length > 255;
 
 /** How long close() gives the last push. */
 const CLOSE_GRACE_MS = 5_000;
@@ -122,7 +121,8 @@ export function startAutoSync(services: Services, logger: Logger, opts: AutoSync
           if (closed) break;
           lastId = event.id;
           const code = event.payload.productcode;
-          if (badCode(code) || !(await claim(event.id))) continue;
+          // A code the sync would refuse as input is skipped on arrival, never retried.
+          if (!isValidProductcode(code) || !(await claim(event.id))) continue;
           if (!pending.has(code)) pending.set(code, { attempts: 0, notBefore: Date.now() + batchMs });
           wakeAt(Date.now() + batchMs);
         }

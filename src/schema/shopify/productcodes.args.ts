@@ -3,6 +3,11 @@ import { ArgsType, Field, Int } from 'type-graphql';
 /** Most product codes one drift check or sync may name: one Shopify mutation's worth. */
 export const MAX_PRODUCTCODES = 250;
 
+/** A product code the drift check and the sync accept: not blank, at most 255 characters. */
+export function isValidProductcode(code: string): boolean {
+  return code.trim() !== '' && code.length <= 255;
+}
+
 @ArgsType()
 export class StockDriftArgs {
   @Field(() => [String], { description: `Product codes to compare, at most ${MAX_PRODUCTCODES}.` })
