@@ -72,7 +72,3 @@ export type GatewayEvent = NewEvent & { id: string };
 
 /** A GatewayEvent of one topic. */
 export type GatewayEventOf<T extends EventTopic> = { id: string; topic: T; payload: PayloadByTopic[T] };
-
-export function isEventTopic(value: unknown): value is EventTopic {
-  return typeof value === 'string' && (EVENT_TOPICS as readonly string[]).includes(value);
-}

@@ -3,7 +3,7 @@ import type { CallAccounting } from '../upstream/accounting';
 import type { GovernorRegistry, Priority } from '../upstream/governor.types';
 import { UpstreamHttp } from '../upstream/http';
 import type {
-  PicqerCustomerWire, PicqerHookWire, PicqerOrderStatus, PicqerOrderWire, PicqerPicklistStatus,
+  PicqerHookWire, PicqerOrderStatus, PicqerOrderWire, PicqerPicklistStatus,
   PicqerPicklistWire, PicqerProductWire, PicqerWarehouseWire,
 } from './types';
 
@@ -98,10 +98,6 @@ export class PicqerClient {
 
   getPicklist(idpicklist: number, o: CallOptions = {}): Promise<PicqerPicklistWire> {
     return this.get(`/picklists/${idpicklist}`, {}, o);
-  }
-
-  getCustomer(idcustomer: number, o: CallOptions = {}): Promise<PicqerCustomerWire> {
-    return this.get(`/customers/${idcustomer}`, {}, o);
   }
 
   listHooks(offset: number, o: CallOptions = {}): Promise<PicqerHookWire[]> {
