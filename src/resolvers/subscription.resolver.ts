@@ -11,14 +11,20 @@ import { OrderStatusChangedArgs } from '../schema/events/order-status-changed.ar
 import { PicklistClosedArgs } from '../schema/events/picklist-closed.args';
 import { PicklistEvent } from '../schema/events/picklist-event.type';
 import { StockChangeEvent } from '../schema/events/stock-change-event.type';
-import type { EventBus, EventServices } from '../subscriptions/event-bus';
+import type { EventBus } from '../subscriptions/event-bus';
 import { isEventId } from '../subscriptions/event-id';
 import type { GatewayEventOf } from '../subscriptions/event.types';
 
-/** The part of the GraphQL context subscriptions need; src/context.ts provides `services.events`. */
-interface EventsContext {
-  services?: { events?: EventServices | unknown };
-}
+/**
+ * The scope of each subscription, declared once: `@Authorized` uses it for each event, and
+ * `openBus` checks it before the subscription opens (type-graphql's check runs only per event).
+ */
+const SCOPES = {
+  freeStockChanged: 'stock:read',
+  picklistClosed: 'stock:read',
+  orderStatusChanged: 'orders:read',
+  channelStockChanged: 'stock:read',
+} as const;
 
 /**
  * Upstream webhooks as GraphQL subscriptions. `subscribe` opens a bus iterator with the filter
@@ -27,11 +33,11 @@ interface EventsContext {
  */
 @Resolver()
 export class SubscriptionResolver {
-  @Authorized('stock:read')
+  @Authorized(SCOPES.freeStockChanged)
   @Subscription(() => StockChangeEvent, {
     description: 'Free stock changes in the warehouse. Pass the last seen event id as `after` to resume without gaps.',
     subscribe: ({ args, context }) => {
-      checkScopes(context as GatewayContext, ['stock:read'], 'Subscription.freeStockChanged');
+      const events = openBus(context, 'freeStockChanged'); // the scope first, then the arguments
       const a = args as FreeStockChangedArgs;
       const after = validAfter(a.after);
       if (a.productcodes && a.productcodes.length === 0) {
@@ -39,7 +45,7 @@ export class SubscriptionResolver {
       }
       const codes = a.productcodes ? new Set(a.productcodes) : null;
       const warehouseId = a.warehouseId ?? null;
-      return bus(context).subscribe({
+      return events.subscribe({
         topic: 'freeStockChanged',
         after,
         filter: (e) =>
@@ -52,13 +58,12 @@ export class SubscriptionResolver {
     return toStockChangeEvent(event, args.warehouseId ?? null);
   }
 
-  @Authorized('stock:read')
+  @Authorized(SCOPES.picklistClosed)
   @Subscription(() => PicklistEvent, {
     description: 'Picklists closed in the warehouse.',
     subscribe: ({ args, context }) => {
-      checkScopes(context as GatewayContext, ['stock:read'], 'Subscription.picklistClosed');
       const warehouseId = (args as PicklistClosedArgs).warehouseId ?? null;
-      return bus(context).subscribe({
+      return openBus(context, 'picklistClosed').subscribe({
         topic: 'picklistClosed',
         filter: (e) => warehouseId === null || e.payload.warehouseId === warehouseId,
       });
@@ -68,13 +73,12 @@ export class SubscriptionResolver {
     return toPicklistEvent(event);
   }
 
-  @Authorized('orders:read')
+  @Authorized(SCOPES.orderStatusChanged)
   @Subscription(() => OrderEvent, {
     description: 'Order status changes (no customer data).',
     subscribe: ({ args, context }) => {
-      checkScopes(context as GatewayContext, ['orders:read'], 'Subscription.orderStatusChanged');
       const status = (args as OrderStatusChangedArgs).status ?? null;
-      return bus(context).subscribe({
+      return openBus(context, 'orderStatusChanged').subscribe({
         topic: 'orderStatusChanged',
         filter: (e) => status === null || e.payload.status === status,
       });
@@ -84,13 +88,12 @@ export class SubscriptionResolver {
     return toOrderEvent(event);
   }
 
-  @Authorized('stock:read')
+  @Authorized(SCOPES.channelStockChanged)
   @Subscription(() => ChannelStockEvent, {
     description: 'Available stock changes at Shopify locations.',
     subscribe: ({ args, context }) => {
-      checkScopes(context as GatewayContext, ['stock:read'], 'Subscription.channelStockChanged');
       const locationId = (args as ChannelStockChangedArgs).locationId ?? null;
-      return bus(context).subscribe({
+      return openBus(context, 'channelStockChanged').subscribe({
         topic: 'channelStockChanged',
         filter: (e) => locationId === null || e.payload.locationId === String(locationId),
       });
@@ -101,11 +104,12 @@ export class SubscriptionResolver {
   }
 }
 
-function bus(context: unknown): EventBus {
-  const events = (context as EventsContext | undefined)?.services?.events as EventServices | undefined;
+function openBus(context: unknown, field: keyof typeof SCOPES): EventBus {
+  const ctx = context as GatewayContext;
+  checkScopes(ctx, [SCOPES[field]], `Subscription.${field}`);
   // A wiring fault, not the client's: the gateway was assembled without the event services.
-  if (!events?.bus) throw new Error('Subscriptions are unavailable: context.services.events is not set up.');
-  return events.bus;
+  if (!ctx.services?.events?.bus) throw new Error('Subscriptions are unavailable: context.services.events is not set up.');
+  return ctx.services.events.bus;
 }
 
 function validAfter(after: unknown): string | undefined {
