@@ -5,7 +5,8 @@ import type { EventLog } from './event-log.types';
 /** Why a subscription was cut off: it did not take events as fast as they came. */
 export class SubscriberTooSlowError extends Error {
   readonly code = 'SUBSCRIBER_TOO_SLOW';
-  constructor(readonly queueLimit: number) {
+  /** @param limit the limit it went over, for operators: "1000 queued events", "1048576 unsent bytes" */
+  constructor(readonly limit: string) {
     super('subscriber too slow');
     this.name = 'SubscriberTooSlowError';
   }
@@ -33,6 +34,8 @@ export class EventSubscriber<T extends EventTopic> implements AsyncIterableItera
   private replaying: boolean;
   /** Last log id this subscriber has covered; null = live only, take whatever comes. */
   private cursor: string | null;
+  /** True once the cursor came from the bus itself (not from a replay read ahead of it). */
+  private inStep = false;
   private failure?: Error;
   private finished = false;
   private wake?: () => void;
@@ -55,12 +58,15 @@ export class EventSubscriber<T extends EventTopic> implements AsyncIterableItera
   offer(event: GatewayEvent): void {
     if (this.finished || !this.matches(event)) return;
     if (this.replaying) this.liveBuffer.push(event as GatewayEventOf<T>);
-    else if (this.cursor === null || compareEventIds(event.id, this.cursor) > 0) {
+    else if (this.inStep || this.cursor === null || compareEventIds(event.id, this.cursor) > 0) {
+      // The bus hands events over in log order: once one is taken from it, every later one is
+      // newer than the cursor, and the comparison (a parse of two ids) can be skipped.
+      this.inStep = true;
       this.cursor = event.id;
       this.queue.push(event as GatewayEventOf<T>);
     } else return;
     // Bounded: a subscriber that cannot keep up is cut off instead of slowing the bus or the others.
-    if (this.queue.length + this.liveBuffer.length > this.limits.queueLimit) this.fail(new SubscriberTooSlowError(this.limits.queueLimit));
+    if (this.queue.length + this.liveBuffer.length > this.limits.queueLimit) this.fail(new SubscriberTooSlowError(`${this.limits.queueLimit} queued events`));
     else this.wakeUp();
   }
 
