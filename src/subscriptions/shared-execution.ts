@@ -16,6 +16,24 @@ interface CallerContext {
   caller?: { name: string; scopes: ReadonlySet<string> };
 }
 
+/** One execution of one event for one operation key, shared by every subscriber with that key. */
+class SharedResult {
+  private json?: string;
+  constructor(readonly result: ExecutionResult) {}
+
+  /**
+   * The `payload` of a graphql-transport-ws `next` message, serialised once for all subscribers:
+   * the same shape graphql-ws sends (the result, with `errors` last and formatted by toJSON).
+   */
+  payloadJson(): string {
+    if (this.json === undefined) {
+      const { errors, ...rest } = this.result;
+      this.json = JSON.stringify(errors ? { ...rest, errors: errors.map((e) => e.toJSON()) } : rest);
+    }
+    return this.json;
+  }
+}
+
 /**
  * A drop-in for graphql-js `subscribe` (graphql-ws's `subscribe` option) that executes each source
  * event once per distinct operation instead of once per subscriber.
@@ -25,34 +43,35 @@ interface CallerContext {
  * source stream is still per subscriber (its filter and its bounded queue stay its own, so slow
  * subscriber protection is unchanged), but the execution of an event is memoised per
  * (document text, operation name, variables, caller name and scope set) in a WeakMap keyed by the
- * event object the bus hands to every subscriber; the ExecutionResult is shared read-only.
+ * event object the bus hands to every subscriber; the ExecutionResult is shared read-only, and so
+ * is its JSON (see SharedResultStream.deliverTo).
  *
  * Why the caller is in the key: authorised fields resolve differently per scope set, and a
  * FORBIDDEN message names the caller's token, so two callers never share a result. Everything else
  * a resolver of an event type reads comes from the event and the arguments, which the key covers.
  * Entries go when the event object is collected (after every subscriber has taken it).
  */
-export function createSharedSubscribe(opts: SharedSubscribeOptions = {}): (args: ExecutionArgs) => Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+export function createSharedSubscribe(opts: SharedSubscribeOptions = {}): (args: ExecutionArgs) => Promise<SharedResultStream | ExecutionResult> {
   const execute = opts.execute ?? graphqlExecute;
-  const results = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+  const results = new WeakMap<object, Map<string, Promise<SharedResult>>>();
 
   return async function sharedSubscribe(args) {
     const stream = await createSourceEventStream(args);
     if (!isAsyncIterable(stream)) return stream; // an ExecutionResult with errors (e.g. FORBIDDEN at subscribe)
     const key = operationKey(args);
-    const executeOnce = (event: unknown): Promise<ExecutionResult> => {
+    const executeOnce = (event: unknown): Promise<SharedResult> => {
       // Primitive payloads cannot key a WeakMap; none of ours are, but do not break if one is.
-      if (typeof event !== 'object' || event === null) return Promise.resolve(execute({ ...args, rootValue: event }));
+      if (typeof event !== 'object' || event === null) return Promise.resolve(execute({ ...args, rootValue: event })).then((r) => new SharedResult(r));
       let byKey = results.get(event);
       if (!byKey) results.set(event, (byKey = new Map()));
       let result = byKey.get(key);
       if (!result) {
-        result = Promise.resolve().then(() => execute({ ...args, rootValue: event }));
+        result = Promise.resolve().then(() => execute({ ...args, rootValue: event })).then((r) => new SharedResult(r));
         byKey.set(key, result);
       }
       return result;
     };
-    return mapAsyncIterator(stream, executeOnce);
+    return new SharedResultStream(stream[Symbol.asyncIterator](), executeOnce);
   };
 }
 
@@ -70,38 +89,92 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
 }
 
 /**
- * Same contract as graphql-js's internal mapAsyncIterator: errors of the source reject `next()`
- * (graphql-ws turns that into an error message and onError sees the original error, which is how
- * SubscriberTooSlowError becomes close 4429), and `return()` ends the source (unsubscribe).
+ * One subscription's results. Two ways to consume it:
+ *
+ * - as an AsyncIterableIterator of ExecutionResults, the contract of graphql-js `subscribe`
+ *   (errors of the source reject `next()`, `return()` ends the source);
+ * - through `deliverTo(send)`, which hands each result's shared payload JSON to `send` as soon as
+ *   it is ready and returns an iterator that yields nothing and settles when the source ends.
+ *   The WebSocket server uses this to write frames itself: with 1,000 subscribers of one event
+ *   the payload is serialised once, not 1,000 times, and each frame skips graphql-ws's per-message
+ *   validation, stringification and promise chain (see ws-server.ts).
+ *
+ * Either way it is consumed once.
  */
-function mapAsyncIterator<T, R>(iterable: AsyncIterable<T>, fn: (value: T) => Promise<R>): AsyncIterableIterator<R> {
-  const iterator = iterable[Symbol.asyncIterator]();
-  const closeQuietly = async (): Promise<void> => {
+export class SharedResultStream implements AsyncIterableIterator<ExecutionResult> {
+  constructor(
+    private readonly source: AsyncIterator<unknown>,
+    private readonly executeOnce: (event: unknown) => Promise<SharedResult>,
+  ) {}
+
+  async next(): Promise<IteratorResult<ExecutionResult>> {
+    const r = await this.source.next();
+    if (r.done) return { value: undefined, done: true };
+    return { value: (await this.mapped(r.value)).result, done: false };
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    await this.source.return?.();
+    return { value: undefined, done: true };
+  }
+
+  async throw(err?: unknown): Promise<IteratorResult<ExecutionResult>> {
+    await this.closeQuietly();
+    throw err;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /**
+   * Pumps every result's payload JSON into `send`, in order. The returned iterator's `next()`
+   * resolves done when the source ends, rejects with the source's error or with what `send`
+   * threw (ending the source; graphql-ws reports the error and closes the operation as before),
+   * and `return()` ends the source (unsubscribe).
+   */
+  deliverTo(send: (payloadJson: string) => void): AsyncIterableIterator<never> {
+    const pump = async (): Promise<IteratorResult<never>> => {
+      for (;;) {
+        const r = await this.source.next();
+        if (r.done) return { value: undefined, done: true };
+        const json = (await this.mapped(r.value)).payloadJson();
+        try {
+          send(json);
+        } catch (err) {
+          await this.closeQuietly(); // `send` refuses more (e.g. the socket is over its buffer limit)
+          throw err;
+        }
+      }
+    };
+    const self = this;
+    return {
+      next: pump,
+      return: () => self.return() as Promise<IteratorResult<never>>,
+      throw: async (err?: unknown) => {
+        await self.closeQuietly();
+        throw err;
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  private async mapped(event: unknown): Promise<SharedResult> {
     try {
-      await iterator.return?.();
+      return await this.executeOnce(event);
+    } catch (err) {
+      await this.closeQuietly();
+      throw err;
+    }
+  }
+
+  private async closeQuietly(): Promise<void> {
+    try {
+      await this.source.return?.();
     } catch {
       // keep the original error
     }
-  };
-  const map = async (r: IteratorResult<T>): Promise<IteratorResult<R>> => {
-    if (r.done) return { value: undefined, done: true };
-    try {
-      return { value: await fn(r.value), done: false };
-    } catch (err) {
-      await closeQuietly();
-      throw err;
-    }
-  };
-  return {
-    next: async () => map(await iterator.next()),
-    return: async () => (iterator.return ? map(await iterator.return()) : { value: undefined, done: true }),
-    throw: async (err?: unknown) => {
-      if (iterator.throw) return map(await iterator.throw(err));
-      await closeQuietly();
-      throw err;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  }
 }

@@ -5,8 +5,8 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../logger';
 import { SubscriberTooSlowError } from './event-subscriber';
-import { createSharedSubscribe, type ExecuteFn } from './shared-execution';
-import { callBackWhenQueued, WriteBatcher } from './write-batching';
+import { createSharedSubscribe, SharedResultStream, type ExecuteFn } from './shared-execution';
+import { WriteBatcher } from './write-batching';
 
 /**
  * Close codes this server uses beyond graphql-ws's own (4400 bad request, 4401 unauthorised,
@@ -57,8 +57,6 @@ export function attachGraphqlWs(opts: AttachGraphqlWsOptions): { close(): Promis
   const wss = new WebSocketServer({ noServer: true });
   const log = opts.logger;
   const batcher = new WriteBatcher();
-  // Registered before graphql-ws's own listener, so its adapter already sees the changed send.
-  wss.on('connection', (ws: WebSocket) => callBackWhenQueued(ws));
 
   const tooSlow = (socket: WebSocket, why: string): void => {
     if (socket.readyState !== socket.OPEN) return;
@@ -99,10 +97,26 @@ export function attachGraphqlWs(opts: AttachGraphqlWsOptions): { close(): Promis
       // A fresh context (loaders, accounting) per operation, so nothing a request caches outlives
       // it on a long-lived socket; the caller was authenticated when the connection opened.
       context: async (ctx) => (ctx.extra.context ? opts.context(ctx.connectionParams, ctx.extra.request) : {}),
-      onNext: (ctx) => {
-        // The frame is sent right after this hook: coalesce it with the others of this turn.
-        batcher.hold(ctx.extra.socket);
-        if (ctx.extra.socket.bufferedAmount > maxBuffered) tooSlow(ctx.extra.socket, 'socket buffer over the limit');
+      // Frames of shared results are written here, not by graphql-ws: the payload JSON is made once
+      // per event and operation key, and each subscriber's frame is that JSON behind its own id.
+      // The frame is exactly what graphql-ws would send; its `complete` and `error` still come from
+      // graphql-ws, after the last frame, because the returned iterator settles only when the
+      // source ends.
+      onOperation: (ctx, id, _payload, _args, result) => {
+        if (!(result instanceof SharedResultStream)) return undefined;
+        const socket = ctx.extra.socket;
+        const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+        return result.deliverTo((payloadJson) => {
+          if (socket.readyState !== socket.OPEN) return;
+          batcher.hold(socket);
+          socket.send(`${head}${payloadJson}}`);
+          if (socket.bufferedAmount > maxBuffered) {
+            tooSlow(socket, 'socket buffer over the limit');
+            // Ends this subscription now (unregistered from the bus), not when the close handshake
+            // with a client that does not read finally times out.
+            throw new SubscriberTooSlowError(`${maxBuffered} unsent bytes`);
+          }
+        });
       },
       onError: (ctx, _id, _payload, errors: readonly GraphQLError[]) => {
         if (errors.some((e) => e.originalError instanceof SubscriberTooSlowError)) tooSlow(ctx.extra.socket, 'event queue overflow');

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import { callBackWhenQueued, WriteBatcher } from '../../src/subscriptions/write-batching';
+import { WriteBatcher } from '../../src/subscriptions/write-batching';
 
 /**
  * Real ws server and client on port 0. The server side's TCP stream is instrumented (its own
@@ -69,20 +69,4 @@ test('without holding, each frame is its own write', async () => {
   for (const m of ['a', 'b', 'c']) server.send(m);
   await until(() => received.length === 3, 'three frames');
   expect(writes()).toBe(3);
-});
-
-test('sends call back when queued while the socket keeps up, and on write once too much is unsent', async () => {
-  const { server, received } = await pair();
-  callBackWhenQueued(server, 0);
-  const batcher = new WriteBatcher();
-  const order: string[] = [];
-  batcher.hold(server);
-  server.send('first', () => order.push('first called back'));
-  // Held, so 'first' is still unsent: over the 0-byte threshold, 'second' waits for its write.
-  server.send('second', () => order.push('second called back'));
-  await new Promise((r) => process.nextTick(r));
-  order.push('tick');
-  await until(() => order.length === 3 && received.length === 2, 'both callbacks and frames');
-  expect(order).toEqual(['first called back', 'tick', 'second called back']);
-  expect(received).toEqual(['first', 'second']);
 });
