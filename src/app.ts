@@ -74,6 +74,7 @@ export async function startGateway(config: Readonly<Config>, logger: Logger, opt
       path: '/graphql',
       schema,
       logger,
+      maxSubscriptionsPerConnection: config.security.maxSubscriptionsPerConnection,
       // Same caller rules as HTTP: the token travels in the connection_init payload.
       context: async (params) =>
         createContext(services, { caller: security.authenticateConnection(params), loaderFactories: LOADER_FACTORIES }),

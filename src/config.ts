@@ -77,6 +77,7 @@ class Env {
   @IsOptional() @IsInt() @Min(1) @Max(100) MAX_QUERY_DEPTH?: number;
   @IsOptional() @IsInt() @Min(1) @Max(100000) MAX_QUERY_COST?: number;
   @IsOptional() @IsInt() @Min(0) @Max(1000000) RATE_LIMIT_PER_TOKEN_PER_MINUTE?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(10000) MAX_SUBSCRIPTIONS_PER_CONNECTION?: number;
 
   // Sandbox mode
   @IsOptional() @IsBoolean() SANDBOX?: boolean;
@@ -88,6 +89,7 @@ const NUMBER_VARS = new Set([
   'GOVERNOR_FALLBACK_PERCENT', 'GOVERNOR_MARGIN_MS', 'GOVERNOR_WINDOW_MS',
   'BODY_LIMIT_BYTES', 'SANDBOX_SIMULATOR_PICKS_PER_MINUTE',
   'MAX_QUERY_DEPTH', 'MAX_QUERY_COST', 'RATE_LIMIT_PER_TOKEN_PER_MINUTE', 'EVENT_RETENTION_HOURS', 'PICQER_WARMUP_PAGES',
+  'MAX_SUBSCRIPTIONS_PER_CONNECTION',
 ]);
 const BOOLEAN_VARS = new Set(['PICQER_REGISTER_HOOKS', 'GRAPHIQL', 'INTROSPECTION', 'SANDBOX', 'AUTH_DISABLED', 'SHOPIFY_AUTO_SYNC']);
 
@@ -166,6 +168,8 @@ export interface SecurityConfig {
   maxQueryCost: number;
   /** RATE_LIMIT_PER_TOKEN_PER_MINUTE, default 600; 0 turns the limit off. */
   rateLimitPerTokenPerMinute: number;
+  /** MAX_SUBSCRIPTIONS_PER_CONNECTION, default 100: active subscriptions one graphql-ws socket may hold. */
+  maxSubscriptionsPerConnection: number;
 }
 
 export class ConfigError extends Error {
@@ -296,6 +300,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       maxQueryDepth: e.MAX_QUERY_DEPTH ?? 10,
       maxQueryCost: e.MAX_QUERY_COST ?? 50,
       rateLimitPerTokenPerMinute: e.RATE_LIMIT_PER_TOKEN_PER_MINUTE ?? 600,
+      maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION ?? 100,
     },
   };
   return deepFreeze(cfg);

@@ -34,6 +34,8 @@ export interface AttachGraphqlWsOptions {
   context: (connectionParams: Record<string, unknown> | undefined, request: IncomingMessage) => Promise<object>;
   /** Close a socket whose unsent data exceeds this many bytes. Default 1 MiB. */
   maxBufferedBytes?: number;
+  /** Active subscriptions one connection may hold; a `subscribe` beyond it is refused (BAD_REQUEST). Default 100. */
+  maxSubscriptionsPerConnection?: number;
   logger: Logger;
   /**
    * Executes a subscription's selection set for one event; graphql's `execute` by default. Each
@@ -53,6 +55,7 @@ type Extra = Record<PropertyKey, unknown> & { context?: object };
  */
 export function attachGraphqlWs(opts: AttachGraphqlWsOptions): { close(): Promise<void> } {
   const maxBuffered = opts.maxBufferedBytes ?? 1024 * 1024;
+  const maxSubscriptions = opts.maxSubscriptionsPerConnection ?? 100;
   if (!opts.path.startsWith('/')) throw new TypeError(`attachGraphqlWs: path must start with "/", got "${opts.path}".`);
   const wss = new WebSocketServer({ noServer: true });
   const log = opts.logger;
@@ -82,7 +85,15 @@ export function attachGraphqlWs(opts: AttachGraphqlWsOptions): { close(): Promis
       },
       // Only subscriptions travel over the socket: queries and mutations go over HTTP, where the
       // depth/cost limits, the per-token rate limit and the audit log apply.
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: (ctx, _id, payload) => {
+        // graphql-ws has already registered this id, so it is counted among the active ones. Each
+        // subscription holds a context and a bus queue: without a bound one socket could hold any number.
+        if (Object.keys(ctx.subscriptions).length > maxSubscriptions) {
+          return [new GraphQLError(
+            `This connection already has ${maxSubscriptions} active subscriptions (MAX_SUBSCRIPTIONS_PER_CONNECTION); complete one or open another connection.`,
+            { extensions: { code: 'BAD_REQUEST' } },
+          )];
+        }
         let op: OperationTypeNode | undefined;
         try {
           op = getOperationAST(parse(payload.query), payload.operationName)?.operation;

@@ -40,6 +40,7 @@ describe('config', () => {
   it('rejects out-of-range numbers and never echoes a secret value', () => {
     const problems = problemsOf({ PORT: '70000', PICQER_SUBDOMAIN: 'shop', PICQER_API_KEY: 'short' });
     expect(problems.join('\n')).toMatch(/PORT must not be greater than 65535/);
+    expect(problemsOf({ MAX_SUBSCRIPTIONS_PER_CONNECTION: '0' }).join('\n')).toMatch(/MAX_SUBSCRIPTIONS_PER_CONNECTION must not be less than 1/);
     expect(problems.join('\n')).toMatch(/PICQER_API_KEY/);
     expect(problems.join('\n')).not.toContain('short');
   });

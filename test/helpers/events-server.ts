@@ -30,7 +30,7 @@ export interface EventsServer {
  */
 export async function startEventsServer(
   log: EventLog,
-  opts: { queueLimit?: number; maxBufferedBytes?: number; bodyLimitBytes?: number } = {},
+  opts: { queueLimit?: number; maxBufferedBytes?: number; bodyLimitBytes?: number; maxSubscriptionsPerConnection?: number } = {},
 ): Promise<EventsServer> {
   const logger = createLogger('silent');
   const app = Fastify({ logger: false });
@@ -45,6 +45,7 @@ export async function startEventsServer(
     schema: await eventsSchema(),
     logger,
     maxBufferedBytes: opts.maxBufferedBytes,
+    maxSubscriptionsPerConnection: opts.maxSubscriptionsPerConnection,
     context: async (params) => {
       if (params?.token !== WS_TOKEN) throw new Error('missing or wrong token');
       return { services: { events: { log, bus } } };

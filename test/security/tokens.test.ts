@@ -61,7 +61,7 @@ describe('GATEWAY_TOKENS', () => {
     expect(problemsOf({ ...prod, AUTH_DISABLED: 'true' })).toEqual([]);
     expect(problemsOf({ ...prod, GATEWAY_TOKENS: `ops:stock:read:${TOKEN}` })).toEqual([]);
     const cfg = loadConfig({ ...prod, GATEWAY_TOKENS: `ops:stock:read:${TOKEN}` });
-    expect(cfg.security).toMatchObject({ authDisabled: false, maxQueryDepth: 10, maxQueryCost: 50, rateLimitPerTokenPerMinute: 600, auditLog: 'stdout' });
+    expect(cfg.security).toMatchObject({ authDisabled: false, maxQueryDepth: 10, maxQueryCost: 50, rateLimitPerTokenPerMinute: 600, maxSubscriptionsPerConnection: 100, auditLog: 'stdout' });
   });
 });
 

@@ -150,6 +150,39 @@ describe('one replica, memory log', () => {
   });
 });
 
+describe('limits', () => {
+  test('a connection holds at most MAX_SUBSCRIPTIONS_PER_CONNECTION subscriptions; completing one frees a place', async () => {
+    const log = new MemoryEventLog();
+    cleanups.push(() => log.close());
+    const server = await serverOn(log, { maxSubscriptionsPerConnection: 2 });
+    const c = client(server.wsUrl);
+    const query = 'subscription { orderStatusChanged { idorder } }';
+    const first = collect(c, query);
+    const second = collect(c, query);
+    await until(() => server.bus.subscriberCount() === 2, 'two subscriptions');
+    const third = collect(c, query);
+    // graphql-ws answers a refused subscribe with an `error` message for that id; the socket stays open.
+    await until(() => third.error !== undefined, 'the refusal');
+    expect(third.error).toEqual([{
+      message: 'This connection already has 2 active subscriptions (MAX_SUBSCRIPTIONS_PER_CONNECTION); complete one or open another connection.',
+      extensions: { code: 'BAD_REQUEST' },
+    }]);
+    expect(third.items).toEqual([]);
+    expect(server.bus.subscriberCount()).toBe(2);
+
+    first.dispose();
+    await until(() => server.bus.subscriberCount() === 1, 'the first subscription to end');
+    const fourth = collect(c, query);
+    await until(() => server.bus.subscriberCount() === 2, 'the new subscription');
+    await log.append({ topic: 'orderStatusChanged', payload: { idorder: 7, orderid: 'O-7', status: 'completed' } }, ['limit-o7']);
+    await until(() => second.items.length === 1 && fourth.items.length === 1, 'the event on both');
+    expect(fourth.items[0].data.orderStatusChanged).toEqual({ idorder: 7 });
+    expect(second.error).toBeUndefined();
+    second.dispose();
+    fourth.dispose();
+  });
+});
+
 describe('two replicas sharing Redis', () => {
   test('a delivery posted to replica A reaches a subscriber on replica B, once', async () => {
     const prefix = `${env.prefix}replicas:`;
