@@ -59,16 +59,15 @@ export function createSharedSubscribe(opts: SharedSubscribeOptions = {}): (args:
     const stream = await createSourceEventStream(args);
     if (!isAsyncIterable(stream)) return stream; // an ExecutionResult with errors (e.g. FORBIDDEN at subscribe)
     const key = operationKey(args);
+    const run = (event: unknown): Promise<SharedResult> =>
+      Promise.resolve().then(() => execute({ ...args, rootValue: event })).then((r) => new SharedResult(r));
     const executeOnce = (event: unknown): Promise<SharedResult> => {
       // Primitive payloads cannot key a WeakMap; none of ours are, but do not break if one is.
-      if (typeof event !== 'object' || event === null) return Promise.resolve(execute({ ...args, rootValue: event })).then((r) => new SharedResult(r));
+      if (typeof event !== 'object' || event === null) return run(event);
       let byKey = results.get(event);
       if (!byKey) results.set(event, (byKey = new Map()));
       let result = byKey.get(key);
-      if (!result) {
-        result = Promise.resolve().then(() => execute({ ...args, rootValue: event })).then((r) => new SharedResult(r));
-        byKey.set(key, result);
-      }
+      if (!result) byKey.set(key, (result = run(event)));
       return result;
     };
     return new SharedResultStream(stream[Symbol.asyncIterator](), executeOnce);
