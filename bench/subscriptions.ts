@@ -49,7 +49,7 @@ export async function run(args: string[]): Promise<void> {
   let sandbox: PicqerSandbox | undefined;
   const replicas: Replica[] = [];
   const clients: WebSocket[] = [];
-  let fan: FanOut | undefined;
+  const fanOut = new FanOut(subscribers);
   try {
     sandbox = await startPicqerSandbox({ products: 50, orders: 5 });
     const env = {
@@ -59,7 +59,6 @@ export async function run(args: string[]): Promise<void> {
     };
     for (let r = 0; r < 2; r++) replicas.push(await startReplica(env, opt('cpu-prof-dir', '')));
 
-    const fanOut = (fan = new FanOut(subscribers));
     for (let i = 0; i < subscribers; i++) clients.push(fanOut.subscribe(i, replicas[i % replicas.length].url));
     await until(async () => (await Promise.all(replicas.map((r) => r.stats()))).reduce((n, s) => n + s.subscribers, 0) === subscribers, 60_000);
     const target = { url: replicas[0].url, secret };
@@ -95,7 +94,7 @@ export async function run(args: string[]): Promise<void> {
       );
     }
   } finally {
-    if (fan) fan.closing = true;
+    fanOut.closing = true;
     await Promise.all(clients.map((c) => closeSocket(c)));
     await Promise.all(replicas.map((r) => r.close()));
     await sandbox?.close();
