@@ -116,24 +116,29 @@ const SCENARIOS: Record<string, Pattern & { about: string }> = {
   flood: { rounds: 1, perRound: 100, inFlight: 10, everyMs: 0, about: '100 deliveries, 10 in flight (capacity, see the header)' },
 };
 
-const NEXT_HEAD = '{"id":"1","type":"next","payload":';
-const ID_MARK = '"freeStockChanged":{"id":"';
+const NEXT_HEAD = Buffer.from('{"id":"1","type":"next","payload":');
+const ID_MARK = Buffer.from('"freeStockChanged":{"id":"');
+const QUOTE = 0x22;
+const DASH = 0x2d;
 
-/** Per-(subscriber, event) counts and latencies of what the clients received. */
+/**
+ * Per-(subscriber, event) counts and latencies of what the clients received. Kept compact on
+ * purpose: one counter cell per pair (a Uint16Array per event) and one number per message, so the
+ * measuring side's garbage collector does not get busier with every message it counts (a Map per
+ * subscriber keyed by strings sliced from each frame kept every frame's text alive).
+ */
 class FanOut {
-  private seen: Array<Map<string, number>>;
+  private counts = new Map<string, Uint16Array>();
   private latencies: number[] = [];
   private delivered = 0;
-  /** (subscriber, event) pairs seen at least once since reset(); cheap to poll, unlike pairs(). */
+  /** (subscriber, event) pairs seen at least once since reset(); cheap to poll. */
   firstTimes = 0;
   /** Subscriptions that ended (error, complete, closed socket) before the bench did, or a `next` not understood. */
   failures = 0;
   /** Set when the bench closes the sockets itself. */
   closing = false;
 
-  constructor(private readonly subscribers: number) {
-    this.seen = Array.from({ length: subscribers }, () => new Map());
-  }
+  constructor(private readonly subscribers: number) {}
 
   /**
    * One subscriber: a graphql-transport-ws client written directly on `ws` (connection_init,
@@ -146,22 +151,20 @@ class FanOut {
     ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: {} })));
     ws.on('message', (data: Buffer) => {
       const now = Date.now(); // first thing: the moment the client holds the message
-      const text = data.toString();
-      // `next` frames are matched on their text to keep this side cheap (the gateway writes
+      // `next` frames are matched on their bytes to keep this side cheap (the gateway writes
       // {"id":…,"type":"next","payload":{"data":{"freeStockChanged":{"id":"<event id>",…}}}}; a
       // different layout would count as lost, loudly); everything else is parsed.
-      if (text.startsWith(NEXT_HEAD)) {
-        const at = text.indexOf(ID_MARK, NEXT_HEAD.length);
-        if (at < 0) return;
-        const id = text.slice(at + ID_MARK.length, text.indexOf('"', at + ID_MARK.length));
-        this.latencies.push(now - Number(id.slice(0, id.indexOf('-'))));
-        this.delivered += 1;
-        const before = this.seen[i].get(id) ?? 0;
-        if (before === 0) this.firstTimes += 1;
-        this.seen[i].set(id, before + 1);
+      if (data.length > NEXT_HEAD.length && data.compare(NEXT_HEAD, 0, NEXT_HEAD.length, 0, NEXT_HEAD.length) === 0) {
+        const at = data.indexOf(ID_MARK, NEXT_HEAD.length);
+        const end = at < 0 ? -1 : data.indexOf(QUOTE, at + ID_MARK.length);
+        if (end < 0) {
+          this.failures += 1;
+          return;
+        }
+        this.received(i, data.toString('latin1', at + ID_MARK.length, end), now);
         return;
       }
-      const msg = JSON.parse(text) as { type: string };
+      const msg = JSON.parse(data.toString()) as { type: string };
       if (msg.type === 'next') {
         this.failures += 1; // a `next` not in the expected layout
       } else if (msg.type === 'connection_ack') {
@@ -179,8 +182,19 @@ class FanOut {
     return ws;
   }
 
+  /** Subscriber `i` holds event `id` (a Redis stream id "<ms>-<seq>") since `now`. */
+  private received(i: number, id: string, now: number): void {
+    let perSubscriber = this.counts.get(id);
+    if (!perSubscriber) this.counts.set(id, (perSubscriber = new Uint16Array(this.subscribers)));
+    if (perSubscriber[i]++ === 0) this.firstTimes += 1;
+    this.delivered += 1;
+    let ms = 0;
+    for (let k = 0; k < id.length && id.charCodeAt(k) !== DASH; k++) ms = ms * 10 + id.charCodeAt(k) - 48;
+    this.latencies.push(now - ms);
+  }
+
   reset(): void {
-    this.seen = Array.from({ length: this.subscribers }, () => new Map());
+    this.counts = new Map();
     this.latencies = [];
     this.delivered = 0;
     this.firstTimes = 0;
@@ -189,13 +203,13 @@ class FanOut {
   /** (subscriber, event) pairs received at least once, among `ids`. */
   pairs(ids: Set<string>): number {
     let n = 0;
-    for (const m of this.seen) for (const id of m.keys()) if (ids.has(id)) n += 1;
+    for (const [id, perSubscriber] of this.counts) if (ids.has(id)) for (const c of perSubscriber) if (c > 0) n += 1;
     return n;
   }
 
   report(ids: Set<string>): { delivered: number; lost: number; duplicated: number; p50: string; p99: string } {
     let duplicated = 0;
-    for (const m of this.seen) for (const c of m.values()) duplicated += c - 1;
+    for (const perSubscriber of this.counts.values()) for (const c of perSubscriber) if (c > 1) duplicated += c - 1;
     const sorted = this.latencies.sort((a, b) => a - b);
     const pct = (p: number): string => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN).toFixed(1);
     return { delivered: this.delivered, lost: this.subscribers * ids.size - this.pairs(ids), duplicated, p50: pct(0.5), p99: pct(0.99) };
