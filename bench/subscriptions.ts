@@ -31,7 +31,8 @@ import { startPicqerSandbox, type PicqerSandbox } from '../src/sandbox/picqer';
  *           is about a second of work, so its p99 shows the machine's throughput, not a latency
  *           the 50 ms goal can apply to.
  * Args: --subscribers=1000 --scenarios=steady,burst,flood --warmup=100 --redis=redis://127.0.0.1:6379
- * --cpu-prof-dir=DIR writes a V8 CPU profile of each replica there (to see where the time goes).
+ * --cpu-prof-dir=DIR writes a V8 CPU profile of each replica during each measured scenario there,
+ * `<scenario>-replica<N>.cpuprofile` (to see where the time goes; profiling slows the replicas).
  * Prints per scenario a `# ...` line describing it and the CPU it took, then exactly:
  *   subscriptions: subscribers=S events=E delivered=D lost=L duplicated=U p50_ms=X p99_ms=Y rss_mb=M
  */
@@ -57,7 +58,8 @@ export async function run(args: string[]): Promise<void> {
       PICQER_SUBDOMAIN: 'bench', PICQER_API_KEY: sandbox.apiKey, PICQER_BASE_URL: sandbox.baseUrl,
       PICQER_WEBHOOK_SECRET: secret, PICQER_WARMUP_PAGES: '0', LOG_LEVEL: 'silent', AUDIT_LOG: 'off',
     };
-    for (let r = 0; r < 2; r++) replicas.push(await startReplica(env, opt('cpu-prof-dir', '')));
+    for (let r = 0; r < 2; r++) replicas.push(await startReplica(env));
+    const profileDir = opt('cpu-prof-dir', '');
 
     for (let i = 0; i < subscribers; i++) clients.push(fanOut.subscribe(i, replicas[i % replicas.length].url));
     await until(async () => (await Promise.all(replicas.map((r) => r.stats()))).reduce((n, s) => n + s.subscribers, 0) === subscribers, 60_000);
@@ -74,6 +76,7 @@ export async function run(args: string[]): Promise<void> {
     for (const name of chosen) {
       const scenario = SCENARIOS[name];
       fanOut.reset();
+      if (profileDir) for (const x of replicas) x.profileStart();
       const before = await Promise.all(replicas.map((x) => x.stats()));
       const ownBefore = process.cpuUsage();
       const ids = await deliver(target, name, scenario);
@@ -82,6 +85,7 @@ export async function run(args: string[]): Promise<void> {
       const r = fanOut.report(expected);
       const own = process.cpuUsage(ownBefore);
       const after = await Promise.all(replicas.map((x) => x.stats()));
+      if (profileDir) await Promise.all(replicas.map((x, k) => x.profileStop(path.resolve(profileDir, `${name}-replica${k + 1}.cpuprofile`))));
       const rssMb = Math.max(...after.map((s) => s.rssMb));
       const replicaCpu = after.map((s, k) => s.cpuMs - before[k].cpuMs).join('+');
       process.stdout.write(
@@ -259,13 +263,16 @@ async function deliver(target: { url: string; secret: string }, tag: string, p: 
 interface Replica {
   url: string;
   stats(): Promise<{ subscribers: number; rssMb: number; cpuMs: number }>;
+  /** Starts a V8 CPU profile in the replica; profileStop writes it to `file`. */
+  profileStart(): void;
+  profileStop(file: string): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Forks bench/support/replica.ts and waits for its URL; killed on close (or if it does not close in time). */
-async function startReplica(env: Record<string, string>, cpuProfDir: string): Promise<Replica> {
+async function startReplica(env: Record<string, string>): Promise<Replica> {
   const child: ChildProcess = fork(path.join(__dirname, 'support', 'replica.ts'), [], {
-    execArgv: ['-r', 'ts-node/register/transpile-only', ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [])],
+    execArgv: ['-r', 'ts-node/register/transpile-only'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -288,6 +295,10 @@ async function startReplica(env: Record<string, string>, cpuProfDir: string): Pr
     return {
       url,
       stats: () => ask({ type: 'stats' }, 'stats'),
+      profileStart: () => child.send({ type: 'profile-start' }),
+      profileStop: async (file) => {
+        await ask({ type: 'profile-stop', file }, 'profiled');
+      },
       async close() {
         if (child.exitCode !== null) return;
         child.send({ type: 'close' });

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { startGateway, type RunningGateway } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
@@ -11,10 +13,21 @@ import type { EventServices } from '../../src/subscriptions/event-bus';
  * (subscriber count, RSS) and closes on request, or by itself if the parent goes away.
  *
  * Parent -> replica: { type: 'start', env } | { type: 'stats' } | { type: 'close' }
+ *   | { type: 'profile-start' } | { type: 'profile-stop', file }
  * Replica -> parent: { type: 'ready', url } | { type: 'stats', subscribers, rssMb, cpuMs } | { type: 'failed', message }
+ *   | { type: 'profiled', file }
+ * The profile messages record a V8 CPU profile of just the span between them (a measured scenario,
+ * without start-up and warm-up) into `file`, readable by Chrome DevTools.
  */
 
-type FromParent = { type: 'start'; env: Record<string, string> } | { type: 'stats' } | { type: 'close' };
+type FromParent =
+  | { type: 'start'; env: Record<string, string> }
+  | { type: 'stats' }
+  | { type: 'close' }
+  | { type: 'profile-start' }
+  | { type: 'profile-stop'; file: string };
+
+let profiler: Session | undefined;
 
 let running: RunningGateway | undefined;
 
@@ -50,6 +63,23 @@ process.on('message', (msg: FromParent) => {
         rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
         cpuMs: Math.round((cpu.user + cpu.system) / 1000),
       });
+      return;
+    }
+    case 'profile-start':
+      profiler = new Session();
+      profiler.connect();
+      void profiler.post('Profiler.enable').then(() => profiler?.post('Profiler.start'));
+      return;
+    case 'profile-stop': {
+      const session = profiler;
+      profiler = undefined;
+      void session
+        ?.post('Profiler.stop')
+        .then(({ profile }) => writeFile(msg.file, JSON.stringify(profile)))
+        .finally(() => {
+          session.disconnect();
+          reply({ type: 'profiled', file: msg.file });
+        });
       return;
     }
     case 'close':
