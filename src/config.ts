@@ -29,6 +29,7 @@ class Env {
   @IsOptional() @IsString() @MinLength(16) PICQER_WEBHOOK_SECRET?: string;
   @IsOptional() @IsBoolean() PICQER_REGISTER_HOOKS?: boolean;
   @IsOptional() @IsInt() @Min(1) @Max(720) EVENT_RETENTION_HOURS?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(100) EVENT_FANOUT_WINDOW_MS?: number;
   @IsOptional() @IsInt() @Min(0) @Max(1000) PICQER_WARMUP_PAGES?: number;
   @IsOptional() @IsBoolean() SHOPIFY_AUTO_SYNC?: boolean;
 
@@ -89,6 +90,7 @@ const NUMBER_VARS = new Set([
   'GOVERNOR_FALLBACK_PERCENT', 'GOVERNOR_MARGIN_MS', 'GOVERNOR_WINDOW_MS',
   'BODY_LIMIT_BYTES', 'SANDBOX_SIMULATOR_PICKS_PER_MINUTE',
   'MAX_QUERY_DEPTH', 'MAX_QUERY_COST', 'RATE_LIMIT_PER_TOKEN_PER_MINUTE', 'EVENT_RETENTION_HOURS', 'PICQER_WARMUP_PAGES',
+  'EVENT_FANOUT_WINDOW_MS',
   'MAX_SUBSCRIPTIONS_PER_CONNECTION',
 ]);
 const BOOLEAN_VARS = new Set(['PICQER_REGISTER_HOOKS', 'GRAPHIQL', 'INTROSPECTION', 'SANDBOX', 'AUTH_DISABLED', 'SHOPIFY_AUTO_SYNC']);
@@ -147,6 +149,11 @@ export interface Config {
   bodyLimitBytes: number;
   /** How long webhook events stay in the event log (they may carry personal data). */
   eventRetentionMs: number;
+  /**
+   * EVENT_FANOUT_WINDOW_MS, default 3: how long the event bus waits after an event for others to
+   * arrive, so that a burst reaches each subscriber in one socket write (0 = no wait).
+   */
+  eventFanoutWindowMs: number;
   /** Push Picqer free stock to Shopify on every freeStockChanged event. */
   shopifyAutoSync: boolean;
   /** Product pages (100 each) read at start to index product codes; 0 turns the warm-up off. */
@@ -289,6 +296,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     introspection: e.INTROSPECTION ?? !production,
     bodyLimitBytes: e.BODY_LIMIT_BYTES ?? 1_048_576,
     eventRetentionMs: (e.EVENT_RETENTION_HOURS ?? 24) * 3_600_000,
+    eventFanoutWindowMs: e.EVENT_FANOUT_WINDOW_MS ?? 3,
     shopifyAutoSync: e.SHOPIFY_AUTO_SYNC ?? false,
     picqerWarmupPages: e.PICQER_WARMUP_PAGES ?? 50,
     security: {

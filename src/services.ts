@@ -59,7 +59,7 @@ export async function createServices(config: Readonly<Config>, logger: Logger): 
       ? new RedisEventLog({ redis, keyPrefix: config.redisKeyPrefix, ...retention })
       : new MemoryEventLog(retention);
     opened.push(() => log.close());
-    const events: EventServices = { log, bus: await createEventBus(log, { logger }) };
+    const events: EventServices = { log, bus: await createEventBus(log, { logger, windowMs: config.eventFanoutWindowMs }) };
     return { config, logger, governors, picqer, picqerCodes: new ProductCodeIndex(), shopify, shopifyLocations: new LocationsCache(), exact, redis, events };
   } catch (err) {
     for (const close of opened.reverse()) await close().catch(() => undefined);

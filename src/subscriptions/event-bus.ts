@@ -12,6 +12,12 @@ export interface EventBusOptions {
   batchSize?: number;
   /** Longest single blocking read of the tail; bounds how long a closed log takes to notice. Default 5000 ms. */
   blockMs?: number;
+  /**
+   * After a read returns events, wait this long and take what else arrived before handing them
+   * over, so events that come together (the products of one closed picklist) reach each
+   * subscriber's socket in one write. Adds up to this much latency; 0 hands over at once. Default 0.
+   */
+  windowMs?: number;
   logger?: Logger;
 }
 
@@ -36,12 +42,13 @@ export class EventBus {
   private cursor = '0-0';
   private running?: Promise<void>;
   private closed = false;
-  private backoff?: { timer: NodeJS.Timeout; resolve: () => void };
+  private sleeping?: { timer: NodeJS.Timeout; resolve: () => void };
 
   constructor(private readonly log: EventLog, opts: EventBusOptions = {}) {
-    this.opts = { queueLimit: opts.queueLimit ?? 1000, batchSize: opts.batchSize ?? 500, blockMs: opts.blockMs ?? 5000 };
+    this.opts = { queueLimit: opts.queueLimit ?? 1000, batchSize: opts.batchSize ?? 500, blockMs: opts.blockMs ?? 5000, windowMs: opts.windowMs ?? 0 };
     for (const [k, v] of Object.entries(this.opts)) {
-      if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`EventBus option ${k} must be a positive whole number, got ${v}.`);
+      const least = k === 'windowMs' ? 0 : 1;
+      if (!Number.isSafeInteger(v) || v < least) throw new RangeError(`EventBus option ${k} must be a whole number of at least ${least}, got ${v}.`);
     }
     this.logger = opts.logger;
   }
@@ -79,9 +86,9 @@ export class EventBus {
   /** Stops tailing and ends every subscriber. Close the log afterwards. */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.backoff) {
-      clearTimeout(this.backoff.timer);
-      this.backoff.resolve();
+    if (this.sleeping) {
+      clearTimeout(this.sleeping.timer);
+      this.sleeping.resolve();
     }
     for (const set of this.byTopic.values()) for (const s of set) s.end();
     this.byTopic.clear();
@@ -91,7 +98,13 @@ export class EventBus {
     let failures = 0;
     while (!this.closed) {
       try {
-        const batch = await this.log.read(this.cursor, { count: this.opts.batchSize, blockMs: this.opts.blockMs });
+        let batch = await this.log.read(this.cursor, { count: this.opts.batchSize, blockMs: this.opts.blockMs });
+        if (this.opts.windowMs > 0 && batch.length > 0 && batch.length < this.opts.batchSize) {
+          // A fan-out to many sockets costs one write per socket per turn, whatever the number of
+          // frames: events that arrive within the window share that write (see windowMs).
+          await this.sleep(this.opts.windowMs);
+          if (!this.closed) batch = batch.concat(await this.log.read(batch[batch.length - 1].id, { count: this.opts.batchSize - batch.length }));
+        }
         failures = 0;
         for (const event of batch) {
           this.cursor = event.id;
@@ -103,10 +116,15 @@ export class EventBus {
         // Capped exponential back-off while Redis is away; events wait in the log meanwhile.
         const ms = Math.min(5000, 50 * 2 ** failures);
         this.logger?.warn({ err, failures, retryInMs: ms }, 'event bus: reading the event log failed');
-        await new Promise<void>((resolve) => (this.backoff = { timer: setTimeout(resolve, ms), resolve }));
-        this.backoff = undefined;
+        await this.sleep(ms);
       }
     }
+  }
+
+  /** Waits `ms`, or less if the bus is closed meanwhile. */
+  private async sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => (this.sleeping = { timer: setTimeout(resolve, ms), resolve }));
+    this.sleeping = undefined;
   }
 
   private dispatch(event: GatewayEvent): void {

@@ -41,6 +41,8 @@ describe('config', () => {
     const problems = problemsOf({ PORT: '70000', PICQER_SUBDOMAIN: 'shop', PICQER_API_KEY: 'short' });
     expect(problems.join('\n')).toMatch(/PORT must not be greater than 65535/);
     expect(problemsOf({ MAX_SUBSCRIPTIONS_PER_CONNECTION: '0' }).join('\n')).toMatch(/MAX_SUBSCRIPTIONS_PER_CONNECTION must not be less than 1/);
+    expect(problemsOf({ EVENT_FANOUT_WINDOW_MS: '101' }).join('\n')).toMatch(/EVENT_FANOUT_WINDOW_MS must not be greater than 100/);
+    expect(problemsOf({ EVENT_FANOUT_WINDOW_MS: '-1' }).join('\n')).toMatch(/EVENT_FANOUT_WINDOW_MS must not be less than 0/);
     expect(problems.join('\n')).toMatch(/PICQER_API_KEY/);
     expect(problems.join('\n')).not.toContain('short');
   });

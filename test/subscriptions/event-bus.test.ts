@@ -121,3 +121,62 @@ describe('two replicas on one Redis prefix', () => {
 function bus(b: EventBus): AsyncIterableIterator<GatewayEventOf<'orderStatusChanged'>> {
   return b.subscribe({ topic: 'orderStatusChanged' });
 }
+
+describe.each([
+  ['memory', (): EventLog => new MemoryEventLog()],
+  ['redis', (): EventLog => new RedisEventLog({ redis: env.redis, keyPrefix: `${env.prefix}${++n}:` })],
+])('EventBus with a fan-out window over %s log', (_name, makeLog) => {
+  const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+  test('an event waits for the window, and what arrives meanwhile is handed over with it, in order and complete', async () => {
+    const log = makeLog();
+    // batchSize 4: six events take the window read plus further reads; none may be lost or repeated.
+    const bus = new EventBus(log, { windowMs: 500, batchSize: 4, blockMs: 1000 });
+    await bus.start();
+    try {
+      const sub = bus.subscribe({ topic: 'orderStatusChanged' });
+      const got: string[] = [];
+      const reading = (async () => {
+        for await (const e of sub) {
+          got.push(e.id);
+          if (got.length === 6) break;
+        }
+      })();
+      const ids = [(await log.append(order(1), ['w1'])).id];
+      await pause(50);
+      expect(got).toEqual([]); // held by the window, not lost: it comes with the others
+      for (let i = 2; i <= 6; i++) ids.push((await log.append(order(i), [`w${i}`])).id);
+      await reading;
+      expect(got).toEqual(ids);
+    } finally {
+      await bus.close();
+      await log.close();
+    }
+  });
+
+  test('close() during the window ends subscribers and clears the window timer', async () => {
+    const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const log = makeLog();
+    const bus = new EventBus(log, { windowMs: 60_000, blockMs: 1000 });
+    try {
+      await bus.start();
+      const sub = bus.subscribe({ topic: 'orderStatusChanged' });
+      const next = sub.next();
+      await log.append(order(7), ['c7']);
+      await pause(50); // the bus has read the event and is waiting out its 60 s window
+      const during = timers();
+      await bus.close();
+      // Exactly one timer fewer: the window's, so nothing keeps a closing process up for a minute.
+      expect(timers()).toBe(during - 1);
+      expect(await next).toEqual({ value: undefined, done: true });
+    } finally {
+      await bus.close();
+      await log.close();
+    }
+  });
+
+  test('windowMs must be a whole number of at least 0', () => {
+    expect(() => new EventBus(makeLog(), { windowMs: -1 })).toThrow('EventBus option windowMs must be a whole number of at least 0, got -1.');
+    expect(() => new EventBus(makeLog(), { windowMs: 1.5 })).toThrow(RangeError);
+  });
+});
