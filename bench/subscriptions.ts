@@ -3,8 +3,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { deleteKeys } from '../test/helpers/redis-keys';
-import WebSocket from 'ws';
 import { startPicqerSandbox, type PicqerSandbox } from '../src/sandbox/picqer';
+import { LeanWebSocket } from './support/lean-ws';
 
 /**
  * Webhook -> subscription fan-out through the real gateway. Two replicas run as child processes
@@ -31,6 +31,7 @@ import { startPicqerSandbox, type PicqerSandbox } from '../src/sandbox/picqer';
  *           is about a second of work, so its p99 shows the machine's throughput, not a latency
  *           the 50 ms goal can apply to.
  * Args: --subscribers=1000 --scenarios=steady,burst,flood --warmup=100 --redis=redis://127.0.0.1:6379
+ * --fanout-window-ms=N sets the replicas' EVENT_FANOUT_WINDOW_MS (default: the gateway's default).
  * --cpu-prof-dir=DIR writes a V8 CPU profile of each replica during each measured scenario there,
  * `<scenario>-replica<N>.cpuprofile` (to see where the time goes; profiling slows the replicas).
  * Prints per scenario a `# ...` line describing it and the CPU it took, then exactly:
@@ -44,12 +45,13 @@ export async function run(args: string[]): Promise<void> {
   const unknown = chosen.filter((n) => !(n in SCENARIOS));
   if (unknown.length) throw new Error(`Unknown scenario ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}.`);
   const redisUrl = opt('redis', 'redis://127.0.0.1:6379');
+  const window = opt('fanout-window-ms', '');
   const keyPrefix = `bench:subs:${process.pid}:${Date.now()}:`;
   const secret = `bench-picqer-hook-secret-${process.pid}`;
 
   let sandbox: PicqerSandbox | undefined;
   const replicas: Replica[] = [];
-  const clients: WebSocket[] = [];
+  const clients: LeanWebSocket[] = [];
   const fanOut = new FanOut(subscribers);
   try {
     sandbox = await startPicqerSandbox({ products: 50, orders: 5 });
@@ -57,6 +59,7 @@ export async function run(args: string[]): Promise<void> {
       PORT: '0', REDIS_URL: redisUrl, REDIS_KEY_PREFIX: keyPrefix,
       PICQER_SUBDOMAIN: 'bench', PICQER_API_KEY: sandbox.apiKey, PICQER_BASE_URL: sandbox.baseUrl,
       PICQER_WEBHOOK_SECRET: secret, PICQER_WARMUP_PAGES: '0', LOG_LEVEL: 'silent', AUDIT_LOG: 'off',
+      ...(window ? { EVENT_FANOUT_WINDOW_MS: window } : {}),
     };
     for (let r = 0; r < 2; r++) replicas.push(await startReplica(env));
     const profileDir = opt('cpu-prof-dir', '');
@@ -79,6 +82,7 @@ export async function run(args: string[]): Promise<void> {
       if (profileDir) for (const x of replicas) x.profileStart();
       const before = await Promise.all(replicas.map((x) => x.stats()));
       const ownBefore = process.cpuUsage();
+      const readsBefore = LeanWebSocket.reads;
       const ids = await deliver(target, name, scenario);
       const expected = new Set(ids);
       await until(() => fanOut.firstTimes >= subscribers * expected.size, 60_000).catch(() => undefined); // report losses rather than hang
@@ -88,9 +92,12 @@ export async function run(args: string[]): Promise<void> {
       if (profileDir) await Promise.all(replicas.map((x, k) => x.profileStop(path.resolve(profileDir, `${name}-replica${k + 1}.cpuprofile`))));
       const rssMb = Math.max(...after.map((s) => s.rssMb));
       const replicaCpu = after.map((s, k) => s.cpuMs - before[k].cpuMs).join('+');
+      const replicaSys = after.map((s, k) => s.sysMs - before[k].sysMs).join('+');
       process.stdout.write(
-        `# ${name}: ${scenario.about}; 2 replicas, clients split evenly; ` +
-          `cpu_ms replicas=${replicaCpu} clients+sender=${Math.round((own.user + own.system) / 1000)} ended_early=${fanOut.failures}\n`,
+        `# ${name}: ${scenario.about}; 2 replicas, clients split evenly, fan-out window ${window || 'default'}; ` +
+          `cpu_ms replicas=${replicaCpu} (kernel ${replicaSys}) clients+sender=${Math.round((own.user + own.system) / 1000)} ` +
+          `(kernel ${Math.round(own.system / 1000)}) frames_per_read=${(r.delivered / (LeanWebSocket.reads - readsBefore)).toFixed(2)} ` +
+          `ended_early=${fanOut.failures}\n`,
       );
       process.stdout.write(
         `subscriptions: subscribers=${subscribers} events=${ids.length} delivered=${r.delivered} lost=${r.lost} ` +
@@ -99,7 +106,7 @@ export async function run(args: string[]): Promise<void> {
     }
   } finally {
     fanOut.closing = true;
-    await Promise.all(clients.map((c) => closeSocket(c)));
+    await Promise.all(clients.map((c) => c.close(1000)));
     await Promise.all(replicas.map((r) => r.close()));
     await sandbox?.close();
     await deleteKeys(redisUrl, keyPrefix);
@@ -145,44 +152,44 @@ class FanOut {
   constructor(private readonly subscribers: number) {}
 
   /**
-   * One subscriber: a graphql-transport-ws client written directly on `ws` (connection_init,
-   * subscribe, then `next` messages), so the measuring side spends little CPU per message on this
-   * 2-core machine; the graphql-ws client library is what the tests use. The socket closes with
-   * the bench; a close or `error` message before that is counted.
+   * One subscriber: a graphql-transport-ws client (connection_init, subscribe, then `next`
+   * messages) on the bench's lean WebSocket client (support/lean-ws.ts), so the measuring side
+   * spends little CPU per message on this 2-core machine; the tests use graphql-ws's own client.
+   * The socket closes with the bench; a close or `error` message before that is counted.
    */
-  subscribe(i: number, httpUrl: string): WebSocket {
-    const ws = new WebSocket(`${httpUrl.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws', { perMessageDeflate: false });
-    ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: {} })));
-    ws.on('message', (data: Buffer) => {
-      const now = Date.now(); // first thing: the moment the client holds the message
-      // `next` frames are matched on their bytes to keep this side cheap (the gateway writes
-      // {"id":…,"type":"next","payload":{"data":{"freeStockChanged":{"id":"<event id>",…}}}}; a
-      // different layout would count as lost, loudly); everything else is parsed.
-      if (data.length > NEXT_HEAD.length && data.compare(NEXT_HEAD, 0, NEXT_HEAD.length, 0, NEXT_HEAD.length) === 0) {
-        const at = data.indexOf(ID_MARK, NEXT_HEAD.length);
-        const end = at < 0 ? -1 : data.indexOf(QUOTE, at + ID_MARK.length);
-        if (end < 0) {
-          this.failures += 1;
+  subscribe(i: number, httpUrl: string): LeanWebSocket {
+    const ws: LeanWebSocket = new LeanWebSocket(`${httpUrl.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws', {
+      onOpen: () => ws.send(JSON.stringify({ type: 'connection_init', payload: {} })),
+      onText: (data, readAt) => {
+        // `next` frames are matched on their bytes to keep this side cheap (the gateway writes
+        // {"id":…,"type":"next","payload":{"data":{"freeStockChanged":{"id":"<event id>",…}}}}; a
+        // different layout would count as lost, loudly); everything else is parsed.
+        if (data.length > NEXT_HEAD.length && data.compare(NEXT_HEAD, 0, NEXT_HEAD.length, 0, NEXT_HEAD.length) === 0) {
+          const at = data.indexOf(ID_MARK, NEXT_HEAD.length);
+          const end = at < 0 ? -1 : data.indexOf(QUOTE, at + ID_MARK.length);
+          if (end < 0) this.failures += 1;
+          else this.received(i, data.toString('latin1', at + ID_MARK.length, end), readAt);
           return;
         }
-        this.received(i, data.toString('latin1', at + ID_MARK.length, end), now);
-        return;
-      }
-      const msg = JSON.parse(data.toString()) as { type: string };
-      if (msg.type === 'next') {
-        this.failures += 1; // a `next` not in the expected layout
-      } else if (msg.type === 'connection_ack') {
-        ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { freeStockChanged { id idproduct freeStock } }' } }));
-      } else if (msg.type === 'ping') {
-        ws.send(JSON.stringify({ type: 'pong' }));
-      } else if (msg.type === 'error' || msg.type === 'complete') {
+        const msg = JSON.parse(data.toString()) as { type: string };
+        if (msg.type === 'next') {
+          this.failures += 1; // a `next` not in the expected layout
+        } else if (msg.type === 'connection_ack') {
+          ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { freeStockChanged { id idproduct freeStock } }' } }));
+        } else if (msg.type === 'ping') {
+          ws.send(JSON.stringify({ type: 'pong' }));
+        } else if (msg.type === 'error' || msg.type === 'complete') {
+          this.failures += 1;
+        }
+      },
+      onClose: () => {
+        if (!this.closing) this.failures += 1;
+      },
+      onProtocolError: (message) => {
         this.failures += 1;
-      }
+        process.stderr.write(`bench: subscriber ${i}: ${message}\n`);
+      },
     });
-    ws.on('close', () => {
-      if (!this.closing) this.failures += 1;
-    });
-    ws.on('error', () => undefined); // followed by 'close'
     return ws;
   }
 
@@ -262,7 +269,7 @@ async function deliver(target: { url: string; secret: string }, tag: string, p: 
 
 interface Replica {
   url: string;
-  stats(): Promise<{ subscribers: number; rssMb: number; cpuMs: number }>;
+  stats(): Promise<{ subscribers: number; rssMb: number; cpuMs: number; sysMs: number }>;
   /** Starts a V8 CPU profile in the replica; profileStop writes it to `file`. */
   profileStart(): void;
   profileStop(file: string): Promise<void>;
@@ -311,14 +318,6 @@ async function startReplica(env: Record<string, string>): Promise<Replica> {
     child.kill('SIGKILL');
     throw err;
   }
-}
-
-function closeSocket(ws: WebSocket): Promise<void> {
-  if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-  return new Promise((resolve) => {
-    ws.once('close', () => resolve());
-    ws.close(1000);
-  });
 }
 
 async function until(cond: () => boolean | Promise<boolean>, maxMs: number): Promise<void> {

@@ -14,7 +14,7 @@ import type { EventServices } from '../../src/subscriptions/event-bus';
  *
  * Parent -> replica: { type: 'start', env } | { type: 'stats' } | { type: 'close' }
  *   | { type: 'profile-start' } | { type: 'profile-stop', file }
- * Replica -> parent: { type: 'ready', url } | { type: 'stats', subscribers, rssMb, cpuMs } | { type: 'failed', message }
+ * Replica -> parent: { type: 'ready', url } | { type: 'stats', subscribers, rssMb, cpuMs, sysMs } | { type: 'failed', message }
  *   | { type: 'profiled', file }
  * The profile messages record a V8 CPU profile of just the span between them (a measured scenario,
  * without start-up and warm-up) into `file`, readable by Chrome DevTools.
@@ -62,6 +62,7 @@ process.on('message', (msg: FromParent) => {
         subscribers: events?.bus.subscriberCount() ?? 0,
         rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
         cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+        sysMs: Math.round(cpu.system / 1000),
       });
       return;
     }

@@ -1,0 +1,175 @@
+import { createHash, randomBytes } from 'node:crypto';
+import net from 'node:net';
+
+/**
+ * A minimal WebSocket client (RFC 6455) for the subscriptions bench: the HTTP upgrade, masked
+ * text and control frames out, unmasked frames in. Nothing else.
+ *
+ * Why not `ws`: the bench runs 1,000 clients in one process on the same 2 cores as the gateway
+ * replicas it measures, and the whole burst of every client passes through this one thread, so
+ * what the clients spend per message is added to the latency they report. `ws` parses each frame
+ * through a Writable stream and an event per message; this parses the bytes of a socket read in
+ * one loop and hands each text frame to `onText` as a Buffer view, with the time of the read.
+ * The gateway and the tests use `ws` and graphql-ws; this is only the measuring instrument.
+ *
+ * Limits, on purpose: no extensions (no permessage-deflate is offered), no fragmented messages
+ * (the gateway never fragments; one is reported through `onProtocolError`), payloads under 4 GiB.
+ */
+export interface LeanWsHandlers {
+  /** The upgrade succeeded (status 101, valid Sec-WebSocket-Accept, the subprotocol agreed). */
+  onOpen(): void;
+  /** One text frame's payload (a view into the read buffer: copy what you keep) and when it was read. */
+  onText(payload: Buffer, readAt: number): void;
+  /** The server sent a close frame, the socket ended or failed; `code` is the close code if any. */
+  onClose(code: number | undefined, reason: string): void;
+  /** A frame this client does not handle, or a failed upgrade. The socket is destroyed. */
+  onProtocolError(message: string): void;
+}
+
+const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+const OP_TEXT = 0x1;
+const OP_CLOSE = 0x8;
+const OP_PING = 0x9;
+const OP_PONG = 0xa;
+
+export class LeanWebSocket {
+  /** Socket reads that carried data, over all clients (the bench prints frames per read). */
+  static reads = 0;
+  private readonly socket: net.Socket;
+  private pending: Buffer | undefined;
+  private open = false;
+  private closed = false;
+
+  constructor(url: string, protocol: string, private readonly on: LeanWsHandlers) {
+    const { hostname, port, pathname } = new URL(url);
+    const key = randomBytes(16).toString('base64');
+    const accept = createHash('sha1').update(key + GUID).digest('base64');
+    this.socket = net.connect({ host: hostname, port: Number(port), noDelay: true });
+    this.socket.on('connect', () => {
+      this.socket.write(
+        `GET ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ${protocol}\r\n\r\n`,
+      );
+    });
+    this.socket.on('data', (chunk: Buffer) => {
+      const readAt = Date.now();
+      LeanWebSocket.reads += 1;
+      const data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+      this.pending = undefined;
+      if (!this.open) this.upgrade(data, accept, protocol, readAt);
+      else this.frames(data, 0, readAt);
+    });
+    this.socket.on('error', () => undefined); // followed by 'close'
+    this.socket.on('close', () => this.closing(undefined, 'socket closed'));
+  }
+
+  /** Sends one text frame. */
+  send(text: string): void {
+    this.write(OP_TEXT, Buffer.from(text));
+  }
+
+  /** Sends a close frame with `code` and ends the socket; resolves when it is closed. */
+  close(code = 1000): Promise<void> {
+    if (this.socket.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.socket.once('close', () => resolve());
+      const body = Buffer.alloc(2);
+      body.writeUInt16BE(code, 0);
+      this.closed = true; // our own close: not reported
+      this.write(OP_CLOSE, body);
+      this.socket.end();
+    });
+  }
+
+  private upgrade(data: Buffer, accept: string, protocol: string, readAt: number): void {
+    const end = data.indexOf('\r\n\r\n');
+    if (end < 0) {
+      this.pending = data;
+      return;
+    }
+    const head = data.toString('latin1', 0, end).split('\r\n');
+    const headers = new Map(head.slice(1).map((l) => [l.slice(0, l.indexOf(':')).trim().toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+    if (!/^HTTP\/1\.1 101 /.test(head[0]) || headers.get('sec-websocket-accept') !== accept || headers.get('sec-websocket-protocol') !== protocol) {
+      this.fail(`upgrade refused: ${head[0]}`);
+      return;
+    }
+    this.open = true;
+    this.on.onOpen();
+    if (end + 4 < data.length) this.frames(data, end + 4, readAt);
+  }
+
+  /** Handles every complete frame in `data` from `at`; keeps an incomplete tail for the next read. */
+  private frames(data: Buffer, at: number, readAt: number): void {
+    while (at < data.length && !this.socket.destroyed) {
+      if (data.length - at < 2) break;
+      const b0 = data[at];
+      const b1 = data[at + 1];
+      if (b1 & 0x80 || (b0 & 0x70) !== 0) return this.fail('masked or extended frame from the server');
+      let len = b1 & 0x7f;
+      let start = at + 2;
+      if (len === 126) {
+        if (data.length - at < 4) break;
+        len = data.readUInt16BE(at + 2);
+        start = at + 4;
+      } else if (len === 127) {
+        if (data.length - at < 10) break;
+        if (data.readUInt32BE(at + 2) !== 0) return this.fail('frame over 4 GiB');
+        len = data.readUInt32BE(at + 6);
+        start = at + 10;
+      }
+      if (data.length - start < len) break;
+      const payload = data.subarray(start, start + len);
+      const opcode = b0 & 0x0f;
+      if (!(b0 & 0x80)) return this.fail('fragmented message');
+      if (opcode === OP_TEXT) this.on.onText(payload, readAt);
+      else if (opcode === OP_PING) this.write(OP_PONG, payload);
+      else if (opcode === OP_CLOSE) {
+        const code = len >= 2 ? payload.readUInt16BE(0) : undefined;
+        const reason = len > 2 ? payload.toString('utf8', 2) : '';
+        this.closing(code, reason);
+        if (!this.socket.destroyed) {
+          this.write(OP_CLOSE, payload.subarray(0, 2));
+          this.socket.end();
+        }
+        return;
+      } else if (opcode !== OP_PONG) return this.fail(`unexpected opcode ${opcode}`);
+      at = start + len;
+    }
+    if (at < data.length) this.pending = Buffer.from(data.subarray(at)); // a copy: `data` may be reused
+  }
+
+  /** Writes one masked frame (clients must mask, RFC 6455 section 5.3). */
+  private write(opcode: number, payload: Buffer): void {
+    if (this.socket.destroyed || !this.socket.writable) return;
+    const len = payload.length;
+    const size = len < 126 ? 2 : len < 65536 ? 4 : 10;
+    const frame = Buffer.allocUnsafe(size + 4 + len);
+    frame[0] = 0x80 | opcode;
+    if (len < 126) frame[1] = 0x80 | len;
+    else if (len < 65536) {
+      frame[1] = 0x80 | 126;
+      frame.writeUInt16BE(len, 2);
+    } else {
+      frame[1] = 0x80 | 127;
+      frame.writeUInt32BE(0, 2);
+      frame.writeUInt32BE(len, 6);
+    }
+    const mask = randomBytes(4);
+    mask.copy(frame, size);
+    for (let i = 0; i < len; i++) frame[size + 4 + i] = payload[i] ^ mask[i & 3];
+    this.socket.write(frame);
+  }
+
+  private fail(message: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.on.onProtocolError(message);
+    this.socket.destroy();
+  }
+
+  private closing(code: number | undefined, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.on.onClose(code, reason);
+  }
+}
