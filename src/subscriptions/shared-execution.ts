@@ -18,19 +18,20 @@ interface CallerContext {
 
 /** One execution of one event for one operation key, shared by every subscriber with that key. */
 class SharedResult {
-  private json?: string;
+  private bytes?: Buffer;
   constructor(readonly result: ExecutionResult) {}
 
   /**
-   * The `payload` of a graphql-transport-ws `next` message, serialised once for all subscribers:
-   * the same shape graphql-ws sends (the result, with `errors` last and formatted by toJSON).
+   * The `payload` of a graphql-transport-ws `next` message as UTF-8 JSON, serialised and encoded
+   * once for all subscribers: the same shape graphql-ws sends (the result, with `errors` last and
+   * formatted by toJSON).
    */
-  payloadJson(): string {
-    if (this.json === undefined) {
+  payload(): Buffer {
+    if (this.bytes === undefined) {
       const { errors, ...rest } = this.result;
-      this.json = JSON.stringify(errors ? { ...rest, errors: errors.map((e) => e.toJSON()) } : rest);
+      this.bytes = Buffer.from(JSON.stringify(errors ? { ...rest, errors: errors.map((e) => e.toJSON()) } : rest));
     }
-    return this.json;
+    return this.bytes;
   }
 }
 
@@ -44,7 +45,7 @@ class SharedResult {
  * subscriber protection is unchanged), but the execution of an event is memoised per
  * (document text, operation name, variables, caller name and scope set) in a WeakMap keyed by the
  * event object the bus hands to every subscriber; the ExecutionResult is shared read-only, and so
- * is its JSON (see SharedResultStream.deliverTo).
+ * is its encoded JSON (see SharedResultStream.deliverTo).
  *
  * Why the caller is in the key: authorised fields resolve differently per scope set, and a
  * FORBIDDEN message names the caller's token, so two callers never share a result. Everything else
@@ -92,8 +93,8 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
  *
  * - as an AsyncIterableIterator of ExecutionResults, the contract of graphql-js `subscribe`
  *   (errors of the source reject `next()`, `return()` ends the source);
- * - through `deliverTo(send)`, which hands each result's shared payload JSON to `send` as soon as
- *   it is ready and returns an iterator that yields nothing and settles when the source ends.
+ * - through `deliverTo(send)`, which hands each result's shared payload (UTF-8 JSON) to `send` as
+ *   soon as it is ready and returns an iterator that yields nothing and settles when the source ends.
  *   The WebSocket server uses this to write frames itself: with 1,000 subscribers of one event
  *   the payload is serialised once, not 1,000 times, and each frame skips graphql-ws's per-message
  *   validation, stringification and promise chain (see ws-server.ts).
@@ -127,19 +128,19 @@ export class SharedResultStream implements AsyncIterableIterator<ExecutionResult
   }
 
   /**
-   * Pumps every result's payload JSON into `send`, in order. The returned iterator's `next()`
+   * Pumps every result's payload (UTF-8 JSON bytes, shared: do not modify) into `send`, in order. The returned iterator's `next()`
    * resolves done when the source ends, rejects with the source's error or with what `send`
    * threw (ending the source; graphql-ws reports the error and closes the operation as before),
    * and `return()` ends the source (unsubscribe).
    */
-  deliverTo(send: (payloadJson: string) => void): AsyncIterableIterator<never> {
+  deliverTo(send: (payload: Buffer) => void): AsyncIterableIterator<never> {
     const pump = async (): Promise<IteratorResult<never>> => {
       for (;;) {
         const r = await this.source.next();
         if (r.done) return { value: undefined, done: true };
-        const json = (await this.mapped(r.value)).payloadJson();
+        const payload = (await this.mapped(r.value)).payload();
         try {
-          send(json);
+          send(payload);
         } catch (err) {
           await this.closeQuietly(); // `send` refuses more (e.g. the socket is over its buffer limit)
           throw err;

@@ -57,7 +57,9 @@ export function attachGraphqlWs(opts: AttachGraphqlWsOptions): { close(): Promis
   const maxBuffered = opts.maxBufferedBytes ?? 1024 * 1024;
   const maxSubscriptions = opts.maxSubscriptionsPerConnection ?? 100;
   if (!opts.path.startsWith('/')) throw new TypeError(`attachGraphqlWs: path must start with "/", got "${opts.path}".`);
-  const wss = new WebSocketServer({ noServer: true });
+  // No permessage-deflate (also ws's default for servers): `ws` then writes each frame at once and in
+  // order, which the frames WriteBatcher writes beside it rely on (write-batching.ts).
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   const log = opts.logger;
   const batcher = new WriteBatcher();
 
@@ -116,11 +118,10 @@ export function attachGraphqlWs(opts: AttachGraphqlWsOptions): { close(): Promis
       onOperation: (ctx, id, _payload, _args, result) => {
         if (!(result instanceof SharedResultStream)) return undefined;
         const socket = ctx.extra.socket;
-        const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-        return result.deliverTo((payloadJson) => {
+        const head = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+        return result.deliverTo((payload) => {
           if (socket.readyState !== socket.OPEN) return;
-          batcher.hold(socket);
-          socket.send(`${head}${payloadJson}}`);
+          batcher.writeText(socket, head, payload);
           if (socket.bufferedAmount > maxBuffered) {
             tooSlow(socket, 'socket buffer over the limit');
             // Ends this subscription now (unregistered from the bus), not when the close handshake

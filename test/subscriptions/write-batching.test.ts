@@ -70,3 +70,31 @@ test('without holding, each frame is its own write', async () => {
   await until(() => received.length === 3, 'three frames');
   expect(writes()).toBe(3);
 });
+
+describe('writeText', () => {
+  const head = Buffer.from('{"id":"1","type":"next","payload":');
+
+  test.each([
+    ['a 7-bit length', 10],
+    ['a 16-bit length', 1000],
+    ['a 64-bit length', 70_000],
+  ])('writes a text frame with %s that a ws client reads as head + body + "}"', async (_what, size) => {
+    const { server, received } = await pair();
+    const body = Buffer.from(JSON.stringify({ data: { s: 'é'.repeat(size) } })); // multi-byte UTF-8 too
+    new WriteBatcher().writeText(server, head, body);
+    await until(() => received.length === 1, 'the frame');
+    expect(received[0]).toBe(`${head.toString()}${body.toString()}}`);
+    expect(JSON.parse(received[0]).payload.data.s).toHaveLength(size);
+  });
+
+  test('keeps call order with ws\'s own sends in the same turn, and the turn is still one write', async () => {
+    const { server, writes, received } = await pair();
+    const batcher = new WriteBatcher();
+    batcher.writeText(server, head, Buffer.from('{"n":1}'));
+    server.send('{"id":"1","type":"complete"}');
+    batcher.writeText(server, head, Buffer.from('{"n":2}'));
+    await until(() => received.length === 3, 'three frames');
+    expect(received).toEqual([`${head}{"n":1}}`, '{"id":"1","type":"complete"}', `${head}{"n":2}}`]);
+    expect(writes()).toBe(1);
+  });
+});
