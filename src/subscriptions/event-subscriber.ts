@@ -1,6 +1,7 @@
 import { compareEventIds } from './event-id';
 import type { EventTopic, GatewayEvent, GatewayEventOf } from './event.types';
 import type { EventLog } from './event-log.types';
+import type { PushSink, PushSource } from './shared-execution';
 
 /** Why a subscription was cut off: it did not take events as fast as they came. */
 export class SubscriberTooSlowError extends Error {
@@ -25,9 +26,13 @@ export interface SubscriberOptions<T extends EventTopic> {
  * paths go through one cursor (the last log position covered), so an event appended while the
  * replay runs is delivered exactly once: by the replay if the read saw it, else from the buffer.
  *
+ * Once live with nothing queued, a consumer may `attach` a sink instead of pulling: the bus then
+ * hands each matching event to it synchronously (the WebSocket fan-out does, see
+ * SharedResultStream.deliverTo), and the sink bounds its own backlog.
+ *
  * @internal created by EventBus.subscribe
  */
-export class EventSubscriber<T extends EventTopic> implements AsyncIterableIterator<GatewayEventOf<T>> {
+export class EventSubscriber<T extends EventTopic> implements AsyncIterableIterator<GatewayEventOf<T>>, PushSource<GatewayEventOf<T>> {
   private readonly queue: Array<GatewayEventOf<T>> = [];
   /** Live events that arrive while replaying; merged (id > cursor) when the replay catches up. */
   private liveBuffer: Array<GatewayEventOf<T>> = [];
@@ -39,6 +44,7 @@ export class EventSubscriber<T extends EventTopic> implements AsyncIterableItera
   private failure?: Error;
   private finished = false;
   private wake?: () => void;
+  private sink?: PushSink<GatewayEventOf<T>>;
 
   constructor(
     private readonly opts: SubscriberOptions<T>,
@@ -63,11 +69,18 @@ export class EventSubscriber<T extends EventTopic> implements AsyncIterableItera
       // newer than the cursor, and the comparison (a parse of two ids) can be skipped.
       this.inStep = true;
       this.cursor = event.id;
+      if (this.sink) return this.push(event as GatewayEventOf<T>);
       this.queue.push(event as GatewayEventOf<T>);
     } else return;
     // Bounded: a subscriber that cannot keep up is cut off instead of slowing the bus or the others.
     if (this.queue.length + this.liveBuffer.length > this.limits.queueLimit) this.fail(new SubscriberTooSlowError(`${this.limits.queueLimit} queued events`));
     else this.wakeUp();
+  }
+
+  attach(sink: PushSink<GatewayEventOf<T>>): boolean {
+    if (this.finished || this.failure || this.replaying || this.queue.length > 0 || this.sink) return false;
+    this.sink = sink;
+    return true;
   }
 
   async next(): Promise<IteratorResult<GatewayEventOf<T>>> {
@@ -115,7 +128,24 @@ export class EventSubscriber<T extends EventTopic> implements AsyncIterableItera
     this.liveBuffer = [];
     this.queue.length = 0;
     this.onEnd(this);
+    const sink = this.sink;
+    if (sink) {
+      // An attached consumer learns of the end (and a failure) at once; nobody pulls next().
+      this.sink = undefined;
+      const failure = this.failure;
+      this.failure = undefined;
+      sink.end(failure);
+    }
     this.wakeUp();
+  }
+
+  private push(event: GatewayEventOf<T>): void {
+    try {
+      this.sink!.event(event);
+    } catch (err) {
+      // A sink must not throw into the bus's loop over every subscriber; end this one instead.
+      this.fail(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   private async replayPage(): Promise<void> {

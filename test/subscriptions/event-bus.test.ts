@@ -4,6 +4,7 @@ import type { GatewayEventOf, NewEvent } from '../../src/subscriptions/event.typ
 import { MemoryEventLog } from '../../src/subscriptions/event-log.memory';
 import { RedisEventLog } from '../../src/subscriptions/event-log.redis';
 import type { EventLog } from '../../src/subscriptions/event-log.types';
+import type { PushSource } from '../../src/subscriptions/shared-execution';
 import { eventsRedis } from '../helpers/events-redis';
 
 const env = eventsRedis('event-bus');
@@ -178,5 +179,52 @@ describe.each([
   test('windowMs must be a whole number of at least 0', () => {
     expect(() => new EventBus(makeLog(), { windowMs: -1 })).toThrow('EventBus option windowMs must be a whole number of at least 0, got -1.');
     expect(() => new EventBus(makeLog(), { windowMs: 1.5 })).toThrow(RangeError);
+  });
+});
+
+describe('EventSubscriber.attach (push instead of next)', () => {
+  test('is refused while events wait for next() or a replay runs; once attached, events and the end are pushed', async () => {
+    const log = new MemoryEventLog();
+    const bus = new EventBus(log, { blockMs: 1000 });
+    await bus.start();
+    try {
+      const live = bus.subscribe({ topic: 'orderStatusChanged' });
+      const first = await log.append(order(1), ['a1']);
+      const replaying = bus.subscribe({ topic: 'orderStatusChanged', after: ZERO_ID }) as unknown as PushSource;
+      const pushed: string[] = [];
+      const ends: Array<Error | undefined> = [];
+      const sink = { event: (e: unknown) => pushed.push((e as { id: string }).id), end: (err?: Error) => ends.push(err) };
+      expect(replaying.attach(sink)).toBe(false); // it must replay through next() first
+
+      await new Promise((r) => setTimeout(r, 20));
+      expect((live as unknown as PushSource).attach(sink)).toBe(false); // 1 is queued for next()
+      expect((await live.next()).value?.id).toBe(first.id);
+      expect((live as unknown as PushSource).attach(sink)).toBe(true);
+
+      const second = await log.append(order(2), ['a2']);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(pushed).toEqual([second.id]);
+      await live.return!();
+      expect(ends).toEqual([undefined]);
+      expect(await (replaying as unknown as AsyncIterator<{ id: string }>).next()).toMatchObject({ value: { id: first.id } });
+    } finally {
+      await bus.close();
+      await log.close();
+    }
+  });
+
+  test('a failure (too slow, bus closed) reaches the attached sink as its end', async () => {
+    const log = new MemoryEventLog();
+    const bus = new EventBus(log, { blockMs: 1000 });
+    await bus.start();
+    const sub = bus.subscribe({ topic: 'orderStatusChanged' }) as unknown as PushSource & { fail(err: Error): void };
+    const ends: Array<Error | undefined> = [];
+    expect(sub.attach({ event: () => undefined, end: (err) => ends.push(err) })).toBe(true);
+    const why = new SubscriberTooSlowError('1 queued events');
+    sub.fail(why);
+    expect(ends).toEqual([why]);
+    expect(bus.subscriberCount()).toBe(0);
+    await bus.close();
+    await log.close();
   });
 });

@@ -2,6 +2,9 @@ import {
   GraphQLBoolean, GraphQLInt, GraphQLObjectType, GraphQLSchema, GraphQLString, execute, parse,
   type ExecutionArgs, type ExecutionResult,
 } from 'graphql';
+import { EventBus, SubscriberTooSlowError } from '../../src/subscriptions/event-bus';
+import type { GatewayEventOf } from '../../src/subscriptions/event.types';
+import { MemoryEventLog } from '../../src/subscriptions/event-log.memory';
 import { createSharedSubscribe, SharedResultStream } from '../../src/subscriptions/shared-execution';
 
 /**
@@ -163,3 +166,156 @@ test('a subscription refused at subscribe time is a plain ExecutionResult, not a
   expect((refused as ExecutionResult).errors?.[0].message).toBe('not for you');
   expect(sources).toHaveLength(0);
 });
+
+/**
+ * The push path: the source is a real EventBus subscriber (memory log), which hands events over
+ * synchronously once live. `execute` is wrapped to hold chosen executions back, so results can
+ * settle out of event order.
+ */
+describe('deliverTo with a source that pushes (the event bus)', () => {
+  const Order = new GraphQLObjectType({ name: 'Order', fields: { idorder: { type: GraphQLInt } } });
+  let log: MemoryEventLog;
+  let bus: EventBus;
+  const busSchema = new GraphQLSchema({
+    query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLInt } } }),
+    subscription: new GraphQLObjectType({
+      name: 'Subscription',
+      fields: {
+        order: {
+          type: Order,
+          subscribe: () => bus.subscribe({ topic: 'orderStatusChanged' }),
+          resolve: (e: GatewayEventOf<'orderStatusChanged'>) => e.payload,
+        },
+      },
+    }),
+  });
+  /** idorder -> a promise its execution waits for first. */
+  const holds = new Map<number, Promise<void>>();
+  let failOn: number | undefined;
+  const subscribe = createSharedSubscribe({
+    execute: async (args: ExecutionArgs) => {
+      const id = (args.rootValue as GatewayEventOf<'orderStatusChanged'>).payload.idorder;
+      await holds.get(id);
+      if (id === failOn) throw new Error(`execution of ${id} failed`);
+      return execute(args);
+    },
+  });
+  const openOrders = async (): Promise<SharedResultStream> => {
+    const stream = await subscribe({ schema: busSchema, document: parse('subscription { order { idorder } }'), contextValue: { ...caller } });
+    if (!(stream instanceof SharedResultStream)) throw new Error('expected a stream');
+    return stream;
+  };
+  const append = (idorder: number): Promise<unknown> =>
+    log.append({ topic: 'orderStatusChanged', payload: { idorder, orderid: `O-${idorder}`, status: 'processing' } }, [`p${idorder}-${Math.random()}`]);
+  const ids = (got: Buffer[]): number[] => got.map((b) => JSON.parse(b.toString()).data.order.idorder);
+
+  beforeEach(async () => {
+    log = new MemoryEventLog();
+    bus = new EventBus(log, { blockMs: 1000 });
+    await bus.start();
+    holds.clear();
+    failOn = undefined;
+  });
+  afterEach(async () => {
+    await bus.close();
+    await log.close();
+  });
+
+  test('results go out in event order even when a later execution settles first', async () => {
+    const stream = await openOrders();
+    const got: Buffer[] = [];
+    void stream.deliverTo((payload) => got.push(payload)).next();
+    let release!: () => void;
+    holds.set(1, new Promise<void>((r) => (release = r)));
+    await append(1);
+    await append(2);
+    await until(() => bus.subscriberCount() === 1 && got.length === 0);
+    await settle();
+    expect(got).toEqual([]); // 2 is executed, but waits behind 1
+    release();
+    await until(() => got.length === 2);
+    expect(ids(got)).toEqual([1, 2]);
+    await stream.return();
+    expect(bus.subscriberCount()).toBe(0);
+  });
+
+  test('many subscribers of one key share one execution per event and all get every event', async () => {
+    const streams = await Promise.all(Array.from({ length: 20 }, () => openOrders()));
+    const got = streams.map(() => [] as Buffer[]);
+    streams.forEach((s, k) => void s.deliverTo((payload) => got[k].push(payload)).next());
+    for (let i = 1; i <= 5; i++) await append(i);
+    await until(() => got.every((g) => g.length === 5));
+    for (const g of got) expect(ids(g)).toEqual([1, 2, 3, 4, 5]);
+    got.forEach((g) => g.forEach((payload, k) => expect(payload).toBe(got[0][k])));
+    await Promise.all(streams.map((s) => s.return()));
+  });
+
+  test('an execution that throws ends the subscription with that error and unregisters it', async () => {
+    const stream = await openOrders();
+    const got: Buffer[] = [];
+    const pending = stream.deliverTo((payload) => got.push(payload)).next();
+    failOn = 2;
+    await append(1);
+    await append(2);
+    await append(3);
+    await expect(pending).rejects.toThrow('execution of 2 failed');
+    expect(ids(got)).toEqual([1]);
+    expect(bus.subscriberCount()).toBe(0);
+  });
+
+  test('a send that throws ends the subscription and unregisters it from the bus', async () => {
+    const stream = await openOrders();
+    const refusal = new Error('socket over its limit');
+    const pending = stream.deliverTo(() => {
+      throw refusal;
+    }).next();
+    await append(1);
+    await expect(pending).rejects.toBe(refusal);
+    expect(bus.subscriberCount()).toBe(0);
+  });
+
+  test('results that cannot be executed fast enough pile up to a limit, then the subscriber is too slow', async () => {
+    const stream = await openOrders();
+    const pending = stream.deliverTo(() => undefined).next();
+    holds.set(1, new Promise<void>(() => undefined)); // never settles: everything queues behind it
+    for (let i = 1; i <= 1001; i++) await append(i);
+    await expect(pending).rejects.toBeInstanceOf(SubscriberTooSlowError);
+    expect(bus.subscriberCount()).toBe(0);
+  });
+
+  test('after: replayed events are pulled first, then live ones pushed, without gap or repeat', async () => {
+    for (let i = 1; i <= 3; i++) await append(i);
+    const replaySchemaStream = await subscribe({
+      schema: new GraphQLSchema({
+        query: busSchema.getQueryType()!,
+        subscription: new GraphQLObjectType({
+          name: 'Subscription',
+          fields: {
+            order: {
+              type: Order,
+              subscribe: () => bus.subscribe({ topic: 'orderStatusChanged', after: '0-0' }),
+              resolve: (e: GatewayEventOf<'orderStatusChanged'>) => e.payload,
+            },
+          },
+        }),
+      }),
+      document: parse('subscription { order { idorder } }'),
+      contextValue: { ...caller },
+    });
+    if (!(replaySchemaStream instanceof SharedResultStream)) throw new Error('expected a stream');
+    const got: Buffer[] = [];
+    void replaySchemaStream.deliverTo((payload) => got.push(payload)).next();
+    for (let i = 4; i <= 6; i++) await append(i);
+    await until(() => got.length >= 6);
+    await settle();
+    expect(ids(got)).toEqual([1, 2, 3, 4, 5, 6]);
+    await replaySchemaStream.return();
+  });
+});
+
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; !cond(); i++) {
+    if (i >= 500) throw new Error('gave up waiting');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
