@@ -9,7 +9,8 @@ import net from 'node:net';
  * replicas it measures, and the whole burst of every client passes through this one thread, so
  * what the clients spend per message is added to the latency they report. `ws` parses each frame
  * through a Writable stream and an event per message; this parses the bytes of a socket read in
- * one loop and hands each text frame to `onText` as a Buffer view, with the time of the read.
+ * one loop and hands each text frame to `onText` as a range of the read buffer, with the time of
+ * the read (no allocation per frame).
  * The gateway and the tests use `ws` and graphql-ws; this is only the measuring instrument.
  *
  * Limits, on purpose: no extensions (no permessage-deflate is offered), no fragmented messages
@@ -18,8 +19,8 @@ import net from 'node:net';
 export interface LeanWsHandlers {
   /** The upgrade succeeded (status 101, valid Sec-WebSocket-Accept, the subprotocol agreed). */
   onOpen(): void;
-  /** One text frame's payload (a view into the read buffer: copy what you keep) and when it was read. */
-  onText(payload: Buffer, readAt: number): void;
+  /** One text frame's payload, `data[start, end)` (the read buffer: copy what you keep), and when it was read. */
+  onText(data: Buffer, start: number, end: number, readAt: number): void;
   /** The server sent a close frame, the socket ended or failed; `code` is the close code if any. */
   onClose(code: number | undefined, reason: string): void;
   /** A frame this client does not handle, or a failed upgrade. The socket is destroyed. */
@@ -118,12 +119,12 @@ export class LeanWebSocket {
         start = at + 10;
       }
       if (data.length - start < len) break;
-      const payload = data.subarray(start, start + len);
       const opcode = b0 & 0x0f;
       if (!(b0 & 0x80)) return this.fail('fragmented message');
-      if (opcode === OP_TEXT) this.on.onText(payload, readAt);
-      else if (opcode === OP_PING) this.write(OP_PONG, payload);
+      if (opcode === OP_TEXT) this.on.onText(data, start, start + len, readAt);
+      else if (opcode === OP_PING) this.write(OP_PONG, data.subarray(start, start + len));
       else if (opcode === OP_CLOSE) {
+        const payload = data.subarray(start, start + len);
         const code = len >= 2 ? payload.readUInt16BE(0) : undefined;
         const reason = len > 2 ? payload.toString('utf8', 2) : '';
         this.closing(code, reason);
