@@ -27,9 +27,9 @@ import { LeanWebSocket } from './support/lean-ws';
  *   burst   5 deliveries posted at once (the products of one closed picklist), every second, 20
  *           times: 100 deliveries.
  *   flood   100 deliveries, 10 in flight: a capacity figure. 100 events x 1,000 subscribers is
- *           100,000 messages; at ~20 us of CPU each (replicas plus these clients, on 2 cores) that
- *           is about a second of work, so its p99 shows the machine's throughput, not a latency
- *           the 50 ms goal can apply to.
+ *           100,000 messages, most of a second of CPU for replicas and clients together on 2
+ *           cores, so its p99 shows the machine's throughput, not a latency the 50 ms goal can
+ *           apply to.
  * Args: --subscribers=1000 --scenarios=steady,burst,flood --warmup=100 --redis=redis://127.0.0.1:6379
  * --fanout-window-ms=N sets the replicas' EVENT_FANOUT_WINDOW_MS (default: the gateway's default).
  * --cpu-prof-dir=DIR writes a V8 CPU profile of each replica during each measured scenario there,
