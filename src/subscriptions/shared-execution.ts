@@ -196,10 +196,10 @@ export class SharedResultStream implements AsyncIterableIterator<ExecutionResult
   }
 
   /**
-   * Pumps every result's payload (UTF-8 JSON bytes, shared: do not modify) into `send`, in order. The returned iterator's `next()`
-   * resolves done when the source ends, rejects with the source's error or with what `send`
-   * threw (ending the source; graphql-ws reports the error and closes the operation as before),
-   * and `return()` ends the source (unsubscribe).
+   * Pumps every result's payload (UTF-8 JSON bytes, shared by all subscribers: do not modify) into
+   * `send`, in order. The returned iterator's `next()` resolves done when the source ends, rejects
+   * with the source's error or with what `send` threw (ending the source; graphql-ws reports the
+   * error and closes the operation as before), and `return()` ends the source (unsubscribe).
    */
   deliverTo(send: (payload: Buffer) => void): AsyncIterableIterator<never> {
     const pump = async (): Promise<IteratorResult<never>> => {
