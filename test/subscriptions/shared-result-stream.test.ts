@@ -64,9 +64,17 @@ const schema = new GraphQLSchema({
         },
         resolve: (t: unknown) => t,
       },
+      // For the push-path tests below: a real event bus subscriber as the source.
+      order: {
+        type: new GraphQLObjectType({ name: 'Order', fields: { idorder: { type: GraphQLInt } } }),
+        args: { after: { type: GraphQLString } },
+        subscribe: (_root: unknown, args: { after?: string }) => bus.subscribe({ topic: 'orderStatusChanged', after: args.after }),
+        resolve: (e: unknown) => (e as GatewayEventOf<'orderStatusChanged'>).payload,
+      },
     },
   }),
 });
+let bus: EventBus;
 
 const SUBSCRIPTION = 'subscription { tick { n bad } }';
 const document = parse(SUBSCRIPTION);
@@ -173,22 +181,7 @@ test('a subscription refused at subscribe time is a plain ExecutionResult, not a
  * settle out of event order.
  */
 describe('deliverTo with a source that pushes (the event bus)', () => {
-  const Order = new GraphQLObjectType({ name: 'Order', fields: { idorder: { type: GraphQLInt } } });
   let log: MemoryEventLog;
-  let bus: EventBus;
-  const busSchema = new GraphQLSchema({
-    query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLInt } } }),
-    subscription: new GraphQLObjectType({
-      name: 'Subscription',
-      fields: {
-        order: {
-          type: Order,
-          subscribe: () => bus.subscribe({ topic: 'orderStatusChanged' }),
-          resolve: (e: GatewayEventOf<'orderStatusChanged'>) => e.payload,
-        },
-      },
-    }),
-  });
   /** idorder -> a promise its execution waits for first. */
   const holds = new Map<number, Promise<void>>();
   let failOn: number | undefined;
@@ -200,8 +193,8 @@ describe('deliverTo with a source that pushes (the event bus)', () => {
       return execute(args);
     },
   });
-  const openOrders = async (): Promise<SharedResultStream> => {
-    const stream = await subscribe({ schema: busSchema, document: parse('subscription { order { idorder } }'), contextValue: { ...caller } });
+  const openOrders = async (query = 'subscription { order { idorder } }'): Promise<SharedResultStream> => {
+    const stream = await subscribe({ schema, document: parse(query), contextValue: { ...caller } });
     if (!(stream instanceof SharedResultStream)) throw new Error('expected a stream');
     return stream;
   };
@@ -285,31 +278,14 @@ describe('deliverTo with a source that pushes (the event bus)', () => {
 
   test('after: replayed events are pulled first, then live ones pushed, without gap or repeat', async () => {
     for (let i = 1; i <= 3; i++) await append(i);
-    const replaySchemaStream = await subscribe({
-      schema: new GraphQLSchema({
-        query: busSchema.getQueryType()!,
-        subscription: new GraphQLObjectType({
-          name: 'Subscription',
-          fields: {
-            order: {
-              type: Order,
-              subscribe: () => bus.subscribe({ topic: 'orderStatusChanged', after: '0-0' }),
-              resolve: (e: GatewayEventOf<'orderStatusChanged'>) => e.payload,
-            },
-          },
-        }),
-      }),
-      document: parse('subscription { order { idorder } }'),
-      contextValue: { ...caller },
-    });
-    if (!(replaySchemaStream instanceof SharedResultStream)) throw new Error('expected a stream');
+    const stream = await openOrders('subscription { order(after: "0-0") { idorder } }');
     const got: Buffer[] = [];
-    void replaySchemaStream.deliverTo((payload) => got.push(payload)).next();
+    void stream.deliverTo((payload) => got.push(payload)).next();
     for (let i = 4; i <= 6; i++) await append(i);
     await until(() => got.length >= 6);
     await settle();
     expect(ids(got)).toEqual([1, 2, 3, 4, 5, 6]);
-    await replaySchemaStream.return();
+    await stream.return();
   });
 });
 
