@@ -74,11 +74,12 @@ process.on('message', (msg: FromParent) => {
     case 'profile-stop': {
       const session = profiler;
       profiler = undefined;
-      void session
-        ?.post('Profiler.stop')
-        .then(({ profile }) => writeFile(msg.file, JSON.stringify(profile)))
+      const written = session ? session.post('Profiler.stop').then(({ profile }) => writeFile(msg.file, JSON.stringify(profile))) : Promise.resolve();
+      // Always answer, so the bench does not wait for a profile that will not come.
+      void written
+        .catch((err: unknown) => process.stderr.write(`replica: no profile written to ${msg.file}: ${err instanceof Error ? err.message : String(err)}\n`))
         .finally(() => {
-          session.disconnect();
+          session?.disconnect();
           reply({ type: 'profiled', file: msg.file });
         });
       return;
