@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomFillSync } from 'node:crypto';
 import net from 'node:net';
 
 /**
@@ -8,9 +8,11 @@ import net from 'node:net';
  * Why not `ws`: the bench runs 1,000 clients in one process on the same 2 cores as the gateway
  * replicas it measures, and the whole burst of every client passes through this one thread, so
  * what the clients spend per message is added to the latency they report. `ws` parses each frame
- * through a Writable stream and an event per message; this parses the bytes of a socket read in
- * one loop and hands each text frame to `onText` as a range of the read buffer, with the time of
- * the read (no allocation per frame).
+ * through a Writable stream and an event per message; this reads with net's `onread` into one
+ * buffer shared by every client (no stream, no allocation per read), parses the bytes of a read
+ * in one loop and hands each text frame to `onText` as a range of that buffer, with the time of
+ * the read (no allocation per frame). Masks for the few frames it sends come from a pool of
+ * random bytes (one crypto call per thousand frames: 1,000 pongs at once stay cheap).
  * The gateway and the tests use `ws` and graphql-ws; this is only the measuring instrument.
  *
  * Limits, on purpose: no extensions (no permessage-deflate is offered), no fragmented messages
@@ -33,6 +35,14 @@ const OP_CLOSE = 0x8;
 const OP_PING = 0x9;
 const OP_PONG = 0xa;
 
+/**
+ * Every client's reads land here. Safe to share: a read is handled to its end before the next
+ * one starts (one thread), and nothing keeps a view of it (an incomplete frame is copied).
+ */
+const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
+const MASKS = randomBytes(4096);
+let maskAt = 0;
+
 export class LeanWebSocket {
   /** Socket reads that carried data, over all clients (the bench prints frames per read). */
   static reads = 0;
@@ -40,26 +50,39 @@ export class LeanWebSocket {
   private pending: Buffer | undefined;
   private open = false;
   private closed = false;
+  /** Handles one socket read (a view of READ_BUFFER, valid only during the call). */
+  private read: (chunk: Buffer) => void = () => undefined;
 
   constructor(url: string, protocol: string, private readonly on: LeanWsHandlers) {
     const { hostname, port, pathname } = new URL(url);
     const key = randomBytes(16).toString('base64');
     const accept = createHash('sha1').update(key + GUID).digest('base64');
-    this.socket = net.connect({ host: hostname, port: Number(port), noDelay: true });
+    this.socket = net.connect({
+      host: hostname,
+      port: Number(port),
+      noDelay: true,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (nread: number, buffer: Uint8Array) => {
+          this.read(Buffer.from(buffer.buffer, buffer.byteOffset, nread));
+          return true; // keep reading
+        },
+      },
+    });
     this.socket.on('connect', () => {
       this.socket.write(
         `GET ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
           `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ${protocol}\r\n\r\n`,
       );
     });
-    this.socket.on('data', (chunk: Buffer) => {
+    this.read = (chunk: Buffer): void => {
       const readAt = Date.now();
       LeanWebSocket.reads += 1;
       const data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
       this.pending = undefined;
       if (!this.open) this.upgrade(data, accept, protocol, readAt);
       else this.frames(data, 0, readAt);
-    });
+    };
     this.socket.on('error', () => undefined); // followed by 'close'
     this.socket.on('close', () => this.closing(undefined, 'socket closed'));
   }
@@ -85,7 +108,7 @@ export class LeanWebSocket {
   private upgrade(data: Buffer, accept: string, protocol: string, readAt: number): void {
     const end = data.indexOf('\r\n\r\n');
     if (end < 0) {
-      this.pending = data;
+      this.pending = Buffer.from(data); // a copy: `data` may be the shared read buffer
       return;
     }
     const head = data.toString('latin1', 0, end).split('\r\n');
@@ -136,7 +159,7 @@ export class LeanWebSocket {
       } else if (opcode !== OP_PONG) return this.fail(`unexpected opcode ${opcode}`);
       at = start + len;
     }
-    if (at < data.length) this.pending = Buffer.from(data.subarray(at)); // a copy: `data` may be reused
+    if (at < data.length) this.pending = Buffer.from(data.subarray(at)); // a copy: `data` may be the shared read buffer
   }
 
   /** Writes one masked frame (clients must mask, RFC 6455 section 5.3). */
@@ -155,7 +178,11 @@ export class LeanWebSocket {
       frame.writeUInt32BE(0, 2);
       frame.writeUInt32BE(len, 6);
     }
-    const mask = randomBytes(4);
+    if (maskAt + 4 > MASKS.length) {
+      randomFillSync(MASKS);
+      maskAt = 0;
+    }
+    const mask = MASKS.subarray(maskAt, (maskAt += 4));
     mask.copy(frame, size);
     for (let i = 0; i < len; i++) frame[size + 4 + i] = payload[i] ^ mask[i & 3];
     this.socket.write(frame);
