@@ -50,13 +50,13 @@ export class LeanWebSocket {
   private pending: Buffer | undefined;
   private open = false;
   private closed = false;
-  /** Handles one socket read (a view of READ_BUFFER, valid only during the call). */
-  private read: (chunk: Buffer) => void = () => undefined;
+  /** The Sec-WebSocket-Accept the server must answer with. */
+  private readonly accept: string;
 
-  constructor(url: string, protocol: string, private readonly on: LeanWsHandlers) {
+  constructor(url: string, private readonly protocol: string, private readonly on: LeanWsHandlers) {
     const { hostname, port, pathname } = new URL(url);
     const key = randomBytes(16).toString('base64');
-    const accept = createHash('sha1').update(key + GUID).digest('base64');
+    this.accept = createHash('sha1').update(key + GUID).digest('base64');
     this.socket = net.connect({
       host: hostname,
       port: Number(port),
@@ -75,16 +75,18 @@ export class LeanWebSocket {
           `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ${protocol}\r\n\r\n`,
       );
     });
-    this.read = (chunk: Buffer): void => {
-      const readAt = Date.now();
-      LeanWebSocket.reads += 1;
-      const data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-      this.pending = undefined;
-      if (!this.open) this.upgrade(data, accept, protocol, readAt);
-      else this.frames(data, 0, readAt);
-    };
     this.socket.on('error', () => undefined); // followed by 'close'
     this.socket.on('close', () => this.closing(undefined, 'socket closed'));
+  }
+
+  /** Handles one socket read (a view of READ_BUFFER, valid only during the call). */
+  private read(chunk: Buffer): void {
+    const readAt = Date.now();
+    LeanWebSocket.reads += 1;
+    const data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.pending = undefined;
+    if (!this.open) this.upgrade(data, readAt);
+    else this.frames(data, 0, readAt);
   }
 
   /** Sends one text frame. */
@@ -105,7 +107,7 @@ export class LeanWebSocket {
     });
   }
 
-  private upgrade(data: Buffer, accept: string, protocol: string, readAt: number): void {
+  private upgrade(data: Buffer, readAt: number): void {
     const end = data.indexOf('\r\n\r\n');
     if (end < 0) {
       this.pending = Buffer.from(data); // a copy: `data` may be the shared read buffer
@@ -113,7 +115,7 @@ export class LeanWebSocket {
     }
     const head = data.toString('latin1', 0, end).split('\r\n');
     const headers = new Map(head.slice(1).map((l) => [l.slice(0, l.indexOf(':')).trim().toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
-    if (!/^HTTP\/1\.1 101 /.test(head[0]) || headers.get('sec-websocket-accept') !== accept || headers.get('sec-websocket-protocol') !== protocol) {
+    if (!/^HTTP\/1\.1 101 /.test(head[0]) || headers.get('sec-websocket-accept') !== this.accept || headers.get('sec-websocket-protocol') !== this.protocol) {
       this.fail(`upgrade refused: ${head[0]}`);
       return;
     }

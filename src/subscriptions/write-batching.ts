@@ -69,7 +69,7 @@ function tcpOf(ws: WebSocket): Duplex | undefined {
  * `head + body + "}"`: FIN and opcode 1, then the payload length in 7 bits, or 126 and 16 bits, or
  * 127 and 64 bits.
  */
-export function textFrame(head: Buffer, body: Buffer): Buffer {
+function textFrame(head: Buffer, body: Buffer): Buffer {
   const length = head.length + body.length + 1;
   const headerSize = length < 126 ? 2 : length < 65536 ? 4 : 10;
   const frame = Buffer.allocUnsafe(headerSize + length);
