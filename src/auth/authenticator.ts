@@ -3,6 +3,9 @@ import { UnauthenticatedError } from '../errors';
 import type { GatewayContext } from '../context';
 import type { TokenEntry } from './tokens';
 
+/** "Bearer <token>", the only form either transport accepts (scheme case-insensitive, RFC 7235). */
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
 /** Who is calling: the token's name (for logs and audit, never the token) and its scopes. */
 export type Caller = NonNullable<GatewayContext['caller']>;
 
@@ -24,7 +27,7 @@ export class Authenticator {
 
   /** The caller for an HTTP `Authorization` header; throws UNAUTHENTICATED (HTTP 401). */
   authenticate(authorization: string | undefined): Caller {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+    const m = BEARER.exec(authorization ?? '');
     if (!m) throw unauthenticated(authorization ? 'The Authorization header must be "Bearer <token>".' : undefined);
     const digest = createHash('sha256').update(m[1], 'utf8').digest();
     let found: Caller | undefined;
@@ -37,13 +40,15 @@ export class Authenticator {
 
   /**
    * The caller for a graphql-ws connection: `connectionParams.authorization` or
-   * `connectionParams.Authorization`, as "Bearer <token>" (a bare token is accepted too,
-   * since browser clients often send just the token). Throws UNAUTHENTICATED.
+   * `connectionParams.Authorization`, as "Bearer <token>" exactly like the HTTP header. A bare
+   * token is refused: one rule for both transports, so a client that works over one works over
+   * the other, and a token pasted without its scheme is not silently accepted here only.
+   * Throws UNAUTHENTICATED.
    */
   authenticateConnection(connectionParams: Readonly<Record<string, unknown>> | undefined | null): Caller {
     const raw = connectionParams?.authorization ?? connectionParams?.Authorization;
-    if (typeof raw !== 'string' || raw === '') throw unauthenticated('connectionParams.authorization must be "Bearer <token>".');
-    return this.authenticate(/^Bearer\s/i.test(raw) ? raw : `Bearer ${raw}`);
+    if (typeof raw !== 'string' || !BEARER.test(raw)) throw unauthenticated('connectionParams.authorization must be "Bearer <token>".');
+    return this.authenticate(raw);
   }
 }
 

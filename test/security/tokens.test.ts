@@ -88,9 +88,20 @@ describe('Authenticator', () => {
     }
   });
 
-  it('authenticates graphql-ws connectionParams (authorization or Authorization, Bearer or bare)', () => {
+  it('authenticates graphql-ws connectionParams (authorization or Authorization) by the HTTP rule: "Bearer <token>" only', () => {
     expect(auth.authenticateConnection({ authorization: `Bearer ${TOKEN}` }).name).toBe('one');
-    expect(auth.authenticateConnection({ Authorization: `${TOKEN}-other` }).name).toBe('two');
+    expect(auth.authenticateConnection({ Authorization: `bearer ${TOKEN}-other` }).name).toBe('two');
+    for (const bare of [TOKEN, `${TOKEN}-other`, `Basic ${TOKEN}`, `Bearer ${TOKEN} extra`, 42]) {
+      let err: any;
+      try {
+        auth.authenticateConnection({ authorization: bare });
+      } catch (e) {
+        err = e;
+      }
+      expect(err?.extensions.code).toBe('UNAUTHENTICATED');
+      expect(err.message).toMatch(/must be "Bearer <token>"/);
+      expect(err.message).not.toContain(TOKEN);
+    }
     expect(() => auth.authenticateConnection({})).toThrow(/connectionParams.authorization/);
     expect(() => auth.authenticateConnection(undefined)).toThrow(/connectionParams.authorization/);
     expect(() => auth.authenticateConnection({ authorization: 'Bearer unknown-0123456789abcdef' })).toThrow(/not known/);

@@ -25,11 +25,12 @@ afterAll(async () => {
   await stack?.close();
 });
 
-function wsClient(token: string | null): Client {
+/** A client sending `Bearer <token>`, or `authorization` exactly as given. */
+function wsClient(token: string | null, authorization = token ? `Bearer ${token}` : undefined): Client {
   const c = createClient({
     url: `${stack.gateway.url.replace(/^http/, 'ws')}/graphql`,
     webSocketImpl: WebSocket,
-    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    connectionParams: authorization !== undefined ? { authorization } : {},
     retryAttempts: 0,
     lazy: true,
   });
@@ -52,6 +53,16 @@ describe('scopes over graphql-ws', () => {
     const sub = collect(wsClient('tok-unknown-0123456789abcdef'), 'subscription { freeStockChanged { productcode } }');
     await until(() => sub.error !== undefined, 'the close');
     expect((sub.error as { code: number }).code).toBe(WS_CLOSE.UNAUTHENTICATED.code);
+  });
+
+  test('a known token without "Bearer ": the connection is closed with 4401, as HTTP refuses it with 401', async () => {
+    const sub = collect(wsClient(null, TOKENS.stock), 'subscription { freeStockChanged { productcode } }');
+    await until(() => sub.error !== undefined, 'the close');
+    expect((sub.error as { code: number }).code).toBe(WS_CLOSE.UNAUTHENTICATED.code);
+    expect(sub.items).toEqual([]);
+    const http = await stack.gql('{ warehouses { name } }', { authorization: TOKENS.stock });
+    expect(http.status).toBe(401);
+    expect(http.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   test('a token without orders:read subscribing to orderStatusChanged: FORBIDDEN, no subscription opened', async () => {
