@@ -17,12 +17,12 @@ export interface AuditRecord {
   /** The caller's token name; "anonymous" when auth is off. */
   who: string;
   requestId: string;
-  operation: { type: 'query' | 'mutation' | 'subscription' | 'unknown'; name: string | null };
-  /** `Type.field` of every personal-data field read or attempted, sorted. */
+  operation: { type: 'query' | 'mutation' | 'subscription'; name: string | null };
+  /** `Type.field` of every personal-data field the operation selected (read, refused or failed), sorted. */
   personalFields: string[];
   /** `Type:id` of the objects whose personal fields were read; mutation ids from arguments. */
   ids: string[];
-  /** Root fields of a mutation. */
+  /** Root fields of a mutation, as selected. */
   mutationFields: string[];
   outcome: 'ok' | 'partial' | 'denied' | 'error';
   /** Codes of the errors in the answer, unique. */

@@ -1,3 +1,7 @@
+import { parse, type OperationDefinitionNode } from 'graphql';
+import { request } from 'undici';
+import { getSchema } from '../../src/schema/build';
+import { auditedFields } from '../../src/security/audited-fields';
 import { startSecurityStack, TOKENS, type SecurityStack } from './support';
 
 /** The audit log: one record per personal-data read (or attempt) and per mutation, never the data. */
@@ -89,14 +93,94 @@ describe('audit log', () => {
     expect(recs).toEqual([]);
   });
 
-  it('writes nothing when the upstream failed before any personal field resolved', async () => {
-    stack.sandbox.state.setFaults({ status: 500, count: 10 });
+  it('records a read refused at the parent field as denied: the personal field never ran but was asked for', async () => {
+    // stock:read only: `orders` itself is refused, so `email`'s resolver is never reached.
+    const before = (await stack.sandbox.state.stats()).total;
+    let answer: any;
+    const recs = await newRecords(async () => {
+      answer = await stack.gql(`query Peek { orders(first: 1) { edges { node { orderid email } } } }`, { token: TOKENS.stock });
+    });
+    expect(answer.body.errors?.map((e: any) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(recs).toHaveLength(1);
+    expect(recs[0]).toMatchObject({
+      who: 'stockreader',
+      operation: { type: 'query', name: 'Peek' },
+      personalFields: ['Order.email'],
+      ids: [],
+      outcome: 'denied',
+      errorCodes: ['FORBIDDEN'],
+    });
+    expect((await stack.sandbox.state.stats()).total).toBe(before);
+  });
+
+  it('records a personal-data read that failed upstream as an error, with no ids (nothing was read)', async () => {
+    const faults = async (body: object): Promise<void> => {
+      const r = await request(`${stack.sandbox.origin}/__sandbox/config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(r.statusCode).toBe(200);
+      await r.body.dump();
+    };
+    await faults({ faults: { status: 500, count: 10, path: '/api/v1/orders' } });
     try {
-      const recs = await newRecords(() => stack.gql(`{ order(id: "${stack.sandbox.state.store.orders[3].idorder}") { email } }`, { token: TOKENS.customers }));
-      // The order itself failed, so no personal field was resolved: nothing was read, nothing to audit.
-      expect(recs).toEqual([]);
+      let answer: any;
+      const recs = await newRecords(async () => {
+        answer = await stack.gql(`{ order(id: "${stack.sandbox.state.store.orders[3].idorder}") { email } }`, { token: TOKENS.customers });
+      });
+      expect(answer.body.errors?.[0].extensions?.code).toBe('UPSTREAM_ERROR');
+      expect(recs).toHaveLength(1);
+      expect(recs[0]).toMatchObject({ who: 'privacy-ok', personalFields: ['Order.email'], ids: [], outcome: 'error', errorCodes: ['UPSTREAM_ERROR'] });
     } finally {
-      stack.sandbox.state.setFaults({});
+      await faults({ faults: {} });
     }
+  });
+
+  it('finds personal fields behind fragments and aliases, once each, and not where @skip/@include leave them out', async () => {
+    const query = `
+      query Fragments($withPhone: Boolean!) {
+        a: orders(first: 1) { edges { node { ...Contact } } }
+        b: orders(first: 1) { edges { node { ...Contact ... on Order { phone @include(if: $withPhone) invoiceAddress @skip(if: true) { city } } } } }
+      }
+      fragment Contact on Order { orderid mail: email deliveryAddress { ...Place } }
+      fragment Place on Address { city }`;
+    const withPhone = await newRecords(() => stack.gql(query, { token: TOKENS.customers, variables: { withPhone: true } }));
+    expect(withPhone).toHaveLength(1);
+    expect(withPhone[0].personalFields).toEqual(['Address.city', 'Order.deliveryAddress', 'Order.email', 'Order.phone']);
+    const without = await newRecords(() => stack.gql(query, { token: TOKENS.customers, variables: { withPhone: false } }));
+    expect(without[0].personalFields).toEqual(['Address.city', 'Order.deliveryAddress', 'Order.email']);
+    const skipped = await newRecords(() => stack.gql(`{ orders(first: 1) { edges { node { orderid email @skip(if: true) } } } }`, { token: TOKENS.customers }));
+    expect(skipped).toEqual([]);
+  });
+
+  it.each([['B'], ['']])('answers an operationName that matches nothing (%p) with a clean 400 and writes nothing', async (operationName) => {
+    let r: any;
+    const recs = await newRecords(async () => {
+      r = await request(`${stack.gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.customers}` },
+        body: JSON.stringify({ query: 'query A { orders(first: 1) { edges { node { email } } } } mutation M { syncFreeStockToShopify(productcodes: ["PG-00001"]) { mutations } }', operationName }),
+      });
+    });
+    expect(r.statusCode).toBe(400);
+    const body = (await r.body.json()) as any;
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors[0].extensions.code).not.toBe('INTERNAL_SERVER_ERROR');
+    expect(recs).toEqual([]);
+    expect(stack.logs.records<{ level: number }>().filter((l) => l.level >= 50)).toEqual([]);
+  });
+});
+
+describe('personal fields of a document', () => {
+  it('walks each fragment once, so fan-out documents cost their size, not their expansion', async () => {
+    const schema = await getSchema();
+    // F0 spreads F1 ten times, F1 spreads F2 ten times, ...: 10^24 paths if expanded, 25 fragments walked.
+    const fragments = Array.from({ length: 24 }, (_, i) => `fragment F${i} on Order { ${`...F${i + 1} `.repeat(10)} }`);
+    const document = parse(`{ orders(first: 1) { edges { node { ...F0 } } } } ${fragments.join(' ')} fragment F24 on Order { email deliveryAddress { city } }`);
+    const operation = document.definitions[0] as OperationDefinitionNode;
+    expect(auditedFields(schema, document, operation)).toEqual({ personal: ['Address.city', 'Order.deliveryAddress', 'Order.email'], mutationFields: [] });
+  });
+
+  it('names the root fields of a mutation, also through a fragment on Mutation', async () => {
+    const schema = await getSchema();
+    const document = parse('mutation { ...Push } fragment Push on Mutation { syncFreeStockToShopify(productcodes: ["PG-00001"]) { mutations } }');
+    expect(auditedFields(schema, document, document.definitions[0] as OperationDefinitionNode)).toEqual({ personal: [], mutationFields: ['syncFreeStockToShopify'] });
   });
 });
