@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { OrderStatus, PicklistStatus } from '../schema/enums';
-import { int, obj, oneOf, optInt, qty, str, toIsoTime } from './delivery-fields';
+import { id, INT_MAX, INT_MIN, list, obj, oneOf, optId, optTime, qty, str } from './delivery-fields';
 import type { NewEvent } from './event.types';
 import { MalformedDeliveryError } from './webhook-route';
 
@@ -38,63 +38,79 @@ export interface ParsedPicqerDelivery {
   dedupeKey: string;
 }
 
-/** Validates a parsed delivery and normalises it; throws MalformedDeliveryError naming the bad field. */
+/** Most warehouses one stock delivery may list; real accounts have a handful. */
+const MAX_STOCK_ROWS = 1000;
+/** The product-code rule (src/schema/shopify/productcodes.args.ts): not blank, at most 255. */
+const MAX_CODE_LENGTH = 255;
+
+/**
+ * Validates a parsed delivery against the shape Picqer documents and normalises it; throws
+ * MalformedDeliveryError naming the bad field. Ids are 1…2^31−1 and quantities fit GraphQL's Int
+ * (they reach subscribers as Int); stock and reservations are not negative (Picqer's stock cannot
+ * go below zero), while free stock may be (reservations above stock). Validation stops at what the
+ * gateway stores: a field it does not read is not judged, so a richer delivery is never refused
+ * (a refused real delivery is retried for hours and then deactivates the hook).
+ */
 export function parsePicqerDelivery(body: unknown, raw: Buffer, opts: { timeZone: string; dedupe: PicqerDedupeMode }): ParsedPicqerDelivery {
   const d = obj(body, 'body');
-  const idhook = int(d.idhook, 'idhook');
+  const idhook = id(d.idhook, 'idhook');
   const event = str(d.event, 'event', 100);
+  // Picqer's own free-stock example omits event_triggered_at, so it may be absent; when present it
+  // must be a time, since it becomes the event's occurredAt.
+  const occurredAt = optTime(d.event_triggered_at, 'event_triggered_at', opts.timeZone);
   const triggeredAt = typeof d.event_triggered_at === 'string' ? d.event_triggered_at : '';
   const data = obj(d.data, 'data');
-  const occurredAt = toIsoTime(triggeredAt, opts.timeZone);
 
   let normalised: NewEvent | null = null;
   let resourceId: number | null = null;
   switch (event === FREE_STOCK_ALIAS ? PICQER_EVENTS.freeStockChanged : event) {
     case PICQER_EVENTS.freeStockChanged: {
-      const rows = Array.isArray(data.stock) ? data.stock : null;
-      if (!rows) throw new MalformedDeliveryError('data.stock must be an array of stock per warehouse.');
-      const stock = rows.map((r, i) => {
+      if (!Array.isArray(data.stock)) throw new MalformedDeliveryError('data.stock must be an array of stock per warehouse.');
+      const stock = list(data.stock, 'data.stock', MAX_STOCK_ROWS).map((r, i) => {
         const row = obj(r, `data.stock[${i}]`);
         return {
-          warehouseId: int(row.idwarehouse, `data.stock[${i}].idwarehouse`),
-          stock: qty(row.stock ?? 0, `data.stock[${i}].stock`),
-          reserved: qty(row.reserved ?? 0, `data.stock[${i}].reserved`),
+          warehouseId: id(row.idwarehouse, `data.stock[${i}].idwarehouse`),
+          stock: qty(row.stock ?? 0, `data.stock[${i}].stock`, 0),
+          reserved: qty(row.reserved ?? 0, `data.stock[${i}].reserved`, 0),
           freeStock: qty(row.freestock, `data.stock[${i}].freestock`),
         };
       });
-      resourceId = int(data.idproduct, 'data.idproduct');
+      const freeStock = stock.reduce((sum, s) => sum + s.freeStock, 0);
+      // Each row fits an Int, their sum need not; the sum is a subscriber's Int too.
+      if (freeStock < INT_MIN || freeStock > INT_MAX) {
+        throw new MalformedDeliveryError(`data.stock: the free stock summed over warehouses must be from ${INT_MIN} to ${INT_MAX}.`);
+      }
+      resourceId = id(data.idproduct, 'data.idproduct');
       normalised = {
         topic: 'freeStockChanged',
-        payload: {
-          idproduct: resourceId,
-          productcode: str(data.productcode, 'data.productcode'),
-          freeStock: stock.reduce((sum, s) => sum + s.freeStock, 0),
-          stock,
-          occurredAt,
-        },
+        payload: { idproduct: resourceId, productcode: str(data.productcode, 'data.productcode', MAX_CODE_LENGTH), freeStock, stock, occurredAt },
       };
       break;
     }
     case PICQER_EVENTS.picklistClosed:
-      resourceId = int(data.idpicklist, 'data.idpicklist');
+      resourceId = id(data.idpicklist, 'data.idpicklist');
       normalised = {
         topic: 'picklistClosed',
         payload: {
           idpicklist: resourceId,
-          picklistid: str(data.picklistid, 'data.picklistid'),
-          warehouseId: optInt(data.idwarehouse, 'data.idwarehouse'),
+          picklistid: str(data.picklistid, 'data.picklistid', MAX_CODE_LENGTH),
+          warehouseId: optId(data.idwarehouse, 'data.idwarehouse'),
           status: oneOf(data.status, 'data.status', Object.values(PicklistStatus)),
-          closedAt: toIsoTime(data.closed_at, opts.timeZone) ?? occurredAt,
-          idorder: optInt(data.idorder, 'data.idorder'),
+          closedAt: optTime(data.closed_at, 'data.closed_at', opts.timeZone) ?? occurredAt,
+          idorder: optId(data.idorder, 'data.idorder'),
         },
       };
       break;
     case PICQER_EVENTS.orderStatusChanged:
-      resourceId = int(data.idorder, 'data.idorder');
+      resourceId = id(data.idorder, 'data.idorder');
       // Only ids and the status: the order's names and addresses never enter the log.
       normalised = {
         topic: 'orderStatusChanged',
-        payload: { idorder: resourceId, orderid: str(data.orderid, 'data.orderid'), status: oneOf(data.status, 'data.status', Object.values(OrderStatus)) },
+        payload: {
+          idorder: resourceId,
+          orderid: str(data.orderid, 'data.orderid', MAX_CODE_LENGTH),
+          status: oneOf(data.status, 'data.status', Object.values(OrderStatus)),
+        },
       };
       break;
     default:

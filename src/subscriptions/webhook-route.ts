@@ -7,7 +7,9 @@ import type { Logger } from '../logger';
  * must be kept), the HMAC check, and one error mapping that never answers 500 for bad input and
  * never echoes or logs a body (deliveries carry customers' names and addresses).
  *
- * Error bodies are `{ "error": CODE, "message": "..." }` with these codes:
+ * Error bodies carry the code twice: `{ "error": CODE, "message": "...", "errors": [{ "message": "...",
+ * "extensions": { "code": CODE } }] }` — the flat pair as documented since the receivers were
+ * added, the `errors` list in the shape GraphQL clients already parse. The codes:
  * | status | error                   | when                                                  |
  * |--------|-------------------------|-------------------------------------------------------|
  * | 400    | MALFORMED_DELIVERY      | not JSON, a required header or field missing or wrong |
@@ -82,16 +84,21 @@ export function registerWebhookRoute(app: FastifyInstance, o: WebhookRouteOption
 function replyError(err: FastifyError, req: FastifyRequest, reply: FastifyReply, logger: Logger): FastifyReply {
   if (err instanceof WebhookHttpError) {
     logger.info({ path: req.routeOptions.url, status: err.statusCode, code: err.code, reason: err.message }, 'webhook rejected');
-    return reply.code(err.statusCode).send({ error: err.code, message: err.message });
+    return reply.code(err.statusCode).send(errorBody(err.code, err.message));
   }
   const fst = fastifyError(err);
   if (fst) {
     logger.info({ path: req.routeOptions.url, status: fst.status, code: fst.code }, 'webhook rejected');
-    return reply.code(fst.status).send({ error: fst.code, message: fst.message });
+    return reply.code(fst.status).send(errorBody(fst.code, fst.message));
   }
   // Our side failed (most likely the event log): 503 so the upstream retries the delivery later.
   logger.error({ err: { message: err.message, name: err.name }, path: req.routeOptions.url }, 'webhook could not be stored');
-  return reply.code(503).send({ error: 'EVENT_LOG_UNAVAILABLE', message: 'The event could not be stored; retry later.' });
+  return reply.code(503).send(errorBody('EVENT_LOG_UNAVAILABLE', 'The event could not be stored; retry later.'));
+}
+
+/** The flat pair and the GraphQL-shaped list; see the table at the top of this file. */
+function errorBody(code: string, message: string): object {
+  return { error: code, message, errors: [{ message, extensions: { code } }] };
 }
 
 function fastifyError(err: FastifyError): { status: number; code: string; message: string } | null {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from '../logger';
-import { obj, parseJson, toIsoTime } from './delivery-fields';
+import { int, obj, optTime, parseJson } from './delivery-fields';
 import type { EventLog } from './event-log.types';
 import type { NewEvent } from './event.types';
 import {
@@ -63,29 +63,32 @@ function header(req: FastifyRequest, name: string): string | undefined {
 /**
  * Shopify's inventory item and location ids exceed 2^53, so JSON.parse rounds them. The digits are
  * taken from the raw text instead (the payload is flat, one occurrence of each key), after the
- * parsed body has been checked to have them as numbers.
+ * parsed body has been checked to have them as positive whole numbers. Shopify's ids are signed
+ * 64-bit integers. `available` reaches subscribers as a GraphQL Int and may be negative
+ * (an oversold item); `updated_at`, when present, must be a time with a zone.
  */
 function parseInventoryLevel(body: unknown, raw: Buffer): NewEvent {
   const b = obj(body, 'body');
   const text = raw.toString('utf8');
   const bigId = (key: string): string => {
-    if (typeof b[key] !== 'number') throw new MalformedDeliveryError(`${key} must be a number.`);
-    const m = new RegExp(`"${key}"\\s*:\\s*(\\d{1,30})\\b`).exec(text);
-    if (!m) throw new MalformedDeliveryError(`${key} must be a whole number.`);
+    const v = b[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new MalformedDeliveryError(`${key} must be a positive whole number.`);
+    const m = new RegExp(`"${key}"\\s*:\\s*(\\d{1,20})(?![\\d.eE])`).exec(text);
+    if (!m || /^0/.test(m[1]) || BigInt(m[1]) > MAX_SHOPIFY_ID) throw new MalformedDeliveryError(`${key} must be a whole number from 1 to 2^63-1.`);
     return m[1];
   };
-  const available = b.available;
-  if (available !== null && available !== undefined && !(typeof available === 'number' && Number.isSafeInteger(available))) {
-    throw new MalformedDeliveryError('available must be a whole number or null.');
-  }
+  const available = b.available === null || b.available === undefined ? null : int(b.available, 'available');
   return {
     topic: 'channelStockChanged',
     payload: {
       inventoryItemId: bigId('inventory_item_id'),
       locationId: bigId('location_id'),
-      available: (available as number | null | undefined) ?? null,
+      available,
       sku: null,
-      occurredAt: toIsoTime(b.updated_at, 'UTC'),
+      occurredAt: optTime(b.updated_at, 'updated_at', 'UTC'),
     },
   };
 }
+
+/** Shopify's ids are signed 64-bit integers. */
+const MAX_SHOPIFY_ID = 2n ** 63n - 1n;

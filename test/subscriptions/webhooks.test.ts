@@ -33,6 +33,11 @@ afterAll(async () => {
 
 const CUSTOMER_NAME = 'Invented Customer Name';
 
+/** An error answer: the documented flat pair plus the GraphQL-shaped list. */
+function errorJson(code: string, message: string): object {
+  return { error: code, message, errors: [{ message, extensions: { code } }] };
+}
+
 function stockDelivery(freestock: number, idproduct = 501): string {
   return JSON.stringify({
     idhook: 77,
@@ -96,7 +101,7 @@ test('a missing or wrong signature is 401 and nothing is stored', async () => {
   const body = stockDelivery(1, 504);
   const missing = await fetch(`${base}/webhooks/picqer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   expect(missing.status).toBe(401);
-  expect(await missing.json()).toEqual({ error: 'BAD_SIGNATURE', message: 'The X-Picqer-Signature header is required.' });
+  expect(await missing.json()).toEqual(errorJson('BAD_SIGNATURE', 'The X-Picqer-Signature header is required.'));
   expect((await postPicqer(body, { 'x-picqer-signature': sign(body, 'another-secret') })).status).toBe(401);
   expect((await postPicqer(body, { 'x-picqer-signature': 'c2hvcnQ=' })).status).toBe(401);
   expect((await postPicqer(body, { 'x-picqer-signature': sign(body + ' ', PICQER_SECRET) })).status).toBe(401);
@@ -105,7 +110,7 @@ test('a missing or wrong signature is 401 and nothing is stored', async () => {
 
 test('malformed deliveries are 400 with the reason and never the body', async () => {
   const notJson = await postPicqer(`{"idhook": 1, "name": "${CUSTOMER_NAME}"`);
-  expect(notJson).toEqual({ status: 400, json: { error: 'MALFORMED_DELIVERY', message: 'The body is not valid JSON.' } });
+  expect(notJson).toEqual({ status: 400, json: errorJson('MALFORMED_DELIVERY', 'The body is not valid JSON.') });
 
   const order = JSON.stringify({ idhook: 1, event: 'orders.status_changed', event_triggered_at: '2026-01-13 09:46:30',
     data: { idorder: 9, orderid: 'O-9', status: 'shipped-to-mars', deliveryname: CUSTOMER_NAME } });
@@ -117,6 +122,84 @@ test('malformed deliveries are 400 with the reason and never the body', async ()
   expect(noStock.json.message).toBe('data.stock must be an array of stock per warehouse.');
   expect(JSON.stringify([notJson, badStatus, noStock])).not.toContain(CUSTOMER_NAME);
   expect(logLines.join('')).not.toContain(CUSTOMER_NAME);
+});
+
+describe('numbers and strings are checked against what subscribers receive (GraphQL Int, bounded text)', () => {
+  /** A free-stock delivery with one warehouse row patched; the rest is valid. */
+  function stockWith(row: Record<string, unknown>, data: Record<string, unknown> = {}, envelope: Record<string, unknown> = {}): string {
+    return JSON.stringify({
+      idhook: 77, name: 'gateway', event: 'products.free_stock_changed', event_triggered_at: '2026-01-13 09:46:30', ...envelope,
+      data: {
+        idproduct: 601, productcode: 'SKU-601', name: CUSTOMER_NAME, ...data,
+        stock: [{ idwarehouse: 1, stock: 10, reserved: 2, freestock: 8, ...row }],
+      },
+    });
+  }
+
+  const refused: Array<[string, string, string]> = [
+    ['freestock 1e308', stockWith({ freestock: 1e308 }), 'data.stock[0].freestock must be a number from -2147483648 to 2147483647.'],
+    ['freestock 2^31', stockWith({ freestock: 2 ** 31 }), 'data.stock[0].freestock must be a number from -2147483648 to 2147483647.'],
+    ['freestock -2^31-1', stockWith({ freestock: -(2 ** 31) - 1 }), 'data.stock[0].freestock must be a number from -2147483648 to 2147483647.'],
+    ['freestock as text', stockWith({ freestock: '7' }), 'data.stock[0].freestock must be a number from -2147483648 to 2147483647.'],
+    ['freestock missing', stockWith({ freestock: undefined }), 'data.stock[0].freestock must be a number from -2147483648 to 2147483647.'],
+    ['negative stock', stockWith({ stock: -1 }), 'data.stock[0].stock must be a number from 0 to 2147483647.'],
+    ['negative reserved', stockWith({ reserved: -3 }), 'data.stock[0].reserved must be a number from 0 to 2147483647.'],
+    ['idwarehouse 0', stockWith({ idwarehouse: 0 }), 'data.stock[0].idwarehouse must be a whole number from 1 to 2147483647.'],
+    ['idwarehouse 1.5', stockWith({ idwarehouse: 1.5 }), 'data.stock[0].idwarehouse must be a whole number from 1 to 2147483647.'],
+    ['idproduct 2^31', stockWith({}, { idproduct: 2 ** 31 }), 'data.idproduct must be a whole number from 1 to 2147483647.'],
+    ['idhook 1e308', stockWith({}, {}, { idhook: 1e308 }), 'idhook must be a whole number from 1 to 2147483647.'],
+    ['productcode of 256 characters', stockWith({}, { productcode: 'P'.repeat(256) }), 'data.productcode must be a non-empty string of at most 255 characters.'],
+    ['blank productcode', stockWith({}, { productcode: '   ' }), 'data.productcode must be a non-empty string of at most 255 characters.'],
+    ['event_triggered_at not a time', stockWith({}, {}, { event_triggered_at: CUSTOMER_NAME }), 'event_triggered_at must be a time "YYYY-MM-DD HH:mm:ss" or ISO 8601 with a zone, between the years 1970 and 9999.'],
+    ['event_triggered_at 31 February', stockWith({}, {}, { event_triggered_at: '2026-02-31 10:00:00' }), 'event_triggered_at must be a time "YYYY-MM-DD HH:mm:ss" or ISO 8601 with a zone, between the years 1970 and 9999.'],
+  ];
+
+  test.each(refused)('%s: 400 naming the field, GraphQL-shaped, nothing stored, nothing echoed', async (_name, body, message) => {
+    const before = await log.lastId();
+    const res = await postPicqer(body);
+    expect(res).toEqual({ status: 400, json: errorJson('MALFORMED_DELIVERY', message) });
+    expect(await log.lastId()).toBe(before);
+    expect(JSON.stringify(res.json)).not.toContain(CUSTOMER_NAME);
+  });
+
+  test('rows that each fit an Int but whose sum does not are refused', async () => {
+    const before = await log.lastId();
+    const body = JSON.stringify({
+      idhook: 77, event: 'products.free_stock_changed', event_triggered_at: '2026-01-13 09:46:30',
+      data: { idproduct: 602, productcode: 'SKU-602', stock: [1, 2].map((w) => ({ idwarehouse: w, stock: 2 ** 31 - 1, reserved: 0, freestock: 2 ** 31 - 1 })) },
+    });
+    const res = await postPicqer(body);
+    expect(res.status).toBe(400);
+    expect(res.json.errors[0].message).toBe('data.stock: the free stock summed over warehouses must be from -2147483648 to 2147483647.');
+    expect(await log.lastId()).toBe(before);
+  });
+
+  test('the limits themselves, negative free stock and a missing event_triggered_at are accepted', async () => {
+    const before = await log.lastId();
+    const edge = await postPicqer(stockWith({ idwarehouse: 2 ** 31 - 1, stock: 2 ** 31 - 1, reserved: 0, freestock: -(2 ** 31) }, { productcode: 'P'.repeat(255) }));
+    expect(edge.status).toBe(200);
+    const noTime = await postPicqer(stockWith({ freestock: -4 }, { idproduct: 603 }, { event_triggered_at: undefined }));
+    expect(noTime.status).toBe(200);
+    const stored = await log.read(before);
+    expect(stored.map((e) => (e.topic === 'freeStockChanged' ? [e.payload.freeStock, e.payload.occurredAt] : null))).toEqual([
+      [-(2 ** 31), '2026-01-13T08:46:30.000Z'],
+      [-4, null],
+    ]);
+  });
+
+  test('picklist and order deliveries are held to the same rules', async () => {
+    const before = await log.lastId();
+    const picklist = (data: Record<string, unknown>): string => JSON.stringify({ idhook: 1, event: 'picklists.closed', event_triggered_at: '2026-01-13 09:46:30',
+      data: { idpicklist: 9, picklistid: 'P-9', idwarehouse: 1, status: 'closed', closed_at: '2026-01-13 09:46:00', idorder: 3, ...data } });
+    expect((await postPicqer(picklist({ idwarehouse: 2 ** 31 }))).json.message).toBe('data.idwarehouse must be a whole number from 1 to 2147483647.');
+    expect((await postPicqer(picklist({ idorder: -1 }))).json.message).toBe('data.idorder must be a whole number from 1 to 2147483647.');
+    expect((await postPicqer(picklist({ closed_at: 'tomorrow' }))).json.message).toMatch(/^data\.closed_at must be a time/);
+    const order = JSON.stringify({ idhook: 1, event: 'orders.status_changed', event_triggered_at: '2026-01-13 09:46:30',
+      data: { idorder: 1e308, orderid: 'O-1', status: 'completed' } });
+    expect((await postPicqer(order)).json.message).toBe('data.idorder must be a whole number from 1 to 2147483647.');
+    expect(await log.lastId()).toBe(before);
+    expect((await postPicqer(picklist({}))).status).toBe(200);
+  });
 });
 
 test('an order status delivery keeps ids and status only, no personal data', async () => {
@@ -138,7 +221,7 @@ test('an event the gateway does not use is acknowledged with 202 and not stored'
 test('too large is 413 and a wrong media type is 415; neither is a 500', async () => {
   const big = JSON.stringify({ idhook: 1, event: 'products.freestockchanged', data: { pad: 'x'.repeat(5000) } });
   const large = await postPicqer(big);
-  expect(large).toEqual({ status: 413, json: { error: 'DELIVERY_TOO_LARGE', message: 'The body is larger than this receiver accepts.' } });
+  expect(large).toEqual({ status: 413, json: errorJson('DELIVERY_TOO_LARGE', 'The body is larger than this receiver accepts.') });
   const body = stockDelivery(1, 505);
   const text = await postPicqer(body, { 'content-type': 'text/plain' });
   expect(text.status).toBe(415);
@@ -183,10 +266,30 @@ describe('Shopify', () => {
     }]);
   });
 
+  test('inventory numbers outside what a subscriber can receive are 400 and not stored', async () => {
+    const before = await log.lastId();
+    const cases: Array<[string, string]> = [
+      ['{"inventory_item_id":1e308,"location_id":24826418,"available":1}', 'inventory_item_id must be a whole number from 1 to 2^63-1.'],
+      ['{"inventory_item_id":271878346596884015,"location_id":99999999999999999999,"available":1}', 'location_id must be a whole number from 1 to 2^63-1.'],
+      ['{"inventory_item_id":-5,"location_id":24826418,"available":1}', 'inventory_item_id must be a positive whole number.'],
+      ['{"inventory_item_id":271878346596884015,"location_id":24826418,"available":2147483648}', 'available must be a whole number from -2147483648 to 2147483647.'],
+      ['{"inventory_item_id":271878346596884015,"location_id":24826418,"available":1.5}', 'available must be a whole number from -2147483648 to 2147483647.'],
+      ['{"inventory_item_id":271878346596884015,"location_id":24826418,"available":1,"updated_at":"soon"}', 'updated_at must be a time "YYYY-MM-DD HH:mm:ss" or ISO 8601 with a zone, between the years 1970 and 9999.'],
+    ];
+    for (const [body, message] of cases) {
+      const res = await postShopify(body, { 'x-shopify-webhook-id': `wh-bad-${message.length}-${body.length}` });
+      expect(res).toEqual({ status: 400, json: errorJson('MALFORMED_DELIVERY', message) });
+    }
+    expect(await log.lastId()).toBe(before);
+    // An oversold item has negative availability: that is data, not a mistake.
+    const oversold = await postShopify('{"inventory_item_id":5,"location_id":6,"available":-2,"updated_at":"2023-01-03T12:21:36-05:00"}', { 'x-shopify-webhook-id': 'wh-oversold' });
+    expect(oversold.status).toBe(200);
+  });
+
   test('bad HMAC is 401, a missing webhook id is 400, other topics are 202', async () => {
     expect((await postShopify(inventory, { 'x-shopify-webhook-id': 'wh-3', 'x-shopify-hmac-sha256': sign(inventory, PICQER_SECRET) })).status).toBe(401);
     const noId = await postShopify(inventory, {});
-    expect(noId).toEqual({ status: 400, json: { error: 'MALFORMED_DELIVERY', message: 'The X-Shopify-Webhook-Id header is required.' } });
+    expect(noId).toEqual({ status: 400, json: errorJson('MALFORMED_DELIVERY', 'The X-Shopify-Webhook-Id header is required.') });
     const other = await postShopify('{"id":1}', { 'x-shopify-webhook-id': 'wh-4', 'x-shopify-topic': 'orders/create' });
     expect(other).toEqual({ status: 202, json: { ignored: true, topic: 'orders/create' } });
   });
