@@ -14,7 +14,11 @@ export interface PicqerWebhookOptions {
   logger: Logger;
   /** Default 256 KiB. */
   bodyLimitBytes?: number;
-  /** Time zone of Picqer's zone-less timestamps. Default 'Europe/Amsterdam' (UNCONFIRMED). */
+  /**
+   * Time zone of Picqer's zone-less timestamps (`event_triggered_at`, `closed_at`). Default
+   * 'Europe/Amsterdam': Picqer does not document it, its examples are Dutch local times
+   * (UNCONFIRMED; the sandbox writes the same by default, see src/sandbox/README.md).
+   */
   timeZone?: string;
   /** How repeats are recognised; see PicqerDedupeMode. Default 'body'. */
   dedupe?: PicqerDedupeMode;

@@ -90,9 +90,30 @@ export async function readJsonObject(req: IncomingMessage): Promise<Record<strin
   return parsed as Record<string, unknown>;
 }
 
-/** Picqer's timestamp format, "YYYY-MM-DD HH:mm:ss" (UTC in the sandbox). */
-export function picqerTimestamp(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+/**
+ * The zone the sandbox writes its times in. Picqer writes "YYYY-MM-DD HH:mm:ss" without a zone and
+ * does not document which; its examples are Dutch local times (`event_triggered_at` equal to the
+ * order's `updated`, "2013-07-17 16:02:14"), so local time in the Netherlands is assumed
+ * (UNCONFIRMED; `timeZone` option, see src/sandbox/README.md).
+ */
+export const DEFAULT_PICQER_TIME_ZONE = 'Europe/Amsterdam';
+
+const stampFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * Picqer's timestamp format, "YYYY-MM-DD HH:mm:ss": the wall-clock time of `ms` in `timeZone`,
+ * to the second (Picqer sends no fractions). Throws a RangeError for an unknown zone.
+ */
+export function picqerTimestamp(ms: number, timeZone: string = DEFAULT_PICQER_TIME_ZONE): string {
+  let f = stampFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    });
+    stampFormats.set(timeZone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
 }
 
 const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$/;

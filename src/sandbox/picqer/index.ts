@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { PICQER_ERROR, PicqerSandboxHttpError, sendJson, sendJsonText, sendPicqerError } from './http-util';
+import { DEFAULT_PICQER_TIME_ZONE, PICQER_ERROR, PicqerSandboxHttpError, picqerTimestamp, sendJson, sendJsonText, sendPicqerError } from './http-util';
 import { picqerApiRouter } from './api-routes';
 import { picqerControlRouter } from './control-routes';
 import type { Router } from './router';
@@ -41,6 +41,13 @@ export interface PicqerSandboxOptions {
   retryAfterOn429?: boolean;
   /** Simulator picks per minute at start. Default 0 (off). */
   picksPerMinute?: number;
+  /**
+   * IANA zone of every time the sandbox writes ("YYYY-MM-DD HH:mm:ss", no zone, as Picqer sends).
+   * Default 'Europe/Amsterdam' (UNCONFIRMED, see src/sandbox/README.md); 'UTC' for the other reading.
+   */
+  timeZone?: string;
+  /** The sandbox's clock (times it writes, webhook `event_triggered_at`). Default Date.now; tests inject one. */
+  now?: () => number;
   logger?: Logger;
 }
 
@@ -67,6 +74,12 @@ export async function startPicqerSandbox(opts: PicqerSandboxOptions = {}): Promi
   }
   const windowMs = opts.rateWindowMs ?? 60_000;
   if (!Number.isInteger(windowMs) || windowMs < 1) throw new RangeError(`rateWindowMs must be a positive integer, got ${windowMs}`);
+  const timeZone = opts.timeZone ?? DEFAULT_PICQER_TIME_ZONE;
+  try {
+    picqerTimestamp(0, timeZone);
+  } catch {
+    throw new RangeError(`timeZone must be an IANA time zone such as "Europe/Amsterdam" or "UTC", got ${JSON.stringify(timeZone).slice(0, 60)}`);
+  }
   const state = new PicqerSandboxState({
     rateLimitPerMinute: opts.rateLimitPerMinute ?? 500,
     rateWindowMs: windowMs,
@@ -77,6 +90,8 @@ export async function startPicqerSandbox(opts: PicqerSandboxOptions = {}): Promi
     webhookRetryDelaysMs: opts.webhookRetryDelaysMs,
     webhookTimeoutMs: opts.webhookTimeoutMs,
     logger: opts.logger,
+    now: opts.now,
+    timeZone,
   });
   state.setLatency(state.latencyMs);
   const keys = new Set(apiKeys);

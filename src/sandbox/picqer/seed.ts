@@ -16,6 +16,8 @@ export interface PicqerSeedOptions {
   orders?: number;
   /** Default 42. */
   seed?: number;
+  /** Zone of the written timestamps. Default DEFAULT_PICQER_TIME_ZONE. */
+  timeZone?: string;
 }
 
 export interface PicqerSeed {
@@ -47,7 +49,7 @@ export function seedPicqerData(opts: PicqerSeedOptions = {}): PicqerSeed {
   const seed = opts.seed ?? 42;
   const catalog = demoCatalog({ products: opts.products ?? 2000, seed });
   const rnd = prng(seed + 7919);
-  const stamp = (i: number, n: number): string => picqerTimestamp(SEED_EPOCH_MS + Math.floor((i / Math.max(1, n)) * 300 * 86_400_000));
+  const stamp = (i: number, n: number): string => picqerTimestamp(SEED_EPOCH_MS + Math.floor((i / Math.max(1, n)) * 300 * 86_400_000), opts.timeZone);
 
   const warehouses: WarehouseRecord[] = WAREHOUSES.map((w, i) => ({
     idwarehouse: w.idwarehouse,
@@ -228,5 +230,5 @@ export function seedPicqerData(opts: PicqerSeedOptions = {}): PicqerSeed {
   return { products, warehouses, customers, orders, picklists };
 }
 
-/** The timestamp the seed uses as "now"-independent origin (exposed for tests of updated_after). */
+/** The timestamp the seed uses as "now"-independent origin, in the default zone (for tests of updated_after). */
 export const PICQER_SEED_EPOCH = picqerTimestamp(SEED_EPOCH_MS);

@@ -55,6 +55,10 @@ export interface PicqerSandboxStateOptions {
   webhookRetryDelaysMs?: number[];
   webhookTimeoutMs?: number;
   logger?: Logger;
+  /** Clock for every time the sandbox writes (`updated`, `closed_at`, `event_triggered_at`). Default Date.now. */
+  now?: () => number;
+  /** Zone those times are written in. Default DEFAULT_PICQER_TIME_ZONE. */
+  timeZone?: string;
 }
 
 /** The fault counters as the request pipeline consumes them. */
@@ -77,8 +81,11 @@ export class PicqerSandboxState {
   readonly faults: ActiveFaults = { status: 0, timeoutMs: 0, remaining: 0, storm429: 0, retryAfterSeconds: 1, path: '' };
 
   constructor(opts: PicqerSandboxStateOptions) {
-    this.hooks = new WebhookDispatcher({ retryDelaysMs: opts.webhookRetryDelaysMs, timeoutMs: opts.webhookTimeoutMs, logger: opts.logger });
-    this.store = new PicqerStore(seedPicqerData(opts), (e) => this.hooks.dispatch(e.event, e.data));
+    const now = opts.now ?? Date.now;
+    this.hooks = new WebhookDispatcher({
+      retryDelaysMs: opts.webhookRetryDelaysMs, timeoutMs: opts.webhookTimeoutMs, logger: opts.logger, now, timeZone: opts.timeZone,
+    });
+    this.store = new PicqerStore(seedPicqerData(opts), (e) => this.hooks.dispatch(e.event, e.data), now, opts.timeZone);
     this.limiter = new SlidingWindowRateLimiter(opts.rateLimitPerMinute, opts.rateWindowMs);
     this.simulator = new PicqerSimulator(this.store, opts.seed);
     this.latencyMs = opts.latencyMs;

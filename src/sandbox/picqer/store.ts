@@ -1,5 +1,5 @@
 import type { PicqerStockWire } from '../../datasources/picqer/types';
-import { PICQER_ERROR, PicqerSandboxHttpError, picqerTimestamp } from './http-util';
+import { DEFAULT_PICQER_TIME_ZONE, PICQER_ERROR, PicqerSandboxHttpError, picqerTimestamp } from './http-util';
 import {
   ALLOCATING_ORDER_STATUSES,
   OPEN_PICKLIST_STATUSES,
@@ -41,8 +41,16 @@ export class PicqerStore {
   private readonly customerById = new Map<number, CustomerRecord>();
   private nextIds = { order: 0, orderLine: 0, picklist: 0, picklistLine: 0 };
 
-  /** @param now clock for `updated` stamps; injectable so tests stay deterministic. */
-  constructor(seed: PicqerSeed, private readonly onEvent: (e: StoreEvent) => void, private readonly now: () => number = Date.now) {
+  /**
+   * @param now clock for `updated` stamps; injectable so tests stay deterministic.
+   * @param timeZone zone the stamps are written in (see DEFAULT_PICQER_TIME_ZONE).
+   */
+  constructor(
+    seed: PicqerSeed,
+    private readonly onEvent: (e: StoreEvent) => void,
+    private readonly now: () => number = Date.now,
+    private readonly timeZone: string = DEFAULT_PICQER_TIME_ZONE,
+  ) {
     this.products = seed.products;
     this.warehouses = seed.warehouses;
     this.customers = seed.customers;
@@ -131,7 +139,7 @@ export class PicqerStore {
       this.touch(p);
       touched.push(p);
     }
-    const ts = picqerTimestamp(this.now());
+    const ts = picqerTimestamp(this.now(), this.timeZone);
     pl.status = 'closed';
     pl.totalpicked = pl.totalproducts;
     pl.closed_at = ts;
@@ -171,7 +179,7 @@ export class PicqerStore {
   /** Creates a processing order with one open picklist in `idwarehouse` (used by the simulator). */
   createProcessingOrder(lines: Array<{ idproduct: number; amount: number }>, idwarehouse: number, idcustomer: number): OrderRecord {
     const customer = this.customerById.get(idcustomer) ?? this.customers[0];
-    const ts = picqerTimestamp(this.now());
+    const ts = picqerTimestamp(this.now(), this.timeZone);
     const id = ++this.nextIds.order;
     const address = customer.addresses[0];
     const order: OrderRecord = {
@@ -221,13 +229,13 @@ export class PicqerStore {
             this.reservePicklist(pl, -1);
             pl.status = 'cancelled';
           }
-          pl.updated = picqerTimestamp(this.now());
+          pl.updated = picqerTimestamp(this.now(), this.timeZone);
         }
       }
     }
     for (const [p, free] of before) if (this.totalFree(p) !== free) touched.add(p);
     order.status = status;
-    order.updated = picqerTimestamp(this.now());
+    order.updated = picqerTimestamp(this.now(), this.timeZone);
     for (const p of touched) {
       this.touch(p);
       this.onEvent({ event: 'products.free_stock_changed', data: p });
@@ -238,7 +246,7 @@ export class PicqerStore {
 
   private createPicklist(order: OrderRecord, status: 'new' | 'paused'): PicklistRecord {
     const id = ++this.nextIds.picklist;
-    const ts = picqerTimestamp(this.now());
+    const ts = picqerTimestamp(this.now(), this.timeZone);
     const pl: PicklistRecord = {
       idpicklist: id, picklistid: `P2025-${String(id).padStart(5, '0')}`, idorder: order.idorder, idcustomer: order.idcustomer,
       idwarehouse: order.idwarehouse ?? this.warehouses[0].idwarehouse, status, reference: order.reference, urgent: false, invoiced: false,
@@ -299,6 +307,6 @@ export class PicqerStore {
   }
 
   private touch(p: ProductRecord): void {
-    p.updated = picqerTimestamp(this.now());
+    p.updated = picqerTimestamp(this.now(), this.timeZone);
   }
 }

@@ -52,7 +52,10 @@ export interface WebhookDispatcherOptions {
   /** Default 24 h. */
   failureWindowMs?: number;
   logger?: Logger;
+  /** Clock for `event_triggered_at` and the deactivation window. Default Date.now. */
   now?: () => number;
+  /** Zone `event_triggered_at` is written in. Default DEFAULT_PICQER_TIME_ZONE. */
+  timeZone?: string;
 }
 
 export interface DeliveryStats {
@@ -155,7 +158,8 @@ export class WebhookDispatcher {
   /** Queues one delivery per active hook of `event`; never waits for the receivers. */
   dispatch(event: string, data: unknown): void {
     if (this.closed) return;
-    const at = picqerTimestamp(this.now());
+    // The moment of the change, as Picqer stamps it: local wall-clock time, whole seconds.
+    const at = picqerTimestamp(this.now(), this.opts.timeZone);
     for (const hook of this.hooks) {
       if (!hook.active || canonicalEvent(hook.event) !== canonicalEvent(event)) continue;
       // Serialised once: every retry sends the same bytes, so the signature and any dedupe stay stable.
