@@ -5,6 +5,7 @@ import {
 } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values';
 import { BadUserInputError } from '../errors';
+import { MAX_PAGE_SIZE } from '../schema/common/pagination.args';
 import { MAX_PRODUCTCODES } from '../schema/shopify/productcodes.args';
 
 /**
@@ -21,7 +22,8 @@ import { MAX_PRODUCTCODES } from '../schema/shopify/productcodes.args';
 
 /** How one field costs, by `Type.field` coordinate. */
 export type FieldCost =
-  | { kind: 'page'; pageSize: number }
+  /** A paged list; `first` over `maxFirst` (the argument's own limit) is the caller's input error. */
+  | { kind: 'page'; pageSize: number; maxFirst: number }
   | { kind: 'single' }
   | { kind: 'batch'; batchSize: number }
   | { kind: 'perRow' }
@@ -37,9 +39,9 @@ const PICQER_PAGE = 100;
 
 /** The cost of every field that makes upstream calls; other upstreams add theirs at start-up. */
 export const FIELD_COSTS: Record<string, FieldCost> = {
-  'Query.products': { kind: 'page', pageSize: PICQER_PAGE },
-  'Query.orders': { kind: 'page', pageSize: PICQER_PAGE },
-  'Query.picklists': { kind: 'page', pageSize: PICQER_PAGE },
+  'Query.products': { kind: 'page', pageSize: PICQER_PAGE, maxFirst: MAX_PAGE_SIZE },
+  'Query.orders': { kind: 'page', pageSize: PICQER_PAGE, maxFirst: MAX_PAGE_SIZE },
+  'Query.picklists': { kind: 'page', pageSize: PICQER_PAGE, maxFirst: MAX_PAGE_SIZE },
   'Query.product': { kind: 'single' },
   'Query.order': { kind: 'single' },
   'Query.picklist': { kind: 'single' },
@@ -69,7 +71,13 @@ export interface CostOptions {
   knownCode?: (code: string) => boolean;
 }
 
-/** The estimated upstream calls of one operation. */
+/**
+ * The estimated upstream calls of one operation.
+ *
+ * Linear in the document's size: each selection set is priced once, as a function of the rows it
+ * is resolved for (see Calls), and a fragment's price is memoised however often it is spread. A
+ * document of ten fragments that each spread the next ten times is priced in ten steps, not 10^10.
+ */
 export function estimateQueryCost(
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
@@ -82,35 +90,47 @@ export function estimateQueryCost(
   const onceKeys = new Set<string>();
   const root = schema.getRootType(operation.operation);
   if (!root) return 0;
+  const byFragment = new Map<string, Calls>();
+  // Fragments being priced: a spread of one of them is a cycle (validation refuses those first).
+  const pricing = new Set<string>();
 
-  const visit = (set: SelectionSetNode, type: GraphQLCompositeType, rows: number, seen: ReadonlySet<string>): number => {
-    let calls = 0;
+  const price = (set: SelectionSetNode, type: GraphQLCompositeType): Calls => {
+    const calls = new Calls();
     for (const sel of set.selections) {
       if (sel.kind === Kind.INLINE_FRAGMENT) {
-        const t = sel.typeCondition ? (schema.getType(sel.typeCondition.name.value) as GraphQLCompositeType) : type;
-        calls += visit(sel.selectionSet, t ?? type, rows, seen);
+        const t = sel.typeCondition ? (schema.getType(sel.typeCondition.name.value) as GraphQLCompositeType | undefined) : type;
+        calls.add(price(sel.selectionSet, t ?? type), 1);
         continue;
       }
       if (sel.kind === Kind.FRAGMENT_SPREAD) {
         const frag = fragments[sel.name.value];
-        if (!frag || seen.has(frag.name.value)) continue;
-        const t = schema.getType(frag.typeCondition.name.value) as GraphQLCompositeType | undefined;
-        calls += visit(frag.selectionSet, t ?? type, rows, new Set([...seen, frag.name.value]));
+        if (!frag || pricing.has(frag.name.value)) continue;
+        const t = (schema.getType(frag.typeCondition.name.value) as GraphQLCompositeType | undefined) ?? type;
+        const key = `${frag.name.value}@${t.name}`;
+        let known = byFragment.get(key);
+        if (!known) {
+          pricing.add(frag.name.value);
+          known = price(frag.selectionSet, t);
+          pricing.delete(frag.name.value);
+          byFragment.set(key, known);
+        }
+        calls.add(known, 1);
         continue;
       }
       if (sel.name.value.startsWith('__')) continue;
       const field = fieldOf(type, sel.name.value);
       if (!field) continue;
       const cost = costs[`${type.name}.${field.name}`];
-      let childRows = rows;
+      // Rows of the child selection per row of this one.
+      let perRowBelow = 1;
       if (cost?.kind === 'page') {
-        const first = firstArg(field, sel, variables);
-        calls += rows * Math.ceil(first / cost.pageSize);
-        childRows = rows * first;
+        const first = firstArg(field, sel, variables, cost.maxFirst);
+        calls.perRow += Math.ceil(first / cost.pageSize);
+        perRowBelow = first;
       } else if (cost?.kind === 'single' || cost?.kind === 'perRow') {
-        calls += rows;
+        calls.perRow += 1;
       } else if (cost?.kind === 'batch') {
-        calls += Math.ceil(rows / cost.batchSize);
+        calls.addBatch(cost.batchSize, 1, 1);
       } else if (cost?.kind === 'codes') {
         const codes = listArg(field, sel, variables, cost.arg);
         // Over the field's own limit is the caller's input error, not a matter of cost: say so.
@@ -118,37 +138,85 @@ export function estimateQueryCost(
           throw new BadUserInputError(`Argument "${cost.arg}" of ${field.name} takes at most ${cost.maxItems} codes, got ${codes.length}.`, cost.arg);
         }
         const unknown = codes.filter((c) => !opts.knownCode?.(c)).length;
-        calls += rows * (unknown + Math.ceil((codes.length - unknown) / PICQER_PAGE) + 1 + Math.ceil(codes.length / cost.shopifyBatch));
-        if (cost.mutationBatch) calls += rows * Math.ceil(codes.length / cost.mutationBatch);
+        calls.perRow += unknown + Math.ceil((codes.length - unknown) / PICQER_PAGE) + 1 + Math.ceil(codes.length / cost.shopifyBatch);
+        if (cost.mutationBatch) calls.perRow += Math.ceil(codes.length / cost.mutationBatch);
       } else if (cost?.kind === 'once') {
         onceKeys.add(cost.key);
-        childRows = rows * cost.rows;
+        perRowBelow = cost.rows;
       } else if (isList(field.type) && !isConnectionEdges(type.name, field.name)) {
-        childRows = rows * listSize;
+        perRowBelow = listSize;
       }
       // A root field nobody priced still reaches an upstream: count it, never as free.
-      if (!cost && type === root && operation.operation !== 'subscription') calls += 1;
+      if (!cost && type === root && operation.operation !== 'subscription') calls.fixed += 1;
       const named = getNamedType(field.type);
-      if (sel.selectionSet && isCompositeType(named)) calls += visit(sel.selectionSet, named, childRows, seen);
+      if (sel.selectionSet && isCompositeType(named)) calls.add(price(sel.selectionSet, named), perRowBelow);
     }
     return calls;
   };
 
-  return visit(operation.selectionSet, root, 1, new Set()) + onceKeys.size;
+  return price(operation.selectionSet, root).at(1) + onceKeys.size;
+}
+
+/**
+ * The calls of a selection set as a function of the rows it is resolved for, so that a fragment
+ * priced once can be reused wherever it is spread, at any number of rows:
+ *   calls(rows) = perRow * rows + fixed + sum over batches of count * ceil(rowsPer * rows / size).
+ * A batched join is not linear in rows (100 rows of a 100-a-call batch is one call, 101 is two),
+ * so batches are kept apart, one term per (batch size, rows per row), to keep the figures exact.
+ */
+class Calls {
+  /** Distinct batch terms kept exactly; past this many, further ones are bounded from above. */
+  private static readonly MAX_BATCH_TERMS = 64;
+  perRow = 0;
+  fixed = 0;
+  private readonly batches = new Map<string, { size: number; rowsPer: number; count: number }>();
+
+  /** `count` batched joins of `size` per call, each resolved for `rowsPer` rows per row. */
+  addBatch(size: number, rowsPer: number, count: number): void {
+    const key = `${size}:${rowsPer}`;
+    const b = this.batches.get(key);
+    if (b) b.count += count;
+    else if (this.batches.size < Calls.MAX_BATCH_TERMS) this.batches.set(key, { size, rowsPer, count });
+    else {
+      // ceil(x) <= x + 1: an upper bound stays a safe estimate and keeps this object small
+      // whatever multipliers a document combines (a sum, not a product, of terms per fragment).
+      this.perRow += (count * rowsPer) / size;
+      this.fixed += count;
+    }
+  }
+
+  /** Adds the calls of a child selection resolved for `rowsPer` rows per row of this one. */
+  add(child: Calls, rowsPer: number): void {
+    this.perRow += child.perRow * rowsPer;
+    this.fixed += child.fixed;
+    for (const b of child.batches.values()) this.addBatch(b.size, b.rowsPer * rowsPer, b.count);
+  }
+
+  /** The calls for `rows` rows. */
+  at(rows: number): number {
+    let total = this.perRow * rows + this.fixed;
+    for (const b of this.batches.values()) total += b.count * Math.ceil((b.rowsPer * rows) / b.size);
+    return Math.ceil(total);
+  }
 }
 
 function fieldOf(type: GraphQLCompositeType, name: string): GraphQLField<unknown, unknown> | undefined {
   return isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
 }
 
-function firstArg(field: GraphQLField<unknown, unknown>, node: Parameters<typeof getArgumentValues>[1], variables: Record<string, unknown>): number {
+function firstArg(field: GraphQLField<unknown, unknown>, node: Parameters<typeof getArgumentValues>[1], variables: Record<string, unknown>, maxFirst: number): number {
+  let v: unknown;
   try {
-    const v = getArgumentValues(field, node, variables).first;
-    return typeof v === 'number' && v > 0 ? v : 1;
+    v = getArgumentValues(field, node, variables).first;
   } catch {
     // Validation rejects bad arguments later; count the default page for now.
     return 50;
   }
+  if (typeof v !== 'number') return 1;
+  // Out of range is the caller's input error (the argument's own rule), not a costly query: a
+  // first of 2147483648 must not read as "too complex". Numbers are safe to quote back.
+  if (v < 1 || v > maxFirst) throw new BadUserInputError(`Argument "first" of ${field.name} must be between 1 and ${maxFirst}, got ${v}.`, 'first');
+  return v;
 }
 
 function listArg(field: GraphQLField<unknown, unknown>, node: Parameters<typeof getArgumentValues>[1], variables: Record<string, unknown>, arg: string): string[] {
