@@ -77,6 +77,10 @@ class Env {
   AUDIT_LOG?: string;
   @IsOptional() @IsInt() @Min(1) @Max(100) MAX_QUERY_DEPTH?: number;
   @IsOptional() @IsInt() @Min(1) @Max(100000) MAX_QUERY_COST?: number;
+  @IsOptional() @IsInt() @Min(100) @Max(100000) MAX_QUERY_TOKENS?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(10000) MAX_QUERY_ALIASES?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(10000) MAX_QUERY_DIRECTIVES?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(10000) MAX_QUERY_FRAGMENT_SPREADS?: number;
   @IsOptional() @IsInt() @Min(0) @Max(1000000) RATE_LIMIT_PER_TOKEN_PER_MINUTE?: number;
   @IsOptional() @IsInt() @Min(1) @Max(10000) MAX_SUBSCRIPTIONS_PER_CONNECTION?: number;
 
@@ -89,7 +93,8 @@ const NUMBER_VARS = new Set([
   'PORT', 'PICQER_RATE_LIMIT', 'EXACT_DIVISION', 'UPSTREAM_TIMEOUT_MS', 'UPSTREAM_DEADLINE_MS',
   'GOVERNOR_FALLBACK_PERCENT', 'GOVERNOR_MARGIN_MS', 'GOVERNOR_WINDOW_MS',
   'BODY_LIMIT_BYTES', 'SANDBOX_SIMULATOR_PICKS_PER_MINUTE',
-  'MAX_QUERY_DEPTH', 'MAX_QUERY_COST', 'RATE_LIMIT_PER_TOKEN_PER_MINUTE', 'EVENT_RETENTION_HOURS', 'PICQER_WARMUP_PAGES',
+  'MAX_QUERY_DEPTH', 'MAX_QUERY_COST', 'MAX_QUERY_TOKENS', 'MAX_QUERY_ALIASES', 'MAX_QUERY_DIRECTIVES', 'MAX_QUERY_FRAGMENT_SPREADS',
+  'RATE_LIMIT_PER_TOKEN_PER_MINUTE', 'EVENT_RETENTION_HOURS', 'PICQER_WARMUP_PAGES',
   'EVENT_FANOUT_WINDOW_MS',
   'MAX_SUBSCRIPTIONS_PER_CONNECTION',
 ]);
@@ -173,6 +178,15 @@ export interface SecurityConfig {
   maxQueryDepth: number;
   /** MAX_QUERY_COST in estimated upstream calls, default 50. */
   maxQueryCost: number;
+  // Bounds on the document as written, checked before any analysis of it (src/security/document-limits.ts).
+  /** MAX_QUERY_TOKENS, default 5000: graphql's parser stops past this many tokens. */
+  maxQueryTokens: number;
+  /** MAX_QUERY_ALIASES, default 50: aliased fields in one document. */
+  maxQueryAliases: number;
+  /** MAX_QUERY_DIRECTIVES, default 50: directives (@include, @skip, …) in one document. */
+  maxQueryDirectives: number;
+  /** MAX_QUERY_FRAGMENT_SPREADS, default 100: `...Name` spreads in one document, not expanded. */
+  maxQueryFragmentSpreads: number;
   /** RATE_LIMIT_PER_TOKEN_PER_MINUTE, default 600; 0 turns the limit off. */
   rateLimitPerTokenPerMinute: number;
   /** MAX_SUBSCRIPTIONS_PER_CONNECTION, default 100: active subscriptions one graphql-ws socket may hold. */
@@ -307,6 +321,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       auditLog: e.AUDIT_LOG ?? ((e.NODE_ENV ?? process.env.NODE_ENV) === 'test' ? 'off' : 'stdout'),
       maxQueryDepth: e.MAX_QUERY_DEPTH ?? 10,
       maxQueryCost: e.MAX_QUERY_COST ?? 50,
+      maxQueryTokens: e.MAX_QUERY_TOKENS ?? 5000,
+      maxQueryAliases: e.MAX_QUERY_ALIASES ?? 50,
+      maxQueryDirectives: e.MAX_QUERY_DIRECTIVES ?? 50,
+      maxQueryFragmentSpreads: e.MAX_QUERY_FRAGMENT_SPREADS ?? 100,
       rateLimitPerTokenPerMinute: e.RATE_LIMIT_PER_TOKEN_PER_MINUTE ?? 600,
       maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION ?? 100,
     },

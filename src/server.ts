@@ -9,6 +9,8 @@ import { createContext, type GatewayContext, type LoaderFactory, type Services }
 import { ERROR_CODES } from './errors';
 import { registerGovernorMetrics } from './datasources/upstream/governor/metrics';
 import { DEFAULT_QUERY, graphiqlHtml, registerGraphiqlAssets } from './graphiql';
+import { formatForClient } from './security/client-errors';
+import { documentLimitsOf, documentLimitsRule } from './security/document-limits';
 
 /**
  * The HTTP face of the gateway: /graphql (GraphQL over HTTP via Apollo, GraphiQL for browsers),
@@ -52,6 +54,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
   collectDefaultMetrics({ register: metrics, prefix: 'pgw_' });
   registerGovernorMetrics(services.governors, metrics);
 
+  const limits = documentLimitsOf(config.security);
   const apollo = new ApolloServer<GatewayContext>({
     schema: opts.schema,
     introspection: config.introspection,
@@ -59,7 +62,11 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
     // Auth is a bearer header, never a cookie, so a cross-site "simple" request carries no
     // credentials; CSRF prevention would only break plain GET requests the spec allows.
     csrfPrevention: false,
-    formatError: (formatted, error) => maskUnexpected(formatted, error, logger),
+    // The document is bounded before anything analyses it: graphql's parser stops at maxTokens,
+    // and a rule refuses too many aliases, directives or fragment spreads (security/document-limits.ts).
+    parseOptions: { maxTokens: limits.maxTokens },
+    validationRules: [documentLimitsRule(limits)],
+    formatError: (formatted, error) => formatForClient(maskUnexpected(formatted, error, logger)),
     plugins: [
       fastifyApolloDrainPlugin(app),
       ApolloServerPluginLandingPageDisabled(),

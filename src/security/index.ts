@@ -56,4 +56,5 @@ export function createSecurity(config: Readonly<Config>, opts: SecurityOptions =
 export { PersonalData, isPersonalField, personalFieldsOf, NOT_PERSONAL, CUSTOMER_DATA_TYPES } from './personal-data';
 export { estimateQueryCost, FIELD_COSTS, type FieldCost } from './query-cost';
 export { queryDepth } from './query-depth';
+export { documentLimitsRule, documentLimitsOf, DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from './document-limits';
 export type { AuditRecord, AuditSink } from './audit-sink';
