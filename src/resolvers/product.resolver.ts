@@ -1,9 +1,10 @@
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { MaxLength } from 'class-validator';
 import { picqerLoaders, type GatewayContext } from '../context';
 import { toProduct, toWarehouse } from '../datasources/picqer';
 import { PaginationArgs } from '../schema/common/pagination.args';
 import { ProductConnection } from '../schema/connections';
+import { ProductArgs } from '../schema/product.args';
 import { Product } from '../schema/product.type';
 import { StockLevel } from '../schema/stock-level.type';
 import { Warehouse } from '../schema/warehouse.type';
@@ -21,11 +22,7 @@ export class ProductsArgs extends PaginationArgs {
 export class ProductResolver {
   @Authorized('stock:read')
   @Query(() => Product, { nullable: true, description: 'One product by Picqer id or by product code; null when there is none.' })
-  async product(
-    @Ctx() ctx: GatewayContext,
-    @Arg('id', () => ID, { nullable: true }) id?: string | null,
-    @Arg('productcode', () => String, { nullable: true }) productcode?: string | null,
-  ): Promise<Product | null> {
+  async product(@Ctx() ctx: GatewayContext, @Args() { id, productcode }: ProductArgs): Promise<Product | null> {
     exactlyOne(id, productcode, 'id', 'productcode');
     const loaders = picqerLoaders(ctx);
     const wire = id != null ? await loaders.productById.load(parseId(id, 'id')) : await loaders.productByCode.load(productcode!);

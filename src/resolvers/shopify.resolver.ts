@@ -4,7 +4,7 @@ import { BadUserInputError, UpstreamNotConfiguredError } from '../errors';
 import {
   findDrift, planStockSync, type ProductPair, type ShopifyLoaders, type ShopifyLocationModel, type ShopifyVariantModel,
 } from '../datasources/shopify';
-import { isValidProductcode, MAX_PRODUCTCODES, StockDriftArgs, StockSyncArgs } from '../schema/shopify/productcodes.args';
+import { isValidProductcode, MAX_PRODUCTCODE_LENGTH, MAX_PRODUCTCODES, StockDriftArgs, StockSyncArgs } from '../schema/shopify/productcodes.args';
 import { ShopifyLocation } from '../schema/shopify/shopify-location.type';
 import { StockDrift } from '../schema/shopify/stock-drift.type';
 import { StockSyncResult, type StockSyncSkip } from '../schema/shopify/stock-sync-result.type';
@@ -73,7 +73,7 @@ function checkCodes(codes: string[]): void {
     throw new BadUserInputError(`Argument "productcodes" takes at most ${MAX_PRODUCTCODES} codes, got ${codes.length}.`, 'productcodes');
   }
   if (!codes.every(isValidProductcode)) {
-    throw new BadUserInputError('Argument "productcodes" must hold non-empty codes of at most 255 characters.', 'productcodes');
+    throw new BadUserInputError(`Argument "productcodes": each value must be a product code: not blank, at most ${MAX_PRODUCTCODE_LENGTH} characters.`, 'productcodes');
   }
 }
 

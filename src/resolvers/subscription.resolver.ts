@@ -5,6 +5,7 @@ import { BadUserInputError } from '../errors';
 import { ChannelStockChangedArgs } from '../schema/events/channel-stock-changed.args';
 import { ChannelStockEvent } from '../schema/events/channel-stock-event.type';
 import { toChannelStockEvent, toOrderEvent, toPicklistEvent, toStockChangeEvent } from '../schema/events/event.map';
+import { validateArgsAs } from '../schema/common/args-validation';
 import { FreeStockChangedArgs } from '../schema/events/free-stock-changed.args';
 import { OrderEvent } from '../schema/events/order-event.type';
 import { OrderStatusChangedArgs } from '../schema/events/order-status-changed.args';
@@ -38,10 +39,11 @@ export class SubscriptionResolver {
     description: 'Free stock changes in the warehouse. Pass the last seen event id as `after` to resume without gaps.',
     subscribe: ({ args, context }) => {
       const events = openBus(context, 'freeStockChanged'); // the scope first, then the arguments
-      const a = args as FreeStockChangedArgs;
+      // type-graphql validates arguments of resolver methods only, not of `subscribe`.
+      const a = validateArgsAs(FreeStockChangedArgs, args);
       const after = validAfter(a.after);
       if (a.productcodes && a.productcodes.length === 0) {
-        throw new BadUserInputError('productcodes must list at least one product code; omit it to get every product.', 'productcodes');
+        throw new BadUserInputError('Argument "productcodes" must list at least one product code; omit it to get every product.', 'productcodes');
       }
       const codes = a.productcodes ? new Set(a.productcodes) : null;
       const warehouseId = a.warehouseId ?? null;
@@ -115,10 +117,8 @@ function openBus(context: unknown, field: keyof typeof SCOPES): EventBus {
 function validAfter(after: unknown): string | undefined {
   if (after === null || after === undefined) return undefined;
   if (!isEventId(after)) {
-    throw new BadUserInputError(
-      `after must be an event id like "1767225600000-0" (the id of an event you received), got ${JSON.stringify(String(after).slice(0, 40))}.`,
-      'after',
-    );
+    // The value is not quoted back: it is the caller's text, of any length.
+    throw new BadUserInputError('Argument "after" must be an event id like "1767225600000-0" (the id of an event you received).', 'after');
   }
   return after;
 }

@@ -7,6 +7,7 @@ import { ShopifyProductResolver } from '../resolvers/shopify-product.resolver';
 import { ShopifyResolver } from '../resolvers/shopify.resolver';
 import { SubscriptionResolver } from '../resolvers/subscription.resolver';
 import { busOnlyPubSub } from '../subscriptions/type-graphql-pubsub';
+import { validateArgs } from './common/args-validation';
 import { OrderLineResolver, OrderResolver } from '../resolvers/order.resolver';
 import { PicklistLineResolver, PicklistResolver } from '../resolvers/picklist.resolver';
 import { ProductResolver, StockLevelResolver, WarehouseResolver } from '../resolvers/product.resolver';
@@ -38,7 +39,9 @@ export function getSchema(): Promise<GraphQLSchema> {
     resolvers: RESOLVERS,
     // Subscriptions read the event bus themselves; type-graphql still insists on a pubSub.
     pubSub: busOnlyPubSub,
-    validate: { forbidUnknownValues: false },
+    // Arguments are checked against their class-validator rules by one function that names the
+    // argument and the rule and never quotes the value back (src/schema/common/args-validation.ts).
+    validateFn: validateArgs,
     // @Authorized(scope) on fields; a miss is FORBIDDEN on that field only (src/auth/auth-checker.ts).
     authChecker,
     authMode: 'error',

@@ -115,7 +115,7 @@ describe('one replica, memory log', () => {
     await until(() => sub.completed, 'the result');
     expect(sub.items).toEqual([{
       errors: [expect.objectContaining({
-        message: 'after must be an event id like "1767225600000-0" (the id of an event you received), got "yesterday".',
+        message: 'Argument "after" must be an event id like "1767225600000-0" (the id of an event you received).',
         extensions: { code: 'BAD_USER_INPUT', field: 'after' },
       })],
     }]);

@@ -1,0 +1,54 @@
+import { validateSync, type ValidationError } from 'class-validator';
+import { BadUserInputError } from '../../errors';
+import { plainToInstance } from '../../util/plain';
+
+/**
+ * The one place arguments are checked against their class-validator rules (type-graphql's
+ * `validateFn`, and subscriptions' `subscribe`, which type-graphql does not validate).
+ *
+ * type-graphql's own validation answers "Argument Validation Error" with class-validator's errors
+ * attached whole: each carries the rejected value and the whole arguments object, so a 100 KB
+ * `search` came back twice. Here a refusal is BAD_USER_INPUT naming the argument and the rule, e.g.
+ * `Argument "search" must be shorter than or equal to 200 characters.`, and never the value.
+ */
+export function validateArgs(value: unknown): void {
+  if (value === null || typeof value !== 'object') return; // scalars have no class rules
+  for (const item of Array.isArray(value) ? value : [value]) {
+    if (item === null || typeof item !== 'object') continue;
+    const errors = validateSync(item as object, {
+      // Nullable arguments left out are not checked; no rule may see values it does not name.
+      skipMissingProperties: true,
+      forbidUnknownValues: false,
+      validationError: { target: false, value: false },
+    });
+    const first = firstProblem(errors);
+    if (first) throw new BadUserInputError(first.message, first.path);
+  }
+}
+
+/** Validates a subscription's raw `args` as an instance of its args class; throws like validateArgs. */
+export function validateArgsAs<T extends object>(cls: new () => T, args: unknown): T {
+  const instance = plainToInstance(cls, (args ?? {}) as Record<string, unknown>);
+  validateArgs(instance);
+  return instance;
+}
+
+/** The first broken rule, depth first: its argument's path ("input.code") and a message naming both. */
+function firstProblem(errors: ValidationError[], parent = ''): { path: string; message: string } | undefined {
+  for (const e of errors) {
+    const path = parent ? `${parent}.${e.property}` : e.property;
+    const rule = Object.values(e.constraints ?? {})[0];
+    if (rule !== undefined) return { path, message: describe(path, e.property, rule) };
+    const nested = firstProblem(e.children ?? [], path);
+    if (nested) return nested;
+  }
+  return undefined;
+}
+
+/** class-validator says "search must be …" or "each value in codes must be …": lead with the argument. */
+function describe(path: string, property: string, rule: string): string {
+  const end = (t: string): string => (/[.!?]$/.test(t) ? t : `${t}.`);
+  if (rule.startsWith(`${property} `)) return end(`Argument "${path}" ${rule.slice(property.length + 1)}`);
+  if (rule.startsWith(`each value in ${property} `)) return end(`Argument "${path}": each value ${rule.slice(`each value in ${property} `.length)}`);
+  return end(`Argument "${path}": ${rule}`);
+}
