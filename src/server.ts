@@ -66,6 +66,8 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
     // and a rule refuses too many aliases, directives or fragment spreads (security/document-limits.ts).
     parseOptions: { maxTokens: limits.maxTokens },
     validationRules: [documentLimitsRule(limits)],
+    // Without introspection, "Did you mean …?" would still spell out the schema field by field.
+    validationOptions: { hideSuggestions: !config.introspection },
     formatError: (formatted, error) => formatForClient(maskUnexpected(formatted, error, logger)),
     plugins: [
       fastifyApolloDrainPlugin(app),

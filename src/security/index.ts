@@ -38,7 +38,7 @@ export function createSecurity(config: Readonly<Config>, opts: SecurityOptions =
   const sink: AuditSink | null = createAuditSink(opts.auditStream ?? s.auditLog);
   const apolloPlugins: ApolloServerPlugin<GatewayContext>[] = [
     rateLimitPlugin({ store, perMinute: s.rateLimitPerTokenPerMinute }),
-    queryLimitsPlugin({ maxDepth: s.maxQueryDepth, maxCost: s.maxQueryCost }),
+    queryLimitsPlugin({ maxDepth: s.maxQueryDepth, maxCost: s.maxQueryCost, hideSuggestions: !config.introspection }),
     ...(sink ? [auditPlugin(sink)] : []),
   ];
   return {
