@@ -11,6 +11,7 @@ import { validateArgs } from './common/args-validation';
 import { OrderLineResolver, OrderResolver } from '../resolvers/order.resolver';
 import { PicklistLineResolver, PicklistResolver } from '../resolvers/picklist.resolver';
 import { ProductResolver, StockLevelResolver, WarehouseResolver } from '../resolvers/product.resolver';
+import { ProductFreeStockResolver } from '../resolvers/product-free-stock.resolver';
 
 /**
  * Every resolver class of the public schema. type-graphql 2 has no glob loading, so a new
@@ -19,6 +20,7 @@ import { ProductResolver, StockLevelResolver, WarehouseResolver } from '../resol
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const RESOLVERS: NonEmptyArray<Function> = [
   ProductResolver,
+  ProductFreeStockResolver,
   StockLevelResolver,
   WarehouseResolver,
   OrderResolver,

@@ -25,9 +25,12 @@ export class Product {
   @Field(() => Float, { nullable: true, description: 'Price excluding VAT.' })
   price!: number | null;
 
-  @Field(() => Int, { description: 'Free stock summed over the warehouses that count for general stock.' })
-  freeStock!: number;
+  /** Resolved by ProductFreeStockResolver from `stock` and the warehouse list; not set by the mapping. */
+  @Field(() => Int, {
+    description: "Free stock for sale: `freeStock` summed over the warehouses that count for general stock (Picqer's `counts_for_general_stock`, see `Warehouse.countsForGeneralStock`). Stock in other warehouses, e.g. returns awaiting inspection, is in `stock` but not in this sum.",
+  })
+  freeStock?: number;
 
-  @Field(() => [StockLevel], { description: 'Stock per warehouse.' })
+  @Field(() => [StockLevel], { description: 'Stock per warehouse, including warehouses that do not count for general stock.' })
   stock!: StockLevel[];
 }

@@ -82,7 +82,7 @@ describe('Picqer sandbox: API', () => {
   it('returns products with a stock row per warehouse where freestock = stock - reserved', async () => {
     const res = await call(sb, 'GET', '/products?offset=0');
     for (const p of res.json) {
-      expect(p.stock.map((s: any) => s.idwarehouse)).toEqual([1, 2]);
+      expect(p.stock.map((s: any) => s.idwarehouse)).toEqual([1, 2, 3]);
       for (const s of p.stock) {
         expect(s.reserved).toBe(s.reservedpicklists + s.reservedallocations + s.reservedbackorders);
         expect(s.freestock).toBe(s.stock - s.reserved);
@@ -146,9 +146,18 @@ describe('Picqer sandbox: API', () => {
     expect(completed.every((o) => closedFor.has(o.idorder))).toBe(true);
   });
 
+  it('has a warehouse whose stock does not count for general stock, holding stock of some products', async () => {
+    const warehouses = (await call(sb, 'GET', '/warehouses')).json;
+    expect(warehouses.map((w: any) => [w.idwarehouse, w.counts_for_general_stock, w.accept_orders])).toEqual([[1, true, true], [2, true, true], [3, false, false]]);
+    const first = (await call(sb, 'GET', '/products/10001')).json;
+    expect(first.stock.find((s: any) => s.idwarehouse === 3).freestock).toBeGreaterThan(0);
+    // Orders are never placed in it, so nothing there is reserved.
+    expect(sb.state.orders.some((o) => o.idwarehouse === 3)).toBe(false);
+  });
+
   it('serves single resources and answers 404 / 405 as JSON', async () => {
     expect((await call(sb, 'GET', '/products/10001')).json.productcode).toBe('PG-00001');
-    expect((await call(sb, 'GET', '/warehouses')).json.map((w: any) => w.idwarehouse)).toEqual([1, 2]);
+    expect((await call(sb, 'GET', '/warehouses')).json.map((w: any) => w.idwarehouse)).toEqual([1, 2, 3]);
     expect((await call(sb, 'GET', '/customers/3001')).json.idcustomer).toBe(3001);
     const missing = await call(sb, 'GET', '/products/1');
     expect(missing).toMatchObject({ status: 404, json: { error: true, error_code: 20 } });
@@ -162,7 +171,7 @@ describe('Picqer sandbox: API', () => {
 
   it('reads and changes stock through the stock endpoints', async () => {
     const all = await call(sb, 'GET', '/products/10010/stock');
-    expect(all.json).toHaveLength(2);
+    expect(all.json).toHaveLength(3);
     const before = (await call(sb, 'GET', '/products/10010/stock/1')).json;
     expect(before).toMatchObject({ idwarehouse: 1, locations: [] });
     const changed = await call(sb, 'POST', '/products/10010/stock/1', { body: { change: 5, reason: 'test' } });

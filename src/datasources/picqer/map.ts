@@ -9,6 +9,10 @@ import type { PicqerOrderWire, PicqerPicklistWire, PicqerProductWire, PicqerWare
 
 /** Picqer wire shapes -> schema models. Pure functions; nested objects are resolved by loaders. */
 
+/**
+ * `freeStock` is left to ProductFreeStockResolver: it needs the warehouse list (which warehouses
+ * count for general stock), and only a query that asks for it should pay that call.
+ */
 export function toProduct(p: PicqerProductWire): Product {
   const stock = (p.stock ?? []).map(toStockLevel);
   return {
@@ -18,9 +22,19 @@ export function toProduct(p: PicqerProductWire): Product {
     name: p.name,
     barcode: p.barcode ? p.barcode : null,
     price: p.price ?? null,
-    freeStock: stock.reduce((sum, s) => sum + s.freeStock, 0),
     stock,
   };
+}
+
+/**
+ * Picqer's general free stock of a product: `freestock` summed over the warehouses whose
+ * `counts_for_general_stock` is true ("counts for the consolidated stock for the products",
+ * Picqer's warehouses page). A quarantine or returns warehouse holds stock that is not for sale,
+ * so it is left out. A row whose warehouse is not in `warehouses` (removed since) does not count.
+ */
+export function generalFreeStock(stock: ReadonlyArray<Pick<StockLevel, 'idwarehouse' | 'freeStock'>>, warehouses: readonly PicqerWarehouseWire[]): number {
+  const counting = new Set(warehouses.filter((w) => w.counts_for_general_stock).map((w) => w.idwarehouse));
+  return stock.reduce((sum, s) => (counting.has(s.idwarehouse) ? sum + s.freeStock : sum), 0);
 }
 
 function toStockLevel(s: PicqerProductWire['stock'][number]): StockLevel {

@@ -1,7 +1,6 @@
 import { demoCatalog, prng, WAREHOUSES } from '../catalog';
 import { picqerTimestamp } from './http-util';
-import type { CustomerRecord, OrderProductRecord, OrderRecord, PicklistRecord, ProductRecord, WarehouseRecord } from './model';
-import type { PicqerOrderStatus } from '../../datasources/picqer/types';
+import type { CustomerRecord, OrderProductRecord, OrderRecord, OrderStatus, PicklistRecord, ProductRecord, WarehouseRecord } from './model';
 
 /**
  * Deterministic seed data for the Picqer sandbox: products and stock from the shared demo catalog,
@@ -34,8 +33,21 @@ const CUSTOMERS = 150;
 const CITIES = ['Demostad', 'Voorbeeldorp', 'Testdam', 'Fictiveen', 'Sandboxhaven'];
 const STREETS = ['Examplestraat', 'Demolaan', 'Proefweg', 'Sandboxplein'];
 
+/**
+ * A Picqer-only warehouse whose stock does not count for general stock (`counts_for_general_stock`
+ * false) and takes no orders: returned goods waiting for inspection. Some products have stock in
+ * it, so their free stock (the sum over counting warehouses) differs from the sum of their rows.
+ * Not in the shared catalog: Shopify and Exact know warehouses 1 and 2 only.
+ */
+const RETURNS_WAREHOUSE = { idwarehouse: 3, name: 'Returns inspection Utrecht' } as const;
+
+/** Stock in the returns warehouse: every third product (the first included) has 1–5 units. */
+function returnsStock(productIndex: number): number {
+  return productIndex % 3 === 0 ? 1 + (productIndex % 5) : 0;
+}
+
 /** Orders the sandbox seeds, by share; older orders are mostly completed, like a real account. */
-function pickStatus(r: number, age: number): PicqerOrderStatus {
+function pickStatus(r: number, age: number): OrderStatus {
   // age is 0 (oldest) … 1 (newest): the newest fifth holds the open work.
   if (age < 0.8) return r < 0.9 ? 'completed' : 'cancelled';
   if (r < 0.55) return 'processing';
@@ -51,14 +63,17 @@ export function seedPicqerData(opts: PicqerSeedOptions = {}): PicqerSeed {
   const rnd = prng(seed + 7919);
   const stamp = (i: number, n: number): string => picqerTimestamp(SEED_EPOCH_MS + Math.floor((i / Math.max(1, n)) * 300 * 86_400_000), opts.timeZone);
 
-  const warehouses: WarehouseRecord[] = WAREHOUSES.map((w, i) => ({
-    idwarehouse: w.idwarehouse,
-    name: w.name,
-    accept_orders: true,
-    counts_for_general_stock: true,
-    priority: i + 1,
-    active: true,
-  }));
+  const warehouses: WarehouseRecord[] = [
+    ...WAREHOUSES.map((w, i) => ({
+      idwarehouse: w.idwarehouse,
+      name: w.name,
+      accept_orders: true,
+      counts_for_general_stock: true,
+      priority: i + 1,
+      active: true,
+    })),
+    { ...RETURNS_WAREHOUSE, accept_orders: false, counts_for_general_stock: false, priority: WAREHOUSES.length + 1, active: true },
+  ];
 
   const products: ProductRecord[] = catalog.map((c, i) => ({
     idproduct: c.id,
@@ -82,15 +97,10 @@ export function seedPicqerData(opts: PicqerSeedOptions = {}): PicqerSeed {
     active: true,
     created: stamp(i, catalog.length * 4),
     updated: stamp(i, catalog.length * 4),
-    stock: warehouses.map((w) => ({
-      idwarehouse: w.idwarehouse,
-      stock: c.stock[w.idwarehouse] ?? 0,
-      reserved: 0,
-      reservedbackorders: 0,
-      reservedpicklists: 0,
-      reservedallocations: 0,
-      freestock: c.stock[w.idwarehouse] ?? 0,
-    })),
+    stock: warehouses.map((w) => {
+      const stock = w.idwarehouse === RETURNS_WAREHOUSE.idwarehouse ? returnsStock(i) : c.stock[w.idwarehouse] ?? 0;
+      return { idwarehouse: w.idwarehouse, stock, reserved: 0, reservedbackorders: 0, reservedpicklists: 0, reservedallocations: 0, freestock: stock };
+    }),
   }));
 
   const customers: CustomerRecord[] = [];

@@ -5,8 +5,7 @@ import { PicqerSimulator } from './simulator';
 import { RequestStats } from './stats';
 import { PicqerStore, type ProductRef } from './store';
 import { WebhookDispatcher, type DeliveryStats } from './webhooks';
-import type { PicqerStockWire } from '../../datasources/picqer/types';
-import type { OrderRecord, PicklistRecord } from './model';
+import type { OrderRecord, PicklistRecord, StockRecord } from './model';
 
 /**
  * Programmatic access to a running Picqer sandbox: its data, the operations the control surface
@@ -98,7 +97,7 @@ export class PicqerSandboxState {
   get customers() { return this.store.customers; }
 
   /** Adds `change` (may be negative) to a product's stock in a warehouse; fires products.free_stock_changed. */
-  moveStock(ref: ProductRef, idwarehouse: number, change: number): PicqerStockWire {
+  moveStock(ref: ProductRef, idwarehouse: number, change: number): StockRecord {
     return this.store.changeStock(ref, idwarehouse, { change });
   }
 

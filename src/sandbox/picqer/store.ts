@@ -1,4 +1,3 @@
-import type { PicqerStockWire } from '../../datasources/picqer/types';
 import { DEFAULT_PICQER_TIME_ZONE, PICQER_ERROR, PicqerSandboxHttpError, picqerTimestamp } from './http-util';
 import {
   ALLOCATING_ORDER_STATUSES,
@@ -8,6 +7,7 @@ import {
   type OrderRecord,
   type PicklistRecord,
   type ProductRecord,
+  type StockRecord,
   type WarehouseRecord,
 } from './model';
 import type { PicqerSeed } from './seed';
@@ -90,7 +90,7 @@ export class PicqerStore {
   }
 
   /** The product's stock row in one warehouse, or a 404 naming the warehouse. */
-  stockRow(p: ProductRecord, idwarehouse: number): PicqerStockWire {
+  stockRow(p: ProductRecord, idwarehouse: number): StockRecord {
     const row = p.stock.find((s) => s.idwarehouse === idwarehouse);
     if (!row) throw new PicqerSandboxHttpError(404, PICQER_ERROR.itemNotFound, `Warehouse ${idwarehouse} not found: expected one of ${this.warehouses.map((w) => w.idwarehouse).join(', ')}.`);
     return row;
@@ -100,7 +100,7 @@ export class PicqerStore {
    * Changes physical stock by `change` (or sets it to `amount`) in one warehouse. Like Picqer,
    * stock may not go below zero nor below what open picklists reserve. Fires products.free_stock_changed.
    */
-  changeStock(ref: ProductRef, idwarehouse: number, op: { change: number } | { amount: number }): PicqerStockWire {
+  changeStock(ref: ProductRef, idwarehouse: number, op: { change: number } | { amount: number }): StockRecord {
     const p = this.resolveProduct(ref);
     const row = this.stockRow(p, idwarehouse);
     const next = 'change' in op ? row.stock + op.change : op.amount;
@@ -288,7 +288,7 @@ export class PicqerStore {
     }
   }
 
-  private recompute(row: PicqerStockWire): void {
+  private recompute(row: StockRecord): void {
     row.reserved = row.reservedpicklists + row.reservedallocations + row.reservedbackorders;
     row.freestock = row.stock - row.reserved;
   }

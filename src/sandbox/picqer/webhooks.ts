@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { request } from 'undici';
 import type { Logger } from 'pino';
-import type { PicqerHookWire } from '../../datasources/picqer/types';
+import type { HookWire } from './model';
 import { PICQER_ERROR, PicqerSandboxHttpError, picqerTimestamp } from './http-util';
 
 /**
@@ -35,7 +35,7 @@ export const PICQER_HOOK_EVENTS: readonly string[] = [
 /** About 17 hours over 15 retries, like Picqer's documented "15 times over ~17 h" (exact steps UNCONFIRMED). */
 export const DEFAULT_WEBHOOK_RETRY_DELAYS_MS: readonly number[] = [1, 2, 5, 10, 15, 30, 30, 60, 60, 120, 120, 120, 120, 120, 180].map((m) => m * 60_000);
 
-export interface HookRecord extends PicqerHookWire {
+export interface HookRecord extends HookWire {
   /** Never serialised to API answers. */
   secret: string | null;
   /** Times of complete failures (all attempts failed), for the deactivation rule. */
@@ -99,7 +99,7 @@ export class WebhookDispatcher {
   }
 
   /** The wire shape of a hook (the secret stays inside). */
-  static wire(h: HookRecord): PicqerHookWire {
+  static wire(h: HookRecord): HookWire {
     return { idhook: h.idhook, name: h.name, event: h.event, address: h.address, active: h.active };
   }
 

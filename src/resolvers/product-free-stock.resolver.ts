@@ -1,0 +1,19 @@
+import { Authorized, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { picqerLoaders, type GatewayContext } from '../context';
+import { generalFreeStock } from '../datasources/picqer';
+import { Product } from '../schema/product.type';
+
+/**
+ * `Product.freeStock`: which warehouses count for general stock is a property of the warehouse,
+ * not of the product's stock rows, so the sum needs the warehouse list. That list is one call per
+ * request (the loader memoises it, and `stock { warehouse }` shares it), made only when a query
+ * asks for `freeStock`.
+ */
+@Resolver(() => Product)
+export class ProductFreeStockResolver {
+  @Authorized('stock:read')
+  @FieldResolver(() => Int)
+  async freeStock(@Root() product: Product, @Ctx() ctx: GatewayContext): Promise<number> {
+    return generalFreeStock(product.stock, await picqerLoaders(ctx).warehouses());
+  }
+}
