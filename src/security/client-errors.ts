@@ -1,5 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { describeTokenLimit } from './document-limits';
+import { describeDocumentLimit } from './document-limits';
 
 /**
  * The last step of every GraphQL error on its way to a client over HTTP (Apollo's formatError).
@@ -13,7 +13,7 @@ import { describeTokenLimit } from './document-limits';
 export function formatForClient(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const message = shortenEchoes(formatted.message);
   const shaped = message === formatted.message ? formatted : { ...formatted, message };
-  return describeTokenLimit(shaped);
+  return describeDocumentLimit(shaped);
 }
 
 /** Characters of a quoted value kept as its excerpt. */

@@ -75,12 +75,24 @@ export function documentLimitsRule(limits: Partial<DocumentLimits> = {}): (conte
 
 /** graphql's own words when `maxTokens` stops the parser (sic: "more that" in graphql 16). */
 const TOO_MANY_TOKENS = /^Syntax Error: Document contains more tha[nt] (\d+) tokens\. Parsing aborted\.$/;
+/**
+ * graphql's words when validation runs out of its own budget for comparing same-named fields
+ * (OverlappingFieldsCanBeMerged: ~1,000 copies of one field within the token limit reach it).
+ */
+const VALIDATION_ABORTED = 'Validation aborted.';
 
 /**
- * The parser's "too many tokens" error in the words of the other limits, naming MAX_QUERY_TOKENS;
- * any other error unchanged. The code stays GRAPHQL_PARSE_FAILED (HTTP 400).
+ * graphql's terse refusals of an oversized document in the words of the other limits: the token
+ * limit names MAX_QUERY_TOKENS; validation's own budget says what to change. Any other error is
+ * returned unchanged. The codes stay graphql's (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED; HTTP 400).
  */
-export function describeTokenLimit(formatted: GraphQLFormattedError): GraphQLFormattedError {
+export function describeDocumentLimit(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (formatted.message === VALIDATION_ABORTED) {
+    return {
+      ...formatted,
+      message: 'The document repeats the same fields too often to be validated; select each field once per selection set.',
+    };
+  }
   const m = TOO_MANY_TOKENS.exec(formatted.message);
   if (!m) return formatted;
   const maxTokens = Number(m[1]);

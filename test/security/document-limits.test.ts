@@ -70,6 +70,16 @@ describe('fragment fan-out is analysed in linear time', () => {
   });
 });
 
+describe('nesting', () => {
+  it('answers a document nested as deep as the token limit allows', async () => {
+    // 900 inline fragments inside each other (5 tokens each): every walker must cope with the depth.
+    const query = `{ ${'... on Query { '.repeat(900)} warehouses { id } ${'} '.repeat(900)} }`;
+    const r = await stack.gql(query, { token: TOKENS.stock });
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data.warehouses.length).toBeGreaterThan(0);
+  });
+});
+
 describe('bounds on the document', () => {
   it('refuses more fragment spreads than MAX_QUERY_FRAGMENT_SPREADS, naming it', async () => {
     const query = `${bomb(12, 10, 'Query', 'warehouses { name }')} { ...F0 }`; // 111 spreads
@@ -96,6 +106,13 @@ describe('bounds on the document', () => {
     const e = await refusedWithoutUpstream(`{ warehouses { ${'id '.repeat(5000)} } }`);
     expect(e?.extensions).toMatchObject({ code: 'GRAPHQL_PARSE_FAILED', maxTokens: 5000 });
     expect(e?.message).toBe('The document has more than 5000 tokens; the limit is 5000 (MAX_QUERY_TOKENS).');
+  });
+
+  it("refuses, in plain words, a document whose repeated fields exceed graphql's own validation budget", async () => {
+    // Within the token limit, but 1,249 copies of one field: graphql stops comparing them pairwise.
+    const e = await refusedWithoutUpstream(`{ ${Array(1249).fill('warehouses { id }').join(' ')} }`);
+    expect(e?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(e?.message).toBe('The document repeats the same fields too often to be validated; select each field once per selection set.');
   });
 
   it('answers a document as large as the body limit at the token limit', async () => {
