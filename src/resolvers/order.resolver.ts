@@ -1,9 +1,10 @@
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { picqerLoaders, type GatewayContext } from '../context';
 import { toOrder, toProduct } from '../datasources/picqer';
 import { PaginationArgs } from '../schema/common/pagination.args';
 import { OrderConnection } from '../schema/connections';
 import { OrderStatus } from '../schema/enums';
+import { OrderArgs } from '../schema/order/order.args';
 import { OrderLine } from '../schema/order/order-line.type';
 import { Order } from '../schema/order/order.type';
 import { Product } from '../schema/product.type';
@@ -20,11 +21,7 @@ export class OrdersArgs extends PaginationArgs {
 export class OrderResolver {
   @Authorized('orders:read')
   @Query(() => Order, { nullable: true, description: 'One order by Picqer id or by order number; null when there is none.' })
-  async order(
-    @Ctx() ctx: GatewayContext,
-    @Arg('id', () => ID, { nullable: true }) id?: string | null,
-    @Arg('orderid', () => String, { nullable: true }) orderid?: string | null,
-  ): Promise<Order | null> {
+  async order(@Ctx() ctx: GatewayContext, @Args() { id, orderid }: OrderArgs): Promise<Order | null> {
     exactlyOne(id, orderid, 'id', 'orderid');
     const loaders = picqerLoaders(ctx);
     if (id != null) {

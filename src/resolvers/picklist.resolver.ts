@@ -1,4 +1,4 @@
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { Min } from 'class-validator';
 import { picqerLoaders, type GatewayContext } from '../context';
 import { toOrder, toPicklist, toProduct, toWarehouse } from '../datasources/picqer';
@@ -7,6 +7,7 @@ import { PicklistConnection } from '../schema/connections';
 import { PicklistStatus } from '../schema/enums';
 import { Order } from '../schema/order/order.type';
 import { PicklistLine } from '../schema/picklist/picklist-line.type';
+import { PicklistArgs } from '../schema/picklist/picklist.args';
 import { Picklist } from '../schema/picklist/picklist.type';
 import { Product } from '../schema/product.type';
 import { Warehouse } from '../schema/warehouse.type';
@@ -27,11 +28,7 @@ export class PicklistsArgs extends PaginationArgs {
 export class PicklistResolver {
   @Authorized('stock:read')
   @Query(() => Picklist, { nullable: true, description: 'One picklist by Picqer id or by picklist number; null when there is none.' })
-  async picklist(
-    @Ctx() ctx: GatewayContext,
-    @Arg('id', () => ID, { nullable: true }) id?: string | null,
-    @Arg('picklistid', () => String, { nullable: true }) picklistid?: string | null,
-  ): Promise<Picklist | null> {
+  async picklist(@Ctx() ctx: GatewayContext, @Args() { id, picklistid }: PicklistArgs): Promise<Picklist | null> {
     exactlyOne(id, picklistid, 'id', 'picklistid');
     const loaders = picqerLoaders(ctx);
     if (id != null) {

@@ -111,6 +111,16 @@ describe('product codes and page sizes', () => {
     expect(blank.body.errors?.[0].extensions?.field).toBe('productcode');
   });
 
+  it('order and picklist numbers are bounded the same way: BAD_USER_INPUT, no upstream call', async () => {
+    const o = await refused('query($n: String) { order(orderid: $n) { id } }', { n: BIG });
+    expect(o.body.errors?.[0]).toMatchObject({
+      message: 'Argument "orderid" must be shorter than or equal to 255 characters.',
+      extensions: { code: 'BAD_USER_INPUT', field: 'orderid' },
+    });
+    const p = await refused('query($n: String) { picklist(picklistid: $n) { id } }', { n: BIG });
+    expect(p.body.errors?.[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'picklistid' });
+  });
+
   it('a code of the longest allowed length is looked up', async () => {
     stack.sandbox.state.resetStats();
     const r = await stack.gql('query($c: String) { product(productcode: $c) { id } }', { token: TOKENS.stock, variables: { c: 'X'.repeat(255) } });
