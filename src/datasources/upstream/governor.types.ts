@@ -22,6 +22,12 @@ export interface AcquireRequest {
 export interface Permit {
   /** How long this call waited for budget, for `extensions.upstream` and metrics. */
   waitedMs: number;
+  /**
+   * When the budget store admitted the call, in epoch ms on the store's clock (Redis's TIME for a
+   * shared budget). Windows are counted on that clock, so this is the time to check them against:
+   * the moment a caller sees the permit can be any amount later on a busy machine.
+   */
+  admittedAt: number;
 }
 
 /** Shopify's `extensions.cost`, as the GraphQL Admin API returns it. */
@@ -63,10 +69,18 @@ export interface Governor {
   readonly upstream: Upstream;
   /** Waits for budget; rejects with RateLimitedError at the deadline. */
   acquire(req: AcquireRequest): Promise<Permit>;
-  /** Feeds back an upstream's answer: rate-limit headers, Shopify cost, 429s. */
-  observe(feedback: ResponseFeedback): void;
-  /** Pauses the whole credential (after a 429), for every replica. */
-  pause(ms: number): void;
+  /**
+   * Feeds back an upstream's answer: rate-limit headers, Shopify cost, 429s. Resolves once the
+   * budget store(s) have it; never rejects (a Redis failure falls back). Callers that need not
+   * wait use `void`.
+   */
+  observe(feedback: ResponseFeedback): Promise<void>;
+  /**
+   * Pauses the whole credential (after a 429), for every replica. Resolves once the pause is
+   * recorded in the store(s), so a caller that goes on knows every replica now holds back; never
+   * rejects.
+   */
+  pause(ms: number): Promise<void>;
   stats(): GovernorStats;
   close(): Promise<void>;
 }

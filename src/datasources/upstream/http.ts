@@ -161,12 +161,13 @@ export class UpstreamHttp {
         throw new UpstreamUnavailableError(this.upstream, describeNetworkError(err));
       }
       const extra = req.inspect && res.status < 500 ? req.inspect(res.json) : {};
-      this.opts.governor.observe({ status: res.status, headers: res.headers, ...extra });
+      void this.opts.governor.observe({ status: res.status, headers: res.headers, ...extra });
       if (res.status === 429 || extra.throttled) {
         // The upstream ignored the call, so any method may be sent again once the pause is over.
         const wait = parseRetryAfter(res.headers['retry-after']) ?? backoffMs(throttles + 2);
-        // Pause first: even a call that gives up here must hold back every other call on this credential.
-        this.opts.governor.pause(Math.min(wait, this.o.maxRetryAfterMs));
+        // Pause first: even a call that gives up here must hold back every other call on this
+        // credential, and once the pause is recorded every replica does.
+        await this.opts.governor.pause(Math.min(wait, this.o.maxRetryAfterMs));
         if (wait > this.o.maxRetryAfterMs || throttles >= this.o.max429Retries || Date.now() + wait > deadline) {
           throw new RateLimitedError(this.upstream, wait);
         }

@@ -27,7 +27,7 @@ abstract class PausableBudget implements BudgetStore {
     this.pausedUntil = Math.max(this.pausedUntil, this.clock() + ms);
   }
   protected paused(now: number, limit: number, used: number): Decision | undefined {
-    return now < this.pausedUntil ? { granted: false, waitMs: this.pausedUntil - now, limit, used } : undefined;
+    return now < this.pausedUntil ? { granted: false, waitMs: this.pausedUntil - now, limit, used, at: now } : undefined;
   }
 }
 
@@ -54,11 +54,11 @@ class SlidingWindowBudget extends PausableBudget {
     const c = Math.min(cost, eff);
     if (used + c <= eff) {
       for (let i = 0; i < c; i++) this.stamps.push(now);
-      return { granted: true, waitMs: 0, limit: eff, used: used + c };
+      return { granted: true, waitMs: 0, limit: eff, used: used + c, at: now };
     }
     // The call fits once the (used + c - eff) oldest admissions have left the window.
     const oldest = this.stamps[first + used + c - eff - 1];
-    return { granted: false, waitMs: Math.max(1, oldest + this.span - now), limit: eff, used };
+    return { granted: false, waitMs: Math.max(1, oldest + this.span - now), limit: eff, used, at: now };
   }
 
   async observe(fb: ParsedFeedback): Promise<boolean> {
@@ -113,10 +113,10 @@ class MinuteDayBudget extends PausableBudget {
     let wait = 0;
     if (this.dUsed + c > dLim) wait = this.dReset - now;
     else if (this.mUsed + c > mLim || now >= this.mReset - this.w.marginMs) wait = this.mReset - now;
-    if (wait > 0) return { granted: false, waitMs: wait, limit: mLim, used: this.mUsed };
+    if (wait > 0) return { granted: false, waitMs: wait, limit: mLim, used: this.mUsed, at: now };
     this.mUsed += c;
     this.dUsed += c;
-    return { granted: true, waitMs: 0, limit: mLim, used: this.mUsed };
+    return { granted: true, waitMs: 0, limit: mLim, used: this.mUsed, at: now };
   }
 
   async observe(fb: ParsedFeedback): Promise<boolean> {
@@ -176,10 +176,10 @@ class CostBucketBudget extends PausableBudget {
     if (this.available >= c) {
       this.available -= c;
       this.pending += c;
-      return { granted: true, waitMs: 0, limit: Math.floor(size), used: Math.ceil(size - this.available) };
+      return { granted: true, waitMs: 0, limit: Math.floor(size), used: Math.ceil(size - this.available), at: now };
     }
     const waitMs = Math.max(1, Math.ceil(((c - this.available) * 1000) / (this.rate * this.share)));
-    return { granted: false, waitMs, limit: Math.floor(size), used: Math.ceil(size - this.available) };
+    return { granted: false, waitMs, limit: Math.floor(size), used: Math.ceil(size - this.available), at: now };
   }
 
   async observe(fb: ParsedFeedback): Promise<boolean> {

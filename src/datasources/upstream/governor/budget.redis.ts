@@ -9,6 +9,7 @@ const STATE_TTL_MS = 600_000;
  * One credential's budget in Redis, shared by every replica on the same key prefix. Each method
  * is one script call (see scripts.lua.ts); errors propagate so the governor can fall back.
  * Keys carry the credential's hash in a hash tag, so a cluster keeps them in one slot.
+ * Time is Redis's TIME unless a `clock` is given (tests; every replica must then share it).
  */
 export class RedisBudget implements BudgetStore {
   private readonly state: string;
@@ -16,7 +17,13 @@ export class RedisBudget implements BudgetStore {
   private readonly span: number;
   private readonly lookback: number;
 
-  constructor(private readonly model: BudgetModel, private readonly link: RedisLink, keyBase: string, private readonly w: WindowSettings) {
+  constructor(
+    private readonly model: BudgetModel,
+    private readonly link: RedisLink,
+    keyBase: string,
+    private readonly w: WindowSettings,
+    private readonly clock?: () => number,
+  ) {
     this.state = `${keyBase}:state`;
     this.window = `${keyBase}:admitted`;
     this.span = w.windowMs + w.marginMs;
@@ -32,12 +39,13 @@ export class RedisBudget implements BudgetStore {
     const c = this.link.commands;
     const m = this.model;
     let r: unknown;
-    if (m.kind === 'requests-per-minute') r = await c.govSlidingTake(this.state, this.window, cost, m.limit, this.span, 1, STATE_TTL_MS, this.lookback);
+    const now = this.now();
+    if (m.kind === 'requests-per-minute') r = await c.govSlidingTake(this.state, this.window, cost, m.limit, this.span, 1, STATE_TTL_MS, this.lookback, now);
     else if (m.kind === 'minute-and-day') {
-      r = await c.govFixedTake(this.state, cost, m.perMinute, m.perDay, this.w.minuteMs, this.w.dayMs, this.w.marginMs, 1);
-    } else r = await c.govBucketTake(this.state, cost, m.size, m.restorePerSecond, 1);
-    const [granted, waitMs, limit, used] = (r as Array<number | string>).map(Number);
-    return { granted: granted === 1, waitMs, limit, used };
+      r = await c.govFixedTake(this.state, cost, m.perMinute, m.perDay, this.w.minuteMs, this.w.dayMs, this.w.marginMs, 1, now);
+    } else r = await c.govBucketTake(this.state, cost, m.size, m.restorePerSecond, 1, now);
+    const [granted, waitMs, limit, used, at] = (r as Array<number | string>).map(Number);
+    return { granted: granted === 1, waitMs, limit, used, at };
   }
 
   async observe(fb: ParsedFeedback): Promise<boolean> {
@@ -46,21 +54,26 @@ export class RedisBudget implements BudgetStore {
     const s = (v: number | undefined): string => (v === undefined ? '' : String(v));
     if (m.kind === 'requests-per-minute') {
       if (fb.limit === undefined && fb.remaining === undefined) return false;
-      return (await c.govSlidingObserve(this.state, this.window, s(fb.limit), s(fb.remaining), this.span, 1, STATE_TTL_MS, m.limit, this.lookback)) === 1;
+      return (await c.govSlidingObserve(this.state, this.window, s(fb.limit), s(fb.remaining), this.span, 1, STATE_TTL_MS, m.limit, this.lookback, this.now())) === 1;
     }
     if (m.kind === 'minute-and-day') {
       if ([fb.limit, fb.remaining, fb.minuteLimit, fb.minuteRemaining].every((v) => v === undefined)) return false;
       const r = await c.govFixedObserve(this.state, s(fb.limit), s(fb.remaining), s(fb.reset), s(fb.minuteLimit), s(fb.minuteRemaining),
-        s(fb.minuteReset), this.w.minuteMs, this.w.dayMs, 1, m.perMinute, m.perDay);
+        s(fb.minuteReset), this.w.minuteMs, this.w.dayMs, 1, m.perMinute, m.perDay, this.now());
       return r === 1;
     }
     const b = fb.bucket;
     if (!b) return false;
-    await c.govBucketObserve(this.state, b.requested, m.size, m.restorePerSecond, 1, b.size, b.available, b.restorePerSecond);
+    await c.govBucketObserve(this.state, b.requested, m.size, m.restorePerSecond, 1, b.size, b.available, b.restorePerSecond, this.now());
     return true;
   }
 
   async pause(ms: number): Promise<void> {
-    await this.link.commands.govPause(this.state, Math.ceil(ms));
+    await this.link.commands.govPause(this.state, Math.ceil(ms), this.now());
+  }
+
+  /** The scripts' last argument: '' for Redis's own TIME, else the injected clock's reading. */
+  private now(): string {
+    return this.clock ? String(Math.floor(this.clock())) : '';
   }
 }

@@ -15,6 +15,8 @@ export interface Decision {
   limit: number;
   /** Spent in the current window, or bucket points in use, after this decision. */
   used: number;
+  /** The store's clock when it decided (epoch ms): a granted call's admission time. */
+  at: number;
 }
 
 /** Rate-limit facts read from one response, already parsed to numbers. */

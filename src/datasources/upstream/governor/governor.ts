@@ -38,6 +38,11 @@ export class QueuedGovernor implements Governor {
   private closed = false;
   private sleepTimer?: NodeJS.Timeout;
   private wake?: () => void;
+  /**
+   * Set when budget may have come back while the pump was not asleep (it was asking the store):
+   * the answer it gets may predate the feedback, so it must ask again instead of sleeping.
+   */
+  private woken = false;
   private last: Decision;
   private waitUntil = 0;
   private readonly counts = { waitedMsTotal: 0, upstream429: 0, rateLimited: 0, calls: 0 };
@@ -47,8 +52,10 @@ export class QueuedGovernor implements Governor {
     private readonly credentialHash: string,
     private readonly model: BudgetModel,
     private readonly backends: BudgetBackends,
+    /** Epoch ms; tests inject one they move by hand. Timers still run on real time. */
+    private readonly clock: () => number = Date.now,
   ) {
-    this.last = { granted: true, waitMs: 0, limit: modelLimit(model), used: 0 };
+    this.last = { granted: true, waitMs: 0, limit: modelLimit(model), used: 0, at: this.clock() };
   }
 
   /** Waits for budget; rejects with RateLimitedError when it cannot come before `deadline`. */
@@ -59,7 +66,7 @@ export class QueuedGovernor implements Governor {
     if (this.closed) return Promise.reject(this.closedError());
     return new Promise<Permit>((resolve, reject) => {
       const w: Waiter = {
-        cost: Math.ceil(req.cost), deadline: req.deadline, enqueuedAt: Date.now(), resolve, reject,
+        cost: Math.ceil(req.cost), deadline: req.deadline, enqueuedAt: this.clock(), resolve, reject,
         serving: false, expired: false, done: false, signal: req.signal,
       };
       if (req.signal?.aborted) return reject(req.signal.reason);
@@ -73,29 +80,48 @@ export class QueuedGovernor implements Governor {
     });
   }
 
-  /** Feeds an upstream's answer back: header limits, Shopify cost, 429s. Never throws. */
-  observe(feedback: ResponseFeedback): void {
+  /**
+   * Feeds an upstream's answer back: header limits, Shopify cost, 429s. Resolves once the
+   * store(s) have it; never rejects (a Redis failure marks the link down instead).
+   */
+  async observe(feedback: ResponseFeedback): Promise<void> {
+    // Counted at once, so stats() shows the 429 before any store has heard of it.
     if (feedback.status === 429 || feedback.throttled) this.counts.upstream429++;
     const parsed = parseFeedback(this.model, feedback);
     const b = this.backends;
-    const freed = (mayFree: boolean): void => {
-      if (mayFree) this.wakeUp();
-    };
-    // The fallback slice hears every answer too, so it starts from current limits if Redis goes.
-    if (b.kind === 'redis') {
-      void b.fallback.observe(parsed);
-      if (b.link.usable()) b.store.observe(parsed).then(freed, (err) => b.link.markDown(err));
-    } else void b.store.observe(parsed).then(freed);
+    let freed: boolean[];
+    if (b.kind === 'memory') freed = [await b.store.observe(parsed)];
+    else {
+      const shared = async (): Promise<boolean> => {
+        if (!b.link.usable()) return false;
+        try {
+          return await b.store.observe(parsed);
+        } catch (err) {
+          b.link.markDown(err);
+          return false;
+        }
+      };
+      // The fallback slice hears every answer too, so it starts from current limits if Redis goes.
+      freed = await Promise.all([b.fallback.observe(parsed), shared()]);
+    }
+    if (freed.includes(true)) this.wakeUp();
   }
 
-  /** Pauses the credential for `ms` (after a 429), for every replica sharing the budget. */
-  pause(ms: number): void {
+  /**
+   * Pauses the credential for `ms` (after a 429), for every replica sharing the budget. Resolves
+   * once the pause is recorded; never rejects (a Redis failure marks the link down instead).
+   */
+  async pause(ms: number): Promise<void> {
     if (!(ms > 0)) return;
     const b = this.backends;
-    if (b.kind === 'redis') {
-      void b.fallback.pause(ms);
-      if (b.link.usable()) b.store.pause(ms).catch((err) => b.link.markDown(err));
-    } else void b.store.pause(ms);
+    if (b.kind === 'memory') return b.store.pause(ms);
+    // The fallback slice holds the pause too, in case Redis goes before the pause ends.
+    const local = b.fallback.pause(ms);
+    // A 429 met right after start must still reach the shared store: wait for the first
+    // connection as the queue does, not only for the local slice.
+    await b.link.whenFirstReady();
+    if (b.link.usable()) await b.store.pause(ms).catch((err: unknown) => b.link.markDown(err));
+    await local;
   }
 
   stats(): GovernorStats {
@@ -121,15 +147,16 @@ export class QueuedGovernor implements Governor {
         const w = this.queues.live[0] ?? this.queues.background[0];
         if (!w || this.closed) break;
         w.serving = true;
+        this.woken = false;
         const d = await this.decide(w.cost);
         w.serving = false;
         this.last = d;
         if (w.done) continue;
-        const now = Date.now();
+        const now = this.clock();
         if (d.granted) {
           this.counts.calls++;
           this.counts.waitedMsTotal += now - w.enqueuedAt;
-          this.settle(w, { waitedMs: now - w.enqueuedAt });
+          this.settle(w, { waitedMs: now - w.enqueuedAt, admittedAt: d.at });
           continue;
         }
         this.waitUntil = now + d.waitMs;
@@ -171,7 +198,7 @@ export class QueuedGovernor implements Governor {
       w.expired = true;
       return;
     }
-    this.settle(w, undefined, this.limited(Math.max(1, this.waitUntil - Date.now())));
+    this.settle(w, undefined, this.limited(Math.max(1, this.waitUntil - this.clock())));
   }
 
   private limited(retryAfterMs: number): RateLimitedError {
@@ -192,7 +219,12 @@ export class QueuedGovernor implements Governor {
     else w.reject(err);
   }
 
+  /** Sleeps `ms`, or not at all when woken while the last decision was being made. */
   private sleep(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       this.wake = () => {
         clearTimeout(this.sleepTimer);
@@ -205,7 +237,8 @@ export class QueuedGovernor implements Governor {
   }
 
   private wakeUp(): void {
-    this.wake?.();
+    if (this.wake) this.wake();
+    else this.woken = true;
   }
 
   private closedError(): UpstreamUnavailableError {

@@ -39,6 +39,13 @@ export interface GovernorRegistryOptions {
   redisCommandTimeoutMs?: number;
   /** How long the first calls wait for the first Redis connection before falling back. Default 2,000 ms. */
   redisConnectWaitMs?: number;
+  /**
+   * Epoch ms for every budget window and queue. Default: Redis's TIME inside the scripts (so
+   * replicas with drifting clocks agree) and Date.now() in memory. Tests inject a clock they
+   * move by hand, so windows do not depend on how fast the machine is; replicas sharing a Redis
+   * must then share the clock.
+   */
+  clock?: () => number;
 }
 
 /** The hash that names a credential in keys, logs and metrics (never the credential itself). */
@@ -51,6 +58,7 @@ export function createGovernorRegistry(opts: GovernorRegistryOptions): GovernorR
   const o = resolveOptions(opts);
   const link = opts.redisUrl ? new RedisLink(opts.redisUrl, opts.logger, o.commandTimeoutMs, o.connectWaitMs) : undefined;
   const govs = new Map<string, QueuedGovernor>();
+  const clock = opts.clock ?? Date.now;
   let closed = false;
   return {
     governor(upstream: Upstream, credential: string, model: BudgetModel): Governor {
@@ -63,11 +71,11 @@ export function createGovernorRegistry(opts: GovernorRegistryOptions): GovernorR
         const backends: BudgetBackends = link
           ? {
               kind: 'redis', link,
-              store: new RedisBudget(model, link, `${opts.keyPrefix}{${id}}`, o.windows),
-              fallback: createMemoryBudget(model, o.windows, o.fallbackShare),
+              store: new RedisBudget(model, link, `${opts.keyPrefix}{${id}}`, o.windows, opts.clock),
+              fallback: createMemoryBudget(model, o.windows, o.fallbackShare, clock),
             }
-          : { kind: 'memory', store: createMemoryBudget(model, o.windows) };
-        g = new QueuedGovernor(upstream, hash, model, backends);
+          : { kind: 'memory', store: createMemoryBudget(model, o.windows, 1, clock) };
+        g = new QueuedGovernor(upstream, hash, model, backends, clock);
         govs.set(id, g);
       }
       return g;
@@ -91,6 +99,7 @@ function resolveOptions(opts: GovernorRegistryOptions): { windows: WindowSetting
     return v;
   };
   if (typeof opts.keyPrefix !== 'string') problems.push(`keyPrefix must be a string, got ${typeof opts.keyPrefix}`);
+  if (opts.clock !== undefined && typeof opts.clock !== 'function') problems.push(`clock must be a function returning epoch ms, got ${typeof opts.clock}`);
   const windows: WindowSettings = {
     windowMs: positive('windowMs', opts.windowMs, 60_000),
     minuteMs: positive('minuteMs', opts.minuteMs, 60_000),

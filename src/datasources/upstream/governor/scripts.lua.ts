@@ -7,10 +7,15 @@
  * (TIME), so replicas with drifting clocks still agree on windows. Redis 7 replicates script
  * effects, which is what makes TIME followed by writes allowed.
  *
- * Replies are integer arrays (Redis truncates Lua floats): {granted, waitMs, limit, used}.
+ * Every call passes one more ARGV after those listed below: '' to use TIME, or epoch ms from an
+ * injected clock (tests drive time with it; see GovernorRegistryOptions.clock).
+ *
+ * Take replies are integer arrays (Redis truncates Lua floats): {granted, waitMs, limit, used, now}.
  */
 
-const NOW = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+const NOW = `local now
+if ARGV[#ARGV] ~= '' then now = tonumber(ARGV[#ARGV])
+else local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end`;
 const PAUSED = `local paused = tonumber(redis.call('HGET', KEYS[1], 'pausedUntil') or '0')`;
 const slice = `local function slice(l) return math.max(1, math.floor(l * share)) end`;
 
@@ -26,7 +31,7 @@ local limit = slice(tonumber(redis.call('HGET', KEYS[1], 'limit') or ARGV[2]))
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - span - lookback)
 local lo = '(' .. (now - span)
 local used = redis.call('ZCOUNT', KEYS[2], lo, '+inf')
-if now < paused then return {0, paused - now, limit, used} end
+if now < paused then return {0, paused - now, limit, used, now} end
 local c = math.min(cost, limit)
 if used + c <= limit then
   for i = 1, c do
@@ -34,10 +39,10 @@ if used + c <= limit then
   end
   redis.call('PEXPIRE', KEYS[2], (span + lookback) * 2)
   redis.call('PEXPIRE', KEYS[1], ttl)
-  return {1, 0, limit, used + c}
+  return {1, 0, limit, used + c, now}
 end
 local oldest = redis.call('ZRANGEBYSCORE', KEYS[2], lo, '+inf', 'WITHSCORES', 'LIMIT', used + c - limit - 1, 1)
-return {0, math.max(1, tonumber(oldest[2]) + span - now), limit, used}`;
+return {0, math.max(1, tonumber(oldest[2]) + span - now), limit, used, now}`;
 
 /**
  * KEYS: state hash, admissions zset. ARGV: header limit|'', header remaining|'', span ms, share,
@@ -90,14 +95,14 @@ local mLim = slice(tonumber(redis.call('HGET', KEYS[1], 'mLimit') or ARGV[2]))
 local dLim = slice(tonumber(redis.call('HGET', KEYS[1], 'dLimit') or ARGV[3]))
 redis.call('HSET', KEYS[1], 'mReset', mReset, 'dReset', dReset, 'mUsed', mUsed, 'dUsed', dUsed)
 redis.call('PEXPIRE', KEYS[1], dayMs * 2)
-if now < paused then return {0, paused - now, mLim, mUsed} end
+if now < paused then return {0, paused - now, mLim, mUsed, now} end
 local c = math.min(cost, mLim)
 local wait = 0
 if dUsed + c > dLim then wait = dReset - now
 elseif mUsed + c > mLim or now >= mReset - margin then wait = mReset - now end
-if wait > 0 then return {0, wait, mLim, mUsed} end
+if wait > 0 then return {0, wait, mLim, mUsed, now} end
 redis.call('HSET', KEYS[1], 'mUsed', mUsed + c, 'dUsed', dUsed + c)
-return {1, 0, mLim, mUsed + c}`;
+return {1, 0, mLim, mUsed + c, now}`;
 
 /**
  * KEYS: state hash. ARGV: day limit, day remaining, day reset, minute limit, minute remaining,
@@ -158,7 +163,7 @@ elseif avail >= c then avail = avail - c; pending = pending + c; granted = 1
 else wait = math.max(1, math.ceil((c - avail) * 1000 / rate)) end
 redis.call('HSET', KEYS[1], 'avail', avail, 'at', now, 'pending', pending)
 redis.call('PEXPIRE', KEYS[1], 600000)
-return {granted, wait, math.floor(size), math.ceil(size - avail)}`;
+return {granted, wait, math.floor(size), math.ceil(size - avail), now}`;
 
 /** KEYS: state hash. ARGV: requested, default size, default restore/s, share, size, available, restore/s. */
 export const BUCKET_OBSERVE = `${NOW}
