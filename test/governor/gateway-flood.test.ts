@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
 import { deleteKeys, testPrefix } from '../helpers/redis-keys';
+import { until } from '../helpers/until';
 
 /**
  * The governor at gateway level: three gateways sharing one Redis budget flood a Picqer sandbox
@@ -97,15 +98,6 @@ async function control(sb: PicqerSandbox, method: 'GET' | 'POST' | 'PUT', path: 
 }
 const stats = (sb: PicqerSandbox): Promise<Stats> => control(sb, 'GET', 'stats');
 
-/** Polls until `check` holds; bounded by `tries` (not a timing assertion). */
-async function until(what: string, check: () => Promise<boolean>, tries = 100, everyMs = 200): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
-
 /** A private redis-server on a spare port, so stopping it disturbs no other test. */
 let privateRedis: PrivateRedis | undefined;
 
@@ -150,11 +142,11 @@ describe('three gateways sharing Redis against a sandbox allowing 30 per 10 s', 
     // still counts the first flood's late calls against the new 10: it may meet a 429, which the
     // gateway must retry (pausing for Retry-After) so that the query still answers.
     let probes = 0;
-    await until('a query to get budget again', async () => {
+    await until(async () => {
       const o = await askProduct(three[probes++ % 3], unused.shift()!);
       if (o !== 'ok' && o !== 'RATE_LIMITED') throw new Error(`unexpected answer: ${o}`);
       return o === 'ok';
-    }, 60, 500);
+    }, 'a query to get budget again', { everyMs: 500 });
     const afterProbe = await stats(sandbox);
     // Only the answered probe met 429s (the others never left the gateway), and it was retried.
     expect(afterProbe.served429).toBeLessThanOrEqual(4);
@@ -240,7 +232,7 @@ describe('Redis stopped mid-run', () => {
 
       // Redis back (empty): both return to the shared budget, and close cleanly against it.
       await privateRedis.start();
-      await until('both governors to use Redis again', async () => modes().every((m) => m === 'redis'));
+      await until(() => modes().every((m) => m === 'redis'), 'both governors to use Redis again', { everyMs: 200 });
       expect(await Promise.all([0, 1].map(ask))).toEqual(['ok', 'ok']);
       for (const gw of two) {
         gateways.splice(gateways.indexOf(gw), 1);

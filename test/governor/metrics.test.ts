@@ -13,7 +13,7 @@ test('metrics are read from stats() on scrape, labelled by upstream and credenti
   await g.acquire({ cost: 1, priority: 'live', deadline: Date.now() + 1_000 });
   const err = await g.acquire({ cost: 1, priority: 'live', deadline: Date.now() + 50 }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(RateLimitedError);
-  g.observe({ status: 429, headers: {} });
+  await g.observe({ status: 429, headers: {} });
 
   const text = await prom.metrics();
   const hash = g.stats().credential;

@@ -2,6 +2,7 @@ import { createGovernorRegistry } from '../../src/datasources/upstream/governor'
 import type { Governor, GovernorRegistry } from '../../src/datasources/upstream/governor.types';
 import { RateLimitedError } from '../../src/errors';
 import { PrivateRedis } from '../helpers/private-redis';
+import { until } from '../helpers/until';
 
 /**
  * A governor whose Redis dies mid-run keeps admitting calls from a conservative local share,
@@ -11,14 +12,6 @@ import { PrivateRedis } from '../helpers/private-redis';
 
 let redis: PrivateRedis;
 let registry: GovernorRegistry | undefined;
-
-async function until(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 const take = (g: Governor, deadlineMs = 5_000) => g.acquire({ cost: 1, priority: 'live', deadline: Date.now() + deadlineMs });
 
@@ -40,7 +33,9 @@ test('falls back to a local share while Redis is down, logs it once, and returns
     keyPrefix: 'test:failover:',
     windowMs: 60_000,
     fallbackShare: 0.5,
-    redisCommandTimeoutMs: 200,
+    // A killed Redis is noticed when its connection drops, not by this timeout; the timeout only
+    // has to be longer than a command ever takes on a busy machine, or a slow reply counts as an outage.
+    redisCommandTimeoutMs: 2_000,
     logger: { warn: (_o, msg) => warnings.push(msg ?? ''), info: (_o, msg) => infos.push(msg ?? '') },
   });
   const g = registry.governor('picqer', 'failover-credential', { kind: 'requests-per-minute', limit: 10 });
@@ -58,7 +53,7 @@ test('falls back to a local share while Redis is down, logs it once, and returns
   expect(warnings[0]).toMatch(/unreachable/);
 
   await redis.start();
-  await until('the registry to reconnect', () => g.stats().mode === 'redis');
+  await until(() => g.stats().mode === 'redis', 'the registry to reconnect', { everyMs: 100 });
   // The restarted Redis is empty: the shared budget of 10 is there again.
   await take(g);
   expect(g.stats()).toMatchObject({ mode: 'redis', limit: 10, used: 1, calls: 8 });
