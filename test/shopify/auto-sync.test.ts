@@ -7,6 +7,7 @@ import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer
 import { sandboxEnv } from '../../src/sandbox/env';
 import { startShopifySandbox, type ShopifySandbox } from '../../src/sandbox/shopify';
 import { levelKey } from '../../src/sandbox/shopify/state';
+import { until } from '../helpers/until';
 
 /**
  * SHOPIFY_AUTO_SYNC: a stock move in Picqer reaches the gateway as a signed webhook (the hook the
@@ -58,12 +59,7 @@ it('pushes the new free stock of a moved product to Shopify', async () => {
   });
   const row = (await moved.body.json()) as { freestock: number };
   expect(moved.statusCode).toBeLessThan(300);
-  let available: number | undefined;
-  for (let i = 0; i < 300 && available !== row.freestock; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    available = await shopAvailable(code);
-  }
-  expect(available).toBe(row.freestock);
+  await until(async () => (await shopAvailable(code)) === row.freestock, 'Shopify to hold the new free stock', { everyMs: 50 });
   expect(shop.stats().mutations - mutationsBefore).toBe(1);
 });
 
@@ -83,7 +79,6 @@ it('retries a push that failed (Shopify down for a moment) until Shopify has the
     body: JSON.stringify({ productcode: code, idwarehouse: 1, change: 3 }),
   });
   const row = (await moved.body.json()) as { freestock: number };
-  for (let i = 0; i < 400 && shopHolds(code) !== row.freestock; i++) await new Promise((r) => setTimeout(r, 50));
-  expect(shopHolds(code)).toBe(row.freestock);
+  await until(() => shopHolds(code) === row.freestock, 'the retried push to reach Shopify', { everyMs: 50, timeoutMs: 35_000 });
   expect(shop.stats().faultsServed).toBe(3);
 }, 40_000);

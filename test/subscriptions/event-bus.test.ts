@@ -1,11 +1,12 @@
 import { EventBus, SubscriberTooSlowError } from '../../src/subscriptions/event-bus';
 import { ZERO_ID } from '../../src/subscriptions/event-id';
-import type { GatewayEventOf, NewEvent } from '../../src/subscriptions/event.types';
+import type { GatewayEvent, GatewayEventOf, NewEvent } from '../../src/subscriptions/event.types';
 import { MemoryEventLog } from '../../src/subscriptions/event-log.memory';
 import { RedisEventLog } from '../../src/subscriptions/event-log.redis';
 import type { EventLog } from '../../src/subscriptions/event-log.types';
 import type { PushSource } from '../../src/subscriptions/shared-execution';
 import { eventsRedis } from '../helpers/events-redis';
+import { nextTurn, until } from '../helpers/until';
 
 const env = eventsRedis('event-bus');
 afterAll(() => env.cleanup());
@@ -13,6 +14,35 @@ afterAll(() => env.cleanup());
 let n = 0;
 function order(idorder: number, status = 'processing'): NewEvent {
   return { topic: 'orderStatusChanged', payload: { idorder, orderid: `O-${idorder}`, status } };
+}
+
+/**
+ * A log whose tail reads can be awaited: `tailed(id)` resolves once a blocking read (the bus's
+ * tail; replays and the fan-out window's follow-up read do not block) has returned event `id`.
+ * Tests wait for that instead of sleeping and hoping the bus got there.
+ */
+function watched(inner: EventLog): EventLog & { tailed(id: string): Promise<void> } {
+  const seen = new Set<string>();
+  const waiting = new Map<string, () => void>();
+  return {
+    append: (event, keys) => inner.append(event, keys),
+    lastId: () => inner.lastId(),
+    close: () => inner.close(),
+    async read(after, opts): Promise<GatewayEvent[]> {
+      const events = await inner.read(after, opts);
+      if (opts?.blockMs !== undefined) {
+        for (const e of events) {
+          seen.add(e.id);
+          waiting.get(e.id)?.();
+        }
+      }
+      return events;
+    },
+    tailed(id: string): Promise<void> {
+      if (seen.has(id)) return Promise.resolve();
+      return new Promise((resolve) => waiting.set(id, resolve));
+    },
+  };
 }
 
 async function take<T>(it: AsyncIterator<T>, count: number): Promise<T[]> {
@@ -127,10 +157,8 @@ describe.each([
   ['memory', (): EventLog => new MemoryEventLog()],
   ['redis', (): EventLog => new RedisEventLog({ redis: env.redis, keyPrefix: `${env.prefix}${++n}:` })],
 ])('EventBus with a fan-out window over %s log', (_name, makeLog) => {
-  const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
   test('an event waits for the window, and what arrives meanwhile is handed over with it, in order and complete', async () => {
-    const log = makeLog();
+    const log = watched(makeLog());
     // batchSize 4: six events take the window read plus further reads; none may be lost or repeated.
     const bus = new EventBus(log, { windowMs: 500, batchSize: 4, blockMs: 1000 });
     await bus.start();
@@ -144,7 +172,9 @@ describe.each([
         }
       })();
       const ids = [(await log.append(order(1), ['w1'])).id];
-      await pause(50);
+      // The bus has read the event; one turn later, without a window, it would have reached `got`.
+      await log.tailed(ids[0]);
+      await nextTurn();
       expect(got).toEqual([]); // held by the window, not lost: it comes with the others
       for (let i = 2; i <= 6; i++) ids.push((await log.append(order(i), [`w${i}`])).id);
       await reading;
@@ -157,14 +187,16 @@ describe.each([
 
   test('close() during the window ends subscribers and clears the window timer', async () => {
     const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const log = makeLog();
+    const log = watched(makeLog());
     const bus = new EventBus(log, { windowMs: 60_000, blockMs: 1000 });
     try {
       await bus.start();
       const sub = bus.subscribe({ topic: 'orderStatusChanged' });
       const next = sub.next();
-      await log.append(order(7), ['c7']);
-      await pause(50); // the bus has read the event and is waiting out its 60 s window
+      const { id } = await log.append(order(7), ['c7']);
+      // The bus has read the event, and by the next turn it is waiting out its 60 s window.
+      await log.tailed(id);
+      await nextTurn();
       const during = timers();
       await bus.close();
       // Exactly one timer fewer: the window's, so nothing keeps a closing process up for a minute.
@@ -184,7 +216,7 @@ describe.each([
 
 describe('EventSubscriber.attach (push instead of next)', () => {
   test('is refused while events wait for next() or a replay runs; once attached, events and the end are pushed', async () => {
-    const log = new MemoryEventLog();
+    const log = watched(new MemoryEventLog());
     const bus = new EventBus(log, { blockMs: 1000 });
     await bus.start();
     try {
@@ -196,13 +228,15 @@ describe('EventSubscriber.attach (push instead of next)', () => {
       const sink = { event: (e: unknown) => pushed.push((e as { id: string }).id), end: (err?: Error) => ends.push(err) };
       expect(replaying.attach(sink)).toBe(false); // it must replay through next() first
 
-      await new Promise((r) => setTimeout(r, 20));
+      // The bus hands what a read returned to the subscribers in the same turn.
+      await log.tailed(first.id);
+      await nextTurn();
       expect((live as unknown as PushSource).attach(sink)).toBe(false); // 1 is queued for next()
       expect((await live.next()).value?.id).toBe(first.id);
       expect((live as unknown as PushSource).attach(sink)).toBe(true);
 
       const second = await log.append(order(2), ['a2']);
-      await new Promise((r) => setTimeout(r, 20));
+      await until(() => pushed.length > 0, 'the second event to be pushed to the sink');
       expect(pushed).toEqual([second.id]);
       await live.return!();
       expect(ends).toEqual([undefined]);

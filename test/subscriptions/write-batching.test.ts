@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import { WriteBatcher } from '../../src/subscriptions/write-batching';
+import { until } from '../helpers/until';
 
 /**
  * Real ws server and client on port 0. The server side's TCP stream is instrumented (its own
@@ -43,13 +44,6 @@ async function pair(): Promise<{ server: WebSocket; writes: () => number; receiv
     };
   }
   return { server, writes: () => writes, received };
-}
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; !cond(); i++) {
-    if (i >= 500) throw new Error(`Gave up waiting for ${what}.`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 test('frames sent in one turn to a held socket go out in one write', async () => {
