@@ -68,6 +68,7 @@ class Env {
   @IsOptional() @IsBoolean() GRAPHIQL?: boolean;
   @IsOptional() @IsBoolean() INTROSPECTION?: boolean;
   @IsOptional() @IsInt() @Min(1024) @Max(10485760) BODY_LIMIT_BYTES?: number;
+  @IsOptional() @IsInt() @Min(100) @Max(300000) REQUEST_TIMEOUT_MS?: number;
 
   // Callers and abuse limits (src/auth, src/security)
   @IsOptional() @IsString() GATEWAY_TOKENS?: string;
@@ -92,7 +93,7 @@ class Env {
 const NUMBER_VARS = new Set([
   'PORT', 'PICQER_RATE_LIMIT', 'EXACT_DIVISION', 'UPSTREAM_TIMEOUT_MS', 'UPSTREAM_DEADLINE_MS',
   'GOVERNOR_FALLBACK_PERCENT', 'GOVERNOR_MARGIN_MS', 'GOVERNOR_WINDOW_MS',
-  'BODY_LIMIT_BYTES', 'SANDBOX_SIMULATOR_PICKS_PER_MINUTE',
+  'BODY_LIMIT_BYTES', 'REQUEST_TIMEOUT_MS', 'SANDBOX_SIMULATOR_PICKS_PER_MINUTE',
   'MAX_QUERY_DEPTH', 'MAX_QUERY_COST', 'MAX_QUERY_TOKENS', 'MAX_QUERY_ALIASES', 'MAX_QUERY_DIRECTIVES', 'MAX_QUERY_FRAGMENT_SPREADS',
   'RATE_LIMIT_PER_TOKEN_PER_MINUTE', 'EVENT_RETENTION_HOURS', 'PICQER_WARMUP_PAGES',
   'EVENT_FANOUT_WINDOW_MS',
@@ -152,6 +153,12 @@ export interface Config {
   graphiql: boolean;
   introspection: boolean;
   bodyLimitBytes: number;
+  /**
+   * REQUEST_TIMEOUT_MS, default 15,000: a request (headers and body) must arrive in full within
+   * this time or the connection is answered 408 and closed, so a client that announces more body
+   * than it sends cannot hold a connection open.
+   */
+  requestTimeoutMs: number;
   /** How long webhook events stay in the event log (they may carry personal data). */
   eventRetentionMs: number;
   /**
@@ -309,6 +316,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     graphiql: e.GRAPHIQL ?? !production,
     introspection: e.INTROSPECTION ?? !production,
     bodyLimitBytes: e.BODY_LIMIT_BYTES ?? 1_048_576,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS ?? 15_000,
     eventRetentionMs: (e.EVENT_RETENTION_HOURS ?? 24) * 3_600_000,
     eventFanoutWindowMs: e.EVENT_FANOUT_WINDOW_MS ?? 3,
     shopifyAutoSync: e.SHOPIFY_AUTO_SYNC ?? false,

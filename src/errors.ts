@@ -21,6 +21,24 @@ export const ERROR_CODES = [
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * Codes of requests refused before GraphQL sees them (src/http/error-replies.ts), one per HTTP
+ * status, in the same `{"errors":[{"message","extensions":{"code"}}]}` shape, so a GraphQL client
+ * reads every error response the same way. BAD_REQUEST is also Apollo's code for a malformed
+ * GraphQL request and for a subscription sent over HTTP.
+ */
+export const HTTP_ERROR_CODES = [
+  'BAD_REQUEST',
+  'NOT_FOUND',
+  'NOT_ACCEPTABLE',
+  'REQUEST_TIMEOUT',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'REQUEST_HEADER_FIELDS_TOO_LARGE',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
+
 export class BadUserInputError extends GraphQLError {
   constructor(message: string, field?: string) {
     super(message, { extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}) } });

@@ -11,6 +11,9 @@ import { registerGovernorMetrics } from './datasources/upstream/governor/metrics
 import { DEFAULT_QUERY, graphiqlHtml, registerGraphiqlAssets } from './graphiql';
 import { formatForClient } from './security/client-errors';
 import { documentLimitsOf, documentLimitsRule } from './security/document-limits';
+import { acceptsGraphqlResponse } from './http/accept';
+import { clientErrorHandler, httpErrorHandler, notFoundHandler, sendGraphqlError } from './http/error-replies';
+import { subscriptionsOverHttpPlugin } from './http/subscriptions-over-http.plugin';
 
 /**
  * The HTTP face of the gateway: /graphql (GraphQL over HTTP via Apollo, GraphiQL for browsers),
@@ -43,12 +46,27 @@ export interface Gateway {
 export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
   const { services } = opts;
   const { config, logger } = services;
+  const replies = { logger, bodyLimitBytes: config.bodyLimitBytes, requestTimeoutMs: config.requestTimeoutMs };
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
     bodyLimit: config.bodyLimitBytes,
     // Only the path is logged (see logger.ts): query strings may carry variables.
     requestIdHeader: false,
+    // A request must arrive in full (headers and body) within REQUEST_TIMEOUT_MS, or it is answered
+    // 408 and its connection closed: a body shorter than its Content-Length cannot hold a socket.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      // Node requires headersTimeout <= requestTimeout; headers are part of the request anyway.
+      headersTimeout: config.requestTimeoutMs,
+      // Node checks those deadlines only on this interval (default 30 s), which would stretch a
+      // 15 s timeout to 45 s; a quarter of the timeout, at most a second, keeps it close.
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(config.requestTimeoutMs / 4))),
+    },
+    clientErrorHandler: clientErrorHandler(replies),
   });
+  // Every error response has the GraphQL shape; set before any route, so every scope inherits it.
+  app.setErrorHandler(httpErrorHandler(replies));
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics, prefix: 'pgw_' });
@@ -76,6 +94,8 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
       ...(opts.apolloPlugins ?? []),
     ],
   });
+  // Added here rather than in the options: it is part of the HTTP transport, like the 406 hook below.
+  apollo.addPlugin(subscriptionsOverHttpPlugin('/graphql'));
   await apollo.start();
 
   const context = async (req: FastifyRequest): Promise<GatewayContext> => {
@@ -99,15 +119,18 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
         return reply.header('content-type', 'text/html; charset=utf-8').send(page);
       }
     });
+    // Apollo picks the response type only after executing, so a request it would answer 406 is
+    // refused here, before the body is even read: nothing runs, nothing is audited (accept.ts).
+    scope.addHook('onRequest', async (req, reply) => {
+      if (req.method === 'OPTIONS' || acceptsGraphqlResponse(req.headers.accept)) return;
+      return sendGraphqlError(reply, 406, 'NOT_ACCEPTABLE', 'The Accept header allows neither application/graphql-response+json nor application/json, the only types /graphql answers with; nothing was run.');
+    });
     await scope.register(fastifyApollo(apollo), { context, path: '/graphql', method: ['GET', 'POST', 'OPTIONS'] });
   });
 
   // Fastify's own 404 logs the raw URL, query string included (which may carry variables with
   // personal data); this one names the path only.
-  app.setNotFoundHandler((req, reply) => {
-    const path = req.url.split('?')[0];
-    void reply.code(404).send({ error: 'Not Found', message: `No route for ${req.method} ${path}.` });
-  });
+  app.setNotFoundHandler(notFoundHandler);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.metrics()));
 
