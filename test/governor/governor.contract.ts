@@ -78,16 +78,18 @@ export function governorContract(name: string, backend: ContractBackend): void {
     });
 
     test('serves live calls before background ones, first come first served within a priority', async () => {
-      // Budget would come back in 5 s, within the calls' deadlines (so they wait rather than fail),
-      // but the test raises the limit at once and the calls are admitted well before that.
-      const g = make({ windowMs: 5_000 }).governor('picqer', freshCredential(), { kind: 'requests-per-minute', limit: 1 });
-      await acquireAt(g);
+      // The clock stands still: no budget comes back by itself, only when the test raises the
+      // limit. The 5 s window keeps the calls waiting (it ends before their deadlines).
+      const clock = new ManualClock(NOON_2030);
+      const g = make({ windowMs: 5_000, clock: clock.now }).governor('picqer', freshCredential(), { kind: 'requests-per-minute', limit: 1 });
+      const at = (priority: Priority) => acquireAt(g, 1, 10_000, priority, clock.now);
+      await at('live');
       const order: string[] = [];
       const calls = [
-        acquireAt(g, 1, 10_000, 'background').then(() => order.push('b1')),
-        acquireAt(g, 1, 10_000, 'background').then(() => order.push('b2')),
-        acquireAt(g, 1, 10_000, 'live').then(() => order.push('l1')),
-        acquireAt(g, 1, 10_000, 'live').then(() => order.push('l2')),
+        at('background').then(() => order.push('b1')),
+        at('background').then(() => order.push('b2')),
+        at('live').then(() => order.push('l1')),
+        at('live').then(() => order.push('l2')),
       ];
       expect(g.stats().queued).toBe(4);
       // Room for all four at once: the queue alone decides who goes first.
