@@ -30,6 +30,19 @@ export interface EventLog {
   close(): Promise<void>;
 }
 
+/**
+ * An append that could not be confirmed (Redis away, hung, or the log closed). Receivers answer
+ * 503 so the upstream retries; the event may or may not be in the log (a lost answer is not a
+ * lost write), which the retry's dedupe key settles.
+ */
+export class EventLogUnavailableError extends Error {
+  readonly code = 'EVENT_LOG_UNAVAILABLE';
+  constructor(reason: string) {
+    super(`The event log could not confirm the append: ${reason}.`);
+    this.name = 'EventLogUnavailableError';
+  }
+}
+
 export interface AppendResult {
   /** The event's log id; for a duplicate, the id the first delivery got. */
   id: string;
