@@ -8,7 +8,7 @@ import { isValidProductcode, MAX_PRODUCTCODE_LENGTH, MAX_PRODUCTCODES, StockDrif
 import { ShopifyLocation } from '../schema/shopify/shopify-location.type';
 import { StockDrift } from '../schema/shopify/stock-drift.type';
 import { StockSyncResult, type StockSyncSkip } from '../schema/shopify/stock-sync-result.type';
-import type { PicqerProductWire } from '../datasources/picqer/types';
+import type { PicqerProductWire } from '../datasources/picqer/wire';
 
 /** Shopify loaders of this request, or UPSTREAM_NOT_CONFIGURED for the asking field. */
 export function shopifyLoaders(ctx: GatewayContext): ShopifyLoaders {

@@ -1,4 +1,4 @@
-import type { PicqerHookWire } from '../datasources/picqer/types';
+import type { PicqerHookWire } from '../datasources/picqer/wire';
 import type { Logger } from '../logger';
 
 /** The two hook calls registration needs; the Picqer client provides them. */

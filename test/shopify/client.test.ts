@@ -6,7 +6,7 @@ import { locationsCost, LOCATIONS_QUERY, QUANTITY_NAMES, variantsCost, VARIANTS_
 import { CallAccounting } from '../../src/datasources/upstream/accounting';
 import { createGovernorRegistry } from '../../src/datasources/upstream/governor';
 import type { GovernorRegistry } from '../../src/datasources/upstream/governor.types';
-import type { PicqerProductWire } from '../../src/datasources/picqer/types';
+import type { PicqerProductWire } from '../../src/datasources/picqer/wire';
 
 /** The Shopify client and loaders against a real sandbox: cost, throttling, batching, errors, sync. */
 

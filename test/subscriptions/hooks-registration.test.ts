@@ -1,4 +1,4 @@
-import type { PicqerHookWire, PicqerProductWire } from '../../src/datasources/picqer/types';
+import type { PicqerHookWire, PicqerProductWire } from '../../src/datasources/picqer/wire';
 import { createLogger } from '../../src/logger';
 import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
 import { ZERO_ID } from '../../src/subscriptions/event-id';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { UpstreamError, UpstreamUnavailableError } from '../../errors';
 import type { UpstreamHttp } from '../upstream/http';
 import { MemoryTokenStore, type ExactTokenState, type ExactTokenStore } from './token-store';
-import type { ExactTokenWire } from './types';
+import type { ExactTokenWire } from './wire';
 
 /**
  * Exact Online access tokens: refreshed shortly before they expire, once however many calls

@@ -4,7 +4,7 @@ import type { GovernorRegistry, Priority } from '../upstream/governor.types';
 import { UpstreamHttp } from '../upstream/http';
 import { ExactTokenManager } from './auth';
 import type { ExactTokenStore } from './token-store';
-import type { ExactCollection } from './types';
+import type { ExactCollection } from './wire';
 
 /**
  * Exact Online REST calls for one app (client id) and division. Every call goes through

@@ -16,7 +16,7 @@ export { RedisTokenStore } from './token-store.redis';
 export { createExactLoaders, chunkCodes, odataString } from './loaders';
 export type { ExactLoaders, ExactLoaderOptions } from './loaders';
 export { mapItem } from './map';
-export type { ExactItemModel, ExactItemWire } from './types';
+export type { ExactItemModel, ExactItemWire } from './wire';
 
 /**
  * Registers `context.loaders.exact` (null when Exact is not configured). Expects the client at

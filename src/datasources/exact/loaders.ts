@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { CallAccounting } from '../upstream/accounting';
 import type { ExactClient } from './client';
 import { mapItem } from './map';
-import { ITEM_SELECT, type ExactItemModel, type ExactItemWire } from './types';
+import { ITEM_SELECT, type ExactItemModel, type ExactItemWire } from './wire';
 
 /**
  * Per-request DataLoaders for Exact. Items are fetched by Code in `$filter` chunks

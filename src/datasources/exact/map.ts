@@ -1,4 +1,4 @@
-import type { ExactItemModel, ExactItemWire } from './types';
+import type { ExactItemModel, ExactItemWire } from './wire';
 
 /** Wire → schema model for one `logistics/Items` record. */
 export function mapItem(w: ExactItemWire): ExactItemModel {

@@ -5,7 +5,7 @@ import { UpstreamHttp } from '../upstream/http';
 import type {
   PicqerHookWire, PicqerOrderStatus, PicqerOrderWire, PicqerPicklistStatus,
   PicqerPicklistWire, PicqerProductWire, PicqerWarehouseWire,
-} from './types';
+} from './wire';
 
 /** Picqer returns at most this many rows per list call; `offset` pages through. */
 export const PICQER_PAGE_SIZE = 100;
@@ -69,10 +69,6 @@ export class PicqerClient {
       productcode: filter.productcode,
       idproducts: filter.idproducts?.join(','),
     }, o);
-  }
-
-  getProduct(idproduct: number, o: CallOptions = {}): Promise<PicqerProductWire> {
-    return this.get(`/products/${idproduct}`, {}, o);
   }
 
   listWarehouses(offset: number, o: CallOptions = {}): Promise<PicqerWarehouseWire[]> {

@@ -3,7 +3,7 @@ import { UpstreamError } from '../../errors';
 import type { CallAccounting } from '../upstream/accounting';
 import type { ProductCodeIndex } from './code-index';
 import { PICQER_PAGE_SIZE, type PicqerClient, type ProductListFilter, type OrderListFilter, type PicklistListFilter } from './client';
-import type { PicqerOrderWire, PicqerPicklistWire, PicqerProductWire, PicqerWarehouseWire } from './types';
+import type { PicqerOrderWire, PicqerPicklistWire, PicqerProductWire, PicqerWarehouseWire } from './wire';
 
 /**
  * Per-request DataLoaders over Picqer. Each batches what Picqer lets us batch and deduplicates

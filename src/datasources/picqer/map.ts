@@ -5,7 +5,7 @@ import type { Picklist } from '../../schema/picklist/picklist.type';
 import type { Product } from '../../schema/product.type';
 import type { StockLevel } from '../../schema/stock-level.type';
 import type { Warehouse } from '../../schema/warehouse.type';
-import type { PicqerOrderWire, PicqerPicklistWire, PicqerProductWire, PicqerWarehouseWire } from './types';
+import type { PicqerOrderWire, PicqerPicklistWire, PicqerProductWire, PicqerWarehouseWire } from './wire';
 
 /** Picqer wire shapes -> schema models. Pure functions; nested objects are resolved by loaders. */
 

@@ -9,7 +9,7 @@ import {
 import type {
   ShopifyGraphqlErrorWire, ShopifyLocationWire, ShopifyPageInfoWire, ShopifyQuantityInput, ShopifySetQuantitiesPayloadWire,
   ShopifySetResult, ShopifyVariantWire,
-} from './types';
+} from './wire';
 
 /**
  * The Shopify Admin GraphQL client: knows the endpoint, the auth header, the documents and their

@@ -11,7 +11,7 @@ export { LocationsCache } from './locations-cache';
 export type { ShopifyLoaders, ShopifyLoadersOptions } from './loaders';
 export * from './map';
 export * from './stock-sync';
-export type * from './types';
+export type * from './wire';
 
 /**
  * Registers `context.loaders.shopify` (null when Shopify is not configured). Expects the client at

@@ -5,7 +5,7 @@ import type { Priority } from '../upstream/governor.types';
 import type { ShopifyClient } from './client';
 import { toShopifyLocation, toShopifyVariant } from './map';
 import { MAX_ARRAY_INPUT, maxVariantsPerQuery } from './queries';
-import type { ShopifyLocationModel, ShopifyQuantityInput, ShopifySetResult, ShopifyVariantModel, ShopifyVariantWire } from './types';
+import type { ShopifyLocationModel, ShopifyQuantityInput, ShopifySetResult, ShopifyVariantModel, ShopifyVariantWire } from './wire';
 
 /**
  * Per-request DataLoaders over Shopify. Variants are found by SKU through the search syntax

@@ -1,4 +1,4 @@
-import type { ShopifyLocationWire } from './types';
+import type { ShopifyLocationWire } from './wire';
 
 /**
  * A shop's locations, shared across requests for `ttlMs`. Every variant lookup needs the number

@@ -1,8 +1,8 @@
 import type {
   ShopifyInventoryLevelModel, ShopifyLocationModel, ShopifyLocationWire, ShopifyVariantModel, ShopifyVariantWire,
-} from './types';
+} from './wire';
 
-/** Wire shapes (types.ts) -> models the resolvers hand to type-graphql. */
+/** Wire shapes (wire.ts) -> models the resolvers hand to type-graphql. */
 
 export function toShopifyLocation(w: ShopifyLocationWire): ShopifyLocationModel {
   return { id: w.id, name: w.name };

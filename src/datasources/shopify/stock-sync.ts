@@ -1,5 +1,5 @@
-import type { PicqerProductWire } from '../picqer/types';
-import type { ShopifyQuantityInput, ShopifyVariantModel } from './types';
+import type { PicqerProductWire } from '../picqer/wire';
+import type { ShopifyQuantityInput, ShopifyVariantModel } from './wire';
 
 /**
  * Comparing and aligning Picqer free stock with Shopify's available quantity, per configured

@@ -3,7 +3,7 @@
  * so a list answer is a filter, a slice and one JSON.stringify of the page — no per-request copies.
  *
  * These shapes are written from Picqer's API documentation, on purpose apart from the gateway's
- * own (src/datasources/picqer/types.ts): an emulator that shared its client's types would agree
+ * own (src/datasources/picqer/wire.ts): an emulator that shared its client's types would agree
  * with a misspelt field instead of catching it. Some fields here Picqer documents and sends but
  * the gateway does not read.
  */

@@ -239,6 +239,3 @@ export function seedPicqerData(opts: PicqerSeedOptions = {}): PicqerSeed {
   }
   return { products, warehouses, customers, orders, picklists };
 }
-
-/** The timestamp the seed uses as "now"-independent origin, in the default zone (for tests of updated_after). */
-export const PICQER_SEED_EPOCH = picqerTimestamp(SEED_EPOCH_MS);

@@ -1,7 +1,8 @@
 /**
  * Wire shapes of Picqer API v1, as the real API sends them (snake-free lowercase names,
- * integers for ids, ISO-ish "YYYY-MM-DD HH:mm:ss" timestamps). The sandbox emits exactly
- * these shapes; the gateway maps them in map.ts. Fields we do not use are left out on purpose.
+ * integers for ids, ISO-ish "YYYY-MM-DD HH:mm:ss" timestamps); map.ts turns them into models.
+ * The sandbox declares its own copy (src/sandbox/picqer/model.ts), so a field-name mistake here
+ * shows up against it. Fields we do not use are left out on purpose.
  */
 
 /** One row of a product's `stock` array: stock of that product in one warehouse. */
@@ -136,11 +137,4 @@ export interface PicqerHookWire {
   event: string;
   address: string;
   active: boolean;
-}
-
-/** Picqer's error body: `{"error": true, "error_code": N, "error_message": "..."}`. */
-export interface PicqerErrorWire {
-  error: boolean;
-  error_code: number;
-  error_message: string;
 }
