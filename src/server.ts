@@ -10,7 +10,7 @@ import { ERROR_CODES } from './errors';
 import { registerGovernorMetrics } from './datasources/upstream/governor/metrics';
 import { DEFAULT_QUERY, graphiqlHtml, registerGraphiqlAssets } from './graphiql';
 import { formatForClient } from './security/client-errors';
-import { documentLimitsOf, documentLimitsRule } from './security/document-limits';
+import { operationRulesOf, type OperationRules } from './security/operation-rules';
 import { acceptsGraphqlResponse } from './http/accept';
 import { clientErrorHandler, httpErrorHandler, notFoundHandler, sendGraphqlError } from './http/error-replies';
 import { subscriptionsOverHttpPlugin } from './http/subscriptions-over-http.plugin';
@@ -33,6 +33,11 @@ export interface GatewayOptions {
   routes?: Array<(app: FastifyInstance) => void | Promise<void>>;
   /** GraphiQL's starting headers, e.g. the sandbox's demo token. */
   graphiqlHeaders?: Record<string, string>;
+  /**
+   * Parse and validation bounds, shared with graphql-ws (security/operation-rules.ts). Default:
+   * operationRulesOf(config).
+   */
+  operationRules?: OperationRules;
 }
 
 export interface Gateway {
@@ -72,7 +77,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
   collectDefaultMetrics({ register: metrics, prefix: 'pgw_' });
   registerGovernorMetrics(services.governors, metrics);
 
-  const limits = documentLimitsOf(config.security);
+  const rules = opts.operationRules ?? operationRulesOf(config);
   const apollo = new ApolloServer<GatewayContext>({
     schema: opts.schema,
     introspection: config.introspection,
@@ -81,11 +86,11 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
     // credentials; CSRF prevention would only break plain GET requests the spec allows.
     csrfPrevention: false,
     // The document is bounded before anything analyses it: graphql's parser stops at maxTokens,
-    // and a rule refuses too many aliases, directives or fragment spreads (security/document-limits.ts).
-    parseOptions: { maxTokens: limits.maxTokens },
-    validationRules: [documentLimitsRule(limits)],
-    // Without introspection, "Did you mean …?" would still spell out the schema field by field.
-    validationOptions: { hideSuggestions: !config.introspection },
+    // and a rule refuses too many aliases, directives or fragment spreads; without introspection,
+    // no "Did you mean …?" spelling out the schema. The same rules bind graphql-ws (operation-rules.ts).
+    parseOptions: { ...rules.parseOptions },
+    validationRules: [...rules.validationRules],
+    validationOptions: { ...rules.validationOptions },
     formatError: (formatted, error) => formatForClient(maskUnexpected(formatted, error, logger)),
     plugins: [
       fastifyApolloDrainPlugin(app),

@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import type { GatewayContext } from '../context';
 import { auditPlugin } from './audit.plugin';
 import { createAuditSink, type AuditSink } from './audit-sink';
+import { operationRulesOf, type OperationRules } from './operation-rules';
 import { queryLimitsPlugin } from './query-limits.plugin';
 import { rateLimitPlugin } from './rate-limit.plugin';
 import { MemoryRateLimitStore } from './rate-limit.memory';
@@ -20,6 +21,8 @@ export interface Security {
   authenticateConnection(connectionParams: Readonly<Record<string, unknown>> | undefined | null): Caller | undefined;
   /** Query limits, per-token rate limit, audit: for buildGateway's `apolloPlugins`. */
   apolloPlugins: ApolloServerPlugin<GatewayContext>[];
+  /** Document bounds, depth and cost: the one set for HTTP (buildGateway) and graphql-ws (attachGraphqlWs). */
+  operationRules: OperationRules;
   close(): Promise<void>;
 }
 
@@ -36,9 +39,10 @@ export function createSecurity(config: Readonly<Config>, opts: SecurityOptions =
     ? new RedisRateLimitStore(config.redisUrl, `${config.redisKeyPrefix}sec:`)
     : new MemoryRateLimitStore();
   const sink: AuditSink | null = createAuditSink(opts.auditStream ?? s.auditLog);
+  const operationRules = operationRulesOf(config);
   const apolloPlugins: ApolloServerPlugin<GatewayContext>[] = [
     rateLimitPlugin({ store, perMinute: s.rateLimitPerTokenPerMinute }),
-    queryLimitsPlugin({ maxDepth: s.maxQueryDepth, maxCost: s.maxQueryCost, hideSuggestions: !config.introspection }),
+    queryLimitsPlugin(operationRules.queryLimits),
     ...(sink ? [auditPlugin(sink)] : []),
   ];
   return {
@@ -46,6 +50,7 @@ export function createSecurity(config: Readonly<Config>, opts: SecurityOptions =
     authenticate: authenticator.enabled ? (h) => authenticator.authenticate(h) : undefined,
     authenticateConnection: (p) => (authenticator.enabled ? authenticator.authenticateConnection(p) : undefined),
     apolloPlugins,
+    operationRules,
     async close() {
       await store.close();
       await sink?.close();
@@ -57,4 +62,6 @@ export { PersonalData, isPersonalField, personalFieldsOf, NOT_PERSONAL, CUSTOMER
 export { estimateQueryCost, FIELD_COSTS, type FieldCost } from './query-cost';
 export { queryDepth } from './query-depth';
 export { documentLimitsRule, documentLimitsOf, DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from './document-limits';
+export { operationRules, operationRulesOf, type OperationRules } from './operation-rules';
+export { checkQueryLimits, type QueryLimitOptions } from './query-limits';
 export type { AuditRecord, AuditSink } from './audit-sink';
