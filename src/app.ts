@@ -58,6 +58,7 @@ export async function startGateway(config: Readonly<Config>, logger: Logger, opt
       loaderFactories: LOADER_FACTORIES,
       authenticate: security.authenticate,
       apolloPlugins: security.apolloPlugins,
+      operationRules: security.operationRules,
       routes: [
         (app) => {
           // A receiver exists only with its secret: an unsigned delivery is never accepted.
@@ -75,6 +76,10 @@ export async function startGateway(config: Readonly<Config>, logger: Logger, opt
       schema,
       logger,
       maxSubscriptionsPerConnection: config.security.maxSubscriptionsPerConnection,
+      // The document rules and size bound HTTP applies, so no limit can be sidestepped over the socket.
+      rules: security.operationRules,
+      knownCode: (code) => services.picqerCodes.get(code) !== undefined,
+      maxPayloadBytes: config.bodyLimitBytes,
       // Same caller rules as HTTP: the token travels in the connection_init payload.
       context: async (params) =>
         createContext(services, { caller: security.authenticateConnection(params), loaderFactories: LOADER_FACTORIES }),

@@ -1,9 +1,13 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphQLError, OperationTypeNode, getOperationAST, parse, type GraphQLSchema } from 'graphql';
+import { GraphQLError, OperationTypeNode, getOperationAST, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../logger';
+import { formatForClient } from '../security/client-errors';
+import { operationRules, parseDocument, validateDocument, type OperationRules } from '../security/operation-rules';
+import { checkQueryLimits } from '../security/query-limits';
 import { SubscriberTooSlowError } from './event-subscriber';
 import { createSharedSubscribe, SharedResultStream, type ExecuteFn } from './shared-execution';
 import { WriteBatcher } from './write-batching';
@@ -36,6 +40,20 @@ export interface AttachGraphqlWsOptions {
   maxBufferedBytes?: number;
   /** Active subscriptions one connection may hold; a `subscribe` beyond it is refused (BAD_REQUEST). Default 100. */
   maxSubscriptionsPerConnection?: number;
+  /**
+   * The document rules HTTP applies (token bound, aliases/directives/spreads, suggestions, depth,
+   * cost): each `subscribe` is held to them before anything runs. Default: operationRules(), the
+   * documented defaults; the gateway passes the configured ones (security/operation-rules.ts).
+   */
+  rules?: OperationRules;
+  /** Whether Picqer's id for a product code is known, for the cost estimate (as over HTTP). Default: never. */
+  knownCode?: (code: string) => boolean;
+  /**
+   * Largest message accepted, in bytes; a larger frame is refused by `ws` as its header arrives
+   * (nothing of it buffered) and the socket closed with 1009 "message too big". The gateway
+   * passes BODY_LIMIT_BYTES, the bound of an HTTP body. Default 1 MiB.
+   */
+  maxPayloadBytes?: number;
   logger: Logger;
   /**
    * Executes a subscription's selection set for one event; graphql's `execute` by default. Each
@@ -56,10 +74,13 @@ type Extra = Record<PropertyKey, unknown> & { context?: object };
 export function attachGraphqlWs(opts: AttachGraphqlWsOptions): { close(): Promise<void> } {
   const maxBuffered = opts.maxBufferedBytes ?? 1024 * 1024;
   const maxSubscriptions = opts.maxSubscriptionsPerConnection ?? 100;
+  const rules = opts.rules ?? operationRules();
   if (!opts.path.startsWith('/')) throw new TypeError(`attachGraphqlWs: path must start with "/", got "${opts.path}".`);
   // No permessage-deflate (also ws's default for servers): `ws` then writes each frame at once and in
   // order, which the frames WriteBatcher writes beside it rely on (write-batching.ts).
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  // maxPayload: ws's own default is 100 MiB, which it would buffer (and graphql-ws then JSON.parse)
+  // before any of the document bounds could apply.
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: opts.maxPayloadBytes ?? 1024 * 1024 });
   const log = opts.logger;
   const batcher = new WriteBatcher();
 
@@ -86,7 +107,9 @@ export function attachGraphqlWs(opts: AttachGraphqlWsOptions): { close(): Promis
         }
       },
       // Only subscriptions travel over the socket: queries and mutations go over HTTP, where the
-      // depth/cost limits, the per-token rate limit and the audit log apply.
+      // per-token rate limit and the audit log apply. A subscription is held to the same document
+      // rules as HTTP, and returning its ExecutionArgs here means graphql-ws neither parses nor
+      // validates it again (its own parse has no token bound).
       onSubscribe: (ctx, _id, payload) => {
         // graphql-ws has already registered this id, so it is counted among the active ones. Each
         // subscription holds a context and a bus queue: without a bound one socket could hold any number.
@@ -96,16 +119,7 @@ export function attachGraphqlWs(opts: AttachGraphqlWsOptions): { close(): Promis
             { extensions: { code: 'BAD_REQUEST' } },
           )];
         }
-        let op: OperationTypeNode | undefined;
-        try {
-          op = getOperationAST(parse(payload.query), payload.operationName)?.operation;
-        } catch {
-          return undefined; // graphql-ws answers the syntax error itself
-        }
-        if (op && op !== OperationTypeNode.SUBSCRIPTION) {
-          return [new GraphQLError(`Only subscriptions are served over graphql-ws; send ${op} operations to POST ${opts.path}.`, { extensions: { code: 'BAD_REQUEST' } })];
-        }
-        return undefined;
+        return prepareSubscription(payload);
       },
       // A fresh context (loaders, accounting) per operation, so nothing a request caches outlives
       // it on a long-lived socket; the caller was authenticated when the connection opened.
@@ -130,12 +144,66 @@ export function attachGraphqlWs(opts: AttachGraphqlWsOptions): { close(): Promis
           }
         });
       },
+      // Errors reach clients as over HTTP: quoted values cut to an excerpt, the token bound named.
       onError: (ctx, _id, _payload, errors: readonly GraphQLError[]) => {
         if (errors.some((e) => e.originalError instanceof SubscriberTooSlowError)) tooSlow(ctx.extra.socket, 'event queue overflow');
+        return errors.map((e) => formatForClient(e.toJSON()));
       },
+      // Only results graphql-ws sends itself come here: a subscription refused at its start (an
+      // argument, a scope) is one `next` with errors. Event frames are written in onOperation.
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((e) => formatForClient(e.toJSON())) } : undefined,
     },
     wss,
   );
+
+  /**
+   * The document rules, in HTTP's order, on one `subscribe`: its ExecutionArgs, or the errors to
+   * send as that operation's `error` message. Nothing runs and no upstream is called before this
+   * has accepted the operation.
+   */
+  function prepareSubscription(payload: SubscribePayload): ExecutionArgs | GraphQLError[] {
+    const document = parseDocument(payload.query, rules);
+    if (document instanceof GraphQLError) return [document];
+    // Before validation: a query or mutation is told where to go, whatever else is wrong with it.
+    const kind = getOperationAST(document, payload.operationName)?.operation;
+    if (kind && kind !== OperationTypeNode.SUBSCRIPTION) {
+      return [new GraphQLError(`Only subscriptions are served over graphql-ws; send ${kind} operations to POST ${opts.path}.`, { extensions: { code: 'BAD_REQUEST' } })];
+    }
+    const invalid = validateDocument(opts.schema, document, rules);
+    if (invalid.length > 0) return invalid;
+    const operation = getOperationAST(document, payload.operationName);
+    if (!operation) {
+      const message = payload.operationName
+        ? `operationName "${payload.operationName}" names no operation in the document.`
+        : 'The document has several operations; name the one to run in operationName.';
+      return [new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+    }
+    const variableValues = payload.variables ?? undefined;
+    try {
+      checkQueryLimits(opts.schema, document, operation, variableValues, { ...rules.queryLimits, knownCode: opts.knownCode });
+    } catch (err) {
+      if (err instanceof GraphQLError) return [err];
+      throw err;
+    }
+    return { schema: opts.schema, document, operationName: payload.operationName, variableValues };
+  }
+
+  /**
+   * graphql-ws answers a socket's 'error' with console.error and a 4500 "Internal server error"
+   * close. The only errors a socket emits are the client's, from ws's frame parser (a message over
+   * maxPayload, a malformed frame, invalid UTF-8), and ws has already sent the fitting close
+   * (1009, 1002, 1007) before emitting: so graphql-ws's handler is replaced by one that logs the
+   * code at info level, as an HTTP 413 is logged.
+   */
+  const quietClientErrors = (ws: WebSocket, graphqlWsListeners: Array<(...args: unknown[]) => void>): void => {
+    for (const l of graphqlWsListeners) ws.off('error', l);
+    ws.on('error', (err: Error & { code?: string }) => {
+      log.info({ code: err.code }, 'graphql-ws: message refused by the frame parser, socket closed');
+      // ws closes on every parser error itself; this covers anything else without leaving it open.
+      if (ws.readyState === ws.OPEN) ws.close(4400, 'Bad request');
+    });
+  };
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const path = (request.url ?? '').split('?')[0];
@@ -144,7 +212,11 @@ export function attachGraphqlWs(opts: AttachGraphqlWsOptions): { close(): Promis
       if (opts.server.listenerCount('upgrade') === 1) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      const before = new Set(ws.listeners('error'));
+      wss.emit('connection', ws, request); // graphql-ws's handler attaches its listeners here
+      quietClientErrors(ws, ws.listeners('error').filter((l) => !before.has(l)) as Array<(...args: unknown[]) => void>);
+    });
   };
   opts.server.on('upgrade', onUpgrade);
 
