@@ -29,7 +29,8 @@ export function registerGraphiqlAssets(app: FastifyInstance): void {
   app.get('/graphiql/*', async (req, reply) => {
     const file = (req.params as { '*': string })['*'];
     const type = ASSETS[file];
-    if (!type) return reply.code(404).send({ error: 'not found' });
+    // The app's own 404 (http/error-replies.ts): GraphQL-shaped like every other error, naming the path only.
+    if (!type) return reply.callNotFound();
     let body = cache.get(file);
     if (!body) {
       body = readFileSync(path.join(DIST, file));

@@ -85,6 +85,13 @@ describe('GraphQL over HTTP', () => {
     await other.body.dump();
   });
 
+  it('answers an unknown GraphiQL asset with the GraphQL-shaped 404 of every other route, without the query string', async () => {
+    const r = await request(`${stack.gateway.url}/graphiql/nope.js?secret=abc`);
+    expect(r.statusCode).toBe(404);
+    expect(r.headers['content-type']).toMatch(/application\/json/);
+    expect(await r.body.json()).toEqual({ errors: [{ message: 'No route for GET /graphiql/nope.js.', extensions: { code: 'NOT_FOUND' } }] });
+  });
+
   it('serves GraphiQL for a shared link with ?query=, and JSON to a GraphQL client at the same address', async () => {
     const link = `${url}?query=${encodeURIComponent('{ warehouses { name } }')}`;
     const page = await request(link, { headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } });
