@@ -48,6 +48,8 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   'Query.warehouses': { kind: 'once', key: 'picqer:warehouses', rows: 10 },
   'StockLevel.warehouse': { kind: 'once', key: 'picqer:warehouses', rows: 1 },
   'Picklist.warehouse': { kind: 'once', key: 'picqer:warehouses', rows: 1 },
+  // General free stock needs the warehouse list (which warehouses count), loaded once per request.
+  'Product.freeStock': { kind: 'once', key: 'picqer:warehouses', rows: 1 },
   // Picqer has no multi-id filter for orders: one GET per distinct order.
   'Picklist.order': { kind: 'perRow' },
   // Products by id batch through the idproducts filter, 100 a call.
