@@ -5,7 +5,7 @@ import type { Logger } from './logger';
 import { getSchema } from './schema/build';
 import { createSecurity } from './security';
 import { buildGateway, type Gateway } from './server';
-import { closeServices, createServices, LOADER_FACTORIES } from './services';
+import { closeServices, createServices } from './services';
 import { ensurePicqerHooks } from './subscriptions/hooks-registration';
 import { PICQER_HOOK_EVENTS } from './subscriptions/picqer-delivery';
 import { registerPicqerWebhooks } from './subscriptions/webhooks.picqer';
@@ -55,7 +55,6 @@ export async function startGateway(config: Readonly<Config>, logger: Logger, opt
       services,
       schema,
       graphiqlHeaders: opts.graphiqlHeaders,
-      loaderFactories: LOADER_FACTORIES,
       authenticate: security.authenticate,
       apolloPlugins: security.apolloPlugins,
       operationRules: security.operationRules,
@@ -82,7 +81,7 @@ export async function startGateway(config: Readonly<Config>, logger: Logger, opt
       maxPayloadBytes: config.bodyLimitBytes,
       // Same caller rules as HTTP: the token travels in the connection_init payload.
       context: async (params) =>
-        createContext(services, { caller: security.authenticateConnection(params), loaderFactories: LOADER_FACTORIES }),
+        createContext(services, { caller: security.authenticateConnection(params) }),
     });
     closers.push(() => ws.close());
     const url = await gateway.listen(config.port, config.host);

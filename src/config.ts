@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance } from './util/plain';
 import { loadTokenEntries, type TokenEntry } from './auth/tokens';
-import { parseLocationMap } from './datasources/shopify/map';
+import { parseLocationMap } from './datasources/shopify/location-map';
 import {
   IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync,
   type ValidationError,

@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config';
-import { UpstreamNotConfiguredError } from './errors';
 import type { Logger } from './logger';
 import { CallAccounting } from './datasources/upstream/accounting';
 import type { GovernorRegistry, Priority } from './datasources/upstream/governor.types';
-import { createPicqerLoaders, type PicqerClient, type PicqerLoaders } from './datasources/picqer';
-import type { ProductCodeIndex } from './datasources/picqer/code-index';
+import { createLoaders, type Loaders } from './datasources/loaders';
+import type { PicqerClient, ProductCodeIndex } from './datasources/picqer';
 import type Redis from 'ioredis';
 import type { Authenticator } from './auth/authenticator';
-import type { ExactClient } from './datasources/exact/client';
-import type { LocationsCache } from './datasources/shopify/locations-cache';
-import type { ShopifyClient } from './datasources/shopify/client';
+import type { ExactClient } from './datasources/exact';
+import type { LocationsCache, ShopifyClient } from './datasources/shopify';
 import type { Security } from './security';
 import type { EventServices } from './subscriptions/event-bus';
 
@@ -38,19 +36,12 @@ export interface Services {
   security?: Security;
 }
 
-export interface Loaders {
-  picqer: PicqerLoaders | null;
-  [upstream: string]: unknown;
-}
-
-/** Builds an upstream's per-request loaders from the services; registered by each upstream. */
-export type LoaderFactory = (services: Services, accounting: CallAccounting) => [name: string, loaders: unknown];
-
 /** What every resolver gets. Built per request; nothing request-scoped lives at module level. */
 export interface GatewayContext {
   requestId: string;
   services: Services;
   accounting: CallAccounting;
+  /** Every upstream's loaders for this request; null when not configured, so ask through `requireLoaders`. */
   loaders: Loaders;
   /** The authenticated caller, when auth is on. */
   caller?: { name: string; scopes: ReadonlySet<string> };
@@ -58,19 +49,9 @@ export interface GatewayContext {
 
 export function createContext(
   services: Services,
-  extra: { requestId?: string; caller?: GatewayContext['caller']; loaderFactories?: LoaderFactory[]; priority?: Priority } = {},
+  extra: { requestId?: string; caller?: GatewayContext['caller']; priority?: Priority } = {},
 ): GatewayContext {
   const accounting = new CallAccounting(extra.priority);
-  const loaders: Loaders = { picqer: services.picqer ? createPicqerLoaders(services.picqer, accounting, services.picqerCodes) : null };
-  for (const f of extra.loaderFactories ?? []) {
-    const [name, l] = f(services, accounting);
-    loaders[name] = l;
-  }
+  const loaders = createLoaders(services, accounting);
   return { requestId: extra.requestId ?? randomUUID(), services, accounting, loaders, caller: extra.caller };
-}
-
-/** The Picqer loaders, or the UPSTREAM_NOT_CONFIGURED error for this field. */
-export function picqerLoaders(ctx: GatewayContext): PicqerLoaders {
-  if (!ctx.loaders.picqer) throw new UpstreamNotConfiguredError('picqer', ['PICQER_SUBDOMAIN', 'PICQER_API_KEY']);
-  return ctx.loaders.picqer;
 }

@@ -5,7 +5,7 @@ import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastif
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { createContext, type GatewayContext, type LoaderFactory, type Services } from './context';
+import { createContext, type GatewayContext, type Services } from './context';
 import { ERROR_CODES } from './errors';
 import { registerGovernorMetrics } from './datasources/upstream/governor/metrics';
 import { DEFAULT_QUERY, graphiqlHtml, registerGraphiqlAssets } from './graphiql';
@@ -23,8 +23,6 @@ import { subscriptionsOverHttpPlugin } from './http/subscriptions-over-http.plug
 export interface GatewayOptions {
   services: Services;
   schema: GraphQLSchema;
-  /** Per-request loaders of upstreams other than Picqer. */
-  loaderFactories?: LoaderFactory[];
   /** Resolves the caller from the Authorization header; throws UnauthenticatedError. Absent: no auth. */
   authenticate?: (authorization: string | undefined) => GatewayContext['caller'];
   /** Extra Apollo plugins (limits, audit). */
@@ -105,7 +103,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
 
   const context = async (req: FastifyRequest): Promise<GatewayContext> => {
     const caller = opts.authenticate?.(req.headers.authorization);
-    return createContext(services, { requestId: String(req.id), caller, loaderFactories: opts.loaderFactories });
+    return createContext(services, { requestId: String(req.id), caller });
   };
 
   registerGraphiqlAssets(app);

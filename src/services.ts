@@ -1,10 +1,9 @@
 import Redis from 'ioredis';
 import type { Config } from './config';
-import type { LoaderFactory, Services } from './context';
-import { exactClientFromConfig, exactLoaderFactory, RedisTokenStore } from './datasources/exact';
-import { PicqerClient } from './datasources/picqer';
-import { ProductCodeIndex } from './datasources/picqer/code-index';
-import { LocationsCache, shopifyClientFromConfig, shopifyLoaderFactory } from './datasources/shopify';
+import type { Services } from './context';
+import { exactClientFromConfig, RedisTokenStore } from './datasources/exact';
+import { picqerClientFromConfig, ProductCodeIndex } from './datasources/picqer';
+import { LocationsCache, shopifyClientFromConfig } from './datasources/shopify';
 import { createGovernorRegistry } from './datasources/upstream/governor';
 import type { Logger } from './logger';
 import { createEventBus, type EventServices } from './subscriptions/event-bus';
@@ -43,7 +42,7 @@ export async function createServices(config: Readonly<Config>, logger: Logger): 
       redisDown = false;
     });
     const timeouts = { timeoutMs: config.upstreamTimeoutMs, deadlineMs: config.upstreamDeadlineMs };
-    const picqer = config.picqer ? new PicqerClient({ ...config.picqer, governors, ...timeouts }) : null;
+    const picqer = picqerClientFromConfig(config.picqer, governors, timeouts);
     if (picqer) opened.push(() => picqer.close());
     const shopify = shopifyClientFromConfig(config.shopify, governors, timeouts);
     if (shopify) opened.push(() => shopify.close());
@@ -66,9 +65,6 @@ export async function createServices(config: Readonly<Config>, logger: Logger): 
     throw err;
   }
 }
-
-/** Per-request loaders of the upstreams other than Picqer. */
-export const LOADER_FACTORIES: LoaderFactory[] = [shopifyLoaderFactory, exactLoaderFactory];
 
 /**
  * Closes what createServices opened: connections, timers. The bus goes before its log, the

@@ -7,23 +7,22 @@ import { decodeCursor, encodeCursor } from '../schema/common/cursor';
  * made in parallel, one per 100 rows, starting at the cursor's offset (Picqer takes any offset,
  * so a page that starts mid-way costs no extra call).
  */
-export async function paginate<W, N>(
+export async function paginate<N>(
   first: number,
   after: string | null | undefined,
-  fetchPage: (offset: number) => Promise<W[]>,
-  toNode: (w: W) => N,
+  fetchPage: (offset: number) => Promise<N[]>,
 ): Promise<ConnectionShape<N>> {
   const start = decodeCursor(after);
   const calls = Math.ceil(first / PICQER_PAGE_SIZE);
   const pages = await Promise.all(Array.from({ length: calls }, (_, i) => fetchPage(start + i * PICQER_PAGE_SIZE)));
-  const rows: W[] = [];
+  const rows: N[] = [];
   for (const page of pages) {
     rows.push(...page);
     if (page.length < PICQER_PAGE_SIZE) break;
   }
   const lastPageFull = pages[pages.length - 1].length === PICQER_PAGE_SIZE && rows.length === calls * PICQER_PAGE_SIZE;
   const taken = rows.slice(0, first);
-  const edges = taken.map((w, i) => ({ cursor: encodeCursor(start + i), node: toNode(w) }));
+  const edges = taken.map((node, i) => ({ cursor: encodeCursor(start + i), node }));
   return {
     edges,
     pageInfo: {

@@ -1,6 +1,7 @@
 import { Authorized, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import { picqerLoaders, type GatewayContext } from '../context';
-import { generalFreeStock } from '../datasources/picqer';
+import type { GatewayContext } from '../context';
+import { requireLoaders } from '../datasources/loaders';
+import type { PicqerProductModel } from '../datasources/picqer';
 import { Product } from '../schema/product.type';
 
 /**
@@ -13,7 +14,7 @@ import { Product } from '../schema/product.type';
 export class ProductFreeStockResolver {
   @Authorized('stock:read')
   @FieldResolver(() => Int)
-  async freeStock(@Root() product: Product, @Ctx() ctx: GatewayContext): Promise<number> {
-    return generalFreeStock(product.stock, await picqerLoaders(ctx).warehouses());
+  freeStock(@Root() product: PicqerProductModel, @Ctx() ctx: GatewayContext): Promise<number> {
+    return requireLoaders(ctx.loaders, 'picqer').generalFreeStock(product.stock);
   }
 }

@@ -1,7 +1,8 @@
 import { Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { MaxLength } from 'class-validator';
-import { picqerLoaders, type GatewayContext } from '../context';
-import { toProduct, toWarehouse } from '../datasources/picqer';
+import type { GatewayContext } from '../context';
+import { requireLoaders } from '../datasources/loaders';
+import type { PicqerProductModel, PicqerStockLevelModel, PicqerWarehouseModel } from '../datasources/picqer';
 import { PaginationArgs } from '../schema/common/pagination.args';
 import { ProductConnection } from '../schema/connections';
 import { ProductArgs } from '../schema/product.args';
@@ -22,18 +23,17 @@ export class ProductsArgs extends PaginationArgs {
 export class ProductResolver {
   @Authorized('stock:read')
   @Query(() => Product, { nullable: true, description: 'One product by Picqer id or by product code; null when there is none.' })
-  async product(@Ctx() ctx: GatewayContext, @Args() { id, productcode }: ProductArgs): Promise<Product | null> {
+  async product(@Ctx() ctx: GatewayContext, @Args() { id, productcode }: ProductArgs): Promise<PicqerProductModel | null> {
     exactlyOne(id, productcode, 'id', 'productcode');
-    const loaders = picqerLoaders(ctx);
-    const wire = id != null ? await loaders.productById.load(parseId(id, 'id')) : await loaders.productByCode.load(productcode!);
-    return wire ? toProduct(wire) : null;
+    const loaders = requireLoaders(ctx.loaders, 'picqer');
+    return id != null ? loaders.productById.load(parseId(id, 'id')) : loaders.productByCode.load(productcode!);
   }
 
   @Authorized('stock:read')
   @Query(() => ProductConnection)
   products(@Ctx() ctx: GatewayContext, @Args() { first, after, search }: ProductsArgs) {
-    const loaders = picqerLoaders(ctx);
-    return paginate(first, after, (offset) => loaders.productList({ offset, search: search ?? undefined }), toProduct);
+    const loaders = requireLoaders(ctx.loaders, 'picqer');
+    return paginate(first, after, (offset) => loaders.productList({ offset, search: search ?? undefined }));
   }
 }
 
@@ -41,10 +41,10 @@ export class ProductResolver {
 export class StockLevelResolver {
   @Authorized('stock:read')
   @FieldResolver(() => Warehouse)
-  async warehouse(@Root() level: StockLevel, @Ctx() ctx: GatewayContext): Promise<Warehouse> {
-    const w = await picqerLoaders(ctx).warehouseById(level.idwarehouse);
+  async warehouse(@Root() level: PicqerStockLevelModel, @Ctx() ctx: GatewayContext): Promise<PicqerWarehouseModel> {
+    const w = await requireLoaders(ctx.loaders, 'picqer').warehouseById(level.idwarehouse);
     // A warehouse deleted after the stock row was read still deserves a name.
-    return w ? toWarehouse(w) : { id: String(level.idwarehouse), idwarehouse: level.idwarehouse, name: `Warehouse ${level.idwarehouse}`, acceptsOrders: false, countsForGeneralStock: false };
+    return w ?? { id: String(level.idwarehouse), idwarehouse: level.idwarehouse, name: `Warehouse ${level.idwarehouse}`, acceptsOrders: false, countsForGeneralStock: false };
   }
 }
 
@@ -52,7 +52,7 @@ export class StockLevelResolver {
 export class WarehouseResolver {
   @Authorized('stock:read')
   @Query(() => [Warehouse])
-  async warehouses(@Ctx() ctx: GatewayContext): Promise<Warehouse[]> {
-    return (await picqerLoaders(ctx).warehouses()).map(toWarehouse);
+  warehouses(@Ctx() ctx: GatewayContext): Promise<PicqerWarehouseModel[]> {
+    return requireLoaders(ctx.loaders, 'picqer').warehouses();
   }
 }

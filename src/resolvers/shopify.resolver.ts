@@ -1,21 +1,12 @@
 import { Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { picqerLoaders, type GatewayContext } from '../context';
+import type { GatewayContext } from '../context';
 import { BadUserInputError, UpstreamNotConfiguredError } from '../errors';
-import {
-  findDrift, planStockSync, type ProductPair, type ShopifyLoaders, type ShopifyLocationModel, type ShopifyVariantModel,
-} from '../datasources/shopify';
+import { requireLoaders } from '../datasources/loaders';
+import { findDrift, planStockSync, type ProductPair, type ShopifyLoaders, type ShopifyLocationModel } from '../datasources/shopify';
 import { isValidProductcode, MAX_PRODUCTCODE_LENGTH, MAX_PRODUCTCODES, StockDriftArgs, StockSyncArgs } from '../schema/shopify/productcodes.args';
 import { ShopifyLocation } from '../schema/shopify/shopify-location.type';
 import { StockDrift } from '../schema/shopify/stock-drift.type';
 import { StockSyncResult, type StockSyncSkip } from '../schema/shopify/stock-sync-result.type';
-import type { PicqerProductWire } from '../datasources/picqer/wire';
-
-/** Shopify loaders of this request, or UPSTREAM_NOT_CONFIGURED for the asking field. */
-export function shopifyLoaders(ctx: GatewayContext): ShopifyLoaders {
-  const l = ctx.loaders.shopify as ShopifyLoaders | null | undefined;
-  if (!l) throw new UpstreamNotConfiguredError('shopify', ['SHOPIFY_SHOP', 'SHOPIFY_ACCESS_TOKEN']);
-  return l;
-}
 
 /** Where the shop's locations and stock meet Picqer's: locations, drift, and the stock push. */
 @Resolver()
@@ -23,7 +14,7 @@ export class ShopifyResolver {
   @Authorized('stock:read')
   @Query(() => [ShopifyLocation], { description: 'Locations of the Shopify shop.' })
   async shopifyLocations(@Ctx() ctx: GatewayContext): Promise<ShopifyLocation[]> {
-    return shopifyLoaders(ctx).locations();
+    return requireLoaders(ctx.loaders, 'shopify').locations();
   }
 
   @Authorized('stock:read')
@@ -84,13 +75,11 @@ function mappedLocations(shop: ShopifyLoaders): ReadonlyMap<number, string> {
 
 /** Picqer product and Shopify variant per code, loaded side by side; the first failure fails the field. */
 async function loadPairs(ctx: GatewayContext, codes: string[]): Promise<{ pairs: ProductPair[]; shop: ShopifyLoaders }> {
-  const shop = shopifyLoaders(ctx);
+  const shop = requireLoaders(ctx.loaders, 'shopify');
   mappedLocations(shop);
   const unique = [...new Set(codes)];
-  const [picqer, variants] = await Promise.all([picqerLoaders(ctx).productByCode.loadMany(unique), shop.variantBySku.loadMany(unique)]);
-  const pairs = unique.map((productcode, i) => ({
-    productcode, picqer: unwrap(picqer[i]) as PicqerProductWire | null, variant: unwrap(variants[i]) as ShopifyVariantModel | null,
-  }));
+  const [picqer, variants] = await Promise.all([requireLoaders(ctx.loaders, 'picqer').productByCode.loadMany(unique), shop.variantBySku.loadMany(unique)]);
+  const pairs = unique.map((productcode, i) => ({ productcode, picqer: unwrap(picqer[i]!), variant: unwrap(variants[i]!) }));
   return { pairs, shop };
 }
 

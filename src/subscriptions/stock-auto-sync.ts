@@ -3,7 +3,6 @@ import { BadUserInputError } from '../errors';
 import type { Logger } from '../logger';
 import { syncFreeStock } from '../resolvers/shopify.resolver';
 import { isValidProductcode } from '../schema/shopify/productcodes.args';
-import { LOADER_FACTORIES } from '../services';
 import { SubscriberTooSlowError } from './event-subscriber';
 
 /**
@@ -85,7 +84,7 @@ export function startAutoSync(services: Services, logger: Logger, opts: AutoSync
 
   const syncBatch = async (batch: Array<[string, Queued]>): Promise<void> => {
     const codes = batch.map(([c]) => c);
-    const ctx = createContext(services, { loaderFactories: LOADER_FACTORIES, priority: 'background' });
+    const ctx = createContext(services, { priority: 'background' });
     try {
       const r = await syncFreeStock(ctx, codes);
       logger.info({ codes: codes.length, changed: r.changed.length, skipped: r.skipped.length, calls: ctx.accounting.toJSON() }, 'auto stock sync');

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { PicqerClient } from '../../src/datasources/picqer';
+import { createPicqerClient } from '../../src/datasources/picqer';
 import { createGovernorRegistry } from '../../src/datasources/upstream/governor';
 import { UpstreamHttp } from '../../src/datasources/upstream/http';
 import { startStack, type TestStack } from '../helpers/stack';
@@ -33,7 +33,7 @@ describe('upstream failures', () => {
 
   it('a request without the User-Agent Picqer requires surfaces as UPSTREAM_ERROR 400', async () => {
     stack = await startStack();
-    // Our client always sends one (PicqerClient refuses to start without); prove the mapping on the
+    // Our client always sends one (createPicqerClient refuses to start without); prove the mapping on the
     // shared HTTP path with a caller that forgets it.
     const http = new UpstreamHttp({
       upstream: 'picqer',
@@ -46,7 +46,7 @@ describe('upstream failures', () => {
     } finally {
       await http.close();
     }
-    expect(() => new PicqerClient({ baseUrl: stack.sandbox.baseUrl, apiKey: 'k'.repeat(10), userAgent: '', rateLimitPerMinute: 500, registerHooks: false, governors: createGovernorRegistry({ keyPrefix: 'test:ua:' }) })).toThrow(/userAgent is required/);
+    expect(() => createPicqerClient({ baseUrl: stack.sandbox.baseUrl, apiKey: 'k'.repeat(10), userAgent: '', rateLimitPerMinute: 500, governors: createGovernorRegistry({ keyPrefix: 'test:ua:' }) })).toThrow(/userAgent is required/);
   });
 
   it('a 5xx that outlasts the retries nulls only its field', async () => {

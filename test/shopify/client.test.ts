@@ -6,7 +6,7 @@ import { locationsCost, LOCATIONS_QUERY, QUANTITY_NAMES, variantsCost, VARIANTS_
 import { CallAccounting } from '../../src/datasources/upstream/accounting';
 import { createGovernorRegistry } from '../../src/datasources/upstream/governor';
 import type { GovernorRegistry } from '../../src/datasources/upstream/governor.types';
-import type { PicqerProductWire } from '../../src/datasources/picqer/wire';
+import type { PicqerProductModel } from '../../src/datasources/picqer';
 
 /** The Shopify client and loaders against a real sandbox: cost, throttling, batching, errors, sync. */
 
@@ -32,14 +32,11 @@ afterAll(async () => {
 beforeEach(() => shop.reset());
 
 /** Picqer's view of a catalog product: free stock = catalog stock (no reservations here). */
-function picqerWire(p: CatalogProduct, adjust = 0): PicqerProductWire {
+function picqerProduct(p: CatalogProduct, adjust = 0): PicqerProductModel {
   return {
-    idproduct: p.id, idvatgroup: 1, name: p.name, price: p.price, fixedstockprice: null, idsupplier: null,
-    productcode: p.productcode, productcode_supplier: '', description: '', barcode: p.barcode, type: 'normal',
-    weight: null, active: true, created: '2026-01-01 00:00:00', updated: '2026-01-01 00:00:00',
+    id: String(p.id), idproduct: p.id, productcode: p.productcode, name: p.name, barcode: p.barcode, price: p.price,
     stock: [1, 2].map((w) => ({
-      idwarehouse: w, stock: p.stock[w] ?? 0, reserved: 0, reservedbackorders: 0, reservedpicklists: 0, reservedallocations: 0,
-      freestock: (p.stock[w] ?? 0) + (w === 1 ? adjust : 0),
+      idwarehouse: w, stock: p.stock[w] ?? 0, reserved: 0, freeStock: (p.stock[w] ?? 0) + (w === 1 ? adjust : 0),
     })),
   };
 }
@@ -161,7 +158,7 @@ describe('stock sync', () => {
     const run = async (adjust: number) => {
       const loaders = createShopifyLoaders(client, new CallAccounting(), { locationMap: LOCATION_MAP });
       const variants = await loaders.variantBySku.loadMany(products.map((p) => p.productcode));
-      const pairs = products.map((p, i) => ({ productcode: p.productcode, picqer: picqerWire(p, adjust), variant: variants[i] as any }));
+      const pairs = products.map((p, i) => ({ productcode: p.productcode, picqer: picqerProduct(p, adjust), variant: variants[i] as any }));
       const plan = planStockSync(pairs, loaders.locationMap);
       const result = await loaders.setAvailable(plan.quantities, 'correction', products.map((p) => p.productcode));
       return { plan, result };

@@ -1,3 +1,4 @@
+import type { ExactConfig } from '../../config';
 import { UpstreamError } from '../../errors';
 import type { CallAccounting } from '../upstream/accounting';
 import type { GovernorRegistry, Priority } from '../upstream/governor.types';
@@ -9,7 +10,8 @@ import type { ExactCollection } from './wire';
 /**
  * Exact Online REST calls for one app (client id) and division. Every call goes through
  * UpstreamHttp and the division's minute-and-day governor, carries a bearer token from
- * ExactTokenManager, and on a 401 refreshes once and is sent once more.
+ * ExactTokenManager, and on a 401 refreshes once and is sent once more. Answers are wire shapes
+ * (wire.ts); the loaders map them.
  */
 
 export interface ExactClientOptions {
@@ -139,25 +141,42 @@ export function createExactClient(opts: ExactClientOptions): ExactClient {
       for (const [k, v] of Object.entries(query)) if (v !== undefined) qs.append(k, String(v));
       return `${apiPath}/${entity}?${qs.toString()}`.length;
     },
-    async list<T>(entity: string, query: ODataQuery, call: ExactCallOptions = {}): Promise<T[]> {
-      const out: T[] = [];
-      let path = `/${entity}`;
-      let q: ODataQuery = query;
-      for (let page = 0; page < MAX_PAGES; page++) {
-        const body = await get<ExactCollection<T>>(path, q, call);
-        if (!body || !body.d || !Array.isArray(body.d.results)) {
-          throw new UpstreamError('exact', 502, `Exact answered ${entity} without d.results.`);
-        }
-        out.push(...body.d.results);
-        if (!body.d.__next) return out;
-        ({ path, q } = nextPage(body.d.__next, origin, apiPath, entity));
-      }
-      throw new UpstreamError('exact', 502, `Exact returned more than ${MAX_PAGES} pages for ${entity}; narrow the $filter.`);
-    },
+    list: <T>(entity: string, query: ODataQuery, call: ExactCallOptions = {}) => listAll<T>(get, { origin, apiPath }, entity, query, call),
     async close() {
       await Promise.all([http.close(), tokenHttp.close()]);
     },
   };
+}
+
+/**
+ * The client for a validated config; null when Exact is not configured. With several replicas
+ * pass a RedisTokenStore, so that they share one rotating refresh token.
+ */
+export function exactClientFromConfig(
+  cfg: ExactConfig | undefined,
+  governors: GovernorRegistry,
+  extra: { tokenStore?: ExactTokenStore; timeoutMs?: number; deadlineMs?: number } = {},
+): ExactClient | null {
+  return cfg ? createExactClient({ ...cfg, governors, ...extra }) : null;
+}
+
+type Get = <T>(path: string, query: ODataQuery, call: ExactCallOptions) => Promise<T>;
+
+/** GETs a collection and follows `d.__next` page by page (sequentially, as Exact asks), at most MAX_PAGES. */
+async function listAll<T>(get: Get, api: { origin: string; apiPath: string }, entity: string, query: ODataQuery, call: ExactCallOptions): Promise<T[]> {
+  const out: T[] = [];
+  let path = `/${entity}`;
+  let q: ODataQuery = query;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const body = await get<ExactCollection<T>>(path, q, call);
+    if (!body || !body.d || !Array.isArray(body.d.results)) {
+      throw new UpstreamError('exact', 502, `Exact answered ${entity} without d.results.`);
+    }
+    out.push(...body.d.results);
+    if (!body.d.__next) return out;
+    ({ path, q } = nextPage(body.d.__next, api.origin, api.apiPath, entity));
+  }
+  throw new UpstreamError('exact', 502, `Exact returned more than ${MAX_PAGES} pages for ${entity}; narrow the $filter.`);
 }
 
 /** Turns a `__next` URL into a path and query for UpstreamHttp; refuses another host (it would get our token). */

@@ -1,12 +1,13 @@
 import DataLoader from 'dataloader';
 import type { CallAccounting } from '../upstream/accounting';
 import type { ExactClient } from './client';
-import { mapItem } from './map';
-import { ITEM_SELECT, type ExactItemModel, type ExactItemWire } from './wire';
+import { toItem } from './map';
+import type { ExactItemModel } from './model';
+import { ITEM_SELECT, type ExactItemWire } from './wire';
 
 /**
- * Per-request DataLoaders for Exact. Items are fetched by Code in `$filter` chunks
- * (`Code eq 'A' or Code eq 'B' …`): at most one page (60 rows) of codes per call, so a chunk
+ * Per-request DataLoaders for Exact, answering models (model.ts). Items are fetched by Code in
+ * `$filter` chunks (`Code eq 'A' or Code eq 'B' …`): at most one page (60 rows) of codes per call, so a chunk
  * never needs a second, sequential `__next` call, and never more codes than fit in Exact's
  * 6,000-character URL. The chunks go out in parallel; the governor keeps them within budget.
  *
@@ -79,7 +80,7 @@ export function createExactLoaders(client: ExactClient, accounting: CallAccounti
       for (const w of pages.flat()) byCode.set(w.Code, w);
       return codes.map((c) => {
         const w = byCode.get(c);
-        return w ? mapItem(w) : null;
+        return w ? toItem(w) : null;
       });
     },
     // The URL limit, not DataLoader, bounds a batch: chunking happens inside.

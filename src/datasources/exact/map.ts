@@ -1,7 +1,9 @@
-import type { ExactItemModel, ExactItemWire } from './wire';
+import type { ExactItemModel } from './model';
+import type { ExactItemWire } from './wire';
 
-/** Wire → schema model for one `logistics/Items` record. */
-export function mapItem(w: ExactItemWire): ExactItemModel {
+/** Exact wire shapes (wire.ts) -> models (model.ts). Pure functions; the loaders call them. */
+
+export function toItem(w: ExactItemWire): ExactItemModel {
   const costPrice = num(w.CostPriceStandard);
   const stock = num(w.Stock);
   return {

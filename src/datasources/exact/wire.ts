@@ -1,6 +1,6 @@
 /**
- * Exact Online wire shapes (OData v2 over REST), as far as the gateway reads them.
- * Field names are Exact's; see /work/shared/upstreams/shopify-exact.md part B.
+ * Exact Online wire shapes (OData v2 over REST), as far as the gateway reads them; map.ts turns
+ * them into models (model.ts). Field names are Exact's; see /work/shared/upstreams/shopify-exact.md part B.
  */
 
 /** A collection answer: `{"d":{"results":[…],"__next":"<full URL with $skiptoken>"}}`. */
@@ -29,17 +29,4 @@ export interface ExactTokenWire {
   token_type: string;
   expires_in: string | number;
   refresh_token: string;
-}
-
-/** An Exact item as the schema layer sees it (map.ts builds it from ExactItemWire). */
-export interface ExactItemModel {
-  /** The Exact item GUID. */
-  id: string;
-  code: string;
-  description: string;
-  barcode: string | null;
-  costPrice: number | null;
-  stock: number | null;
-  /** stock × costPrice, rounded to cents; null when either is unknown. */
-  stockValue: number | null;
 }

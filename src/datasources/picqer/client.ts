@@ -10,9 +10,18 @@ import type {
 /** Picqer returns at most this many rows per list call; `offset` pages through. */
 export const PICQER_PAGE_SIZE = 100;
 
-export interface PicqerClientOptions extends PicqerConfig {
+export interface PicqerClientOptions {
+  /** e.g. https://myshop.picqer.com/api/v1 (or a sandbox origin). */
+  baseUrl: string;
+  apiKey: string;
+  /** Picqer asks for the application name and a contact, e.g. "MyGateway (ops@example.com)". */
+  userAgent: string;
+  /** Requests per minute assumed until Picqer's X-RateLimit headers say otherwise. */
+  rateLimitPerMinute: number;
   governors: GovernorRegistry;
+  /** Per-attempt timeout. Default 10,000 ms (UpstreamHttp's). */
   timeoutMs?: number;
+  /** Overall time incl. waiting for budget. Default 15,000 ms (UpstreamHttp's). */
   deadlineMs?: number;
 }
 
@@ -44,77 +53,69 @@ export interface PicklistListFilter {
 
 /**
  * REST calls to Picqer API v1. Knows paths, filters and auth; knows nothing of GraphQL.
- * All calls go through UpstreamHttp, so through the governor.
+ * Answers are wire shapes (wire.ts); the loaders map them.
  */
-export class PicqerClient {
-  private readonly http: UpstreamHttp;
+export interface PicqerClient {
+  /** One page (100) of products; `idproducts` takes up to 100 ids. */
+  listProducts(filter: ProductListFilter, o?: CallOptions): Promise<PicqerProductWire[]>;
+  listWarehouses(offset: number, o?: CallOptions): Promise<PicqerWarehouseWire[]>;
+  listOrders(filter: OrderListFilter, o?: CallOptions): Promise<PicqerOrderWire[]>;
+  getOrder(idorder: number, o?: CallOptions): Promise<PicqerOrderWire>;
+  listPicklists(filter: PicklistListFilter, o?: CallOptions): Promise<PicqerPicklistWire[]>;
+  getPicklist(idpicklist: number, o?: CallOptions): Promise<PicqerPicklistWire>;
+  listHooks(offset: number, o?: CallOptions): Promise<PicqerHookWire[]>;
+  /** Registers a webhook; background priority unless said otherwise (no client waits on it). */
+  createHook(input: { name: string; event: string; address: string; secret: string }, o?: CallOptions): Promise<PicqerHookWire>;
+  close(): Promise<void>;
+}
 
-  constructor(opts: PicqerClientOptions) {
-    validateOptions(opts);
-    const auth = `Basic ${Buffer.from(`${opts.apiKey}:`).toString('base64')}`;
-    this.http = new UpstreamHttp({
-      upstream: 'picqer',
-      baseUrl: opts.baseUrl,
-      governor: opts.governors.governor('picqer', opts.apiKey, { kind: 'requests-per-minute', limit: opts.rateLimitPerMinute }),
-      headers: () => ({ authorization: auth, 'user-agent': opts.userAgent }),
-      timeoutMs: opts.timeoutMs,
-      deadlineMs: opts.deadlineMs,
-    });
-  }
+/**
+ * Builds a Picqer client; throws a TypeError listing every bad option (never the key) before
+ * any call. All calls go through UpstreamHttp, so through the governor.
+ */
+export function createPicqerClient(opts: PicqerClientOptions): PicqerClient {
+  validateOptions(opts);
+  const auth = `Basic ${Buffer.from(`${opts.apiKey}:`).toString('base64')}`;
+  const http = new UpstreamHttp({
+    upstream: 'picqer',
+    baseUrl: opts.baseUrl,
+    governor: opts.governors.governor('picqer', opts.apiKey, { kind: 'requests-per-minute', limit: opts.rateLimitPerMinute }),
+    headers: () => ({ authorization: auth, 'user-agent': opts.userAgent }),
+    timeoutMs: opts.timeoutMs,
+    deadlineMs: opts.deadlineMs,
+  });
+  const get = async <T>(path: string, query: Record<string, string | number | undefined>, o: CallOptions = {}): Promise<T> =>
+    (await http.request<T>({ path, query, accounting: o.accounting, priority: o.priority })).json;
 
-  listProducts(filter: ProductListFilter, o: CallOptions = {}): Promise<PicqerProductWire[]> {
-    return this.get('/products', {
-      offset: filter.offset || undefined,
-      search: filter.search,
-      productcode: filter.productcode,
-      idproducts: filter.idproducts?.join(','),
-    }, o);
-  }
+  return {
+    listProducts: (f, o) =>
+      get('/products', { offset: f.offset || undefined, search: f.search, productcode: f.productcode, idproducts: f.idproducts?.join(',') }, o),
+    listWarehouses: (offset, o) => get('/warehouses', { offset: offset || undefined }, o),
+    listOrders: (f, o) => get('/orders', { offset: f.offset || undefined, status: f.status, orderid: f.orderid }, o),
+    getOrder: (idorder, o) => get(`/orders/${idorder}`, {}, o),
+    listPicklists: (f, o) =>
+      get('/picklists', { offset: f.offset || undefined, status: f.status, idwarehouse: f.idwarehouse, picklistid: f.picklistid }, o),
+    getPicklist: (idpicklist, o) => get(`/picklists/${idpicklist}`, {}, o),
+    listHooks: (offset, o) => get('/hooks', { offset: offset || undefined }, o),
+    async createHook(input, o = {}) {
+      const res = await http.request<PicqerHookWire>({
+        method: 'POST', path: '/hooks', body: input, accounting: o.accounting, priority: o.priority ?? 'background',
+      });
+      return res.json;
+    },
+    close: () => http.close(),
+  };
+}
 
-  listWarehouses(offset: number, o: CallOptions = {}): Promise<PicqerWarehouseWire[]> {
-    return this.get('/warehouses', { offset: offset || undefined }, o);
-  }
-
-  listOrders(filter: OrderListFilter, o: CallOptions = {}): Promise<PicqerOrderWire[]> {
-    return this.get('/orders', { offset: filter.offset || undefined, status: filter.status, orderid: filter.orderid }, o);
-  }
-
-  getOrder(idorder: number, o: CallOptions = {}): Promise<PicqerOrderWire> {
-    return this.get(`/orders/${idorder}`, {}, o);
-  }
-
-  listPicklists(filter: PicklistListFilter, o: CallOptions = {}): Promise<PicqerPicklistWire[]> {
-    return this.get('/picklists', {
-      offset: filter.offset || undefined,
-      status: filter.status,
-      idwarehouse: filter.idwarehouse,
-      picklistid: filter.picklistid,
-    }, o);
-  }
-
-  getPicklist(idpicklist: number, o: CallOptions = {}): Promise<PicqerPicklistWire> {
-    return this.get(`/picklists/${idpicklist}`, {}, o);
-  }
-
-  listHooks(offset: number, o: CallOptions = {}): Promise<PicqerHookWire[]> {
-    return this.get('/hooks', { offset: offset || undefined }, o);
-  }
-
-  async createHook(input: { name: string; event: string; address: string; secret: string }, o: CallOptions = {}): Promise<PicqerHookWire> {
-    const res = await this.http.request<PicqerHookWire>({
-      method: 'POST', path: '/hooks', body: input, accounting: o.accounting, priority: o.priority ?? 'background',
-    });
-    return res.json;
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
-  }
-
-  private async get<T>(path: string, query: Record<string, string | number | undefined>, o: CallOptions): Promise<T> {
-    const res = await this.http.request<T>({ path, query, accounting: o.accounting, priority: o.priority });
-    return res.json;
-  }
+/** The client for a validated config; null when Picqer is not configured. */
+export function picqerClientFromConfig(
+  cfg: PicqerConfig | undefined,
+  governors: GovernorRegistry,
+  extra: { timeoutMs?: number; deadlineMs?: number } = {},
+): PicqerClient | null {
+  return cfg
+    ? createPicqerClient({ baseUrl: cfg.baseUrl, apiKey: cfg.apiKey, userAgent: cfg.userAgent, rateLimitPerMinute: cfg.rateLimitPerMinute, governors, ...extra })
+    : null;
 }
 
 function validateOptions(o: PicqerClientOptions): void {

@@ -1,5 +1,11 @@
-export { PicqerClient, PICQER_PAGE_SIZE } from './client';
-export type { PicqerClientOptions, CallOptions } from './client';
-export { createPicqerLoaders } from './loaders';
+/** Picqer data source: client (REST), per-request loaders answering models, wire shapes and models. */
+export { createPicqerClient, picqerClientFromConfig, PICQER_PAGE_SIZE } from './client';
+export type { PicqerClient, PicqerClientOptions, CallOptions, ProductListFilter, OrderListFilter, PicklistListFilter } from './client';
+export { createPicqerLoaders, generalFreeStock } from './loaders';
 export type { PicqerLoaders } from './loaders';
-export * from './map';
+export { ProductCodeIndex } from './code-index';
+export type { ProductCodeIndexOptions } from './code-index';
+export { warmProductCodes } from './warmup';
+export type { WarmupHandle } from './warmup';
+export type * from './model';
+export type * from './wire';

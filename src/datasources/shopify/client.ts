@@ -1,3 +1,4 @@
+import type { ShopifyConfig } from '../../config';
 import { UpstreamError } from '../../errors';
 import type { CallAccounting } from '../upstream/accounting';
 import type { GovernorRegistry, Priority, ShopifyCostFeedback } from '../upstream/governor.types';
@@ -8,12 +9,12 @@ import {
 } from './queries';
 import type {
   ShopifyGraphqlErrorWire, ShopifyLocationWire, ShopifyPageInfoWire, ShopifyQuantityInput, ShopifySetQuantitiesPayloadWire,
-  ShopifySetResult, ShopifyVariantWire,
+  ShopifyVariantWire,
 } from './wire';
 
 /**
  * The Shopify Admin GraphQL client: knows the endpoint, the auth header, the documents and their
- * cost; knows nothing of our schema. Every call goes through UpstreamHttp and the governor's
+ * cost; knows nothing of our schema. Answers are wire shapes (wire.ts); the loaders map them. Every call goes through UpstreamHttp and the governor's
  * cost bucket, which reads `extensions.cost` back from each answer, so a THROTTLED answer is
  * waited out and sent again rather than failed.
  */
@@ -47,8 +48,9 @@ export interface ShopifyClient {
   /** One page of variants matching any of `skus`, with `levels` inventory levels each. */
   variantsBySkus(skus: readonly string[], page: { first: number; after?: string | null; levels: number }, o?: ShopifyCallOptions):
     Promise<{ nodes: ShopifyVariantWire[]; pageInfo: ShopifyPageInfoWire }>;
-  /** inventorySetQuantities for up to 250 quantities of `available`. */
-  setAvailable(quantities: ShopifyQuantityInput[], reason: string, o?: ShopifyCallOptions & { referenceDocumentUri?: string }): Promise<ShopifySetResult>;
+  /** inventorySetQuantities for up to 250 quantities of `available`; null when none are given. */
+  setAvailable(quantities: ShopifyQuantityInput[], reason: string, o?: ShopifyCallOptions & { referenceDocumentUri?: string }):
+    Promise<ShopifySetQuantitiesPayloadWire | null>;
   close(): Promise<void>;
 }
 
@@ -90,17 +92,7 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
 
   return {
     graphql,
-    async locations(o) {
-      const all: ShopifyLocationWire[] = [];
-      let after: string | null = null;
-      do {
-        const d: { locations: { nodes: ShopifyLocationWire[]; pageInfo: ShopifyPageInfoWire } } =
-          await graphql(LOCATIONS_QUERY, { first: MAX_ARRAY_INPUT, after }, locationsCost(MAX_ARRAY_INPUT), o);
-        all.push(...d.locations.nodes);
-        after = d.locations.pageInfo.hasNextPage ? d.locations.pageInfo.endCursor : null;
-      } while (after);
-      return all;
-    },
+    locations: (o) => allLocations(graphql, o),
     async variantsBySkus(skus, page, o) {
       const d = await graphql<{ productVariants: { nodes: ShopifyVariantWire[]; pageInfo: ShopifyPageInfoWire } }>(
         VARIANTS_BY_SEARCH_QUERY,
@@ -110,25 +102,50 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
       );
       return d.productVariants;
     },
-    async setAvailable(quantities, reason, o = {}) {
-      if (quantities.length === 0) return { changes: [], userErrors: [] };
-      if (quantities.length > MAX_ARRAY_INPUT) {
-        throw new RangeError(`setAvailable: at most ${MAX_ARRAY_INPUT} quantities per call, got ${quantities.length}`);
-      }
-      const input = { name: 'available', reason, referenceDocumentUri: o.referenceDocumentUri, quantities };
-      const d = await graphql<{ inventorySetQuantities: ShopifySetQuantitiesPayloadWire | null }>(
-        SET_QUANTITIES_MUTATION, { input }, MUTATION_COST, { ...o, mutation: true },
-      );
-      const p = d.inventorySetQuantities;
-      return {
-        changes: (p?.inventoryAdjustmentGroup?.changes ?? []).map((c) => ({
-          inventoryItemId: c.item?.id ?? '', locationId: c.location?.id ?? '', delta: c.delta, quantityAfterChange: c.quantityAfterChange,
-        })),
-        userErrors: (p?.userErrors ?? []).map((e) => ({ code: e.code, field: e.field ?? [] })),
-      };
-    },
+    setAvailable: (quantities, reason, o) => setAvailable(graphql, quantities, reason, o),
     close: () => http.close(),
   };
+}
+
+/** The client for a validated config; null when Shopify is not configured. */
+export function shopifyClientFromConfig(
+  cfg: ShopifyConfig | undefined,
+  governors: GovernorRegistry,
+  extra: { timeoutMs?: number; deadlineMs?: number } = {},
+): ShopifyClient | null {
+  return cfg ? createShopifyClient({ baseUrl: cfg.baseUrl, accessToken: cfg.accessToken, apiVersion: cfg.apiVersion, governors, ...extra }) : null;
+}
+
+type GraphqlCall = ShopifyClient['graphql'];
+
+/** Every page of locations (250 a page). */
+async function allLocations(graphql: GraphqlCall, o?: ShopifyCallOptions): Promise<ShopifyLocationWire[]> {
+  const all: ShopifyLocationWire[] = [];
+  let after: string | null = null;
+  do {
+    const d: { locations: { nodes: ShopifyLocationWire[]; pageInfo: ShopifyPageInfoWire } } =
+      await graphql(LOCATIONS_QUERY, { first: MAX_ARRAY_INPUT, after }, locationsCost(MAX_ARRAY_INPUT), o);
+    all.push(...d.locations.nodes);
+    after = d.locations.pageInfo.hasNextPage ? d.locations.pageInfo.endCursor : null;
+  } while (after);
+  return all;
+}
+
+async function setAvailable(
+  graphql: GraphqlCall,
+  quantities: ShopifyQuantityInput[],
+  reason: string,
+  o: ShopifyCallOptions & { referenceDocumentUri?: string } = {},
+): Promise<ShopifySetQuantitiesPayloadWire | null> {
+  if (quantities.length === 0) return null;
+  if (quantities.length > MAX_ARRAY_INPUT) {
+    throw new RangeError(`setAvailable: at most ${MAX_ARRAY_INPUT} quantities per call, got ${quantities.length}`);
+  }
+  const input = { name: 'available', reason, referenceDocumentUri: o.referenceDocumentUri, quantities };
+  const d = await graphql<{ inventorySetQuantities: ShopifySetQuantitiesPayloadWire | null }>(
+    SET_QUANTITIES_MUTATION, { input }, MUTATION_COST, { ...o, mutation: true },
+  );
+  return d.inventorySetQuantities;
 }
 
 interface GraphqlBody<T> {

@@ -3,9 +3,10 @@ import type { LocationsCache } from './locations-cache';
 import type { CallAccounting } from '../upstream/accounting';
 import type { Priority } from '../upstream/governor.types';
 import type { ShopifyClient } from './client';
-import { toShopifyLocation, toShopifyVariant } from './map';
+import { toLocation, toSetResult, toVariant } from './map';
+import type { ShopifyLocationModel, ShopifySetResultModel, ShopifyVariantModel } from './model';
 import { MAX_ARRAY_INPUT, maxVariantsPerQuery } from './queries';
-import type { ShopifyLocationModel, ShopifyQuantityInput, ShopifySetResult, ShopifyVariantModel, ShopifyVariantWire } from './wire';
+import type { ShopifyQuantityInput, ShopifyVariantWire } from './wire';
 
 /**
  * Per-request DataLoaders over Shopify. Variants are found by SKU through the search syntax
@@ -39,7 +40,7 @@ export interface ShopifyLoaders {
   /** Warehouse id -> location gid, from configuration. */
   locationMap: ReadonlyMap<number, string>;
   /** Sets `available` quantities (≤ 250 a call) and forgets the cached variants they touch. */
-  setAvailable: (quantities: ShopifyQuantityInput[], reason: string, skus: string[]) => Promise<ShopifySetResult>;
+  setAvailable: (quantities: ShopifyQuantityInput[], reason: string, skus: string[]) => Promise<ShopifySetResultModel>;
 }
 
 export function createShopifyLoaders(client: ShopifyClient, accounting: CallAccounting, opts: ShopifyLoadersOptions = {}): ShopifyLoaders {
@@ -50,7 +51,7 @@ export function createShopifyLoaders(client: ShopifyClient, accounting: CallAcco
 
   let locationsP: Promise<ShopifyLocationModel[]> | undefined;
   const locations = (): Promise<ShopifyLocationModel[]> =>
-    (locationsP ??= (opts.locationsCache ? opts.locationsCache.get(() => client.locations(call)) : client.locations(call)).then((ls) => ls.map(toShopifyLocation)).catch((err: unknown) => {
+    (locationsP ??= (opts.locationsCache ? opts.locationsCache.get(() => client.locations(call)) : client.locations(call)).then((ls) => ls.map(toLocation)).catch((err: unknown) => {
       locationsP = undefined;
       throw err;
     }));
@@ -78,7 +79,7 @@ export function createShopifyLoaders(client: ShopifyClient, accounting: CallAcco
     );
     return skus.map((s) => {
       const w = found.get(s);
-      return w ? toShopifyVariant(w) : null;
+      return w ? toVariant(w) : null;
     });
   }, { maxBatchSize: 1000 });
 
@@ -89,9 +90,9 @@ export function createShopifyLoaders(client: ShopifyClient, accounting: CallAcco
     locations,
     locationMap,
     async setAvailable(quantities, reason, skus) {
-      const out: ShopifySetResult = { changes: [], userErrors: [] };
+      const out: ShopifySetResultModel = { changes: [], userErrors: [] };
       for (let i = 0; i < quantities.length; i += MAX_ARRAY_INPUT) {
-        const r = await client.setAvailable(quantities.slice(i, i + MAX_ARRAY_INPUT), reason, call);
+        const r = toSetResult(await client.setAvailable(quantities.slice(i, i + MAX_ARRAY_INPUT), reason, call));
         out.changes.push(...r.changes);
         out.userErrors.push(...r.userErrors.map((e) => ({ ...e, field: shiftIndex(e.field, i) })));
       }

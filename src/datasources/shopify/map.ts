@@ -1,10 +1,9 @@
-import type {
-  ShopifyInventoryLevelModel, ShopifyLocationModel, ShopifyLocationWire, ShopifyVariantModel, ShopifyVariantWire,
-} from './wire';
+import type { ShopifyInventoryLevelModel, ShopifyLocationModel, ShopifySetResultModel, ShopifyVariantModel } from './model';
+import type { ShopifyLocationWire, ShopifySetQuantitiesPayloadWire, ShopifyVariantWire } from './wire';
 
-/** Wire shapes (wire.ts) -> models the resolvers hand to type-graphql. */
+/** Shopify wire shapes (wire.ts) -> models (model.ts). Pure functions; the loaders call them. */
 
-export function toShopifyLocation(w: ShopifyLocationWire): ShopifyLocationModel {
+export function toLocation(w: ShopifyLocationWire): ShopifyLocationModel {
   return { id: w.id, name: w.name };
 }
 
@@ -12,7 +11,7 @@ export function toShopifyLocation(w: ShopifyLocationWire): ShopifyLocationModel 
  * A variant as the gateway shows it. `title` is the product title for single-variant products
  * (whose variant title is Shopify's placeholder "Default Title"), else "Product - Variant".
  */
-export function toShopifyVariant(w: ShopifyVariantWire): ShopifyVariantModel {
+export function toVariant(w: ShopifyVariantWire): ShopifyVariantModel {
   const price = Number(w.price);
   return {
     id: w.id,
@@ -22,34 +21,23 @@ export function toShopifyVariant(w: ShopifyVariantWire): ShopifyVariantModel {
     price: w.price != null && Number.isFinite(price) ? price : null,
     inventoryItemId: w.inventoryItem.id,
     inventory: w.inventoryItem.inventoryLevels.nodes.map((l): ShopifyInventoryLevelModel => ({
-      location: toShopifyLocation(l.location),
+      location: toLocation(l.location),
       available: quantity(l.quantities, 'available'),
       onHand: quantity(l.quantities, 'on_hand'),
     })),
   };
 }
 
-function quantity(qs: Array<{ name: string; quantity: number }>, name: string): number {
-  return qs.find((q) => q.name === name)?.quantity ?? 0;
+/** An inventorySetQuantities answer; Shopify's userError messages are left out (they can quote data). */
+export function toSetResult(p: ShopifySetQuantitiesPayloadWire | null): ShopifySetResultModel {
+  return {
+    changes: (p?.inventoryAdjustmentGroup?.changes ?? []).map((c) => ({
+      inventoryItemId: c.item?.id ?? '', locationId: c.location?.id ?? '', delta: c.delta, quantityAfterChange: c.quantityAfterChange,
+    })),
+    userErrors: (p?.userErrors ?? []).map((e) => ({ code: e.code, field: e.field ?? [] })),
+  };
 }
 
-/**
- * Parses SHOPIFY_LOCATION_MAP-style text: "1=gid://shopify/Location/1,2=gid://shopify/Location/2"
- * (Picqer warehouse id = Shopify location gid). Returns the problems instead of throwing, so
- * config.ts can report them with every other problem.
- */
-export function parseLocationMap(text: string): { map: Map<number, string>; problems: string[] } {
-  const map = new Map<number, string>();
-  const problems: string[] = [];
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const m = /^(\d+)\s*=\s*(gid:\/\/shopify\/Location\/\d+)$/.exec(part);
-    if (!m) {
-      problems.push(`SHOPIFY_LOCATION_MAP entry "${part}" must look like 1=gid://shopify/Location/123`);
-      continue;
-    }
-    const wh = Number(m[1]);
-    if (map.has(wh)) problems.push(`SHOPIFY_LOCATION_MAP maps warehouse ${wh} twice`);
-    map.set(wh, m[2]!);
-  }
-  return { map, problems };
+function quantity(qs: Array<{ name: string; quantity: number }>, name: string): number {
+  return qs.find((q) => q.name === name)?.quantity ?? 0;
 }

@@ -1,5 +1,6 @@
-import type { PicqerProductWire } from '../picqer/wire';
-import type { ShopifyQuantityInput, ShopifyVariantModel } from './wire';
+import type { PicqerProductModel } from '../picqer/model';
+import type { ShopifyVariantModel } from './model';
+import type { ShopifyQuantityInput } from './wire';
 
 /**
  * Comparing and aligning Picqer free stock with Shopify's available quantity, per configured
@@ -12,7 +13,7 @@ import type { ShopifyQuantityInput, ShopifyVariantModel } from './wire';
 
 export interface ProductPair {
   productcode: string;
-  picqer: PicqerProductWire | null;
+  picqer: Pick<PicqerProductModel, 'stock'> | null;
   variant: ShopifyVariantModel | null;
 }
 
@@ -37,8 +38,8 @@ export interface SyncPlan {
 }
 
 /** Picqer free stock of one warehouse, floored at 0. */
-export function freeStockIn(p: PicqerProductWire, warehouseId: number): number {
-  return Math.max(0, p.stock.find((s) => s.idwarehouse === warehouseId)?.freestock ?? 0);
+export function freeStockIn(p: Pick<PicqerProductModel, 'stock'>, warehouseId: number): number {
+  return Math.max(0, p.stock.find((s) => s.idwarehouse === warehouseId)?.freeStock ?? 0);
 }
 
 /** Rows where |Shopify available − Picqer free stock| > threshold, for every mapped pair. */

@@ -1,6 +1,7 @@
 /**
  * Wire shapes of the Shopify Admin GraphQL API as our queries select them (queries.ts), and the
- * models map.ts turns them into. Fields we do not select are left out on purpose.
+ * inputs we send; map.ts turns answers into models (model.ts). Fields we do not select are left
+ * out on purpose.
  */
 
 export interface ShopifyLocationWire {
@@ -64,29 +65,6 @@ export interface ShopifyGraphqlErrorWire {
   extensions?: { code?: string };
 }
 
-// ---- models (what resolvers get) ----
-
-export interface ShopifyLocationModel {
-  id: string;
-  name: string;
-}
-
-export interface ShopifyInventoryLevelModel {
-  location: ShopifyLocationModel;
-  available: number;
-  onHand: number;
-}
-
-export interface ShopifyVariantModel {
-  id: string;
-  sku: string;
-  title: string;
-  barcode: string | null;
-  price: number | null;
-  inventoryItemId: string;
-  inventory: ShopifyInventoryLevelModel[];
-}
-
 /** One absolute quantity to set (inventorySetQuantities `quantities[]`). */
 export interface ShopifyQuantityInput {
   inventoryItemId: string;
@@ -94,11 +72,4 @@ export interface ShopifyQuantityInput {
   quantity: number;
   /** Compare-and-swap: the quantity we read; null skips the check (required field from 2026-04). */
   changeFromQuantity: number | null;
-}
-
-export interface ShopifySetResult {
-  /** Changes Shopify applied, with the quantity after each. */
-  changes: Array<{ inventoryItemId: string; locationId: string; delta: number; quantityAfterChange: number | null }>;
-  /** Shopify's userErrors: code and field path only; the mutation is all-or-nothing. */
-  userErrors: Array<{ code: string | null; field: string[] }>;
 }

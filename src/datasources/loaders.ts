@@ -1,0 +1,54 @@
+import { UpstreamNotConfiguredError, type Upstream } from '../errors';
+import { createExactLoaders, type ExactClient, type ExactLoaders } from './exact';
+import { createPicqerLoaders, type PicqerClient, type PicqerLoaders, type ProductCodeIndex } from './picqer';
+import { createShopifyLoaders, type LocationsCache, type ShopifyClient, type ShopifyLoaders } from './shopify';
+import type { CallAccounting } from './upstream/accounting';
+
+/**
+ * Every upstream's per-request loaders, built here and nowhere else. The rule for an upstream
+ * without credentials is one: its entry is null, and `requireLoaders` turns that into
+ * UPSTREAM_NOT_CONFIGURED for the field that asked, so the rest of the answer still comes back.
+ */
+export interface Loaders {
+  picqer: PicqerLoaders | null;
+  shopify: ShopifyLoaders | null;
+  exact: ExactLoaders | null;
+}
+
+/** What the loaders are built from: the long-lived clients and caches (a subset of Services). */
+export interface LoaderSources {
+  picqer: PicqerClient | null;
+  /** productcode -> idproduct seen in earlier answers, so code lookups batch by id. */
+  picqerCodes: ProductCodeIndex;
+  shopify: ShopifyClient | null;
+  /** The shop's locations, shared across requests. */
+  shopifyLocations: LocationsCache;
+  exact: ExactClient | null;
+  config: { shopify?: { locationMap: Readonly<Record<number, string>> } };
+}
+
+/** The variables that configure each upstream, named in UPSTREAM_NOT_CONFIGURED. */
+const CONFIG_VARIABLES: Readonly<Record<Upstream, readonly string[]>> = {
+  picqer: ['PICQER_SUBDOMAIN', 'PICQER_API_KEY'],
+  shopify: ['SHOPIFY_SHOP', 'SHOPIFY_ACCESS_TOKEN'],
+  exact: ['EXACT_DIVISION', 'EXACT_CLIENT_ID', 'EXACT_CLIENT_SECRET', 'EXACT_REFRESH_TOKEN'],
+};
+
+/** Builds one request's loaders; every call they make is counted on `accounting` at its priority. */
+export function createLoaders(sources: LoaderSources, accounting: CallAccounting): Loaders {
+  const { picqer, shopify, exact } = sources;
+  return {
+    picqer: picqer ? createPicqerLoaders(picqer, accounting, sources.picqerCodes) : null,
+    shopify: shopify
+      ? createShopifyLoaders(shopify, accounting, { locationMap: sources.config.shopify?.locationMap, locationsCache: sources.shopifyLocations })
+      : null,
+    exact: exact ? createExactLoaders(exact, accounting) : null,
+  };
+}
+
+/** The loaders of `upstream`, or UPSTREAM_NOT_CONFIGURED naming the variables that configure it. */
+export function requireLoaders<U extends Upstream>(loaders: Loaders, upstream: U): NonNullable<Loaders[U]> {
+  const l = loaders[upstream];
+  if (l) return l;
+  throw new UpstreamNotConfiguredError(upstream, [...CONFIG_VARIABLES[upstream]]);
+}

@@ -1,0 +1,93 @@
+import type { PicqerOrderStatus, PicqerPicklistStatus } from './wire';
+
+/**
+ * Picqer data as the loaders hand it out (map.ts builds these from wire.ts). Plain shapes with
+ * the field names of the schema's object types, so resolvers return them as they are; declared
+ * here rather than taken from src/schema, so the datasource depends on nothing above it. Related objects (a line's product, a picklist's warehouse) are
+ * ids here, resolved by field resolvers through the loaders.
+ */
+
+/** A product's stock in one warehouse; `idwarehouse` becomes `warehouse` in StockLevelResolver. */
+export interface PicqerStockLevelModel {
+  idwarehouse: number;
+  stock: number;
+  reserved: number;
+  freeStock: number;
+}
+
+/** `freeStock` (general free stock) is not here: it needs the warehouse list, see PicqerLoaders.generalFreeStock. */
+export interface PicqerProductModel {
+  id: string;
+  idproduct: number;
+  productcode: string;
+  name: string;
+  barcode: string | null;
+  price: number | null;
+  stock: PicqerStockLevelModel[];
+}
+
+export interface PicqerWarehouseModel {
+  id: string;
+  idwarehouse: number;
+  name: string;
+  acceptsOrders: boolean;
+  countsForGeneralStock: boolean;
+}
+
+/** Personal data throughout. */
+export interface PicqerAddressModel {
+  name: string;
+  contactName: string | null;
+  street: string;
+  street2: string | null;
+  zipcode: string;
+  city: string;
+  country: string;
+}
+
+export interface PicqerOrderLineModel {
+  id: string;
+  idproduct: number;
+  productcode: string;
+  name: string;
+  amount: number;
+  price: number | null;
+}
+
+export interface PicqerOrderModel {
+  id: string;
+  idorder: number;
+  orderid: string;
+  reference: string | null;
+  status: PicqerOrderStatus;
+  createdAt: string;
+  updatedAt: string;
+  lines: PicqerOrderLineModel[];
+  deliveryAddress: PicqerAddressModel;
+  invoiceAddress: PicqerAddressModel;
+  email: string | null;
+  phone: string | null;
+}
+
+export interface PicqerPicklistLineModel {
+  id: string;
+  idproduct: number;
+  productcode: string;
+  name: string;
+  amount: number;
+  amountPicked: number;
+}
+
+export interface PicqerPicklistModel {
+  id: string;
+  idpicklist: number;
+  picklistid: string;
+  status: PicqerPicklistStatus;
+  totalProducts: number;
+  totalPicked: number;
+  createdAt: string;
+  closedAt: string | null;
+  lines: PicqerPicklistLineModel[];
+  idwarehouse: number;
+  idorder: number;
+}
