@@ -3,7 +3,7 @@ import { request } from 'undici';
 import WebSocket from 'ws';
 import { startGateway, type RunningGateway } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import type { ProductCodeIndex } from '../../src/datasources/picqer/code-index';
+import type { ProductCodeIndex } from '../../src/datasources/picqer';
 import { createLogger } from '../../src/logger';
 import { demoCatalog } from '../../src/sandbox/catalog';
 import { startSandboxes, type RunningSandboxes } from '../../src/sandbox';

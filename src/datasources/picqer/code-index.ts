@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * Remembers which Picqer idproduct carries which productcode, across requests. Picqer can fetch
  * 100 products by id in one call (`idproducts`) but has no filter for many product codes, so a
@@ -7,47 +9,46 @@
  * product that comes back.
  */
 export interface ProductCodeIndexOptions {
-  /** Most codes kept; the least recently set go first. Default 100,000. */
+  /** Most codes kept; the least recently used go first. Default 100,000. */
   maxEntries?: number;
-  /** How long an entry is trusted. Default 3,600,000 ms (1 h). */
+  /** How long an entry is trusted after it was set. Default 3,600,000 ms (1 h). */
   ttlMs?: number;
+  /** Clock in ms, for tests. Default: lru-cache's (performance.now). */
   now?: () => number;
 }
 
+/** A bounded, expiring productcode -> idproduct map (lru-cache underneath). */
 export class ProductCodeIndex {
-  private readonly map = new Map<string, { id: number; at: number }>();
-  private readonly max: number;
-  private readonly ttl: number;
-  private readonly now: () => number;
+  private readonly cache: LRUCache<string, number>;
 
   constructor(opts: ProductCodeIndexOptions = {}) {
-    this.max = opts.maxEntries ?? 100_000;
-    this.ttl = opts.ttlMs ?? 3_600_000;
-    this.now = opts.now ?? Date.now;
+    this.cache = new LRUCache<string, number>({
+      max: opts.maxEntries ?? 100_000,
+      ttl: opts.ttlMs ?? 3_600_000,
+      // Expired entries go when read or pushed out, not by a timer per entry.
+      ttlAutopurge: false,
+      // Read the clock on every check rather than lru-cache's 1 ms cached reading, so an
+      // injected clock is believed at once.
+      ttlResolution: 0,
+      ...(opts.now ? { perf: { now: opts.now } } : {}),
+    });
   }
 
   /** The idproduct last seen with this code, if still fresh. */
   get(code: string): number | undefined {
-    const e = this.map.get(code);
-    if (!e) return undefined;
-    if (this.now() - e.at > this.ttl) {
-      this.map.delete(code);
-      return undefined;
-    }
-    return e.id;
+    return this.cache.get(code);
   }
 
+  /** Records the code's id; the entry's time to live starts again. */
   set(code: string, id: number): void {
-    this.map.delete(code);
-    this.map.set(code, { id, at: this.now() });
-    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+    this.cache.set(code, id);
   }
 
   forget(code: string): void {
-    this.map.delete(code);
+    this.cache.delete(code);
   }
 
   get size(): number {
-    return this.map.size;
+    return this.cache.size;
   }
 }

@@ -1,0 +1,42 @@
+import { ProductCodeIndex } from '../../src/datasources/picqer';
+
+/** The productcode -> idproduct index the Picqer loaders batch by: bounded, expiring, on a manual clock. */
+
+it('trusts an entry for ttlMs after it was set, and forgets it after', () => {
+  let now = 1_000;
+  const index = new ProductCodeIndex({ ttlMs: 100, now: () => now });
+  index.set('PG-1', 11);
+  now += 100;
+  expect(index.get('PG-1')).toBe(11);
+  now += 1;
+  expect(index.get('PG-1')).toBeUndefined();
+  expect(index.size).toBe(0);
+});
+
+it('a new set starts the time to live again', () => {
+  let now = 0;
+  const index = new ProductCodeIndex({ ttlMs: 100, now: () => now });
+  index.set('PG-1', 11);
+  now = 90;
+  index.set('PG-1', 12);
+  now = 150;
+  expect(index.get('PG-1')).toBe(12);
+});
+
+it('keeps at most maxEntries codes, dropping the least recently used', () => {
+  const index = new ProductCodeIndex({ maxEntries: 2 });
+  index.set('A', 1);
+  index.set('B', 2);
+  expect(index.get('A')).toBe(1);
+  index.set('C', 3);
+  expect(index.size).toBe(2);
+  expect(index.get('B')).toBeUndefined();
+  expect([index.get('A'), index.get('C')]).toEqual([1, 3]);
+});
+
+it('forget drops one code', () => {
+  const index = new ProductCodeIndex();
+  index.set('A', 1);
+  index.forget('A');
+  expect(index.get('A')).toBeUndefined();
+});
