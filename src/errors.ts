@@ -57,12 +57,6 @@ export class ForbiddenError extends GraphQLError {
   }
 }
 
-export class NotFoundError extends GraphQLError {
-  constructor(message: string) {
-    super(message, { extensions: { code: 'NOT_FOUND' } });
-  }
-}
-
 /** The governor could not get budget for a call before its deadline. */
 export class RateLimitedError extends GraphQLError {
   readonly retryAfterMs: number;
