@@ -14,7 +14,7 @@ export class ProductExactResolver {
     nullable: true,
     description: 'The Exact Online item with this product code; null when Exact has none (or is not configured: see errors).',
   })
-  exact(@Root() product: PicqerProductModel, @Ctx() ctx: GatewayContext): Promise<ExactItemModel | null> {
+  async exact(@Root() product: PicqerProductModel, @Ctx() ctx: GatewayContext): Promise<ExactItemModel | null> {
     // Not configured: this field alone becomes null with UPSTREAM_NOT_CONFIGURED; the rest of the answer stays.
     return requireLoaders(ctx.loaders, 'exact').itemByCode.load(product.productcode);
   }

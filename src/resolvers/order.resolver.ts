@@ -41,7 +41,7 @@ export class OrderLineResolver {
   // A product behind an order line is stock data: an orders-only token does not get it.
   @Authorized('stock:read')
   @FieldResolver(() => Product, { nullable: true })
-  product(@Root() line: PicqerOrderLineModel, @Ctx() ctx: GatewayContext): Promise<PicqerProductModel | null> {
+  async product(@Root() line: PicqerOrderLineModel, @Ctx() ctx: GatewayContext): Promise<PicqerProductModel | null> {
     return requireLoaders(ctx.loaders, 'picqer').productById.load(line.idproduct);
   }
 }

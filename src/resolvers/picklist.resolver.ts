@@ -48,13 +48,13 @@ export class PicklistResolver {
 
   @Authorized('stock:read')
   @FieldResolver(() => Warehouse, { nullable: true })
-  warehouse(@Root() p: PicqerPicklistModel, @Ctx() ctx: GatewayContext): Promise<PicqerWarehouseModel | null> {
+  async warehouse(@Root() p: PicqerPicklistModel, @Ctx() ctx: GatewayContext): Promise<PicqerWarehouseModel | null> {
     return requireLoaders(ctx.loaders, 'picqer').warehouseById(p.idwarehouse);
   }
 
   @Authorized('orders:read')
   @FieldResolver(() => Order, { nullable: true })
-  order(@Root() p: PicqerPicklistModel, @Ctx() ctx: GatewayContext): Promise<PicqerOrderModel | null> {
+  async order(@Root() p: PicqerPicklistModel, @Ctx() ctx: GatewayContext): Promise<PicqerOrderModel | null> {
     return requireLoaders(ctx.loaders, 'picqer').orderById.load(p.idorder);
   }
 }
@@ -64,7 +64,7 @@ export class PicklistLineResolver {
   // A product behind an order line is stock data: an orders-only token does not get it.
   @Authorized('stock:read')
   @FieldResolver(() => Product, { nullable: true })
-  product(@Root() line: PicqerPicklistLineModel, @Ctx() ctx: GatewayContext): Promise<PicqerProductModel | null> {
+  async product(@Root() line: PicqerPicklistLineModel, @Ctx() ctx: GatewayContext): Promise<PicqerProductModel | null> {
     return requireLoaders(ctx.loaders, 'picqer').productById.load(line.idproduct);
   }
 }

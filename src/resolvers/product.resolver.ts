@@ -52,7 +52,7 @@ export class StockLevelResolver {
 export class WarehouseResolver {
   @Authorized('stock:read')
   @Query(() => [Warehouse])
-  warehouses(@Ctx() ctx: GatewayContext): Promise<PicqerWarehouseModel[]> {
+  async warehouses(@Ctx() ctx: GatewayContext): Promise<PicqerWarehouseModel[]> {
     return requireLoaders(ctx.loaders, 'picqer').warehouses();
   }
 }

@@ -14,7 +14,7 @@ export class ShopifyProductResolver {
     nullable: true,
     description: 'The Shopify variant whose SKU equals the product code (the oldest, when several share it); null when there is none.',
   })
-  shopify(@Root() product: PicqerProductModel, @Ctx() ctx: GatewayContext): Promise<ShopifyVariantModel | null> {
+  async shopify(@Root() product: PicqerProductModel, @Ctx() ctx: GatewayContext): Promise<ShopifyVariantModel | null> {
     return requireLoaders(ctx.loaders, 'shopify').variantBySku.load(product.productcode);
   }
 }

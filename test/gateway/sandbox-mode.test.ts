@@ -3,7 +3,6 @@ import { request } from 'undici';
 import WebSocket from 'ws';
 import { startGateway, type RunningGateway } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import type { ProductCodeIndex } from '../../src/datasources/picqer';
 import { createLogger } from '../../src/logger';
 import { demoCatalog } from '../../src/sandbox/catalog';
 import { startSandboxes, type RunningSandboxes } from '../../src/sandbox';
@@ -61,7 +60,7 @@ it('joins most products across all three sandboxes; some exist only in Picqer', 
 
 it('stockDrift shows exactly the deliberate drift of the demo data', async () => {
   // The start-up warm-up indexes product codes, so 100 codes cost 1 Picqer call, not 100.
-  const index = gateway.services.picqerCodes as ProductCodeIndex;
+  const index = gateway.services.picqerCodes;
   for (let i = 0; i < 200 && index.size < 2000; i++) await new Promise((r) => setTimeout(r, 50));
   expect(index.size).toBe(2000);
   // 100 codes: two Shopify searches, well inside a standard shop's bucket (2,000 points, 100/s).
