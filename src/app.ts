@@ -6,12 +6,11 @@ import { getSchema } from './schema/build';
 import { createSecurity } from './security';
 import { buildGateway, type Gateway } from './server';
 import { closeServices, createServices } from './services';
-import { ensurePicqerHooks } from './subscriptions/hooks-registration';
-import { PICQER_HOOK_EVENTS } from './subscriptions/picqer-delivery';
-import { registerPicqerWebhooks } from './subscriptions/webhooks.picqer';
-import { registerShopifyWebhooks } from './subscriptions/webhooks.shopify';
-import { attachGraphqlWs } from './subscriptions/ws-server';
-import { startAutoSync, type AutoSync } from './subscriptions/stock-auto-sync';
+import { attachGraphqlWs } from './events/fanout/ws-server';
+import { ensurePicqerHooks } from './events/intake/picqer.hooks';
+import { PICQER_HOOK_EVENTS, registerPicqerWebhooks } from './events/intake/picqer.webhook';
+import { registerShopifyWebhooks } from './events/intake/shopify.webhook';
+import { startAutoSync, type AutoSync } from './stock-sync/auto-sync';
 
 export interface RunningGateway {
   url: string;

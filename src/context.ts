@@ -10,7 +10,7 @@ import type { Authenticator } from './auth/authenticator';
 import type { ExactClient } from './datasources/exact';
 import type { LocationsCache, ShopifyClient } from './datasources/shopify';
 import type { Security } from './security';
-import type { EventServices } from './subscriptions/event-bus';
+import type { EventServices } from './events/fanout/event-bus';
 
 /**
  * Long-lived services, built once at start-up (src/services.ts). An upstream that is not

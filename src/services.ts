@@ -6,10 +6,10 @@ import { picqerClientFromConfig, ProductCodeIndex } from './datasources/picqer';
 import { LocationsCache, shopifyClientFromConfig } from './datasources/shopify';
 import { createGovernorRegistry } from './datasources/upstream/governor';
 import type { Logger } from './logger';
-import { createEventBus, type EventServices } from './subscriptions/event-bus';
-import type { EventLog } from './subscriptions/event-log.types';
-import { MemoryEventLog } from './subscriptions/event-log.memory';
-import { RedisEventLog } from './subscriptions/event-log.redis';
+import { createEventBus, type EventServices } from './events/fanout/event-bus';
+import type { EventLog } from './events/log/event-log.types';
+import { MemoryEventLog } from './events/log/event-log.memory';
+import { RedisEventLog } from './events/log/event-log.redis';
 
 /**
  * Builds the long-lived services from config: one governor registry, one client per configured

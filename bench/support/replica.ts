@@ -4,7 +4,7 @@ import { Session } from 'node:inspector/promises';
 import { startGateway, type RunningGateway } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import type { EventServices } from '../../src/subscriptions/event-bus';
+import type { EventServices } from '../../src/events/fanout/event-bus';
 
 /**
  * One gateway replica for bench/subscriptions.ts, run as a child process (child_process.fork with

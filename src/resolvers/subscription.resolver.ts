@@ -12,9 +12,9 @@ import { OrderStatusChangedArgs } from '../schema/events/order-status-changed.ar
 import { PicklistClosedArgs } from '../schema/events/picklist-closed.args';
 import { PicklistEvent } from '../schema/events/picklist-event.type';
 import { StockChangeEvent } from '../schema/events/stock-change-event.type';
-import type { EventBus } from '../subscriptions/event-bus';
-import { isEventId } from '../subscriptions/event-id';
-import type { GatewayEventOf } from '../subscriptions/event.types';
+import type { EventBus } from '../events/fanout/event-bus';
+import { isEventId } from '../events/log/event-id';
+import type { GatewayEventOf } from '../events/log/event.types';
 
 /**
  * The scope of each subscription, declared once: `@Authorized` uses it for each event, and

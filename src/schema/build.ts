@@ -6,7 +6,7 @@ import { ProductExactResolver } from '../resolvers/exact.resolver';
 import { ShopifyProductResolver } from '../resolvers/shopify-product.resolver';
 import { ShopifyResolver } from '../resolvers/shopify.resolver';
 import { SubscriptionResolver } from '../resolvers/subscription.resolver';
-import { busOnlyPubSub } from '../subscriptions/type-graphql-pubsub';
+import { busOnlyPubSub } from '../events/fanout/type-graphql-pubsub';
 import { validateArgs } from './common/args-validation';
 import { OrderLineResolver, OrderResolver } from '../resolvers/order.resolver';
 import { PicklistLineResolver, PicklistResolver } from '../resolvers/picklist.resolver';

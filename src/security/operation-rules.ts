@@ -9,7 +9,7 @@ import type { QueryLimitOptions } from './query-limits';
 /**
  * The rules every GraphQL document follows, whichever transport brings it: built once from config
  * and handed to Apollo over HTTP (src/server.ts, security/index.ts) and to graphql-ws
- * (subscriptions/ws-server.ts), so a limit cannot hold on one and be missing on the other.
+ * (events/fanout/ws-server.ts), so a limit cannot hold on one and be missing on the other.
  *
  * In order: the parser stops past the token bound; graphql's validation runs with the
  * document-limits rule added and, with introspection off, without "Did you mean …?" (it would

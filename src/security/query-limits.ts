@@ -23,7 +23,7 @@ export interface QueryLimitOptions extends CostOptions {
  * out of range) is the BadUserInputError the estimate throws.
  *
  * Transport-neutral: Apollo calls it through queryLimitsPlugin (which adds HTTP 400), graphql-ws
- * from its onSubscribe (subscriptions/ws-server.ts), so both follow the same limits.
+ * from its onSubscribe (events/fanout/ws-server.ts), so both follow the same limits.
  */
 export function checkQueryLimits(
   schema: GraphQLSchema,

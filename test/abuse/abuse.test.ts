@@ -4,7 +4,7 @@ import { mutatedCases, namedCases, runAbuse, startAbuseStack, type AbuseStack } 
  * The abuse suite (issue 11): every named attack and 2,000 mutated queries from a fixed seed,
  * one at a time against a real gateway. None may get a 5xx, hang, log at error level, or cost an
  * upstream call when it is refused. The specific answers are tested beside the features
- * (test/security, test/gateway, test/subscriptions); this suite is the net under all of them.
+ * (test/security, test/gateway, test/events); this suite is the net under all of them.
  */
 const SEED = 20261202;
 

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { demoCatalog } from '../../src/sandbox/catalog';
 import { startSandboxes, type RunningSandboxes } from '../../src/sandbox';
-import type { EventServices } from '../../src/subscriptions/event-bus';
+import type { EventServices } from '../../src/events/fanout/event-bus';
 
 /**
  * What `npm start` without credentials assembles: the three sandboxes, the gateway in front of

@@ -4,11 +4,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createLogger } from '../../src/logger';
-import { EventBus } from '../../src/subscriptions/event-bus';
-import type { EventLog } from '../../src/subscriptions/event-log.types';
-import { registerPicqerWebhooks } from '../../src/subscriptions/webhooks.picqer';
-import { registerShopifyWebhooks } from '../../src/subscriptions/webhooks.shopify';
-import { attachGraphqlWs } from '../../src/subscriptions/ws-server';
+import { EventBus } from '../../src/events/fanout/event-bus';
+import type { EventLog } from '../../src/events/log/event-log.types';
+import { registerPicqerWebhooks } from '../../src/events/intake/picqer.webhook';
+import { registerShopifyWebhooks } from '../../src/events/intake/shopify.webhook';
+import { attachGraphqlWs } from '../../src/events/fanout/ws-server';
 import { eventsSchema } from './events-schema';
 
 export const PICQER_SECRET = 'picqer-hook-secret-for-tests-only';

@@ -1,8 +1,8 @@
 import { createClient, type Client } from 'graphql-ws';
 import { request } from 'undici';
 import WebSocket from 'ws';
-import type { EventServices } from '../../src/subscriptions/event-bus';
-import { WS_CLOSE } from '../../src/subscriptions/ws-server';
+import type { EventServices } from '../../src/events/fanout/event-bus';
+import { WS_CLOSE } from '../../src/events/fanout/ws-server';
 import { startSecurityStack, TOKENS, type SecurityStack } from './support';
 import { collect, until } from '../helpers/ws-collect';
 

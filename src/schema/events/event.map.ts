@@ -1,4 +1,4 @@
-import type { GatewayEventOf } from '../../subscriptions/event.types';
+import type { GatewayEventOf } from '../../events/log/event.types';
 import { OrderStatus, PicklistStatus } from '../enums';
 import { ChannelStockEvent } from './channel-stock-event.type';
 import { OrderEvent } from './order-event.type';

@@ -1,12 +1,12 @@
-import { EventBus, SubscriberTooSlowError } from '../../src/subscriptions/event-bus';
-import { ZERO_ID } from '../../src/subscriptions/event-id';
-import type { GatewayEvent, GatewayEventOf, NewEvent } from '../../src/subscriptions/event.types';
-import { MemoryEventLog } from '../../src/subscriptions/event-log.memory';
-import { RedisEventLog } from '../../src/subscriptions/event-log.redis';
-import type { EventLog } from '../../src/subscriptions/event-log.types';
-import type { PushSource } from '../../src/subscriptions/shared-execution';
-import { eventsRedis } from '../helpers/events-redis';
-import { nextTurn, until } from '../helpers/until';
+import { EventBus, SubscriberTooSlowError } from '../../../src/events/fanout/event-bus';
+import { ZERO_ID } from '../../../src/events/log/event-id';
+import type { GatewayEvent, GatewayEventOf, NewEvent } from '../../../src/events/log/event.types';
+import { MemoryEventLog } from '../../../src/events/log/event-log.memory';
+import { RedisEventLog } from '../../../src/events/log/event-log.redis';
+import type { EventLog } from '../../../src/events/log/event-log.types';
+import type { PushSource } from '../../../src/events/fanout/shared-execution';
+import { eventsRedis } from '../../helpers/events-redis';
+import { nextTurn, until } from '../../helpers/until';
 
 const env = eventsRedis('event-bus');
 afterAll(() => env.cleanup());

@@ -6,7 +6,7 @@ import type { GatewayEvent, NewEvent } from './event.types';
  * answer 2xx, so an acknowledged delivery is never lost; subscribers read after an id, so a
  * reconnecting client gets what it missed, in order, once.
  *
- * One contract test suite (test/subscriptions/event-log.contract.test.ts) runs against both.
+ * One contract test suite (test/events/log/event-log.contract.test.ts) runs against both.
  */
 export interface EventLog {
   /**

@@ -1,6 +1,6 @@
-import { compareEventIds } from './event-id';
-import type { EventTopic, GatewayEvent, GatewayEventOf } from './event.types';
-import type { EventLog } from './event-log.types';
+import { compareEventIds } from '../log/event-id';
+import type { EventTopic, GatewayEvent, GatewayEventOf } from '../log/event.types';
+import type { EventLog } from '../log/event-log.types';
 import type { PushSink, PushSource } from './shared-execution';
 
 /** Why a subscription was cut off: it did not take events as fast as they came. */

@@ -1,11 +1,11 @@
-import type { PicqerHookWire, PicqerProductWire } from '../../src/datasources/picqer/wire';
-import { createLogger } from '../../src/logger';
-import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
-import { ZERO_ID } from '../../src/subscriptions/event-id';
-import { MemoryEventLog } from '../../src/subscriptions/event-log.memory';
-import { ensurePicqerHooks, type PicqerHooksApi } from '../../src/subscriptions/hooks-registration';
-import { PICQER_HOOK_EVENTS } from '../../src/subscriptions/picqer-delivery';
-import { PICQER_SECRET, startEventsServer, type EventsServer } from '../helpers/events-server';
+import type { PicqerHookWire, PicqerProductWire } from '../../../src/datasources/picqer/wire';
+import { createLogger } from '../../../src/logger';
+import { startPicqerSandbox, type PicqerSandbox } from '../../../src/sandbox/picqer';
+import { ZERO_ID } from '../../../src/events/log/event-id';
+import { MemoryEventLog } from '../../../src/events/log/event-log.memory';
+import { ensurePicqerHooks, type PicqerHooksApi } from '../../../src/events/intake/picqer.hooks';
+import { PICQER_HOOK_EVENTS } from '../../../src/events/intake/picqer.webhook';
+import { PICQER_SECRET, startEventsServer, type EventsServer } from '../../helpers/events-server';
 
 /** Hook registration against the Picqer sandbox, then a real delivery from it through our receiver. */
 

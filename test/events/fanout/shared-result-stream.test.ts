@@ -2,10 +2,10 @@ import {
   GraphQLBoolean, GraphQLInt, GraphQLObjectType, GraphQLSchema, GraphQLString, execute, parse,
   type ExecutionArgs, type ExecutionResult,
 } from 'graphql';
-import { EventBus, SubscriberTooSlowError } from '../../src/subscriptions/event-bus';
-import type { GatewayEventOf } from '../../src/subscriptions/event.types';
-import { MemoryEventLog } from '../../src/subscriptions/event-log.memory';
-import { createSharedSubscribe, SharedResultStream } from '../../src/subscriptions/shared-execution';
+import { EventBus, SubscriberTooSlowError } from '../../../src/events/fanout/event-bus';
+import type { GatewayEventOf } from '../../../src/events/log/event.types';
+import { MemoryEventLog } from '../../../src/events/log/event-log.memory';
+import { createSharedSubscribe, SharedResultStream } from '../../../src/events/fanout/shared-execution';
 
 /**
  * SharedResultStream on a small graphql-js schema with a real async source: the payload JSON that

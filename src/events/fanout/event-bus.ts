@@ -1,6 +1,6 @@
-import type { Logger } from '../logger';
-import type { EventTopic, GatewayEvent, GatewayEventOf } from './event.types';
-import type { EventLog } from './event-log.types';
+import type { Logger } from '../../logger';
+import type { EventTopic, GatewayEvent, GatewayEventOf } from '../log/event.types';
+import type { EventLog } from '../log/event-log.types';
 import { EventSubscriber, SubscriberTooSlowError, type SubscriberOptions } from './event-subscriber';
 
 export { SubscriberTooSlowError, type SubscriberOptions };

@@ -1,9 +1,9 @@
-import { compareEventIds, isEventId, ZERO_ID } from '../../src/subscriptions/event-id';
-import type { NewEvent } from '../../src/subscriptions/event.types';
-import { MemoryEventLog } from '../../src/subscriptions/event-log.memory';
-import { RedisEventLog } from '../../src/subscriptions/event-log.redis';
-import type { EventLog, EventLogOptions } from '../../src/subscriptions/event-log.types';
-import { eventsRedis } from '../helpers/events-redis';
+import { compareEventIds, isEventId, ZERO_ID } from '../../../src/events/log/event-id';
+import type { NewEvent } from '../../../src/events/log/event.types';
+import { MemoryEventLog } from '../../../src/events/log/event-log.memory';
+import { RedisEventLog } from '../../../src/events/log/event-log.redis';
+import type { EventLog, EventLogOptions } from '../../../src/events/log/event-log.types';
+import { eventsRedis } from '../../helpers/events-redis';
 
 /**
  * One contract, two implementations: the memory ring and the Redis stream must behave the same

@@ -4,10 +4,10 @@ import { GraphQLError, OperationTypeNode, getOperationAST, type ExecutionArgs, t
 import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Logger } from '../logger';
-import { formatForClient } from '../security/client-errors';
-import { operationRules, parseDocument, validateDocument, type OperationRules } from '../security/operation-rules';
-import { checkQueryLimits } from '../security/query-limits';
+import type { Logger } from '../../logger';
+import { formatForClient } from '../../security/client-errors';
+import { operationRules, parseDocument, validateDocument, type OperationRules } from '../../security/operation-rules';
+import { checkQueryLimits } from '../../security/query-limits';
 import { SubscriberTooSlowError } from './event-subscriber';
 import { createSharedSubscribe, SharedResultStream, type ExecuteFn } from './shared-execution';
 import { WriteBatcher } from './write-batching';

@@ -1,5 +1,5 @@
-import type { PicqerHookWire } from '../datasources/picqer/wire';
-import type { Logger } from '../logger';
+import type { PicqerHookWire } from '../../datasources/picqer/wire';
+import type { Logger } from '../../logger';
 
 /** The two hook calls registration needs; the Picqer client provides them. */
 export interface PicqerHooksApi {

@@ -1,12 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createLogger } from '../../src/logger';
-import { ZERO_ID } from '../../src/subscriptions/event-id';
-import { MemoryEventLog } from '../../src/subscriptions/event-log.memory';
-import { registerPicqerWebhooks } from '../../src/subscriptions/webhooks.picqer';
-import { registerShopifyWebhooks } from '../../src/subscriptions/webhooks.shopify';
-import { PICQER_SECRET, SHOPIFY_SECRET, sign } from '../helpers/events-server';
+import { createLogger } from '../../../src/logger';
+import { ZERO_ID } from '../../../src/events/log/event-id';
+import { MemoryEventLog } from '../../../src/events/log/event-log.memory';
+import { registerPicqerWebhooks } from '../../../src/events/intake/picqer.webhook';
+import { registerShopifyWebhooks } from '../../../src/events/intake/shopify.webhook';
+import { PICQER_SECRET, SHOPIFY_SECRET, sign } from '../../helpers/events-server';
 
 /** Receivers over real HTTP: status codes, bodies, dedupe, and what reaches the log and the logs. */
 

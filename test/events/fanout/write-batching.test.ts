@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
-import { WriteBatcher } from '../../src/subscriptions/write-batching';
-import { until } from '../helpers/until';
+import { WriteBatcher } from '../../../src/events/fanout/write-batching';
+import { until } from '../../helpers/until';
 
 /**
  * Real ws server and client on port 0. The server side's TCP stream is instrumented (its own

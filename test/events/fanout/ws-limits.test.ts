@@ -2,9 +2,9 @@ import { parse, validate } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { request } from 'undici';
 import WebSocket from 'ws';
-import { getSchema } from '../../src/schema/build';
-import { startSecurityStack, TOKENS, type SecurityStack } from '../security/support';
-import { collect, until, type Collector } from '../helpers/ws-collect';
+import { getSchema } from '../../../src/schema/build';
+import { startSecurityStack, TOKENS, type SecurityStack } from '../../security/support';
+import { collect, until, type Collector } from '../../helpers/ws-collect';
 
 /**
  * graphql-ws follows the document rules of HTTP (src/security/operation-rules.ts), over a real

@@ -1,10 +1,10 @@
 import Redis from 'ioredis';
-import { compareEventIds } from '../../src/subscriptions/event-id';
-import type { GatewayEventOf } from '../../src/subscriptions/event.types';
-import { RedisEventLog } from '../../src/subscriptions/event-log.redis';
-import { DurableRedis } from '../helpers/durable-redis';
-import { PICQER_SECRET, sign, startEventsServer, type EventsServer } from '../helpers/events-server';
-import { until } from '../helpers/ws-collect';
+import { compareEventIds } from '../../../src/events/log/event-id';
+import type { GatewayEventOf } from '../../../src/events/log/event.types';
+import { RedisEventLog } from '../../../src/events/log/event-log.redis';
+import { DurableRedis } from '../../helpers/durable-redis';
+import { PICQER_SECRET, sign, startEventsServer, type EventsServer } from '../../helpers/events-server';
+import { until } from '../../helpers/ws-collect';
 
 /**
  * The webhook durability guarantee, under a Redis that crashes mid-burst: every delivery that got

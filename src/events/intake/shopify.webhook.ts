@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Logger } from '../logger';
+import type { Logger } from '../../logger';
 import { int, obj, optTime, parseJson } from './delivery-fields';
-import type { EventLog } from './event-log.types';
-import type { NewEvent } from './event.types';
-import {
-  BadSignatureError, DEFAULT_WEBHOOK_BODY_LIMIT, MalformedDeliveryError, registerWebhookRoute, verifyBase64Hmac,
-} from './webhook-route';
+import type { EventLog } from '../log/event-log.types';
+import type { NewEvent } from '../log/event.types';
+import { verifyBase64Hmac } from './signature';
+import { BadSignatureError, DEFAULT_WEBHOOK_BODY_LIMIT, MalformedDeliveryError, registerWebhookRoute } from './webhook-route';
 
 export const SHOPIFY_INVENTORY_TOPIC = 'inventory_levels/update';
 

@@ -3,7 +3,7 @@ import { BadUserInputError } from '../errors';
 import type { Logger } from '../logger';
 import { syncFreeStock } from '../resolvers/shopify.resolver';
 import { isValidProductcode } from '../schema/shopify/productcodes.args';
-import { SubscriberTooSlowError } from './event-subscriber';
+import { SubscriberTooSlowError } from '../events/fanout/event-subscriber';
 
 /**
  * SHOPIFY_AUTO_SYNC: every freeStockChanged event pushes Picqer's free stock of that product to

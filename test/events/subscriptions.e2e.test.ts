@@ -1,10 +1,10 @@
 import type { Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { NewEvent } from '../../src/subscriptions/event.types';
-import { MemoryEventLog } from '../../src/subscriptions/event-log.memory';
-import { RedisEventLog } from '../../src/subscriptions/event-log.redis';
-import type { EventLog } from '../../src/subscriptions/event-log.types';
-import { WS_CLOSE } from '../../src/subscriptions/ws-server';
+import type { NewEvent } from '../../src/events/log/event.types';
+import { MemoryEventLog } from '../../src/events/log/event-log.memory';
+import { RedisEventLog } from '../../src/events/log/event-log.redis';
+import type { EventLog } from '../../src/events/log/event-log.types';
+import { WS_CLOSE } from '../../src/events/fanout/ws-server';
 import { eventsRedis } from '../helpers/events-redis';
 import { PICQER_SECRET, sign, startEventsServer, wsClient, type EventsServer } from '../helpers/events-server';
 import { collect, until } from '../helpers/ws-collect';

@@ -1,10 +1,9 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Logger } from '../logger';
+import type { Logger } from '../../logger';
 
 /**
  * What every webhook receiver shares: the raw body (the signature covers the exact bytes, so it
- * must be kept), the HMAC check, and one error mapping that never answers 500 for bad input and
+ * must be kept; signature.ts checks it), and one error mapping that never answers 500 for bad input and
  * never echoes or logs a body (deliveries carry customers' names and addresses).
  *
  * Error bodies carry the code twice: `{ "error": CODE, "message": "...", "errors": [{ "message": "...",
@@ -40,18 +39,6 @@ export class BadSignatureError extends WebhookHttpError {
 
 /** Default body limit: deliveries are single resources; 256 KiB leaves room for big orders. */
 export const DEFAULT_WEBHOOK_BODY_LIMIT = 256 * 1024;
-
-/**
- * Constant-time check of a base64 HMAC-SHA256 of `raw`. Both sides are 32-byte digests before
- * `timingSafeEqual`, so neither the length nor the content of the header leaks through timing.
- */
-export function verifyBase64Hmac(raw: Buffer, secret: string, header: string | undefined): boolean {
-  if (!header) return false;
-  const expected = createHmac('sha256', secret).update(raw).digest();
-  const given = Buffer.from(header.trim(), 'base64');
-  if (given.length !== expected.length) return false;
-  return timingSafeEqual(given, expected);
-}
 
 export interface WebhookRouteOptions {
   path: string;

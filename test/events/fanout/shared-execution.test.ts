@@ -2,14 +2,14 @@ import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { execute, type ExecutionArgs } from 'graphql';
 import type { Client } from 'graphql-ws';
-import { createContext, type Services } from '../../src/context';
-import { createLogger } from '../../src/logger';
-import { getSchema } from '../../src/schema/build';
-import { EventBus } from '../../src/subscriptions/event-bus';
-import { MemoryEventLog } from '../../src/subscriptions/event-log.memory';
-import type { NewEvent } from '../../src/subscriptions/event.types';
-import { attachGraphqlWs } from '../../src/subscriptions/ws-server';
-import { wsClient } from '../helpers/events-server';
+import { createContext, type Services } from '../../../src/context';
+import { createLogger } from '../../../src/logger';
+import { getSchema } from '../../../src/schema/build';
+import { EventBus } from '../../../src/events/fanout/event-bus';
+import { MemoryEventLog } from '../../../src/events/log/event-log.memory';
+import type { NewEvent } from '../../../src/events/log/event.types';
+import { attachGraphqlWs } from '../../../src/events/fanout/ws-server';
+import { wsClient } from '../../helpers/events-server';
 
 /**
  * graphql-ws with the real schema and real contexts: an event is executed once per distinct
