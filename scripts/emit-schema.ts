@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { getSchema } from '../src/schema/build';
+import { getSchema } from '../src/build-schema';
 
 /**
  * Writes schema.graphql from the code-first schema (`npm run codegen`), or with --check fails

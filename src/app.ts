@@ -2,7 +2,7 @@ import type { Config } from './config';
 import { createContext, type Services } from './context';
 import { warmProductCodes } from './datasources/picqer/warmup';
 import type { Logger } from './logger';
-import { getSchema } from './schema/build';
+import { getSchema } from './build-schema';
 import { createSecurity } from './security';
 import { buildGateway, type Gateway } from './server';
 import { closeServices, createServices } from './services';

@@ -1,6 +1,6 @@
 import { parse, type OperationDefinitionNode } from 'graphql';
 import { request } from 'undici';
-import { getSchema } from '../../src/schema/build';
+import { getSchema } from '../../src/build-schema';
 import { auditedFields } from '../../src/security/audited-fields';
 import { startSecurityStack, TOKENS, type SecurityStack } from './support';
 

@@ -1,5 +1,5 @@
 import { getNamedType, isObjectType, type GraphQLObjectType } from 'graphql';
-import { getSchema } from '../../src/schema/build';
+import { getSchema } from '../../src/build-schema';
 import { CUSTOMER_DATA_TYPES, NOT_PERSONAL, isPersonalField, personalFieldsOf } from '../../src/security/personal-data';
 
 /**

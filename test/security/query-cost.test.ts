@@ -1,6 +1,6 @@
 import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { BadUserInputError } from '../../src/errors';
-import { getSchema } from '../../src/schema/build';
+import { getSchema } from '../../src/build-schema';
 import { estimateQueryCost, FIELD_COSTS } from '../../src/security/query-cost';
 import { queryDepth } from '../../src/security/query-depth';
 

@@ -1,5 +1,5 @@
 import { getMetadataStorage } from 'type-graphql';
-import { getSchema } from '../../src/schema/build';
+import { getSchema } from '../../src/build-schema';
 
 /** Every Query, Mutation and Subscription field names the scope it needs: none is open to any token. */
 it('every root field carries @Authorized(scope)', async () => {

@@ -4,7 +4,7 @@ import { execute, type ExecutionArgs } from 'graphql';
 import type { Client } from 'graphql-ws';
 import { createContext, type Services } from '../../../src/context';
 import { createLogger } from '../../../src/logger';
-import { getSchema } from '../../../src/schema/build';
+import { getSchema } from '../../../src/build-schema';
 import { EventBus } from '../../../src/events/fanout/event-bus';
 import { MemoryEventLog } from '../../../src/events/log/event-log.memory';
 import type { NewEvent } from '../../../src/events/log/event.types';

@@ -2,7 +2,7 @@ import { parse, validate } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { request } from 'undici';
 import WebSocket from 'ws';
-import { getSchema } from '../../../src/schema/build';
+import { getSchema } from '../../../src/build-schema';
 import { startSecurityStack, TOKENS, type SecurityStack } from '../../security/support';
 import { collect, until, type Collector } from '../../helpers/ws-collect';
 

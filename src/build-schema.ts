@@ -1,17 +1,17 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
-import { authChecker } from '../auth/auth-checker';
-import { ProductExactResolver } from '../resolvers/exact.resolver';
-import { ShopifyProductResolver } from '../resolvers/shopify-product.resolver';
-import { ShopifyResolver } from '../resolvers/shopify.resolver';
-import { SubscriptionResolver } from '../resolvers/subscription.resolver';
-import { busOnlyPubSub } from '../events/fanout/type-graphql-pubsub';
-import { validateArgs } from './common/args-validation';
-import { OrderLineResolver, OrderResolver } from '../resolvers/order.resolver';
-import { PicklistLineResolver, PicklistResolver } from '../resolvers/picklist.resolver';
-import { ProductResolver, StockLevelResolver, WarehouseResolver } from '../resolvers/product.resolver';
-import { ProductFreeStockResolver } from '../resolvers/product-free-stock.resolver';
+import { authChecker } from './auth/auth-checker';
+import { ProductExactResolver } from './resolvers/exact.resolver';
+import { ShopifyProductResolver } from './resolvers/shopify-product.resolver';
+import { ShopifyResolver } from './resolvers/shopify.resolver';
+import { SubscriptionResolver } from './resolvers/subscription.resolver';
+import { busOnlyPubSub } from './events/fanout/type-graphql-pubsub';
+import { validateArgs } from './schema/common/args-validation';
+import { OrderLineResolver, OrderResolver } from './resolvers/order.resolver';
+import { PicklistLineResolver, PicklistResolver } from './resolvers/picklist.resolver';
+import { ProductResolver, StockLevelResolver, WarehouseResolver } from './resolvers/product.resolver';
+import { ProductFreeStockResolver } from './resolvers/product-free-stock.resolver';
 
 /**
  * Every resolver class of the public schema. type-graphql 2 has no glob loading, so a new
