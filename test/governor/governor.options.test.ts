@@ -5,6 +5,10 @@ describe('governor registry options and misuse', () => {
     expect(() => createGovernorRegistry({ keyPrefix: 'x:', windowMs: 0, fallbackShare: 2 })).toThrow(
       /windowMs must be a number >= 1, got 0; fallbackShare must be in \(0, 1\], got 2/,
     );
+    // A clock read as a number (say, Date.now() instead of Date.now) would freeze every budget.
+    expect(() => createGovernorRegistry({ keyPrefix: 'x:', clock: Date.now() as unknown as () => number })).toThrow(
+      /clock must be a function returning epoch ms, got number/,
+    );
   });
 
   test('a bad budget model or cost names the field and the value', async () => {
