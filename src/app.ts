@@ -1,11 +1,11 @@
 import type { Config } from './config';
-import { createContext, type Services } from './context';
+import { createContext } from './context';
 import { warmProductCodes } from './datasources/picqer/warmup';
 import type { Logger } from './logger';
 import { getSchema } from './build-schema';
 import { createSecurity } from './security';
 import { buildGateway, type Gateway } from './server';
-import { closeServices, createServices } from './services';
+import { closeServices, createServices, type Services } from './services';
 import { attachGraphqlWs } from './events/fanout/ws-server';
 import { ensurePicqerHooks } from './events/intake/picqer.hooks';
 import { PICQER_HOOK_EVENTS, registerPicqerWebhooks } from './events/intake/picqer.webhook';
@@ -49,7 +49,6 @@ export async function startGateway(config: Readonly<Config>, logger: Logger, opt
     const security = createSecurity(config, { auditStream: opts.auditStream });
     closers.push(() => security.close());
     services.auth = security.authenticator;
-    services.security = security;
     const gateway = await buildGateway({
       services,
       schema,

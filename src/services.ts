@@ -1,15 +1,42 @@
 import Redis from 'ioredis';
+import type { Authenticator } from './auth/authenticator';
 import type { Config } from './config';
-import type { Services } from './context';
-import { exactClientFromConfig, RedisTokenStore } from './datasources/exact';
-import { picqerClientFromConfig, ProductCodeIndex } from './datasources/picqer';
-import { LocationsCache, shopifyClientFromConfig } from './datasources/shopify';
+import { exactClientFromConfig, RedisTokenStore, type ExactClient } from './datasources/exact';
+import { picqerClientFromConfig, ProductCodeIndex, type PicqerClient } from './datasources/picqer';
+import { LocationsCache, shopifyClientFromConfig, type ShopifyClient } from './datasources/shopify';
 import { createGovernorRegistry } from './datasources/upstream/governor';
+import type { GovernorRegistry } from './datasources/upstream/governor.types';
 import type { Logger } from './logger';
 import { createEventBus, type EventServices } from './events/fanout/event-bus';
 import type { EventLog } from './events/log/event-log.types';
 import { MemoryEventLog } from './events/log/event-log.memory';
 import { RedisEventLog } from './events/log/event-log.redis';
+
+/**
+ * Long-lived services, built once at start-up by createServices. An upstream that is not
+ * configured is null; its fields resolve to null with UPSTREAM_NOT_CONFIGURED.
+ */
+export interface Services {
+  config: Readonly<Config>;
+  logger: Logger;
+  governors: GovernorRegistry;
+  picqer: PicqerClient | null;
+  /** productcode -> idproduct seen in earlier answers, so code lookups batch by id. */
+  picqerCodes: ProductCodeIndex;
+  shopify: ShopifyClient | null;
+  /** The shop's locations, shared across requests for a few minutes. */
+  shopifyLocations: LocationsCache;
+  exact: ExactClient | null;
+  /** The shared Redis connection (REDIS_URL), null for a single in-memory process. */
+  redis: Redis | null;
+  /** Webhook events: the log and this replica's bus. */
+  events: EventServices;
+  /**
+   * Set by startGateway once security is built; absent in code that builds services alone.
+   * The scope checks read `auth.enabled` here, so a missing caller fails closed when auth is on.
+   */
+  auth?: Authenticator;
+}
 
 /**
  * Builds the long-lived services from config: one governor registry, one client per configured

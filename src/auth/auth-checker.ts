@@ -1,5 +1,5 @@
 import type { AuthCheckerFn } from 'type-graphql';
-import type { GatewayContext } from '../context';
+import type { CallerContext } from './caller';
 import { ForbiddenError, UnauthenticatedError } from '../errors';
 
 /**
@@ -10,7 +10,7 @@ import { ForbiddenError, UnauthenticatedError } from '../errors';
  * With auth switched off (no tokens, outside production) there is no caller and every field is
  * allowed. With auth on and no caller (a transport that skipped authenticate) it fails closed.
  */
-export const authChecker: AuthCheckerFn<GatewayContext> = ({ context, info }, scopes) =>
+export const authChecker: AuthCheckerFn<CallerContext> = ({ context, info }, scopes) =>
   checkScopes(context, scopes, `${info.parentType.name}.${info.fieldName}`);
 
 /**
@@ -18,7 +18,7 @@ export const authChecker: AuthCheckerFn<GatewayContext> = ({ context, info }, sc
  * `subscribe` runs before any resolver, so it calls this to refuse the subscription up front
  * instead of erroring on every event.
  */
-export function checkScopes(context: GatewayContext, scopes: readonly string[], field: string): true {
+export function checkScopes(context: CallerContext, scopes: readonly string[], field: string): true {
   const caller = context.caller;
   if (!caller) {
     const auth = context.services.auth;

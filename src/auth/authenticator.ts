@@ -1,13 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { UnauthenticatedError } from '../errors';
-import type { GatewayContext } from '../context';
+import type { Caller } from './caller';
 import type { TokenEntry } from './tokens';
 
 /** "Bearer <token>", the only form either transport accepts (scheme case-insensitive, RFC 7235). */
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
-
-/** Who is calling: the token's name (for logs and audit, never the token) and its scopes. */
-export type Caller = NonNullable<GatewayContext['caller']>;
 
 /**
  * Resolves bearer tokens to callers. Tokens are compared as SHA-256 digests with

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { DestinationStream } from 'pino';
-import { Authenticator, type Caller } from '../auth/authenticator';
+import { Authenticator } from '../auth/authenticator';
+import type { Caller } from '../auth/caller';
 import type { Config } from '../config';
 import type { GatewayContext } from '../context';
 import { auditPlugin } from './audit.plugin';
