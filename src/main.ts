@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './logger';
 import { startGateway } from './app';
-import { startSandboxes } from './sandbox';
+import { startSandboxes } from './sandbox-mode';
 
 /**
  * Process entry. Without Picqer credentials this is sandbox mode: the upstream emulators start

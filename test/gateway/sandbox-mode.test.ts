@@ -5,7 +5,7 @@ import { startGateway, type RunningGateway } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { demoCatalog } from '../../src/sandbox/catalog';
-import { startSandboxes, type RunningSandboxes } from '../../src/sandbox';
+import { startSandboxes, type RunningSandboxes } from '../../src/sandbox-mode';
 import type { EventServices } from '../../src/events/fanout/event-bus';
 
 /**

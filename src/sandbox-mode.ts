@@ -1,10 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { createDemoToken } from '../auth/demo-token';
-import type { Config } from '../config';
-import type { Logger } from '../logger';
-import { startExactSandbox } from './exact';
-import { startPicqerSandbox, type PicqerSandbox } from './picqer';
-import { SANDBOX_LOCATION_MAP, startShopifySandbox, type ShopifySandbox } from './shopify';
+import { createDemoToken } from './auth/demo-token';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { startExactSandbox } from './sandbox/exact';
+import { startPicqerSandbox, type PicqerSandbox } from './sandbox/picqer';
+import { SANDBOX_LOCATION_MAP, startShopifySandbox, type ShopifySandbox } from './sandbox/shopify';
+
+/**
+ * Sandbox mode's wiring: the three upstream sandboxes, and the gateway config that points at them
+ * with a demo token. It lives beside main.ts, not in src/sandbox/, because it reads the gateway's
+ * config and auth while the sandboxes themselves know nothing of the gateway (.dependency-cruiser.cjs).
+ */
 
 /** The sandboxes started for `npm start` without credentials, and the config that points at them. */
 export interface RunningSandboxes {
