@@ -37,6 +37,26 @@ describe('config', () => {
     expect(problems.join('\n')).toMatch(/PICQER_API_KEY must be set together with PICQER_SUBDOMAIN/);
   });
 
+  it('names a bad switch and a bad number in one error, each once', () => {
+    let err: unknown;
+    try {
+      loadConfig({ GRAPHIQL: 'maybe', PORT: 'abc' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).problems).toEqual(['PORT must be a whole number, got "abc"', 'GRAPHIQL must be true or false, got "maybe"']);
+    expect((err as ConfigError).message).toBe('Invalid configuration:\n  - PORT must be a whole number, got "abc"\n  - GRAPHIQL must be true or false, got "maybe"');
+  });
+
+  it('converts only plain whole numbers and the six switch words', () => {
+    // Number() would read these as 16, 1000 and 12: an operator never means that.
+    for (const port of ['0x10', '1e3', '12.5', '12.0']) expect(problemsOf({ PORT: port })).toEqual([`PORT must be a whole number, got "${port}"`]);
+    expect(loadConfig({ PORT: ' 8080 ' }).port).toBe(8080);
+    expect(loadConfig({ GRAPHIQL: ' YES ', INTROSPECTION: '0', SHOPIFY_AUTO_SYNC: 'True' })).toMatchObject({ graphiql: true, introspection: false, shopifyAutoSync: true });
+    expect(loadConfig({ PORT: '', GRAPHIQL: '' })).toMatchObject({ port: 4000, graphiql: true });
+  });
+
   it('rejects out-of-range numbers and never echoes a secret value', () => {
     const problems = problemsOf({ PORT: '70000', PICQER_SUBDOMAIN: 'shop', PICQER_API_KEY: 'short' });
     expect(problems.join('\n')).toMatch(/PORT must not be greater than 65535/);

@@ -4,7 +4,6 @@ export type { ShopifyClient, ShopifyClientOptions, ShopifyCallOptions } from './
 export { createShopifyLoaders, chunkSkus } from './loaders';
 export type { ShopifyLoaders, ShopifyLoadersOptions } from './loaders';
 export { LocationsCache } from './locations-cache';
-export { parseLocationMap } from './location-map';
 export * from './stock-sync';
 export type * from './model';
 export type * from './wire';

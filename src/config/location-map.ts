@@ -1,7 +1,8 @@
 /**
  * Parses SHOPIFY_LOCATION_MAP-style text: "1=gid://shopify/Location/1,2=gid://shopify/Location/2"
  * (Picqer warehouse id = Shopify location gid). Returns the problems instead of throwing, so
- * config.ts can report them with every other problem.
+ * config.ts can report them with every other problem. It lives with config, not with the Shopify
+ * client, because config is read by every layer and imports nothing above it.
  */
 export function parseLocationMap(text: string): { map: Map<number, string>; problems: string[] } {
   const map = new Map<number, string>();
