@@ -1,6 +1,6 @@
 import { CallAccounting } from '../src/datasources/upstream/accounting';
 import { createGovernorRegistry } from '../src/datasources/upstream/governor';
-import type { GovernorRegistry } from '../src/datasources/upstream/governor.types';
+import type { GovernorRegistry } from '../src/datasources/upstream/governor/governor.types';
 import { UpstreamHttp } from '../src/datasources/upstream/http';
 import { startPicqerSandbox, type PicqerSandbox } from '../src/sandbox/picqer';
 import { deleteKeys } from '../test/helpers/redis-keys';

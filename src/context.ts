@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Caller } from './auth/caller';
 import { CallAccounting } from './datasources/upstream/accounting';
-import type { Priority } from './datasources/upstream/governor.types';
+import type { Priority } from './datasources/upstream/governor/governor.types';
 import { createLoaders, type Loaders } from './datasources/loaders';
 import type { Services } from './services';
 

@@ -5,7 +5,7 @@ import { exactClientFromConfig, RedisTokenStore, type ExactClient } from './data
 import { picqerClientFromConfig, ProductCodeIndex, type PicqerClient } from './datasources/picqer';
 import { LocationsCache, shopifyClientFromConfig, type ShopifyClient } from './datasources/shopify';
 import { createGovernorRegistry } from './datasources/upstream/governor';
-import type { GovernorRegistry } from './datasources/upstream/governor.types';
+import type { GovernorRegistry } from './datasources/upstream/governor/governor.types';
 import type { Logger } from './logger';
 import { createEventBus, type EventServices } from './events/fanout/event-bus';
 import type { EventLog } from './events/log/event-log.types';

@@ -1,6 +1,6 @@
 import { RateLimitedError } from '../../src/errors';
 import type { GovernorRegistryOptions } from '../../src/datasources/upstream/governor';
-import type { BudgetModel, Governor, GovernorRegistry, Permit, Priority } from '../../src/datasources/upstream/governor.types';
+import type { BudgetModel, Governor, GovernorRegistry, Permit, Priority } from '../../src/datasources/upstream/governor/governor.types';
 import { until } from '../helpers/until';
 import { ManualClock, NOON_2030 } from './manual-clock';
 

@@ -1,5 +1,5 @@
 import { createGovernorRegistry } from '../../src/datasources/upstream/governor';
-import type { GovernorRegistry } from '../../src/datasources/upstream/governor.types';
+import type { GovernorRegistry } from '../../src/datasources/upstream/governor/governor.types';
 import { freshCredential, governorContract, maxInSlidingWindow } from './governor.contract';
 import { deleteKeys, testPrefix } from '../helpers/redis-keys';
 

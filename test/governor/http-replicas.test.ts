@@ -1,5 +1,5 @@
 import { createGovernorRegistry } from '../../src/datasources/upstream/governor';
-import type { GovernorRegistry } from '../../src/datasources/upstream/governor.types';
+import type { GovernorRegistry } from '../../src/datasources/upstream/governor/governor.types';
 import { UpstreamHttp, parseRetryAfter } from '../../src/datasources/upstream/http';
 import { RateLimitedError } from '../../src/errors';
 import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';

@@ -1,5 +1,5 @@
 import { createGovernorRegistry } from '../../src/datasources/upstream/governor';
-import type { Governor, GovernorRegistry } from '../../src/datasources/upstream/governor.types';
+import type { Governor, GovernorRegistry } from '../../src/datasources/upstream/governor/governor.types';
 import { RateLimitedError } from '../../src/errors';
 import { PrivateRedis } from '../helpers/private-redis';
 import { until } from '../helpers/until';

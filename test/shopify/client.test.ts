@@ -5,7 +5,7 @@ import { createShopifyClient, createShopifyLoaders, planStockSync, type ShopifyC
 import { locationsCost, LOCATIONS_QUERY, QUANTITY_NAMES, variantsCost, VARIANTS_BY_SEARCH_QUERY } from '../../src/datasources/shopify/queries';
 import { CallAccounting } from '../../src/datasources/upstream/accounting';
 import { createGovernorRegistry } from '../../src/datasources/upstream/governor';
-import type { GovernorRegistry } from '../../src/datasources/upstream/governor.types';
+import type { GovernorRegistry } from '../../src/datasources/upstream/governor/governor.types';
 import type { PicqerProductModel } from '../../src/datasources/picqer';
 
 /** The Shopify client and loaders against a real sandbox: cost, throttling, batching, errors, sync. */

@@ -1,7 +1,7 @@
 import type { ExactConfig } from '../../config';
 import { UpstreamError } from '../../errors';
 import type { CallAccounting } from '../upstream/accounting';
-import type { GovernorRegistry, Priority } from '../upstream/governor.types';
+import type { GovernorRegistry, Priority } from '../upstream/governor/governor.types';
 import { UpstreamHttp } from '../upstream/http';
 import { ExactTokenManager } from './auth';
 import type { ExactTokenStore } from './token-store';

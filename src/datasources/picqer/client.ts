@@ -1,6 +1,6 @@
 import type { PicqerConfig } from '../../config';
 import type { CallAccounting } from '../upstream/accounting';
-import type { GovernorRegistry, Priority } from '../upstream/governor.types';
+import type { GovernorRegistry, Priority } from '../upstream/governor/governor.types';
 import { UpstreamHttp } from '../upstream/http';
 import type {
   PicqerHookWire, PicqerOrderStatus, PicqerOrderWire, PicqerPicklistStatus,

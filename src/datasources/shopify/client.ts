@@ -1,7 +1,7 @@
 import type { ShopifyConfig } from '../../config';
 import { UpstreamError } from '../../errors';
 import type { CallAccounting } from '../upstream/accounting';
-import type { GovernorRegistry, Priority, ShopifyCostFeedback } from '../upstream/governor.types';
+import type { GovernorRegistry, Priority, ShopifyCostFeedback } from '../upstream/governor/governor.types';
 import { UpstreamHttp } from '../upstream/http';
 import {
   LOCATIONS_QUERY, MAX_ARRAY_INPUT, MUTATION_COST, QUANTITY_NAMES, SET_QUANTITIES_MUTATION, VARIANTS_BY_SEARCH_QUERY,

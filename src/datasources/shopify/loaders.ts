@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { LocationsCache } from './locations-cache';
 import type { CallAccounting } from '../upstream/accounting';
-import type { Priority } from '../upstream/governor.types';
+import type { Priority } from '../upstream/governor/governor.types';
 import type { ShopifyClient } from './client';
 import { toLocation, toSetResult, toVariant } from './map';
 import type { ShopifyLocationModel, ShopifySetResultModel, ShopifyVariantModel } from './model';

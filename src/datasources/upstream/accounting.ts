@@ -1,5 +1,5 @@
 import type { Upstream } from '../../errors';
-import type { Priority } from './governor.types';
+import type { Priority } from './governor/governor.types';
 
 /** Calls made and budget-waiting time for one GraphQL request, per upstream. */
 export interface UpstreamUsage {

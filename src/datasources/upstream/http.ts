@@ -3,7 +3,7 @@ import { Pool, errors as undiciErrors } from 'undici';
 import type { Upstream } from '../../errors';
 import { RateLimitedError, UpstreamUnavailableError, upstreamStatusError } from '../../errors';
 import type { CallAccounting } from './accounting';
-import type { Governor, Priority, ShopifyCostFeedback } from './governor.types';
+import type { Governor, Priority, ShopifyCostFeedback } from './governor/governor.types';
 
 /**
  * The one HTTP path to an upstream. Every call here goes through the governor (budget first,

@@ -1,4 +1,4 @@
-import type { BudgetModel } from '../governor.types';
+import type { BudgetModel } from './governor.types';
 import { feedbackLookbackMs, type BudgetStore, type Decision, type ParsedFeedback, type WindowSettings } from './budget.types';
 
 /**

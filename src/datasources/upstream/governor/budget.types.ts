@@ -1,4 +1,4 @@
-import type { BudgetModel } from '../governor.types';
+import type { BudgetModel } from './governor.types';
 
 /**
  * What a governor asks of a budget store. A store answers one question at a time ("may a call

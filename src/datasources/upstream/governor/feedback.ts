@@ -1,4 +1,4 @@
-import type { BudgetModel, ResponseFeedback } from '../governor.types';
+import type { BudgetModel, ResponseFeedback } from './governor.types';
 import type { ParsedFeedback } from './budget.types';
 
 /**

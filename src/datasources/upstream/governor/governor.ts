@@ -1,6 +1,6 @@
 import type { Upstream } from '../../../errors';
 import { RateLimitedError, UpstreamUnavailableError } from '../../../errors';
-import type { AcquireRequest, BudgetModel, Governor, GovernorStats, Permit, ResponseFeedback } from '../governor.types';
+import type { AcquireRequest, BudgetModel, Governor, GovernorStats, Permit, ResponseFeedback } from './governor.types';
 import type { BudgetStore, Decision } from './budget.types';
 import { modelLimit } from './budget.types';
 import { parseFeedback } from './feedback';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Upstream } from '../../../errors';
-import type { BudgetModel, Governor, GovernorRegistry, GovernorStats } from '../governor.types';
+import type { BudgetModel, Governor, GovernorRegistry, GovernorStats } from './governor.types';
 import { createMemoryBudget } from './budget.memory';
 import { RedisBudget } from './budget.redis';
 import type { WindowSettings } from './budget.types';

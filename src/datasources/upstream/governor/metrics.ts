@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { GovernorRegistry, GovernorStats } from '../governor.types';
+import type { GovernorRegistry, GovernorStats } from './governor.types';
 
 /**
  * Prometheus metrics for every governor, read from `stats()` when scraped (nothing is counted

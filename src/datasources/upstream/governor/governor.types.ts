@@ -1,4 +1,4 @@
-import type { Upstream } from '../../errors';
+import type { Upstream } from '../../../errors';
 
 /**
  * The contract between the upstream HTTP client and the rate-limit governor.
