@@ -3,7 +3,8 @@ import { BadUserInputError } from '../errors';
 import type { Logger } from '../logger';
 import { syncFreeStock } from '../resolvers/shopify.resolver';
 import { isValidProductcode } from '../schema/shopify/productcodes.args';
-import { SubscriberTooSlowError } from '../events/fanout/event-subscriber';
+import type { EventSubscriber } from '../events/fanout/event-subscriber';
+import { SubscriberTooSlowError } from '../events/fanout/push';
 
 /**
  * SHOPIFY_AUTO_SYNC: every freeStockChanged event pushes Picqer's free stock of that product to
@@ -61,7 +62,7 @@ export function startAutoSync(services: Services, logger: Logger, opts: AutoSync
   let timerAt = Infinity;
   let running: Promise<void> = Promise.resolve();
   let closed = false;
-  let iterator: AsyncIterableIterator<{ id: string; payload: { productcode: string } }> | undefined;
+  let subscription: EventSubscriber<'freeStockChanged'> | undefined;
 
   /** Arms the timer for `at`, unless it is already armed for an earlier moment. */
   const wakeAt = (at: number): void => {
@@ -114,9 +115,9 @@ export function startAutoSync(services: Services, logger: Logger, opts: AutoSync
     // Start from the log's end, so a resume after falling behind never skips to "live only".
     let lastId = await events.log.lastId();
     while (!closed) {
-      iterator = events.bus.subscribe({ topic: 'freeStockChanged', after: lastId });
+      const stream = (subscription = events.bus.subscribe({ topic: 'freeStockChanged', after: lastId }));
       try {
-        for await (const event of iterator) {
+        for await (const event of stream) {
           if (closed) break;
           lastId = event.id;
           const code = event.payload.productcode;
@@ -138,7 +139,7 @@ export function startAutoSync(services: Services, logger: Logger, opts: AutoSync
       closed = true;
       if (timer) clearTimeout(timer);
       timer = undefined;
-      await iterator?.return?.();
+      subscription?.close();
       await loop;
       // Claimed events are this replica's to push: one last try for each queued code, bounded in
       // time so shutdown does not wait out a rate-limit pause (closing the governors then

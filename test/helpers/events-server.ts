@@ -30,11 +30,11 @@ export interface EventsServer {
  */
 export async function startEventsServer(
   log: EventLog,
-  opts: { queueLimit?: number; maxBufferedBytes?: number; bodyLimitBytes?: number; maxSubscriptionsPerConnection?: number } = {},
+  opts: { maxPendingEvents?: number; bodyLimitBytes?: number; maxSubscriptionsPerConnection?: number } = {},
 ): Promise<EventsServer> {
   const logger = createLogger('silent');
   const app = Fastify({ logger: false });
-  const bus = new EventBus(log, { queueLimit: opts.queueLimit, blockMs: 1000, logger });
+  const bus = new EventBus(log, { maxPendingEvents: opts.maxPendingEvents, blockMs: 1000, logger });
   await bus.start();
   registerPicqerWebhooks(app, { secret: PICQER_SECRET, log, logger, bodyLimitBytes: opts.bodyLimitBytes });
   registerShopifyWebhooks(app, { secret: SHOPIFY_SECRET, log, logger, bodyLimitBytes: opts.bodyLimitBytes });
@@ -44,7 +44,6 @@ export async function startEventsServer(
     path: '/graphql',
     schema: await eventsSchema(),
     logger,
-    maxBufferedBytes: opts.maxBufferedBytes,
     maxSubscriptionsPerConnection: opts.maxSubscriptionsPerConnection,
     context: async (params) => {
       if (params?.token !== WS_TOKEN) throw new Error('missing or wrong token');

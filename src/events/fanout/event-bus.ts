@@ -1,13 +1,17 @@
 import type { Logger } from '../../logger';
-import type { EventTopic, GatewayEvent, GatewayEventOf } from '../log/event.types';
+import type { EventTopic, GatewayEvent } from '../log/event.types';
 import type { EventLog } from '../log/event-log.types';
-import { EventSubscriber, SubscriberTooSlowError, type SubscriberOptions } from './event-subscriber';
+import { EventSubscriber, type SubscriberOptions } from './event-subscriber';
 
-export { SubscriberTooSlowError, type SubscriberOptions };
+export type { SubscriberOptions };
 
 export interface EventBusOptions {
-  /** Events that may wait for one subscriber before it is cut off as too slow. Default 1000. */
-  queueLimit?: number;
+  /**
+   * The fan-out's one "too slow" limit: events one subscriber may have pending — held for it,
+   * handed to it and not yet taken by its consumer, or not yet written out to its socket — before
+   * it is ended with SubscriberTooSlowError (a WebSocket is then closed with 4429). Default 1000.
+   */
+  maxPendingEvents?: number;
   /** Events per log read, for the tail and for replays. Default 500. */
   batchSize?: number;
   /** Longest single blocking read of the tail; bounds how long a closed log takes to notice. Default 5000 ms. */
@@ -30,8 +34,9 @@ export interface EventServices {
 /**
  * Per-replica fan-out. Each replica tails the shared log (Redis: XREAD BLOCK on its own
  * connection; memory: woken by the append) and hands every event to the local subscribers of its
- * topic. Delivery to a subscriber never waits: each has a bounded queue, and one that overflows
- * is ended with SubscriberTooSlowError, so a slow client cannot slow the others or grow memory.
+ * topic. Delivery to a subscriber never waits: it is pushed (push.ts), and a subscriber with more
+ * than `maxPendingEvents` pending is ended with SubscriberTooSlowError, so a slow client cannot
+ * slow the others or grow memory.
  *
  * Shut down with `close()` before closing the log (closing the log wakes the blocked read).
  */
@@ -45,7 +50,7 @@ export class EventBus {
   private sleeping?: { timer: NodeJS.Timeout; resolve: () => void };
 
   constructor(private readonly log: EventLog, opts: EventBusOptions = {}) {
-    this.opts = { queueLimit: opts.queueLimit ?? 1000, batchSize: opts.batchSize ?? 500, blockMs: opts.blockMs ?? 5000, windowMs: opts.windowMs ?? 0 };
+    this.opts = { maxPendingEvents: opts.maxPendingEvents ?? 1000, batchSize: opts.batchSize ?? 500, blockMs: opts.blockMs ?? 5000, windowMs: opts.windowMs ?? 0 };
     for (const [k, v] of Object.entries(this.opts)) {
       const least = k === 'windowMs' ? 0 : 1;
       if (!Number.isSafeInteger(v) || v < least) throw new RangeError(`EventBus option ${k} must be a whole number of at least ${least}, got ${v}.`);
@@ -62,12 +67,13 @@ export class EventBus {
 
   /**
    * Events of `topic` that pass `filter`: first those after `after` still in the log (replay),
-   * then live ones, with no gap and no repeat across the switch. Ends with SubscriberTooSlowError
-   * when its queue overflows; `return()` unsubscribes.
+   * then live ones, with no gap and no repeat across the switch. Attach a sink to have them pushed
+   * (PushSource), or iterate it. Ends with SubscriberTooSlowError past `maxPendingEvents`;
+   * `close()` (or the iterator's `return()`) unsubscribes.
    */
-  subscribe<T extends EventTopic>(opts: SubscriberOptions<T>): AsyncIterableIterator<GatewayEventOf<T>> {
+  subscribe<T extends EventTopic>(opts: SubscriberOptions<T>): EventSubscriber<T> {
     if (this.closed) throw new Error('EventBus is closed; subscribe before close().');
-    const sub = new EventSubscriber<T>(opts, this.log, { queueLimit: this.opts.queueLimit, replayBatch: this.opts.batchSize }, (s) =>
+    const sub = new EventSubscriber<T>(opts, this.log, { maxPendingEvents: this.opts.maxPendingEvents, replayBatch: this.opts.batchSize }, (s) =>
       this.byTopic.get(s.topic)?.delete(s as unknown as EventSubscriber<EventTopic>),
     );
     let set = this.byTopic.get(opts.topic);

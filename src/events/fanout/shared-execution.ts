@@ -2,7 +2,7 @@ import {
   createSourceEventStream, execute as graphqlExecute, print,
   type ExecutionArgs, type ExecutionResult,
 } from 'graphql';
-import { SubscriberTooSlowError } from './event-subscriber';
+import { isPushSource, pull, pushFrom, type PushSink, type PushSource } from './push';
 
 /** Runs one execution of a subscription's selection set for one source event (graphql's `execute` by default). */
 export type ExecuteFn = (args: ExecutionArgs) => ExecutionResult | Promise<ExecutionResult>;
@@ -37,12 +37,11 @@ class SharedResult {
 }
 
 /**
- * One event's execution for one operation key, shared by every subscriber with that key. Readable
- * both ways: `promise` for the iterator path, and `settled`/`result`/`whenSettled` for the push
- * path, where a fan-out to 1,000 subscribers costs one promise reaction per event, not 1,000.
+ * One event's execution for one operation key, shared by every subscriber with that key. Read
+ * through `settled`/`result`/`whenSettled`, so a fan-out to 1,000 subscribers costs one promise
+ * reaction per event, not 1,000.
  */
 class SharedExecution {
-  readonly promise: Promise<SharedResult>;
   settled = false;
   /** Set when settled successfully. */
   result?: SharedResult;
@@ -51,9 +50,8 @@ class SharedExecution {
   private waiters: Array<() => void> = [];
 
   constructor(run: () => Promise<SharedResult>) {
-    this.promise = run();
-    // Handles the rejection too, so an execution nobody awaits (push path) is never "unhandled".
-    this.promise.then(
+    // Handles the rejection too, so an execution nobody awaits is never "unhandled".
+    run().then(
       (r) => this.settle(r, undefined),
       (err: unknown) => this.settle(undefined, err ?? new Error('subscription execution failed')),
     );
@@ -76,38 +74,13 @@ class SharedExecution {
 }
 
 /**
- * A source that can hand its events over synchronously instead of through `next()`
- * (EventSubscriber does, once it is live).
- */
-export interface PushSource<T = unknown> {
-  /**
-   * From now on, hands each event to `sink.event` as it arrives, in order, and the end of the
-   * stream (with the error, if it failed) to `sink.end`. Returns false, changing nothing, when it
-   * cannot now (still replaying, or events already queued for `next()`): pull those first.
-   */
-  attach(sink: PushSink<T>): boolean;
-}
-
-export interface PushSink<T = unknown> {
-  event(event: T): void;
-  end(error?: Error): void;
-}
-
-function isPushSource(source: object): source is PushSource {
-  return typeof (source as Partial<PushSource>).attach === 'function';
-}
-
-/** Results one pushed-to subscriber may have waiting for their execution before it counts as too slow. */
-const BACKLOG_LIMIT = 1000;
-
-/**
  * A drop-in for graphql-js `subscribe` (graphql-ws's `subscribe` option) that executes each source
  * event once per distinct operation instead of once per subscriber.
  *
  * graphql's own `subscribe` runs the selection set for every subscriber and every event: with
  * 1,000 screens watching the same stock, one webhook costs 1,000 identical executions. Here the
- * source stream is still per subscriber (its filter and its bounded queue stay its own, so slow
- * subscriber protection is unchanged), but the execution of an event is memoised per
+ * source stream is still per subscriber (its filter and its limit of pending events stay its own,
+ * so slow subscriber protection is unchanged), but the execution of an event is memoised per
  * (document text, operation name, variables, caller name and scope set) in a WeakMap keyed by the
  * event object the bus hands to every subscriber; the ExecutionResult is shared read-only, and so
  * is its encoded JSON (see SharedResultStream.deliverTo).
@@ -136,7 +109,7 @@ export function createSharedSubscribe(opts: SharedSubscribeOptions = {}): (args:
       if (!result) byKey.set(key, (result = run(event)));
       return result;
     };
-    return new SharedResultStream(stream[Symbol.asyncIterator](), executeOnce);
+    return new SharedResultStream(isPushSource(stream) ? stream : pushFrom(stream), executeOnce);
   };
 }
 
@@ -154,144 +127,110 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
 }
 
 /**
- * One subscription's results. Two ways to consume it:
+ * One subscription's results, in event order. Two ways to consume it:
  *
- * - as an AsyncIterableIterator of ExecutionResults, the contract of graphql-js `subscribe`
- *   (errors of the source reject `next()`, `return()` ends the source);
- * - through `deliverTo(send)`, which hands each result's shared payload (UTF-8 JSON) to `send` as
- *   soon as it is ready and returns an iterator that yields nothing and settles when the source ends.
- *   The WebSocket server uses this to write frames itself: with 1,000 subscribers of one event
- *   the payload is serialised once, not 1,000 times, and each frame skips graphql-ws's per-message
- *   validation, stringification and promise chain (see ws-server.ts). Once the source is live it
- *   pushes (PushSource): the bus hands each event over synchronously, and each subscriber's
- *   results wait on the shared execution itself, so an event costs one promise reaction per
- *   operation key rather than a chain of promises per subscriber.
+ * - `deliverTo(send)` hands each result's shared payload (UTF-8 JSON) to `send` as soon as it is
+ *   ready and returns an iterator that yields nothing and settles when the source ends. The
+ *   WebSocket server uses this to write frames itself: with 1,000 subscribers of one event the
+ *   payload is serialised once, not 1,000 times, and each frame skips graphql-ws's per-message
+ *   validation, stringification and promise chain (see ws-server.ts);
+ * - as an AsyncIterable of ExecutionResults, the contract of graphql-js `subscribe` (errors of the
+ *   source reject `next()`, `return()` ends the source), for any other consumer.
  *
- * Either way it is consumed once.
+ * Either way the source pushes (push.ts): each event's result waits on its shared execution, so an
+ * event costs one promise reaction per operation key rather than a chain of promises per
+ * subscriber. It is consumed once.
  */
-export class SharedResultStream implements AsyncIterableIterator<ExecutionResult> {
+export class SharedResultStream implements AsyncIterable<ExecutionResult> {
   constructor(
-    private readonly source: AsyncIterator<unknown>,
+    private readonly source: PushSource<unknown>,
     private readonly executeOnce: (event: unknown) => SharedExecution,
   ) {}
 
-  async next(): Promise<IteratorResult<ExecutionResult>> {
-    const r = await this.source.next();
-    if (r.done) return { value: undefined, done: true };
-    return { value: (await this.mapped(r.value)).result, done: false };
-  }
-
-  async return(): Promise<IteratorResult<ExecutionResult>> {
-    await this.source.return?.();
-    return { value: undefined, done: true };
-  }
-
-  async throw(err?: unknown): Promise<IteratorResult<ExecutionResult>> {
-    await this.closeQuietly();
-    throw err;
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
   /**
    * Pumps every result's payload (UTF-8 JSON bytes, shared by all subscribers: do not modify) into
-   * `send`, in order. The returned iterator's `next()` resolves done when the source ends, rejects
-   * with the source's error or with what `send` threw (ending the source; graphql-ws reports the
-   * error and closes the operation as before), and `return()` ends the source (unsubscribe).
+   * `send`, in order; `send` calls `done` once the payload is written out (until then it counts
+   * against the subscriber's limit, see push.ts). The returned iterator's `next()` resolves done
+   * when the source ends, rejects with the source's error, an execution's error or what `send`
+   * threw (ending the source; graphql-ws reports the error and closes the operation), and
+   * `return()` ends the source (unsubscribe).
    */
-  deliverTo(send: (payload: Buffer) => void): AsyncIterableIterator<never> {
-    const pump = async (): Promise<IteratorResult<never>> => {
-      for (;;) {
-        // Push once the source can (live, nothing queued): no promise per event and subscriber.
-        const pushed = isPushSource(this.source) ? this.pushFrom(this.source, send) : undefined;
-        if (pushed) return pushed;
-        const r = await this.source.next();
-        if (r.done) return { value: undefined, done: true };
-        const payload = (await this.mapped(r.value)).payload();
-        try {
-          send(payload);
-        } catch (err) {
-          await this.closeQuietly(); // `send` refuses more (e.g. the socket is over its buffer limit)
-          throw err;
-        }
-      }
+  deliverTo(send: (payload: Buffer, done: () => void) => void): AsyncIterableIterator<never> {
+    const ended = new Promise<IteratorResult<never>>((resolve, reject) => {
+      this.attach({
+        event: (result, done) => send(result.payload(), done),
+        end: (error) => (error ? reject(error) : resolve({ value: undefined, done: true })),
+      });
+    });
+    const close = async (): Promise<IteratorResult<never>> => {
+      this.source.close();
+      return { value: undefined, done: true };
     };
-    const self = this;
-    return {
-      next: pump,
-      return: () => self.return() as Promise<IteratorResult<never>>,
+    const settleOnly: AsyncIterableIterator<never> = {
+      next: () => ended,
+      return: close,
       throw: async (err?: unknown) => {
-        await self.closeQuietly();
+        await close();
         throw err;
       },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
+      [Symbol.asyncIterator]: () => settleOnly,
     };
+    return settleOnly;
+  }
+
+  /** Ends the source (unsubscribes); a delivery in progress settles done. */
+  close(): void {
+    this.source.close();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<ExecutionResult> {
+    return pull<ExecutionResult>({
+      attach: (sink) => this.attach({ event: (result, done) => sink.event(result.result, done), end: (error) => sink.end(error) }),
+      close: () => this.source.close(),
+    });
   }
 
   /**
-   * Attaches to `source` so that each event's shared result goes to `send` as soon as its
-   * execution settles, in event order: a backlog of executions per subscriber, drained by one
-   * callback on the execution at its head. Returns what the pump resolves with (done when the
-   * source ends, rejected with its error, an execution's error or what `send` threw), or
-   * undefined if the source cannot push now.
+   * Attaches to the source so that each event's shared result goes to `sink` as soon as its
+   * execution settles, in event order: a backlog of executions, drained by one callback on the
+   * execution at its head. An execution that throws, or a sink that throws, ends the source.
    */
-  private pushFrom(source: PushSource, send: (payload: Buffer) => void): Promise<IteratorResult<never>> | undefined {
-    let finish!: (error?: unknown) => void;
-    const ended = new Promise<IteratorResult<never>>((resolve, reject) => {
-      finish = (error) => (error === undefined ? resolve({ value: undefined, done: true }) : reject(error));
-    });
+  private attach(sink: PushSink<SharedResult>): void {
     const backlog: SharedExecution[] = [];
+    let done: () => void = () => undefined;
     let stopped = false;
-    const stop = (error?: unknown): void => {
+    const stop = (error?: Error): void => {
       if (stopped) return;
       stopped = true;
       backlog.length = 0;
-      if (error !== undefined) void this.closeQuietly(); // unregisters from the source (its end is then a no-op here)
-      finish(error);
+      if (error) this.source.close(); // unregisters from the source (its end is then a no-op here)
+      sink.end(error);
     };
     const drain = (): void => {
       while (backlog.length > 0 && !stopped) {
         const head = backlog[0];
         if (!head.settled) return head.whenSettled(drain);
         backlog.shift();
-        if (!head.result) return stop(head.error);
+        if (!head.result) return stop(asError(head.error));
         try {
-          send(head.result.payload());
+          sink.event(head.result, done);
         } catch (err) {
-          return stop(err); // `send` refuses more (e.g. the socket is over its buffer limit)
+          return stop(asError(err)); // `send` refuses more
         }
       }
     };
-    const attached = source.attach({
-      event: (event) => {
+    this.source.attach({
+      event: (event, finished) => {
         if (stopped) return;
-        if (backlog.length >= BACKLOG_LIMIT) return stop(new SubscriberTooSlowError(`${BACKLOG_LIMIT} queued events`));
+        done = finished;
         backlog.push(this.executeOnce(event));
         if (backlog.length === 1) drain();
       },
       end: (error) => stop(error),
     });
-    return attached ? ended : undefined;
   }
+}
 
-  private async mapped(event: unknown): Promise<SharedResult> {
-    try {
-      return await this.executeOnce(event).promise;
-    } catch (err) {
-      await this.closeQuietly();
-      throw err;
-    }
-  }
-
-  private async closeQuietly(): Promise<void> {
-    try {
-      await this.source.return?.();
-    } catch {
-      // keep the original error
-    }
-  }
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }

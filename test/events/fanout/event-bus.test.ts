@@ -1,10 +1,10 @@
-import { EventBus, SubscriberTooSlowError } from '../../../src/events/fanout/event-bus';
+import { EventBus } from '../../../src/events/fanout/event-bus';
+import { pull, SubscriberTooSlowError, type PushSink } from '../../../src/events/fanout/push';
 import { ZERO_ID } from '../../../src/events/log/event-id';
 import type { GatewayEvent, GatewayEventOf, NewEvent } from '../../../src/events/log/event.types';
 import { MemoryEventLog } from '../../../src/events/log/event-log.memory';
 import { RedisEventLog } from '../../../src/events/log/event-log.redis';
 import type { EventLog } from '../../../src/events/log/event-log.types';
-import type { PushSource } from '../../../src/events/fanout/shared-execution';
 import { eventsRedis } from '../../helpers/events-redis';
 import { nextTurn, until } from '../../helpers/until';
 
@@ -63,7 +63,7 @@ describe.each([
   let bus: EventBus;
   beforeEach(async () => {
     log = makeLog();
-    bus = new EventBus(log, { queueLimit: 50, batchSize: 4, blockMs: 1000 });
+    bus = new EventBus(log, { maxPendingEvents: 50, batchSize: 4, blockMs: 1000 });
     await bus.start();
   });
   afterEach(async () => {
@@ -72,8 +72,8 @@ describe.each([
   });
 
   test('live events reach matching subscribers only, filtered on the server', async () => {
-    const processing = bus.subscribe({ topic: 'orderStatusChanged', filter: (e) => e.payload.status === 'processing' });
-    const stock = bus.subscribe({ topic: 'freeStockChanged' });
+    const processing = pull(bus.subscribe({ topic: 'orderStatusChanged', filter: (e) => e.payload.status === 'processing' }));
+    const stock = pull(bus.subscribe({ topic: 'freeStockChanged' }));
     await log.append(order(1, 'completed'), ['a']);
     const { id } = await log.append(order(2, 'processing'), ['b']);
     const [got] = await take(processing, 1);
@@ -87,7 +87,7 @@ describe.each([
   test('after: replays what was missed, then continues live, with no gap and no repeat', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) ids.push((await log.append(order(i), [`r${i}`])).id);
-    const sub = bus.subscribe({ topic: 'orderStatusChanged', after: ids[2] });
+    const sub = pull(bus.subscribe({ topic: 'orderStatusChanged', after: ids[2] }));
     // Appends race the replay (batchSize 4 makes it take several reads).
     const appending = (async () => {
       for (let i = 10; i < 20; i++) ids.push((await log.append(order(i), [`r${i}`])).id);
@@ -101,15 +101,15 @@ describe.each([
 
   test('after "0-0" replays the whole retained log, and filters apply to the replay', async () => {
     for (let i = 0; i < 6; i++) await log.append(order(i, i % 2 ? 'completed' : 'processing'), [`z${i}`]);
-    const sub = bus.subscribe({ topic: 'orderStatusChanged', after: ZERO_ID, filter: (e) => e.payload.status === 'completed' });
+    const sub = pull(bus.subscribe({ topic: 'orderStatusChanged', after: ZERO_ID, filter: (e) => e.payload.status === 'completed' }));
     const got = await take(sub, 3);
     expect(got.map((e) => e.payload.idorder)).toEqual([1, 3, 5]);
     await sub.return!();
   });
 
   test('a subscriber that does not keep up is ended as too slow; a fast one keeps receiving', async () => {
-    const slow = bus.subscribe({ topic: 'orderStatusChanged' });
-    const fast = bus.subscribe({ topic: 'orderStatusChanged' });
+    const slow = pull(bus.subscribe({ topic: 'orderStatusChanged' }));
+    const fast = pull(bus.subscribe({ topic: 'orderStatusChanged' }));
     const received: number[] = [];
     const fastDone = (async () => {
       for await (const e of fast) {
@@ -150,7 +150,7 @@ describe('two replicas on one Redis prefix', () => {
 });
 
 function bus(b: EventBus): AsyncIterableIterator<GatewayEventOf<'orderStatusChanged'>> {
-  return b.subscribe({ topic: 'orderStatusChanged' });
+  return pull(b.subscribe({ topic: 'orderStatusChanged' }));
 }
 
 describe.each([
@@ -191,7 +191,7 @@ describe.each([
     const bus = new EventBus(log, { windowMs: 60_000, blockMs: 1000 });
     try {
       await bus.start();
-      const sub = bus.subscribe({ topic: 'orderStatusChanged' });
+      const sub = pull(bus.subscribe({ topic: 'orderStatusChanged' }));
       const next = sub.next();
       const { id } = await log.append(order(7), ['c7']);
       // The bus has read the event, and by the next turn it is waiting out its 60 s window.
@@ -208,57 +208,114 @@ describe.each([
     }
   });
 
-  test('windowMs must be a whole number of at least 0', () => {
-    expect(() => new EventBus(makeLog(), { windowMs: -1 })).toThrow('EventBus option windowMs must be a whole number of at least 0, got -1.');
-    expect(() => new EventBus(makeLog(), { windowMs: 1.5 })).toThrow(RangeError);
-  });
-});
-
-describe('EventSubscriber.attach (push instead of next)', () => {
-  test('is refused while events wait for next() or a replay runs; once attached, events and the end are pushed', async () => {
-    const log = watched(new MemoryEventLog());
-    const bus = new EventBus(log, { blockMs: 1000 });
-    await bus.start();
+  test('windowMs must be a whole number of at least 0', async () => {
+    // The refused bus never owns the log: close it here, or its connections keep jest running.
+    const log = makeLog();
     try {
-      const live = bus.subscribe({ topic: 'orderStatusChanged' });
-      const first = await log.append(order(1), ['a1']);
-      const replaying = bus.subscribe({ topic: 'orderStatusChanged', after: ZERO_ID }) as unknown as PushSource;
-      const pushed: string[] = [];
-      const ends: Array<Error | undefined> = [];
-      const sink = { event: (e: unknown) => pushed.push((e as { id: string }).id), end: (err?: Error) => ends.push(err) };
-      expect(replaying.attach(sink)).toBe(false); // it must replay through next() first
-
-      // The bus hands what a read returned to the subscribers in the same turn.
-      await log.tailed(first.id);
-      await nextTurn();
-      expect((live as unknown as PushSource).attach(sink)).toBe(false); // 1 is queued for next()
-      expect((await live.next()).value?.id).toBe(first.id);
-      expect((live as unknown as PushSource).attach(sink)).toBe(true);
-
-      const second = await log.append(order(2), ['a2']);
-      await until(() => pushed.length > 0, 'the second event to be pushed to the sink');
-      expect(pushed).toEqual([second.id]);
-      await live.return!();
-      expect(ends).toEqual([undefined]);
-      expect(await (replaying as unknown as AsyncIterator<{ id: string }>).next()).toMatchObject({ value: { id: first.id } });
+      expect(() => new EventBus(log, { windowMs: -1 })).toThrow('EventBus option windowMs must be a whole number of at least 0, got -1.');
+      expect(() => new EventBus(log, { windowMs: 1.5 })).toThrow(RangeError);
     } finally {
-      await bus.close();
       await log.close();
     }
   });
+});
 
-  test('a failure (too slow, bus closed) reaches the attached sink as its end', async () => {
-    const log = new MemoryEventLog();
-    const bus = new EventBus(log, { blockMs: 1000 });
+describe('EventSubscriber.attach: events pushed to a sink', () => {
+  /** A sink that records what it got and holds each event's `done` until the test calls it. */
+  function recorder(): PushSink<GatewayEvent> & { ids: string[]; ends: Array<Error | undefined>; finish(n: number): void } {
+    const waiting: Array<() => void> = [];
+    return {
+      ids: [],
+      ends: [],
+      event(e, done) {
+        this.ids.push(e.id);
+        waiting.push(done);
+      },
+      end(err) {
+        this.ends.push(err);
+      },
+      finish(n) {
+        for (const done of waiting.splice(0, n)) done();
+      },
+    };
+  }
+  let log: ReturnType<typeof watched>;
+  let bus: EventBus;
+  const open = async (opts: { maxPendingEvents?: number; batchSize?: number } = {}): Promise<void> => {
+    log = watched(new MemoryEventLog());
+    bus = new EventBus(log, { blockMs: 1000, ...opts });
     await bus.start();
-    const sub = bus.subscribe({ topic: 'orderStatusChanged' }) as unknown as PushSource & { fail(err: Error): void };
-    const ends: Array<Error | undefined> = [];
-    expect(sub.attach({ event: () => undefined, end: (err) => ends.push(err) })).toBe(true);
-    const why = new SubscriberTooSlowError('1 queued events');
-    sub.fail(why);
-    expect(ends).toEqual([why]);
-    expect(bus.subscriberCount()).toBe(0);
+  };
+  afterEach(async () => {
     await bus.close();
     await log.close();
+  });
+
+  test('events that arrive before the sink is attached are handed over at attach, then live ones; the end is pushed', async () => {
+    await open();
+    const sub = bus.subscribe({ topic: 'orderStatusChanged' });
+    const first = await log.append(order(1), ['a1']);
+    await log.tailed(first.id);
+    await nextTurn();
+    const sink = recorder();
+    sub.attach(sink);
+    expect(sink.ids).toEqual([first.id]);
+    expect(() => sub.attach(recorder())).toThrow('a subscription has one consumer');
+
+    const second = await log.append(order(2), ['a2']);
+    await until(() => sink.ids.length === 2, 'the second event to be pushed to the sink');
+    expect(sink.ids).toEqual([first.id, second.id]);
+    sub.close();
+    expect(sink.ends).toEqual([undefined]);
+    expect(bus.subscriberCount()).toBe(0);
+  });
+
+  test('a sink that stops calling done is cut off past maxPendingEvents, like a socket that stops reading', async () => {
+    await open({ maxPendingEvents: 3 });
+    const stalled = recorder();
+    const keeping = recorder();
+    bus.subscribe({ topic: 'orderStatusChanged' }).attach(stalled);
+    bus.subscribe({ topic: 'orderStatusChanged' }).attach({ ...keeping, event: (e, done) => { keeping.ids.push(e.id); done(); } });
+    for (let i = 1; i <= 6; i++) await log.append(order(i), [`p${i}`]);
+    await until(() => keeping.ids.length === 6, 'the sink that keeps up to get all six');
+    expect(stalled.ids).toHaveLength(3);
+    expect(stalled.ends).toEqual([new SubscriberTooSlowError(3)]);
+    expect(stalled.ends[0]).toBeInstanceOf(SubscriberTooSlowError);
+    expect(bus.subscriberCount()).toBe(1);
+  });
+
+  test('a replay pushes its next page only once the sink is done with the last, then goes live without gap or repeat', async () => {
+    await open({ batchSize: 4, maxPendingEvents: 5 });
+    const ids: string[] = [];
+    for (let i = 1; i <= 10; i++) ids.push((await log.append(order(i), [`r${i}`])).id);
+    // Subscribed once the bus has handed these over live: else they would be held for the
+    // subscriber meanwhile, and held events count against the limit too.
+    await log.tailed(ids[9]);
+    await nextTurn();
+    const sink = recorder();
+    bus.subscribe({ topic: 'orderStatusChanged', after: ZERO_ID }).attach(sink);
+    await until(() => sink.ids.length === 4, 'the first page');
+    await nextTurn();
+    expect(sink.ids).toHaveLength(4); // ten events, a limit of five: the replay waits, it is not cut off
+    sink.finish(4);
+    await until(() => sink.ids.length === 8, 'the second page');
+    sink.finish(4);
+    await until(() => sink.ids.length === 10, 'the last page');
+    sink.finish(2);
+    const live = await log.append(order(11), ['r11']);
+    await until(() => sink.ids.length === 11, 'the live event');
+    expect(sink.ids).toEqual([...ids, live.id]);
+    expect(sink.ends).toEqual([]);
+  });
+
+  test('a failure (too slow, bus closed) reaches the attached sink as its end', async () => {
+    await open();
+    const sub = bus.subscribe({ topic: 'orderStatusChanged' });
+    const sink = recorder();
+    sub.attach(sink);
+    const why = new SubscriberTooSlowError(1);
+    sub.fail(why);
+    expect(sink.ends).toEqual([why]);
+    expect(bus.subscriberCount()).toBe(0);
   });
 });

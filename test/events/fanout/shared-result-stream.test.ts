@@ -2,7 +2,8 @@ import {
   GraphQLBoolean, GraphQLInt, GraphQLObjectType, GraphQLSchema, GraphQLString, execute, parse,
   type ExecutionArgs, type ExecutionResult,
 } from 'graphql';
-import { EventBus, SubscriberTooSlowError } from '../../../src/events/fanout/event-bus';
+import { EventBus } from '../../../src/events/fanout/event-bus';
+import { SubscriberTooSlowError } from '../../../src/events/fanout/push';
 import type { GatewayEventOf } from '../../../src/events/log/event.types';
 import { MemoryEventLog } from '../../../src/events/log/event-log.memory';
 import { createSharedSubscribe, SharedResultStream } from '../../../src/events/fanout/shared-execution';
@@ -113,6 +114,7 @@ test('deliverTo hands every subscriber the same payload JSON, executed once per 
   const bytesB: Buffer[] = [];
   const doneA = a.deliverTo((payload) => bytesA.push(payload)).next();
   const doneB = b.deliverTo((payload) => bytesB.push(payload)).next();
+  // A source that is not the bus (this test's Source) paces itself: `done` is not needed here.
 
   const ticks = [{ n: 1 }, { n: 2 }];
   for (const t of ticks) for (const s of sources) s.push(t); // the bus hands the same object to every subscriber
@@ -131,8 +133,8 @@ test('deliverTo hands every subscriber the same payload JSON, executed once per 
     errors: [{ message: 'even tick 2', locations: [{ line: 1, column: SUBSCRIPTION.indexOf('bad') + 1 }], path: ['tick', 'bad'] }],
   });
 
-  await a.return();
-  await b.return();
+  a.close();
+  b.close();
   expect(await doneA).toEqual({ value: undefined, done: true });
   expect(await doneB).toEqual({ value: undefined, done: true });
   expect(sources.every((s) => s.ended)).toBe(true);
@@ -140,14 +142,14 @@ test('deliverTo hands every subscriber the same payload JSON, executed once per 
 
 test('as an iterator it yields the ExecutionResults, like graphql-js subscribe', async () => {
   const { subscribe } = counted();
-  const stream = await open(subscribe);
+  const results = (await open(subscribe))[Symbol.asyncIterator]();
   sources[0].push({ n: 3 });
-  const first = await stream.next();
+  const first = await results.next();
   expect(first.done).toBe(false);
   expect((first.value as ExecutionResult).data).toEqual({ tick: { n: 3, bad: 'odd' } });
-  await stream.return();
+  await results.return!();
   expect(sources[0].ended).toBe(true);
-  expect(await stream.next()).toEqual({ value: undefined, done: true });
+  expect(await results.next()).toEqual({ value: undefined, done: true });
 });
 
 test('a send that throws ends the source and rejects with its error', async () => {
@@ -201,6 +203,11 @@ describe('deliverTo with a source that pushes (the event bus)', () => {
   const append = (idorder: number): Promise<unknown> =>
     log.append({ topic: 'orderStatusChanged', payload: { idorder, orderid: `O-${idorder}`, status: 'processing' } }, [`p${idorder}-${Math.random()}`]);
   const ids = (got: Buffer[]): number[] => got.map((b) => JSON.parse(b.toString()).data.order.idorder);
+  /** A `send` that takes each payload at once, as a socket that keeps up does. */
+  const collect = (got: Buffer[]) => (payload: Buffer, done: () => void): void => {
+    got.push(payload);
+    done();
+  };
 
   beforeEach(async () => {
     log = new MemoryEventLog();
@@ -217,7 +224,7 @@ describe('deliverTo with a source that pushes (the event bus)', () => {
   test('results go out in event order even when a later execution settles first', async () => {
     const stream = await openOrders();
     const got: Buffer[] = [];
-    void stream.deliverTo((payload) => got.push(payload)).next();
+    void stream.deliverTo(collect(got)).next();
     let release!: () => void;
     holds.set(1, new Promise<void>((r) => (release = r)));
     await append(1);
@@ -228,25 +235,25 @@ describe('deliverTo with a source that pushes (the event bus)', () => {
     release();
     await until(() => got.length === 2);
     expect(ids(got)).toEqual([1, 2]);
-    await stream.return();
+    stream.close();
     expect(bus.subscriberCount()).toBe(0);
   });
 
   test('many subscribers of one key share one execution per event and all get every event', async () => {
     const streams = await Promise.all(Array.from({ length: 20 }, () => openOrders()));
     const got = streams.map(() => [] as Buffer[]);
-    streams.forEach((s, k) => void s.deliverTo((payload) => got[k].push(payload)).next());
+    streams.forEach((s, k) => void s.deliverTo(collect(got[k])).next());
     for (let i = 1; i <= 5; i++) await append(i);
     await until(() => got.every((g) => g.length === 5));
     for (const g of got) expect(ids(g)).toEqual([1, 2, 3, 4, 5]);
     got.forEach((g) => g.forEach((payload, k) => expect(payload).toBe(got[0][k])));
-    await Promise.all(streams.map((s) => s.return()));
+    for (const s of streams) s.close();
   });
 
   test('an execution that throws ends the subscription with that error and unregisters it', async () => {
     const stream = await openOrders();
     const got: Buffer[] = [];
-    const pending = stream.deliverTo((payload) => got.push(payload)).next();
+    const pending = stream.deliverTo(collect(got)).next();
     failOn = 2;
     await append(1);
     await append(2);
@@ -276,16 +283,16 @@ describe('deliverTo with a source that pushes (the event bus)', () => {
     expect(bus.subscriberCount()).toBe(0);
   });
 
-  test('after: replayed events are pulled first, then live ones pushed, without gap or repeat', async () => {
+  test('after: replayed events come first, then live ones, without gap or repeat', async () => {
     for (let i = 1; i <= 3; i++) await append(i);
     const stream = await openOrders('subscription { order(after: "0-0") { idorder } }');
     const got: Buffer[] = [];
-    void stream.deliverTo((payload) => got.push(payload)).next();
+    void stream.deliverTo(collect(got)).next();
     for (let i = 4; i <= 6; i++) await append(i);
     await until(() => got.length >= 6);
     await settle();
     expect(ids(got)).toEqual([1, 2, 3, 4, 5, 6]);
-    await stream.return();
+    stream.close();
   });
 });
 

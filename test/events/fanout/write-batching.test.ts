@@ -5,8 +5,9 @@ import { WriteBatcher } from '../../../src/events/fanout/write-batching';
 import { until } from '../../helpers/until';
 
 /**
- * Real ws server and client on port 0. The server side's TCP stream is instrumented (its own
- * _write/_writev are wrapped to count calls) to see how many writes the frames took.
+ * Real ws server and client on port 0. The server side's network socket (the upgrade request's
+ * socket, the one `ws` writes to) is instrumented (its own _write/_writev are wrapped to count
+ * calls) to see how many writes the frames took.
  */
 
 let wss: WebSocketServer;
@@ -24,17 +25,17 @@ afterAll(async () => {
   await new Promise<void>((r) => wss.close(() => r()));
 });
 
-/** A connected pair: the server's socket (writes counted) and what the client received. */
-async function pair(): Promise<{ server: WebSocket; writes: () => number; received: string[] }> {
-  const serverSide = new Promise<WebSocket>((r) => wss.once('connection', (ws) => r(ws)));
+/** A connected pair: the server's WebSocket, its network socket (writes counted) and what the client received. */
+async function pair(): Promise<{ server: WebSocket; socket: Duplex; writes: () => number; received: string[] }> {
+  const serverSide = new Promise<[WebSocket, Duplex]>((r) => wss.once('connection', (ws, request) => r([ws, request.socket])));
   const client = new WebSocket(url);
   open.push(client);
   const received: string[] = [];
   client.on('message', (data) => received.push(String(data)));
   await new Promise<void>((r) => client.once('open', () => r()));
-  const server = await serverSide;
+  const [server, socket] = await serverSide;
   open.push(server);
-  const raw = (server as unknown as { _socket: Duplex & { _write: Function; _writev: Function } })._socket;
+  const raw = socket as Duplex & { _write: Function; _writev: Function };
   let writes = 0;
   for (const m of ['_write', '_writev'] as const) {
     const original = raw[m].bind(raw);
@@ -43,14 +44,14 @@ async function pair(): Promise<{ server: WebSocket; writes: () => number; receiv
       return original(...args);
     };
   }
-  return { server, writes: () => writes, received };
+  return { server, socket, writes: () => writes, received };
 }
 
 test('frames sent in one turn to a held socket go out in one write', async () => {
-  const { server, writes, received } = await pair();
+  const { server, socket, writes, received } = await pair();
   const batcher = new WriteBatcher();
   for (const m of ['a', 'b', 'c']) {
-    batcher.hold(server);
+    batcher.hold(socket);
     server.send(m);
   }
   await until(() => received.length === 3, 'three frames');
@@ -65,7 +66,7 @@ test('without holding, each frame is its own write', async () => {
   expect(writes()).toBe(3);
 });
 
-describe('writeText', () => {
+describe('sendText', () => {
   const head = Buffer.from('{"id":"1","type":"next","payload":');
 
   test.each([
@@ -73,20 +74,22 @@ describe('writeText', () => {
     ['a 16-bit length', 1000],
     ['a 64-bit length', 70_000],
   ])('writes a text frame with %s that a ws client reads as head + body + "}"', async (_what, size) => {
-    const { server, received } = await pair();
+    const { server, socket, received } = await pair();
     const body = Buffer.from(JSON.stringify({ data: { s: 'é'.repeat(size) } })); // multi-byte UTF-8 too
-    new WriteBatcher().writeText(server, head, body);
+    let done = 0;
+    new WriteBatcher().sendText(server, socket, head, body, () => (done += 1));
     await until(() => received.length === 1, 'the frame');
+    expect(done).toBe(1); // handed to the operating system before the client could read it
     expect(received[0]).toBe(`${head.toString()}${body.toString()}}`);
     expect(JSON.parse(received[0]).payload.data.s).toHaveLength(size);
   });
 
   test('keeps call order with ws\'s own sends in the same turn, and the turn is still one write', async () => {
-    const { server, writes, received } = await pair();
+    const { server, socket, writes, received } = await pair();
     const batcher = new WriteBatcher();
-    batcher.writeText(server, head, Buffer.from('{"n":1}'));
+    batcher.sendText(server, socket, head, Buffer.from('{"n":1}'));
     server.send('{"id":"1","type":"complete"}');
-    batcher.writeText(server, head, Buffer.from('{"n":2}'));
+    batcher.sendText(server, socket, head, Buffer.from('{"n":2}'));
     await until(() => received.length === 3, 'three frames');
     expect(received).toEqual([`${head}{"n":1}}`, '{"id":"1","type":"complete"}', `${head}{"n":2}}`]);
     expect(writes()).toBe(1);

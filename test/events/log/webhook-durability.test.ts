@@ -130,7 +130,7 @@ test('Redis killed three times mid-burst: every acknowledged event reaches the o
 
   const last = ids.reduce((m, id) => (compareEventIds(id, m) > 0 ? id : m));
   await until(() => received.some((e) => e.id === last), 'the last acknowledged event at the subscriber on the other replica');
-  await sub.return!();
+  sub.close();
   await reading;
 
   // Exactly the acknowledged events, each once, in log order.
@@ -162,7 +162,7 @@ test('a hung Redis (SIGSTOP) is a 503, not a held request; the retry is stored o
   const accepted = await deliverUntilAccepted(a.server, body, () => undefined);
   const after = await deliverUntilAccepted(a.server, delivery(9002), () => undefined);
   await until(() => received.some((e) => e.id === after.id), 'the events at the other replica');
-  await sub.return!();
+  sub.close();
   await reading;
   expect(received.map((e) => [e.id, e.payload.idproduct])).toEqual([[accepted.id, 9001], [after.id, 9002]]);
 });
