@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createDemoToken } from './auth/demo-token';
+import type { TokenEntry } from './auth/tokens';
 import type { Config } from './config';
 import type { Logger } from './logger';
-import { startExactSandbox } from './sandbox/exact';
+import { startExactSandbox, type ExactSandbox } from './sandbox/exact';
 import { startPicqerSandbox, type PicqerSandbox } from './sandbox/picqer';
 import { SANDBOX_LOCATION_MAP, startShopifySandbox, type ShopifySandbox } from './sandbox/shopify';
 
@@ -34,9 +35,38 @@ export async function startSandboxes(config: Readonly<Config>, logger: Logger): 
   const shop = await startShopifySandbox({ baseAvailable: (code, location) => free.get(code)?.get(location) });
   // A fresh demo token with every scope: printed below and pre-filled in GraphiQL.
   const demo = createDemoToken();
-  const effective: Config = {
+  const effective = pointedAtSandboxes(config, { picqer, shop, exact }, demo.entry);
+  return {
+    config: Object.freeze(effective),
+    picqer,
+    shopify: shop,
+    graphiqlHeaders: { Authorization: `Bearer ${demo.token}` },
+    banner: [
+      `  Demo token (every scope, invented data, new each start): Authorization: Bearer ${demo.token}`,
+      `  Picqer sandbox: ${picqer.origin}/api/v1 (control: ${picqer.origin}/__sandbox/stats)`,
+      `  Shopify sandbox: ${shop.graphqlUrl()} (control: ${shop.origin}/__sandbox/stats)`,
+      `  Exact sandbox:  ${exact.origin}/api/v1/${exact.division} (control: ${exact.origin}/__sandbox/stats)`,
+    ],
+    connect(gatewayUrl) {
+      shop.configure({ webhookTargets: [`${gatewayUrl}/webhooks/shopify`] });
+    },
+    async close() {
+      await picqer.close();
+      await exact.close();
+      await shop.close();
+    },
+  };
+}
+
+/** The gateway's config with every upstream pointed at the running sandboxes and the demo caller added. */
+function pointedAtSandboxes(
+  config: Readonly<Config>,
+  { picqer, shop, exact }: { picqer: PicqerSandbox; shop: ShopifySandbox; exact: ExactSandbox },
+  demo: TokenEntry,
+): Config {
+  return {
     ...config,
-    security: { ...config.security, tokens: [...config.security.tokens, demo.entry] },
+    security: { ...config.security, tokens: [...config.security.tokens, demo] },
     picqer: {
       baseUrl: picqer.baseUrl,
       apiKey: picqer.apiKey,
@@ -59,26 +89,6 @@ export async function startSandboxes(config: Readonly<Config>, logger: Logger): 
       clientId: exact.clientId,
       clientSecret: exact.clientSecret,
       refreshToken: exact.refreshToken,
-    },
-  };
-  return {
-    config: Object.freeze(effective),
-    picqer,
-    shopify: shop,
-    graphiqlHeaders: { Authorization: `Bearer ${demo.token}` },
-    banner: [
-      `  Demo token (every scope, invented data, new each start): Authorization: Bearer ${demo.token}`,
-      `  Picqer sandbox: ${picqer.origin}/api/v1 (control: ${picqer.origin}/__sandbox/stats)`,
-      `  Shopify sandbox: ${shop.graphqlUrl()} (control: ${shop.origin}/__sandbox/stats)`,
-      `  Exact sandbox:  ${exact.origin}/api/v1/${exact.division} (control: ${exact.origin}/__sandbox/stats)`,
-    ],
-    connect(gatewayUrl) {
-      shop.configure({ webhookTargets: [`${gatewayUrl}/webhooks/shopify`] });
-    },
-    async close() {
-      await picqer.close();
-      await exact.close();
-      await shop.close();
     },
   };
 }
