@@ -1,10 +1,13 @@
-import { createContext, type Services } from '../context';
+import { createLoaders } from '../datasources/loaders';
+import { CallAccounting } from '../datasources/upstream/accounting';
 import { BadUserInputError } from '../errors';
-import type { Logger } from '../logger';
-import { syncFreeStock } from '../resolvers/shopify.resolver';
-import { isValidProductcode } from '../schema/shopify/productcodes.args';
 import type { EventSubscriber } from '../events/fanout/event-subscriber';
 import { SubscriberTooSlowError } from '../events/fanout/push';
+import type { Logger } from '../logger';
+import type { Services } from '../services';
+import { isValidProductcode } from '../util/productcodes';
+import { RetryQueue, type Queued } from './retry-queue';
+import { syncFreeStock } from './sync-free-stock';
 
 /**
  * SHOPIFY_AUTO_SYNC: every freeStockChanged event pushes Picqer's free stock of that product to
@@ -34,136 +37,116 @@ export interface AutoSync {
   drained(): Promise<void>;
 }
 
-interface Queued {
-  attempts: number;
-  /** Epoch ms before which the code is not retried. */
-  notBefore: number;
-}
-
-/** The earliest notBefore in the queue (a loop: spreading a huge queue into Math.min overflows the stack). */
-function earliest(pending: ReadonlyMap<string, Queued>): number {
-  let at = Infinity;
-  for (const q of pending.values()) if (q.notBefore < at) at = q.notBefore;
-  return at;
-}
-
-
 /** How long close() gives the last push. */
 const CLOSE_GRACE_MS = 5_000;
+/** How long a claim on an event keeps other replicas from pushing it too. */
+const CLAIM_TTL_MS = 3_600_000;
 
+/** Starts following freeStockChanged events from the log's current end. */
 export function startAutoSync(services: Services, logger: Logger, opts: AutoSyncOptions = {}): AutoSync {
-  const batchMs = opts.batchMs ?? 1000;
-  const maxCodes = opts.maxCodes ?? 250;
-  const maxAttempts = opts.maxAttempts ?? 5;
-  const { events, redis } = services;
-  const prefix = services.config.redisKeyPrefix;
-  const pending = new Map<string, Queued>();
-  let timer: NodeJS.Timeout | undefined;
-  let timerAt = Infinity;
-  let running: Promise<void> = Promise.resolve();
-  let closed = false;
-  let subscription: EventSubscriber<'freeStockChanged'> | undefined;
+  const job = new AutoSyncJob(services, logger, { batchMs: opts.batchMs ?? 1000, maxCodes: opts.maxCodes ?? 250, maxAttempts: opts.maxAttempts ?? 5 });
+  job.start();
+  return { close: () => job.close(), drained: () => job.drained() };
+}
 
-  /** Arms the timer for `at`, unless it is already armed for an earlier moment. */
-  const wakeAt = (at: number): void => {
-    if (closed || at >= timerAt) return;
-    if (timer) clearTimeout(timer);
-    timerAt = at;
-    timer = setTimeout(flush, Math.max(0, at - Date.now()));
-  };
+class AutoSyncJob {
+  private readonly queue: RetryQueue;
+  /** The sync in flight; syncs run one after the other. */
+  private running: Promise<void> = Promise.resolve();
+  private closed = false;
+  private subscription?: EventSubscriber<'freeStockChanged'>;
+  private following: Promise<void> = Promise.resolve();
 
-  /** Syncs the codes that are due (at most maxCodes) and re-arms the timer for the rest. */
-  const flush = (): void => {
-    timer = undefined;
-    timerAt = Infinity;
-    const now = Date.now();
-    const due = [...pending.entries()].filter(([, q]) => q.notBefore <= now).slice(0, maxCodes);
-    for (const [code] of due) pending.delete(code);
-    if (pending.size) wakeAt(earliest(pending));
-    if (due.length) running = running.then(() => syncBatch(due));
-  };
+  constructor(
+    private readonly services: Services,
+    private readonly logger: Logger,
+    private readonly opts: Required<AutoSyncOptions>,
+  ) {
+    this.queue = new RetryQueue(opts.maxCodes, (due) => this.enqueueSync(due));
+  }
 
-  const syncBatch = async (batch: Array<[string, Queued]>): Promise<void> => {
-    const codes = batch.map(([c]) => c);
-    const ctx = createContext(services, { priority: 'background' });
-    try {
-      const r = await syncFreeStock(ctx, codes);
-      logger.info({ codes: codes.length, changed: r.changed.length, skipped: r.skipped.length, calls: ctx.accounting.toJSON() }, 'auto stock sync');
-    } catch (err) {
-      const retry = err instanceof BadUserInputError ? [] : batch.filter(([, q]) => q.attempts + 1 < maxAttempts);
-      const given = codes.filter((c) => !retry.some(([r]) => r === c));
-      logger.warn({ err: { message: (err as Error).message }, retrying: retry.length, givenUp: given }, 'auto stock sync failed');
-      for (const [code, q] of retry) {
-        // Back off per code: the usual cause is an upstream that is down or out of budget. A new
-        // event for the code meanwhile does not reset its count or its backoff.
-        const attempts = q.attempts + 1;
-        const notBefore = Date.now() + Math.min(60_000, batchMs * 2 ** attempts);
-        const queued = pending.get(code);
-        pending.set(code, { attempts: Math.max(attempts, queued?.attempts ?? 0), notBefore: Math.max(notBefore, queued?.notBefore ?? 0) });
-      }
-      if (pending.size) wakeAt(earliest(pending));
-    }
-  };
+  start(): void {
+    this.following = this.follow().catch((err: unknown) => this.logger.error({ err: { message: (err as Error).message } }, 'auto stock sync stopped'));
+  }
 
-  const claim = async (eventId: string): Promise<boolean> => {
-    if (!redis) return true;
-    const ok = await redis.set(`${prefix}autosync:${eventId}`, '1', 'PX', 3_600_000, 'NX').catch(() => 'OK');
-    return ok === 'OK';
-  };
+  async drained(): Promise<void> {
+    await this.running;
+  }
 
-  const loop = (async () => {
-    // Start from the log's end, so a resume after falling behind never skips to "live only".
-    let lastId = await events.log.lastId();
-    while (!closed) {
-      const stream = (subscription = events.bus.subscribe({ topic: 'freeStockChanged', after: lastId }));
+  async close(): Promise<void> {
+    this.closed = true;
+    this.queue.stop();
+    this.subscription?.close();
+    await this.following;
+    // Claimed events are this replica's to push: one last try for each queued code, bounded in
+    // time so shutdown does not wait out a rate-limit pause (closing the governors then rejects
+    // what is still waiting).
+    await Promise.race([this.lastTry(), new Promise<void>((r) => setTimeout(r, CLOSE_GRACE_MS).unref())]);
+    const left = this.queue.codes();
+    if (left.length) this.logger.warn({ givenUp: left }, 'auto stock sync stopped with codes not pushed');
+  }
+
+  /**
+   * Takes freeStockChanged events from the bus until closed, starting from the log's end, so a
+   * resume after falling behind never skips to "live only".
+   */
+  private async follow(): Promise<void> {
+    let lastId = await this.services.events.log.lastId();
+    while (!this.closed) {
+      const subscription = (this.subscription = this.services.events.bus.subscribe({ topic: 'freeStockChanged', after: lastId }));
       try {
-        for await (const event of stream) {
-          if (closed) break;
+        for await (const event of subscription) {
+          if (this.closed) break;
           lastId = event.id;
-          const code = event.payload.productcode;
-          // A code the sync would refuse as input is skipped on arrival, never retried.
-          if (!isValidProductcode(code) || !(await claim(event.id))) continue;
-          if (!pending.has(code)) pending.set(code, { attempts: 0, notBefore: Date.now() + batchMs });
-          wakeAt(Date.now() + batchMs);
+          await this.take(event.id, event.payload.productcode);
         }
-        return; // the bus closed
+        return; // closed, or the bus closed
       } catch (err) {
         if (!(err instanceof SubscriberTooSlowError)) throw err;
-        logger.warn({ after: lastId }, 'auto stock sync fell behind; resuming from the last event seen');
+        this.logger.warn({ after: lastId }, 'auto stock sync fell behind; resuming from the last event seen');
       }
     }
-  })().catch((err: unknown) => logger.error({ err: { message: (err as Error).message } }, 'auto stock sync stopped'));
+  }
 
-  return {
-    async close() {
-      closed = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      subscription?.close();
-      await loop;
-      // Claimed events are this replica's to push: one last try for each queued code, bounded in
-      // time so shutdown does not wait out a rate-limit pause (closing the governors then
-      // rejects what is still waiting).
-      const lastTry = (async () => {
-        await running;
-        const tried = new Set<string>();
-        for (;;) {
-          const next = [...pending.keys()].filter((c) => !tried.has(c));
-          if (next.length === 0) break;
-          const batch = next.slice(0, maxCodes).map((c): [string, Queued] => [c, pending.get(c)!]);
-          for (const [c] of batch) {
-            tried.add(c);
-            pending.delete(c);
-          }
-          running = running.then(() => syncBatch(batch));
-          await running;
-        }
-      })();
-      await Promise.race([lastTry, new Promise<void>((r) => setTimeout(r, CLOSE_GRACE_MS).unref())]);
-      if (pending.size) logger.warn({ givenUp: [...pending.keys()] }, 'auto stock sync stopped with codes not pushed');
-    },
-    async drained() {
-      await running;
-    },
-  };
+  /** Queues the event's code for the next batch, unless the rule refuses it or another replica claimed it. */
+  private async take(eventId: string, code: string): Promise<void> {
+    // A code the sync would refuse as input is skipped on arrival, never retried.
+    if (!isValidProductcode(code) || !(await this.claim(eventId))) return;
+    this.queue.add(code, Date.now() + this.opts.batchMs);
+  }
+
+  private async claim(eventId: string): Promise<boolean> {
+    const { redis, config } = this.services;
+    if (!redis) return true;
+    // Redis away: push anyway; a repeated push sends nothing that is already equal.
+    const ok = await redis.set(`${config.redisKeyPrefix}autosync:${eventId}`, '1', 'PX', CLAIM_TTL_MS, 'NX').catch(() => 'OK');
+    return ok === 'OK';
+  }
+
+  private enqueueSync(batch: Array<[string, Queued]>): Promise<void> {
+    this.running = this.running.then(() => this.sync(batch));
+    return this.running;
+  }
+
+  /** One sync of `batch` at background priority; a failure puts the codes back with a backoff. */
+  private async sync(batch: Array<[string, Queued]>): Promise<void> {
+    const codes = batch.map(([c]) => c);
+    const accounting = new CallAccounting('background');
+    try {
+      const r = await syncFreeStock(createLoaders(this.services, accounting), codes);
+      this.logger.info({ codes: codes.length, changed: r.changed.length, skipped: r.skipped.length, calls: accounting.toJSON() }, 'auto stock sync');
+    } catch (err) {
+      const retry = err instanceof BadUserInputError ? [] : batch.filter(([, q]) => q.attempts + 1 < this.opts.maxAttempts);
+      const given = codes.filter((c) => !retry.some(([r]) => r === c));
+      this.logger.warn({ err: { message: (err as Error).message }, retrying: retry.length, givenUp: given }, 'auto stock sync failed');
+      // Back off per code: the usual cause is an upstream that is down or out of budget.
+      this.queue.retry(retry, (attempts) => Date.now() + Math.min(60_000, this.opts.batchMs * 2 ** attempts));
+    }
+  }
+
+  /** Each code still queued, once more, in batches, whatever its backoff. */
+  private async lastTry(): Promise<void> {
+    await this.running;
+    for (let batch = this.queue.takeUntried(); batch.length > 0; batch = this.queue.takeUntried()) await this.enqueueSync(batch);
+  }
 }

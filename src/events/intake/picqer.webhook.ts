@@ -4,6 +4,7 @@ import type { Logger } from '../../logger';
 import { OrderStatus, PicklistStatus } from '../../schema/enums';
 import type { EventLog } from '../log/event-log.types';
 import type { NewEvent } from '../log/event.types';
+import { MAX_PRODUCTCODE_LENGTH } from '../../util/productcodes';
 import { id, INT_MAX, INT_MIN, list, obj, oneOf, optId, optTime, parseJson, qty, str } from './delivery-fields';
 import { verifyBase64Hmac } from './signature';
 import { BadSignatureError, DEFAULT_WEBHOOK_BODY_LIMIT, MalformedDeliveryError, registerWebhookRoute } from './webhook-route';
@@ -100,8 +101,8 @@ export interface ParsedPicqerDelivery {
 
 /** Most warehouses one stock delivery may list; real accounts have a handful. */
 const MAX_STOCK_ROWS = 1000;
-/** The product-code rule (src/schema/shopify/productcodes.args.ts): not blank, at most 255. */
-const MAX_CODE_LENGTH = 255;
+/** Product codes, and picklist and order numbers with them, follow the product-code bound. */
+const MAX_CODE_LENGTH = MAX_PRODUCTCODE_LENGTH;
 
 /**
  * Validates a parsed delivery against the shape Picqer documents and normalises it; throws

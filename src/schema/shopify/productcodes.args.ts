@@ -1,20 +1,9 @@
 import { ArrayMaxSize, ValidateBy, type ValidationOptions } from 'class-validator';
 import { ArgsType, Field, Int } from 'type-graphql';
+import { isValidProductcode, MAX_PRODUCTCODE_LENGTH, MAX_PRODUCTCODES } from '../../util/productcodes';
 
-/** Most product codes one drift check or sync may name: one Shopify mutation's worth. */
-export const MAX_PRODUCTCODES = 250;
-
-/** Longest product code accepted anywhere (Picqer's productcode field; Shopify SKUs are shorter). */
-export const MAX_PRODUCTCODE_LENGTH = 255;
-
-/**
- * The one product-code rule: not blank, at most MAX_PRODUCTCODE_LENGTH characters. Every argument
- * that takes a code carries it (@IsProductcode), so no oversized code ever reaches an upstream URL
- * or query; the automatic stock sync checks event codes with the same function.
- */
-export function isValidProductcode(code: unknown): code is string {
-  return typeof code === 'string' && code.trim() !== '' && code.length <= MAX_PRODUCTCODE_LENGTH;
-}
+// The rule itself lives in util/ (the intake and the stock sync, below the schema, follow it too).
+export { isValidProductcode, MAX_PRODUCTCODE_LENGTH, MAX_PRODUCTCODES };
 
 /** class-validator decorator for the product-code rule; `{ each: true }` for a list of codes. */
 export function IsProductcode(options?: ValidationOptions): PropertyDecorator {
