@@ -5,10 +5,6 @@ import type { Priority } from './datasources/upstream/governor/governor.types';
 import { createLoaders, type Loaders } from './datasources/loaders';
 import type { Services } from './services';
 
-// Services lives in services.ts; src/stock-sync/auto-sync.ts still imports it from here while
-// the events split is in progress there. Goes once that import points at './services'.
-export type { Services };
-
 /** What every resolver gets. Built per request; nothing request-scoped lives at module level. */
 export interface GatewayContext {
   requestId: string;
