@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../../logger';
 import { OrderStatus, PicklistStatus } from '../../schema/enums';
 import type { EventLog } from '../log/event-log.types';
-import type { NewEvent } from '../log/event.types';
+import type { NewEvent, OrderPayload, PicklistPayload, StockChangePayload } from '../log/event.types';
 import { MAX_PRODUCTCODE_LENGTH } from '../../util/productcodes';
 import { id, INT_MAX, INT_MIN, list, obj, oneOf, optId, optTime, parseJson, qty, str } from './delivery-fields';
 import { verifyBase64Hmac } from './signature';
@@ -121,63 +121,75 @@ export function parsePicqerDelivery(body: unknown, raw: Buffer, opts: { timeZone
   const occurredAt = optTime(d.event_triggered_at, 'event_triggered_at', opts.timeZone);
   const triggeredAt = typeof d.event_triggered_at === 'string' ? d.event_triggered_at : '';
   const data = obj(d.data, 'data');
-
-  let normalised: NewEvent | null = null;
-  let resourceId: number | null = null;
-  switch (event === FREE_STOCK_ALIAS ? PICQER_EVENTS.freeStockChanged : event) {
-    case PICQER_EVENTS.freeStockChanged: {
-      if (!Array.isArray(data.stock)) throw new MalformedDeliveryError('data.stock must be an array of stock per warehouse.');
-      const stock = list(data.stock, 'data.stock', MAX_STOCK_ROWS).map((r, i) => {
-        const row = obj(r, `data.stock[${i}]`);
-        return {
-          warehouseId: id(row.idwarehouse, `data.stock[${i}].idwarehouse`),
-          stock: qty(row.stock ?? 0, `data.stock[${i}].stock`, 0),
-          reserved: qty(row.reserved ?? 0, `data.stock[${i}].reserved`, 0),
-          freeStock: qty(row.freestock, `data.stock[${i}].freestock`),
-        };
-      });
-      const freeStock = stock.reduce((sum, s) => sum + s.freeStock, 0);
-      // Each row fits an Int, their sum need not; the sum is a subscriber's Int too.
-      if (freeStock < INT_MIN || freeStock > INT_MAX) {
-        throw new MalformedDeliveryError(`data.stock: the free stock summed over warehouses must be from ${INT_MIN} to ${INT_MAX}.`);
-      }
-      resourceId = id(data.idproduct, 'data.idproduct');
-      normalised = {
-        topic: 'freeStockChanged',
-        payload: { idproduct: resourceId, productcode: str(data.productcode, 'data.productcode', MAX_CODE_LENGTH), freeStock, stock, occurredAt },
-      };
-      break;
-    }
-    case PICQER_EVENTS.picklistClosed:
-      resourceId = id(data.idpicklist, 'data.idpicklist');
-      normalised = {
-        topic: 'picklistClosed',
-        payload: {
-          idpicklist: resourceId,
-          picklistid: str(data.picklistid, 'data.picklistid', MAX_CODE_LENGTH),
-          warehouseId: optId(data.idwarehouse, 'data.idwarehouse'),
-          status: oneOf(data.status, 'data.status', Object.values(PicklistStatus)),
-          closedAt: optTime(data.closed_at, 'data.closed_at', opts.timeZone) ?? occurredAt,
-          idorder: optId(data.idorder, 'data.idorder'),
-        },
-      };
-      break;
-    case PICQER_EVENTS.orderStatusChanged:
-      resourceId = id(data.idorder, 'data.idorder');
-      // Only ids and the status: the order's names and addresses never enter the log.
-      normalised = {
-        topic: 'orderStatusChanged',
-        payload: {
-          idorder: resourceId,
-          orderid: str(data.orderid, 'data.orderid', MAX_CODE_LENGTH),
-          status: oneOf(data.status, 'data.status', Object.values(OrderStatus)),
-        },
-      };
-      break;
-    default:
-      normalised = null;
-  }
-
-  const identity = opts.dedupe === 'fields' ? `${idhook}|${event}|${triggeredAt}|${resourceId ?? ''}` : raw;
+  const normalised = normalise(event === FREE_STOCK_ALIAS ? PICQER_EVENTS.freeStockChanged : event, data, occurredAt, opts.timeZone);
+  const identity = opts.dedupe === 'fields' ? `${idhook}|${event}|${triggeredAt}|${normalised ? resourceId(normalised) : ''}` : raw;
   return { event, normalised, dedupeKey: `picqer:${createHash('sha256').update(identity).digest('hex')}` };
+}
+
+/** The delivery's `data` as the event of its kind, or null for an event this gateway does not use. */
+function normalise(event: string, data: Record<string, unknown>, occurredAt: string | null, timeZone: string): NewEvent | null {
+  switch (event) {
+    case PICQER_EVENTS.freeStockChanged:
+      return { topic: 'freeStockChanged', payload: stockChange(data, occurredAt) };
+    case PICQER_EVENTS.picklistClosed:
+      return { topic: 'picklistClosed', payload: closedPicklist(data, occurredAt, timeZone) };
+    case PICQER_EVENTS.orderStatusChanged:
+      return { topic: 'orderStatusChanged', payload: orderStatus(data) };
+    default:
+      return null;
+  }
+}
+
+function stockChange(data: Record<string, unknown>, occurredAt: string | null): StockChangePayload {
+  if (!Array.isArray(data.stock)) throw new MalformedDeliveryError('data.stock must be an array of stock per warehouse.');
+  const stock = list(data.stock, 'data.stock', MAX_STOCK_ROWS).map((r, i) => {
+    const row = obj(r, `data.stock[${i}]`);
+    return {
+      warehouseId: id(row.idwarehouse, `data.stock[${i}].idwarehouse`),
+      stock: qty(row.stock ?? 0, `data.stock[${i}].stock`, 0),
+      reserved: qty(row.reserved ?? 0, `data.stock[${i}].reserved`, 0),
+      freeStock: qty(row.freestock, `data.stock[${i}].freestock`),
+    };
+  });
+  const freeStock = stock.reduce((sum, s) => sum + s.freeStock, 0);
+  // Each row fits an Int, their sum need not; the sum is a subscriber's Int too.
+  if (freeStock < INT_MIN || freeStock > INT_MAX) {
+    throw new MalformedDeliveryError(`data.stock: the free stock summed over warehouses must be from ${INT_MIN} to ${INT_MAX}.`);
+  }
+  const idproduct = id(data.idproduct, 'data.idproduct');
+  return { idproduct, productcode: str(data.productcode, 'data.productcode', MAX_CODE_LENGTH), freeStock, stock, occurredAt };
+}
+
+function closedPicklist(data: Record<string, unknown>, occurredAt: string | null, timeZone: string): PicklistPayload {
+  return {
+    idpicklist: id(data.idpicklist, 'data.idpicklist'),
+    picklistid: str(data.picklistid, 'data.picklistid', MAX_CODE_LENGTH),
+    warehouseId: optId(data.idwarehouse, 'data.idwarehouse'),
+    status: oneOf(data.status, 'data.status', Object.values(PicklistStatus)),
+    closedAt: optTime(data.closed_at, 'data.closed_at', timeZone) ?? occurredAt,
+    idorder: optId(data.idorder, 'data.idorder'),
+  };
+}
+
+/** Only ids and the status: the order's names and addresses never enter the log. */
+function orderStatus(data: Record<string, unknown>): OrderPayload {
+  return {
+    idorder: id(data.idorder, 'data.idorder'),
+    orderid: str(data.orderid, 'data.orderid', MAX_CODE_LENGTH),
+    status: oneOf(data.status, 'data.status', Object.values(OrderStatus)),
+  };
+}
+
+/** The Picqer resource an event is about (for the 'fields' dedupe key). */
+function resourceId(event: NewEvent): number | string {
+  switch (event.topic) {
+    case 'freeStockChanged':
+      return event.payload.idproduct;
+    case 'picklistClosed':
+      return event.payload.idpicklist;
+    case 'orderStatusChanged':
+      return event.payload.idorder;
+    default:
+      return '';
+  }
 }
