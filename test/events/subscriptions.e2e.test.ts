@@ -214,7 +214,7 @@ describe('back-pressure', () => {
       const freeze = (data: WebSocket.RawData): void => {
         if (!String(data).includes('"type":"next"')) return;
         this.off('message', freeze);
-        (this as unknown as { _socket: { pause(): void } })._socket.pause();
+        this.pause(); // ws stops reading the socket: the kernel buffers fill, as for a frozen tab
       };
       this.on('message', freeze);
     }
@@ -246,7 +246,7 @@ describe('back-pressure', () => {
     expect(new Set(fast.items.map((i) => i.data.freeStockChanged.id)).size).toBe(sent + 1);
 
     // Let the frozen client read again: it sees the close code and reason.
-    for (const ws of paused) (ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    for (const ws of paused) ws.resume();
     await until(() => slow.error !== undefined, 'the slow client to see its close');
     expect(slow.error).toMatchObject({ code: WS_CLOSE.SUBSCRIBER_TOO_SLOW.code, reason: 'subscriber too slow' });
     expect(slow.items.length).toBeLessThan(sent);
