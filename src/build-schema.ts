@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
-import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, type ClassType, type NonEmptyArray } from 'type-graphql';
 import { authChecker } from './auth/auth-checker';
 import { ProductExactResolver } from './resolvers/exact.resolver';
 import { ShopifyProductResolver } from './resolvers/shopify-product.resolver';
@@ -17,8 +17,7 @@ import { ProductFreeStockResolver } from './resolvers/product-free-stock.resolve
  * Every resolver class of the public schema. type-graphql 2 has no glob loading, so a new
  * resolver is added here by hand (one line), which also makes it visible in review.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const RESOLVERS: NonEmptyArray<Function> = [
+export const RESOLVERS: NonEmptyArray<ClassType> = [
   ProductResolver,
   ProductFreeStockResolver,
   StockLevelResolver,

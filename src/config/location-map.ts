@@ -15,7 +15,7 @@ export function parseLocationMap(text: string): { map: Map<number, string>; prob
     }
     const wh = Number(m[1]);
     if (map.has(wh)) problems.push(`SHOPIFY_LOCATION_MAP maps warehouse ${wh} twice`);
-    map.set(wh, m[2]!);
+    map.set(wh, m[2]);
   }
   return { map, problems };
 }

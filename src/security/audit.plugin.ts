@@ -44,7 +44,7 @@ export function auditPlugin(sink: AuditSink): ApolloServerPlugin<GatewayContext>
           if (operation.operation !== 'mutation' && fields.personal.length === 0) return;
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
           const errors = body?.errors ?? [];
-          const codes = [...new Set(errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
+          const codes = [...new Set(errors.map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR')))];
           const outcome: AuditRecord['outcome'] =
             errors.length === 0 ? 'ok'
             : codes.every((c) => c === 'FORBIDDEN') ? 'denied'

@@ -40,7 +40,7 @@ function outcome(plan: SyncPlan, result: ShopifySetResultModel, names: (id: stri
   const skipped: FreeStockSyncResult['skipped'] = plan.skipped.map((s) => ({ productcode: s.productcode, reason: s.reason, warehouseId: s.warehouseId ?? null }));
   const changed: FreeStockSyncResult['changed'] = [];
   plan.changes.forEach((c, i) => {
-    const q = plan.quantities[i]!;
+    const q = plan.quantities[i];
     if (applied.has(`${q.inventoryItemId}|${q.locationId}`)) changed.push({ ...c, location: names(c.locationId) });
     else skipped.push({ productcode: c.productcode, reason: why.get(i) ?? 'NOT_APPLIED', warehouseId: c.warehouseId });
   });

@@ -124,5 +124,5 @@ export function chunkSkus(skus: readonly string[], size: number, maxChars: numbe
 /** userError field paths index into one batch; make them index into the whole list. */
 function shiftIndex(field: string[], offset: number): string[] {
   if (offset === 0 || field[1] !== 'quantities' || !/^\d+$/.test(field[2] ?? '')) return field;
-  return [field[0]!, field[1], String(Number(field[2]) + offset), ...field.slice(3)];
+  return [field[0], field[1], String(Number(field[2]) + offset), ...field.slice(3)];
 }

@@ -194,7 +194,7 @@ export class UpstreamHttp {
       body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
       headers['content-type'] ??= 'application/json';
     }
-    const r = await this.pool.request({ method: method as 'GET', path, headers, body });
+    const r = await this.pool.request({ method, path, headers, body });
     const text = await r.body.text();
     let json: unknown = null;
     if (text.length > 0) {

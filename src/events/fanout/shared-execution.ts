@@ -104,7 +104,7 @@ export function createSharedSubscribe(opts: SharedSubscribeOptions = {}): (args:
       // Primitive payloads cannot key a WeakMap; none of ours are, but do not break if one is.
       if (typeof event !== 'object' || event === null) return run(event);
       let byKey = results.get(event);
-      if (!byKey) results.set(event, (byKey = new Map()));
+      if (!byKey) results.set(event, (byKey = new Map<string, SharedExecution>()));
       let result = byKey.get(key);
       if (!result) byKey.set(key, (result = run(event)));
       return result;
@@ -123,7 +123,7 @@ export function operationKey(args: ExecutionArgs): string {
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return typeof Object(value)[Symbol.asyncIterator] === 'function';
+  return typeof (Object(value) as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function';
 }
 
 /**

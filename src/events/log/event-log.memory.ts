@@ -30,7 +30,7 @@ export class MemoryEventLog implements EventLog {
       if (seen) return { id: seen.id, duplicate: true };
     }
     const id = this.nextId(now);
-    this.events.push({ ...event, id, at: now } as GatewayEvent & { at: number });
+    this.events.push({ ...event, id, at: now });
     for (const key of dedupeKeys) this.dedupe.set(key, { id, expiresAt: now + this.opts.dedupeTtlMs });
     this.evict(now);
     const waiting = this.waiters;
@@ -81,7 +81,7 @@ export class MemoryEventLog implements EventLog {
       if (compareEventIds(this.events[mid].id, after) <= 0) lo = mid + 1;
       else hi = mid;
     }
-    return this.events.slice(lo, lo + count).map(({ at: _at, ...e }) => e as GatewayEvent);
+    return this.events.slice(lo, lo + count).map(({ at: _at, ...e }) => e);
   }
 
   private evict(now: number): void {

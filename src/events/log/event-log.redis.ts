@@ -141,7 +141,7 @@ export class RedisEventLog implements EventLog {
   async read(after: string, opts: { count?: number; blockMs?: number } = {}): Promise<GatewayEvent[]> {
     const count = opts.count ?? 100;
     if (!opts.blockMs) {
-      const res = (await this.redis.xread('COUNT', count, 'STREAMS', this.streamKey, after)) as Array<[string, StreamEntries]> | null;
+      const res = await this.redis.xread('COUNT', count, 'STREAMS', this.streamKey, after);
       return parse(res);
     }
     if (this.closed) return [];
@@ -152,8 +152,7 @@ export class RedisEventLog implements EventLog {
       this.blocking.on('error', () => undefined);
     }
     try {
-      const res = (await this.blocking.xread('COUNT', count, 'BLOCK', opts.blockMs, 'STREAMS', this.streamKey, after)) as
-        Array<[string, StreamEntries]> | null;
+      const res = await this.blocking.xread('COUNT', count, 'BLOCK', opts.blockMs, 'STREAMS', this.streamKey, after);
       return parse(res);
     } catch (err) {
       // close() disconnects the blocking connection under a pending XREAD; that is not an error.
