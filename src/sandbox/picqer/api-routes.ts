@@ -62,7 +62,7 @@ export function picqerApiRouter(store: PicqerStore, hooks: WebhookDispatcher): R
   r.add('GET', '/customers', ({ query }) => list(listCustomers(store, query)));
   r.add('GET', '/customers/:idcustomer', ({ params }) => ok(found(store.customer(Number(params.idcustomer)), 'Customer', params.idcustomer)));
 
-  r.add('GET', '/hooks', ({ query }) => list(page(hooks.hooks, [], parseOffset(query)).map(WebhookDispatcher.wire)));
+  r.add('GET', '/hooks', ({ query }) => list(page(hooks.hooks, [], parseOffset(query)).map((h) => WebhookDispatcher.wire(h))));
   r.add('POST', '/hooks', async ({ req }) => ok(WebhookDispatcher.wire(hooks.create(await readJsonObject(req))), 201));
   r.add('GET', '/hooks/:idhook', ({ params }) => ok(WebhookDispatcher.wire(hooks.get(Number(params.idhook)))));
   r.add('DELETE', '/hooks/:idhook', ({ params }) => {

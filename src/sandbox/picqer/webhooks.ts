@@ -105,7 +105,7 @@ export class WebhookDispatcher {
 
   /** Registers a hook after validating its fields like Picqer would (400, error code 5, naming the field). */
   create(input: Record<string, unknown>): HookRecord {
-    const missing = ['name', 'event', 'address'].filter((k) => typeof input[k] !== 'string' || (input[k] as string).trim() === '');
+    const missing = ['name', 'event', 'address'].filter((k) => typeof input[k] !== 'string' || input[k].trim() === '');
     if (missing.length) {
       throw new PicqerSandboxHttpError(400, PICQER_ERROR.missingParameters, `Missing parameters: ${missing.join(', ')} (strings) are required to create a hook.`);
     }

@@ -97,7 +97,7 @@ function connectionItemsCost(
   w: Walk, set: SelectionSetNode, conn: { getFields(): Record<string, GraphQLField<unknown, unknown>> },
   args: Record<string, unknown>, value: unknown,
 ): number {
-  const nodeType = getNamedType(conn.getFields().nodes!.type) as GraphQLCompositeType;
+  const nodeType = getNamedType(conn.getFields().nodes.type) as GraphQLCompositeType;
   let total = 0;
   for (const s of set.selections) {
     if (s.kind !== Kind.FIELD || !s.selectionSet) continue;

@@ -109,7 +109,7 @@ export async function answerGraphql(body: unknown, o: EndpointOptions): Promise<
     schema, document: doc, operationName: op.name?.value, variableValues: coerced.coerced,
     rootValue: createRoot(o.ctx.state), contextValue: o.ctx,
   });
-  const actual = op.operation === 'mutation' ? requested : operationCost(schema, doc, op, coerced.coerced, (result.data ?? null) as Record<string, unknown> | null);
+  const actual = op.operation === 'mutation' ? requested : operationCost(schema, doc, op, coerced.coerced, result.data ?? null);
   o.bucket.refund(requested - actual);
   return {
     httpStatus: 200,

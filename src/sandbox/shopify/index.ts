@@ -103,9 +103,12 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
 
   const fire = (level: SandboxLevel): Promise<WebhookDelivery[]> => {
     const p = sendWebhook('inventory_levels/update', inventoryLevelPayload(level), {
-      targets: cfg.webhookTargets, secret: webhookSecret, shopDomain, apiVersion: apiVersions[apiVersions.length - 1]!,
+      targets: cfg.webhookTargets, secret: webhookSecret, shopDomain, apiVersion: apiVersions[apiVersions.length - 1],
     }).then((ds) => {
-      for (const d of ds) d.status !== null && d.status < 300 ? stats.webhooks.sent++ : stats.webhooks.failed++;
+      for (const d of ds) {
+        if (d.status !== null && d.status < 300) stats.webhooks.sent++;
+        else stats.webhooks.failed++;
+      }
       return ds;
     });
     pending.push(p);
@@ -171,9 +174,9 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
   };
 
   const handleControl = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
-    let input: Record<string, any> = {};
+    let input: Record<string, unknown> = {};
     try {
-      if (req.method === 'POST') input = JSON.parse((await readBody(req)) || '{}');
+      if (req.method === 'POST') input = JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;
     } catch {
       return send(res, 400, { error: 'Control bodies must be JSON objects.' });
     }
@@ -183,12 +186,13 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
       return send(res, 200, { ok: true });
     }
     if (path === 'config' && req.method === 'POST') {
+      // Test-only control input, trusted as the config it names: configure copies the fields it knows.
       configure(input);
       return send(res, 200, { ...cfg, bucket: bucket.status() });
     }
     if (path === 'inventory' && req.method === 'POST') {
       const locationId = typeof input.locationId === 'string' ? parseGid(input.locationId, 'Location') : input.locationId;
-      if (typeof input.sku !== 'string' || typeof locationId !== 'number' || !Number.isInteger(input.available)) {
+      if (typeof input.sku !== 'string' || typeof locationId !== 'number' || typeof input.available !== 'number' || !Number.isInteger(input.available)) {
         return send(res, 400, { error: 'Expected {"sku": string, "locationId": number or Location gid, "available": integer}' });
       }
       try {
@@ -204,8 +208,8 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const gql = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(url.pathname);
     const ctl = /^\/__sandbox\/([a-z]+)$/.exec(url.pathname);
-    const work = gql && req.method === 'POST' ? handleGraphql(req, res, gql[1]!)
-      : ctl ? handleControl(req, res, ctl[1]!)
+    const work = gql && req.method === 'POST' ? handleGraphql(req, res, gql[1])
+      : ctl ? handleControl(req, res, ctl[1])
       : Promise.resolve(send(res, 404, { errors: 'Not Found' }));
     work.catch(() => { if (!res.headersSent) send(res, 500, { errors: 'Internal error' }); });
   });
@@ -216,7 +220,7 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
 
   return {
     origin,
-    graphqlUrl: (version = apiVersions[apiVersions.length - 1]!) => `${origin}/admin/api/${version}/graphql.json`,
+    graphqlUrl: (version = apiVersions[apiVersions.length - 1]) => `${origin}/admin/api/${version}/graphql.json`,
     accessToken,
     webhookSecret,
     apiVersions,

@@ -28,10 +28,10 @@ interface Page<T> {
 
 const cursorOf = (offset: number): string => Buffer.from(`o:${offset}`).toString('base64url');
 
-function offsetOf(after: unknown): number {
+function offsetOf(after: string | null | undefined): number {
   if (after == null) return 0;
-  const m = /^o:(\d+)$/.exec(Buffer.from(String(after), 'base64url').toString());
-  if (!m) throw new GraphQLError(`Invalid cursor for 'after': ${String(after).slice(0, 40)}`);
+  const m = /^o:(\d+)$/.exec(Buffer.from(after, 'base64url').toString());
+  if (!m) throw new GraphQLError(`Invalid cursor for 'after': ${after.slice(0, 40)}`);
   return Number(m[1]) + 1;
 }
 
@@ -40,7 +40,7 @@ export function paginate<S, T>(all: S[], args: Args, view: (s: S) => T): Page<T>
   const first = args.first as number | null | undefined;
   if (first == null) throw new GraphQLError('you must provide one of first or last');
   if (first < 0 || first > MAX_PAGE_SIZE) throw new GraphQLError(`The value of 'first' must be between 0 and ${MAX_PAGE_SIZE}, got ${first}`);
-  const start = offsetOf(args.after);
+  const start = offsetOf(args.after as string | null | undefined);
   const slice = all.slice(start, start + first);
   const edges = slice.map((s, i) => ({ cursor: cursorOf(start + i), node: view(s) }));
   return {
@@ -163,7 +163,7 @@ export function createRoot(state: ShopState) {
     },
     inventoryItem: (args: Args) => v.node(args.id),
     locations: (args: Args) => paginate(state.locations, args, v.location),
-    location: (args: Args) => (args.id == null ? v.location(state.locations[0]!) : v.node(args.id)),
+    location: (args: Args) => (args.id == null ? v.location(state.locations[0]) : v.node(args.id)),
     orders: (args: Args) => {
       const q = parseSearch(args.query as string | undefined);
       return paginate(state.orders.filter((o) => matches(q, { name: o.name, financial_status: o.financial.toLowerCase() })), args, v.order);

@@ -19,7 +19,7 @@ export function parseSearch(q: string | null | undefined): SearchQuery {
   const tokens: string[] = [];
   const re = /\s*([A-Za-z_]+:"(?:[^"\\]|\\.)*"\*?|[^\s"]+)\s*/g;
   let m: RegExpExecArray | null;
-  while ((m = re.exec(q)) !== null) tokens.push(m[1]!);
+  while ((m = re.exec(q)) !== null) tokens.push(m[1]);
   const groups: SearchQuery = [[]];
   for (const t of tokens) {
     if (t === 'OR') {
@@ -34,7 +34,7 @@ export function parseSearch(q: string | null | undefined): SearchQuery {
     if (prefix) value = value.slice(0, -1);
     if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1).replace(/\\(.)/g, '$1');
     if (field === '') field = 'default';
-    groups[groups.length - 1]!.push({ field, value: value.toLowerCase(), prefix });
+    groups[groups.length - 1].push({ field, value: value.toLowerCase(), prefix });
   }
   return groups.filter((g) => g.length > 0);
 }

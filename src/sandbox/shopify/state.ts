@@ -124,7 +124,7 @@ export function buildShopState(opts: ShopStateOptions = {}): ShopState {
   // Duplicates live after every original id, so id order is "original first".
   const dupCount = Math.min(opts.duplicateSkus ?? 1, variants.length);
   for (let i = 0; i < dupCount; i++) {
-    const orig = variants[i * 7 % variants.length]!;
+    const orig = variants[i * 7 % variants.length];
     const n = 900_000 + i;
     const dup: SandboxVariant = {
       ...orig, id: ID_BASE.variant + n, productId: ID_BASE.product + n, productStatus: 'ARCHIVED',
@@ -162,7 +162,7 @@ function buildOrders(variants: SandboxVariant[], count: number, seed: number): S
     const lines: SandboxLineItem[] = [];
     const n = 1 + Math.floor(rnd() * 3);
     for (let j = 0; j < n; j++) {
-      const v = variants[Math.floor(rnd() * variants.length)]!;
+      const v = variants[Math.floor(rnd() * variants.length)];
       lines.push({ id: ID_BASE.line + ++line, variantId: v.id, sku: v.sku, name: v.productTitle, quantity: 1 + Math.floor(rnd() * 2) });
     }
     const created = new Date(EPOCH + i * 3_600_000).toISOString();
