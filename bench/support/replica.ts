@@ -4,7 +4,6 @@ import { Session } from 'node:inspector/promises';
 import { startGateway, type RunningGateway } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import type { EventServices } from '../../src/events/fanout/event-bus';
 
 /**
  * One gateway replica for bench/subscriptions.ts, run as a child process (child_process.fork with
@@ -55,7 +54,7 @@ process.on('message', (msg: FromParent) => {
       );
       return;
     case 'stats': {
-      const events = running?.services.events as EventServices | undefined;
+      const events = running?.services.events;
       const cpu = process.cpuUsage();
       reply({
         type: 'stats',

@@ -85,14 +85,16 @@ export async function startAbuseStack(env: Record<string, string> = {}): Promise
  * Counts the undici requests this process has open to the given origins (the gateway's upstream
  * calls: it runs in this process), through undici's diagnostics channels.
  */
-function trackRequestsTo(origins: string[]): { count(): number; stop(): void } {
+function trackRequestsTo(origins: string[]): { count: () => number; stop: () => void } {
   type Msg = { request: { origin?: string | URL } };
   const open = new WeakSet<object>();
   let n = 0;
   const isUpstream = (r: Msg['request']): boolean => origins.some((o) => String(r.origin ?? '').startsWith(o));
   const onCreate = (m: unknown): void => {
     const r = (m as Msg).request;
-    if (isUpstream(r)) (open.add(r), n++);
+    if (!isUpstream(r)) return;
+    open.add(r);
+    n++;
   };
   const onDone = (m: unknown): void => {
     const r = (m as Msg).request;
@@ -175,9 +177,18 @@ export async function runAbuse(stack: AbuseStack, cases: readonly AbuseCase[], o
     }
     const refused = status >= 400 || status === 0;
     let bad = false;
-    if (status >= 500) (report.http5xx++, (bad = true));
-    if (hung) (report.hangs++, (bad = true));
-    if (refused && r.upstreamCalls > 0) ((report.upstreamCallsOnRefusal += r.upstreamCalls), (bad = true));
+    if (status >= 500) {
+      report.http5xx++;
+      bad = true;
+    }
+    if (hung) {
+      report.hangs++;
+      bad = true;
+    }
+    if (refused && r.upstreamCalls > 0) {
+      report.upstreamCallsOnRefusal += r.upstreamCalls;
+      bad = true;
+    }
     if (bad) report.failures.push(r);
   }
   report.errorLogs = stack.logs.lines.slice(logsBefore).filter((l) => (JSON.parse(l) as { level?: number }).level! >= 50).length;
@@ -277,7 +288,10 @@ export function fragmentBomb(levels: number, width: number): string {
 function fragmentBombUpTo(bytes: number): string {
   let levels = 10;
   let width = 10;
-  while (JSON.stringify({ query: fragmentBomb(levels + 1, width + 1) }).length < bytes) (levels++, width++);
+  while (JSON.stringify({ query: fragmentBomb(levels + 1, width + 1) }).length < bytes) {
+    levels++;
+    width++;
+  }
   return fragmentBomb(levels, width);
 }
 

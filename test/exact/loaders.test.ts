@@ -9,7 +9,7 @@ import { clientFor, control, exactCodes, stats } from './support/sandbox-client'
 
 const PRODUCTS = 300;
 let sb: ExactSandbox;
-let now = Date.UTC(2026, 0, 15, 11, 0, 0);
+const now = Date.UTC(2026, 0, 15, 11, 0, 0);
 const clock = (): number => now;
 let client: ExactClient;
 

@@ -6,7 +6,6 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { demoCatalog } from '../../src/sandbox/catalog';
 import { startSandboxes, type RunningSandboxes } from '../../src/sandbox-mode';
-import type { EventServices } from '../../src/events/fanout/event-bus';
 
 /**
  * What `npm start` without credentials assembles: the three sandboxes, the gateway in front of
@@ -83,7 +82,7 @@ it('a stock move in the Picqer sandbox reaches a freeStockChanged subscriber thr
       );
     });
     // Subscribe first (the connection is lazy); then move stock in the warehouse.
-    const bus = (gateway.services.events as EventServices).bus;
+    const bus = gateway.services.events.bus;
     for (let i = 0; i < 200 && bus.subscriberCount() === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(bus.subscriberCount()).toBe(1);
     const before = product.stock.find((s: { idwarehouse: number }) => s.idwarehouse === 1)!.freestock;

@@ -181,7 +181,7 @@ describe('a 429 storm', () => {
       // A deadline with room for three 1 s pauses and the calls between them.
       const gw = await gateway(sb, { REDIS_KEY_PREFIX: `${prefix}storm:`, UPSTREAM_DEADLINE_MS: '8000' });
       await control(sb, 'PUT', 'config', { faults: { storm429: 3, retryAfterSeconds: 1 } });
-      const id = sb.state.products[0].idproduct as number;
+      const id = sb.state.products[0].idproduct;
       expect(await askProduct(gw, id)).toBe('ok');
       const s = await stats(sb);
       expect(s.served429).toBe(3);

@@ -95,7 +95,7 @@ describe('audit log', () => {
 
   it('records a read refused at the parent field as denied: the personal field never ran but was asked for', async () => {
     // stock:read only: `orders` itself is refused, so `email`'s resolver is never reached.
-    const before = (await stack.sandbox.state.stats()).total;
+    const before = stack.sandbox.state.stats().total;
     let answer: any;
     const recs = await newRecords(async () => {
       answer = await stack.gql(`query Peek { orders(first: 1) { edges { node { orderid email } } } }`, { token: TOKENS.stock });
@@ -110,7 +110,7 @@ describe('audit log', () => {
       outcome: 'denied',
       errorCodes: ['FORBIDDEN'],
     });
-    expect((await stack.sandbox.state.stats()).total).toBe(before);
+    expect(stack.sandbox.state.stats().total).toBe(before);
   });
 
   it('records a personal-data read that failed upstream as an error, with no ids (nothing was read)', async () => {
@@ -160,7 +160,7 @@ describe('audit log', () => {
       });
     });
     expect(r.statusCode).toBe(400);
-    const body = (await r.body.json()) as any;
+    const body = await r.body.json();
     expect(body.errors).toHaveLength(1);
     expect(body.errors[0].extensions.code).not.toBe('INTERNAL_SERVER_ERROR');
     expect(recs).toEqual([]);

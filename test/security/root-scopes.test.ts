@@ -1,10 +1,10 @@
-import { getMetadataStorage } from 'type-graphql';
+import { getMetadataStorage, type ClassType } from 'type-graphql';
 import { getSchema } from '../../src/build-schema';
 
 /** Every Query, Mutation and Subscription field names the scope it needs: none is open to any token. */
 it('every root field carries @Authorized(scope)', async () => {
   const schema = await getSchema();
-  const storage = getMetadataStorage() as unknown as { authorizedFields: Array<{ target: Function; fieldName: string; roles: string[] }>; queries: any[]; mutations: any[]; subscriptions: any[] };
+  const storage = getMetadataStorage() as unknown as { authorizedFields: Array<{ target: ClassType; fieldName: string; roles: string[] }>; queries: any[]; mutations: any[]; subscriptions: any[] };
   const authorized = new Set(storage.authorizedFields.map((a) => `${a.target.name}.${a.fieldName}`));
   const roots = [...storage.queries, ...storage.mutations, ...storage.subscriptions];
   const open = roots.filter((r) => !authorized.has(`${r.target.name}.${r.methodName}`)).map((r) => r.schemaName);
@@ -21,8 +21,8 @@ it('every root field carries @Authorized(scope)', async () => {
 it('every field resolver carries @Authorized(scope)', async () => {
   await getSchema();
   const storage = getMetadataStorage() as unknown as {
-    authorizedFields: Array<{ target: Function; fieldName: string }>;
-    fieldResolvers: Array<{ target: Function; methodName: string; schemaName: string }>;
+    authorizedFields: Array<{ target: ClassType; fieldName: string }>;
+    fieldResolvers: Array<{ target: ClassType; methodName: string; schemaName: string }>;
   };
   const authorized = new Set(storage.authorizedFields.map((a) => `${a.target.name}.${a.fieldName}`));
   expect(storage.fieldResolvers.length).toBeGreaterThan(5);

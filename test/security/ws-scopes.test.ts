@@ -1,7 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import { request } from 'undici';
 import WebSocket from 'ws';
-import type { EventServices } from '../../src/events/fanout/event-bus';
 import { WS_CLOSE } from '../../src/events/fanout/ws-server';
 import { startSecurityStack, TOKENS, type SecurityStack } from './support';
 import { collect, until } from '../helpers/ws-collect';
@@ -39,7 +38,7 @@ function wsClient(token: string | null, authorization = token ? `Bearer ${token}
 }
 
 
-const bus = () => (stack.gateway.services.events as EventServices).bus;
+const bus = () => stack.gateway.services.events.bus;
 
 describe('scopes over graphql-ws', () => {
   test('no token: the connection is closed with 4401', async () => {
@@ -101,7 +100,7 @@ describe('scopes over graphql-ws', () => {
   });
 
   test('queries and mutations are refused over graphql-ws, before any upstream call: they belong on HTTP with its limits and audit', async () => {
-    const before = (await stack.sandbox.state.stats()).total;
+    const before = stack.sandbox.state.stats().total;
     for (const query of ['{ orders(first: 1) { edges { node { idorder email } } } }', 'mutation { syncFreeStockToShopify(productcodes: ["PG-00001"]) { mutations } }']) {
       const sub = collect(wsClient(TOKENS.customers), query);
       await until(() => sub.completed || sub.error !== undefined, 'the refusal');
@@ -110,6 +109,6 @@ describe('scopes over graphql-ws', () => {
       expect(errors[0].extensions?.code).toBe('BAD_REQUEST');
       expect(errors[0].message).toMatch(/Only subscriptions are served over graphql-ws/);
     }
-    expect((await stack.sandbox.state.stats()).total).toBe(before);
+    expect(stack.sandbox.state.stats().total).toBe(before);
   });
 });

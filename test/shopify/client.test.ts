@@ -136,7 +136,7 @@ describe('loaders', () => {
       }
       expect(v).toMatchObject({ sku: p.productcode, price: p.price, barcode: p.barcode });
       const loc1 = v!.inventory.find((l) => l.location.id === 'gid://shopify/Location/1')!;
-      expect(loc1.available).toBe(p.stock[1]! + p.shopifyDrift);
+      expect(loc1.available).toBe(p.stock[1] + p.shopifyDrift);
       expect(loc1.onHand).toBeGreaterThanOrEqual(loc1.available);
     }
   });
@@ -171,7 +171,7 @@ describe('stock sync', () => {
     expect(shop.stats().mutations).toBe(2);
     for (const p of products.slice(0, 20)) {
       const v = shop.state.variants.find((x) => x.sku === p.productcode)!;
-      expect(shop.state.levels.get(`${v.inventoryItemId}:1`)!.available).toBe(p.stock[1]! + 1);
+      expect(shop.state.levels.get(`${v.inventoryItemId}:1`)!.available).toBe(p.stock[1] + 1);
     }
 
     const second = await run(1);

@@ -117,7 +117,7 @@ describe('leaky bucket', () => {
 describe('inventorySetQuantities', () => {
   const SET = `mutation ($input: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $input) {
     inventoryAdjustmentGroup { changes { name delta quantityAfterChange } } userErrors { code field } } }`;
-  const item = () => shop.state.variants[1]!;
+  const item = () => shop.state.variants[1];
   const current = () => shop.state.levels.get(`${item().inventoryItemId}:1`)!.available;
 
   it('sets an absolute quantity with compare-and-swap and rejects a stale one as a whole', async () => {
@@ -171,7 +171,7 @@ describe('webhooks', () => {
     expect(r.statusCode).toBe(200);
     await r.body.dump();
     expect(got).toHaveLength(1);
-    const { headers, raw } = got[0]!;
+    const { headers, raw } = got[0];
     const expected = createHmac('sha256', shop.webhookSecret).update(raw).digest();
     expect(timingSafeEqual(Buffer.from(String(headers['x-shopify-hmac-sha256']), 'base64'), expected)).toBe(true);
     expect(headers['x-shopify-topic']).toBe('inventory_levels/update');

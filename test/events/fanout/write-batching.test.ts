@@ -35,7 +35,7 @@ async function pair(): Promise<{ server: WebSocket; socket: Duplex; writes: () =
   await new Promise<void>((r) => client.once('open', () => r()));
   const [server, socket] = await serverSide;
   open.push(server);
-  const raw = socket as Duplex & { _write: Function; _writev: Function };
+  const raw = socket as Duplex & Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
   let writes = 0;
   for (const m of ['_write', '_writev'] as const) {
     const original = raw[m].bind(raw);
@@ -91,7 +91,7 @@ describe('sendText', () => {
     server.send('{"id":"1","type":"complete"}');
     batcher.sendText(server, socket, head, Buffer.from('{"n":2}'));
     await until(() => received.length === 3, 'three frames');
-    expect(received).toEqual([`${head}{"n":1}}`, '{"id":"1","type":"complete"}', `${head}{"n":2}}`]);
+    expect(received).toEqual([`${head.toString()}{"n":1}}`, '{"id":"1","type":"complete"}', `${head.toString()}{"n":2}}`]);
     expect(writes()).toBe(1);
   });
 });
