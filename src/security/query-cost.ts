@@ -1,7 +1,8 @@
 import {
   getNamedType, isCompositeType, isListType, isNonNullType, isObjectType, isInterfaceType, Kind,
-  type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLField, type GraphQLSchema,
-  type GraphQLType, type OperationDefinitionNode, type SelectionSetNode,
+  type FieldNode, type FragmentDefinitionNode, type FragmentSpreadNode, type GraphQLCompositeType, type GraphQLField,
+  type GraphQLObjectType, type GraphQLSchema, type GraphQLType, type InlineFragmentNode, type OperationDefinitionNode,
+  type SelectionSetNode,
 } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values';
 import { BadUserInputError } from '../errors';
@@ -87,76 +88,125 @@ export function estimateQueryCost(
   variables: Record<string, unknown> = {},
   opts: CostOptions = {},
 ): number {
-  const costs = { ...FIELD_COSTS, ...opts.fieldCosts };
-  const listSize = opts.assumedListSize ?? 5;
-  const onceKeys = new Set<string>();
   const root = schema.getRootType(operation.operation);
   if (!root) return 0;
-  const byFragment = new Map<string, Calls>();
-  // Fragments being priced: a spread of one of them is a cycle (validation refuses those first).
-  const pricing = new Set<string>();
+  return new OperationPricer(schema, operation, root, fragments, variables, opts).total();
+}
 
-  const price = (set: SelectionSetNode, type: GraphQLCompositeType): Calls => {
+/**
+ * The walk that prices one operation. It is a class because the steps share what one walk learns:
+ * the price of each fragment already priced, the fragments being priced (to stop at a cycle) and
+ * the request-cached lists asked for so far, each of which costs its call once per query.
+ */
+class OperationPricer {
+  private readonly costs: Record<string, FieldCost>;
+  private readonly listSize: number;
+  private readonly onceKeys = new Set<string>();
+  private readonly byFragment = new Map<string, Calls>();
+  // Fragments being priced: a spread of one of them is a cycle (validation refuses those first).
+  private readonly pricing = new Set<string>();
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly operation: OperationDefinitionNode,
+    private readonly root: GraphQLObjectType,
+    private readonly fragments: Record<string, FragmentDefinitionNode>,
+    private readonly variables: Record<string, unknown>,
+    private readonly opts: CostOptions,
+  ) {
+    this.costs = { ...FIELD_COSTS, ...opts.fieldCosts };
+    this.listSize = opts.assumedListSize ?? 5;
+  }
+
+  /** The operation's calls: its root selection for one row, plus each request-cached list once. */
+  total(): number {
+    return this.selectionSet(this.operation.selectionSet, this.root).at(1) + this.onceKeys.size;
+  }
+
+  private selectionSet(set: SelectionSetNode, type: GraphQLCompositeType): Calls {
     const calls = new Calls();
     for (const sel of set.selections) {
-      if (sel.kind === Kind.INLINE_FRAGMENT) {
-        const t = sel.typeCondition ? (schema.getType(sel.typeCondition.name.value) as GraphQLCompositeType | undefined) : type;
-        calls.add(price(sel.selectionSet, t ?? type), 1);
-        continue;
-      }
-      if (sel.kind === Kind.FRAGMENT_SPREAD) {
-        const frag = fragments[sel.name.value];
-        if (!frag || pricing.has(frag.name.value)) continue;
-        const t = (schema.getType(frag.typeCondition.name.value) as GraphQLCompositeType | undefined) ?? type;
-        const key = `${frag.name.value}@${t.name}`;
-        let known = byFragment.get(key);
-        if (!known) {
-          pricing.add(frag.name.value);
-          known = price(frag.selectionSet, t);
-          pricing.delete(frag.name.value);
-          byFragment.set(key, known);
-        }
-        calls.add(known, 1);
-        continue;
-      }
-      if (sel.name.value.startsWith('__')) continue;
-      const field = fieldOf(type, sel.name.value);
-      if (!field) continue;
-      const cost = costs[`${type.name}.${field.name}`];
-      // Rows of the child selection per row of this one.
-      let perRowBelow = 1;
-      if (cost?.kind === 'page') {
-        const first = firstArg(field, sel, variables, cost.maxFirst);
-        calls.perRow += Math.ceil(first / cost.pageSize);
-        perRowBelow = first;
-      } else if (cost?.kind === 'single' || cost?.kind === 'perRow') {
-        calls.perRow += 1;
-      } else if (cost?.kind === 'batch') {
-        calls.addBatch(cost.batchSize, 1, 1);
-      } else if (cost?.kind === 'codes') {
-        const codes = listArg(field, sel, variables, cost.arg);
-        // Over the field's own limit is the caller's input error, not a matter of cost: say so.
-        if (codes.length > cost.maxItems) {
-          throw new BadUserInputError(`Argument "${cost.arg}" of ${field.name} takes at most ${cost.maxItems} codes, got ${codes.length}.`, cost.arg);
-        }
-        const unknown = codes.filter((c) => !opts.knownCode?.(c)).length;
-        calls.perRow += unknown + Math.ceil((codes.length - unknown) / PICQER_PAGE) + 1 + Math.ceil(codes.length / cost.shopifyBatch);
-        if (cost.mutationBatch) calls.perRow += Math.ceil(codes.length / cost.mutationBatch);
-      } else if (cost?.kind === 'once') {
-        onceKeys.add(cost.key);
-        perRowBelow = cost.rows;
-      } else if (isList(field.type) && !isConnectionEdges(type.name, field.name)) {
-        perRowBelow = listSize;
-      }
-      // A root field nobody priced still reaches an upstream: count it, never as free.
-      if (!cost && type === root && operation.operation !== 'subscription') calls.fixed += 1;
-      const named = getNamedType(field.type);
-      if (sel.selectionSet && isCompositeType(named)) calls.add(price(sel.selectionSet, named), perRowBelow);
+      if (sel.kind === Kind.INLINE_FRAGMENT) calls.add(this.inlineFragment(sel, type), 1);
+      else if (sel.kind === Kind.FRAGMENT_SPREAD) this.fragmentSpread(sel, type, calls);
+      else this.field(sel, type, calls);
     }
     return calls;
-  };
+  }
 
-  return price(operation.selectionSet, root).at(1) + onceKeys.size;
+  private inlineFragment(sel: InlineFragmentNode, type: GraphQLCompositeType): Calls {
+    const t = sel.typeCondition ? (this.schema.getType(sel.typeCondition.name.value) as GraphQLCompositeType | undefined) : type;
+    return this.selectionSet(sel.selectionSet, t ?? type);
+  }
+
+  /** Adds a spread fragment's calls to `calls`, pricing the fragment only the first time. */
+  private fragmentSpread(sel: FragmentSpreadNode, type: GraphQLCompositeType, calls: Calls): void {
+    const frag = this.fragments[sel.name.value];
+    if (!frag || this.pricing.has(frag.name.value)) return;
+    const t = (this.schema.getType(frag.typeCondition.name.value) as GraphQLCompositeType | undefined) ?? type;
+    const key = `${frag.name.value}@${t.name}`;
+    let known = this.byFragment.get(key);
+    if (!known) {
+      this.pricing.add(frag.name.value);
+      known = this.selectionSet(frag.selectionSet, t);
+      this.pricing.delete(frag.name.value);
+      this.byFragment.set(key, known);
+    }
+    calls.add(known, 1);
+  }
+
+  /** Adds a field's own calls to `calls`, then those of its selection for the rows it yields. */
+  private field(sel: FieldNode, type: GraphQLCompositeType, calls: Calls): void {
+    if (sel.name.value.startsWith('__')) return;
+    const field = fieldOf(type, sel.name.value);
+    if (!field) return;
+    const cost = this.costs[`${type.name}.${field.name}`];
+    const perRowBelow = cost ? this.pricedField(cost, field, sel, calls) : this.unpricedRowsBelow(type, field);
+    // A root field nobody priced still reaches an upstream: count it, never as free.
+    if (!cost && type === this.root && this.operation.operation !== 'subscription') calls.fixed += 1;
+    const named = getNamedType(field.type);
+    if (sel.selectionSet && isCompositeType(named)) calls.add(this.selectionSet(sel.selectionSet, named), perRowBelow);
+  }
+
+  /** Adds the calls a priced field makes per row to `calls`; returns the rows of its child selection per row. */
+  private pricedField(cost: FieldCost, field: GraphQLField<unknown, unknown>, sel: FieldNode, calls: Calls): number {
+    switch (cost.kind) {
+      case 'page': {
+        const first = firstArg(field, sel, this.variables, cost.maxFirst);
+        calls.perRow += Math.ceil(first / cost.pageSize);
+        return first;
+      }
+      case 'single':
+      case 'perRow':
+        calls.perRow += 1;
+        return 1;
+      case 'batch':
+        calls.addBatch(cost.batchSize, 1, 1);
+        return 1;
+      case 'codes':
+        this.addCodesCalls(cost, field, sel, calls);
+        return 1;
+      case 'once':
+        this.onceKeys.add(cost.key);
+        return cost.rows;
+    }
+  }
+
+  /** A field taking product codes: Picqer reads, one locations call, Shopify searches, stock pushes. */
+  private addCodesCalls(cost: Extract<FieldCost, { kind: 'codes' }>, field: GraphQLField<unknown, unknown>, sel: FieldNode, calls: Calls): void {
+    const codes = listArg(field, sel, this.variables, cost.arg);
+    // Over the field's own limit is the caller's input error, not a matter of cost: say so.
+    if (codes.length > cost.maxItems) {
+      throw new BadUserInputError(`Argument "${cost.arg}" of ${field.name} takes at most ${cost.maxItems} codes, got ${codes.length}.`, cost.arg);
+    }
+    const unknown = codes.filter((c) => !this.opts.knownCode?.(c)).length;
+    calls.perRow += unknown + Math.ceil((codes.length - unknown) / PICQER_PAGE) + 1 + Math.ceil(codes.length / cost.shopifyBatch);
+    if (cost.mutationBatch) calls.perRow += Math.ceil(codes.length / cost.mutationBatch);
+  }
+
+  /** A field without a call: a list multiplies the rows below it by the assumed size, anything else by one. */
+  private unpricedRowsBelow(type: GraphQLCompositeType, field: GraphQLField<unknown, unknown>): number {
+    return isList(field.type) && !isConnectionEdges(type.name, field.name) ? this.listSize : 1;
+  }
 }
 
 /**
