@@ -47,9 +47,20 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** Builds the server (not yet listening): Fastify, metrics, Apollo on /graphql, the plain routes, then the subsystems' routes. */
 export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
   const { services } = opts;
-  const { config, logger } = services;
+  const app = createFastify(services);
+  const metrics = createMetrics(services);
+  const apollo = await startApollo(app, opts);
+  await registerGraphqlRoute(app, apollo, opts);
+  registerPlainRoutes(app, metrics);
+  for (const route of opts.routes ?? []) await route(app);
+  return gatewayHandle(app, metrics);
+}
+
+/** Fastify with the gateway's body limit, request deadlines and GraphQL-shaped error replies. */
+function createFastify({ config, logger }: Services): FastifyInstance {
   const replies = { logger, bodyLimitBytes: config.bodyLimitBytes, requestTimeoutMs: config.requestTimeoutMs };
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
@@ -71,11 +82,20 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
   });
   // Every error response has the GraphQL shape; set before any route, so every scope inherits it.
   app.setErrorHandler(httpErrorHandler(replies));
+  return app;
+}
 
+/** The /metrics registry: Node's defaults and the upstream governors' gauges. */
+function createMetrics(services: Services): Registry {
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics, prefix: 'pgw_' });
   registerGovernorMetrics(services.governors, metrics);
+  return metrics;
+}
 
+/** Apollo with the document bounds, error masking and plugins, started (it drains with `app`). */
+async function startApollo(app: FastifyInstance, opts: GatewayOptions): Promise<ApolloServer<GatewayContext>> {
+  const { config, logger } = opts.services;
   const rules = opts.operationRules ?? operationRulesOf(config);
   const apollo = new ApolloServer<GatewayContext>({
     schema: opts.schema,
@@ -91,24 +111,23 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
     validationRules: [...rules.validationRules],
     validationOptions: { ...rules.validationOptions },
     formatError: (formatted, error) => formatForClient(maskUnexpected(formatted, error, logger)),
-    plugins: [
-      fastifyApolloDrainPlugin(app),
-      ApolloServerPluginLandingPageDisabled(),
-      upstreamExtensionsPlugin(),
-      ...(opts.apolloPlugins ?? []),
-    ],
+    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), upstreamExtensionsPlugin(), ...(opts.apolloPlugins ?? [])],
   });
-  // Added here rather than in the options: it is part of the HTTP transport, like the 406 hook below.
+  // Added here rather than in the options: it is part of the HTTP transport, like the 406 hook on the route.
   apollo.addPlugin(subscriptionsOverHttpPlugin('/graphql'));
   await apollo.start();
+  return apollo;
+}
 
+/** /graphql in its own scope: JSON bodies only, GraphiQL for browsers, 406 before Apollo runs, then Apollo. */
+async function registerGraphqlRoute(app: FastifyInstance, apollo: ApolloServer<GatewayContext>, opts: GatewayOptions): Promise<void> {
+  const { services } = opts;
   const context = async (req: FastifyRequest): Promise<GatewayContext> => {
     const caller = opts.authenticate?.(req.headers.authorization);
     return createContext(services, { requestId: String(req.id), caller });
   };
-
   registerGraphiqlAssets(app);
-  const page = config.graphiql
+  const page = services.config.graphiql
     ? graphiqlHtml({ endpoint: '/graphql', defaultHeaders: opts.graphiqlHeaders, defaultQuery: DEFAULT_QUERY })
     : undefined;
 
@@ -131,15 +150,18 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
     });
     await scope.register(fastifyApollo(apollo), { context, path: '/graphql', method: ['GET', 'POST', 'OPTIONS'] });
   });
+}
 
+/** The routes outside GraphQL: the 404 reply, /healthz and /metrics. */
+function registerPlainRoutes(app: FastifyInstance, metrics: Registry): void {
   // Fastify's own 404 logs the raw URL, query string included (which may carry variables with
   // personal data); this one names the path only.
   app.setNotFoundHandler(notFoundHandler);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.metrics()));
+}
 
-  for (const route of opts.routes ?? []) await route(app);
-
+function gatewayHandle(app: FastifyInstance, metrics: Registry): Gateway {
   return {
     app,
     metrics,
@@ -191,8 +213,8 @@ const PUBLIC_CODES = new Set<string>([
  */
 function maskUnexpected(formatted: GraphQLFormattedError, error: unknown, logger: Services['logger']): GraphQLFormattedError {
   const original = unwrapResolverError(error);
-  const code = String(formatted.extensions?.code ?? '');
-  if (original instanceof GraphQLError && PUBLIC_CODES.has(code)) return formatted;
+  const code = formatted.extensions?.code;
+  if (original instanceof GraphQLError && typeof code === 'string' && PUBLIC_CODES.has(code)) return formatted;
   logger.error({ err: original instanceof Error ? { type: original.name, stack: original.stack } : undefined, path: formatted.path }, 'unexpected resolver error');
   return { message: 'Internal error.', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
