@@ -1,9 +1,11 @@
+import type { Server } from 'node:http';
+import type { GraphQLSchema } from 'graphql';
 import type { Config } from './config';
 import { createContext } from './context';
 import { warmProductCodes } from './datasources/picqer/warmup';
 import type { Logger } from './logger';
 import { getSchema } from './build-schema';
-import { createSecurity } from './security';
+import { createSecurity, type Security } from './security';
 import { buildGateway, type Gateway } from './server';
 import { closeServices, createServices, type Services } from './services';
 import { attachGraphqlWs } from './events/fanout/ws-server';
@@ -31,87 +33,124 @@ export interface StartOptions {
  * Used by main.ts, the tests and the benches.
  */
 export async function startGateway(config: Readonly<Config>, logger: Logger, opts: StartOptions = {}): Promise<RunningGateway> {
-  // Everything opened so far, closed in reverse order on shutdown or when start-up fails half-way.
-  const closers: Array<() => Promise<void>> = [];
-  let closing: Promise<void> | undefined;
-  // Idempotent: a second close() waits for the first instead of closing everything again.
-  const closeAll = (): Promise<void> =>
-    (closing ??= (async () => {
-      for (const close of closers.splice(0).reverse()) {
-        await close().catch((err: unknown) => logger.warn({ err: { message: (err as Error).message } }, 'error while closing'));
-      }
-    })());
+  const closers = new Closers(logger);
   try {
     const services = await createServices(config, logger);
     closers.push(() => closeServices(services));
-    const events = services.events;
     const schema = await getSchema();
     const security = createSecurity(config, { auditStream: opts.auditStream });
     closers.push(() => security.close());
     services.auth = security.authenticator;
-    const gateway = await buildGateway({
-      services,
-      schema,
-      graphiqlHeaders: opts.graphiqlHeaders,
-      authenticate: security.authenticate,
-      apolloPlugins: security.apolloPlugins,
-      operationRules: security.operationRules,
-      routes: [
-        (app) => {
-          // A receiver exists only with its secret: an unsigned delivery is never accepted.
-          const picqerSecret = config.picqer?.webhookSecret;
-          if (picqerSecret) registerPicqerWebhooks(app, { secret: picqerSecret, log: events.log, logger });
-          const shopifySecret = config.shopify?.webhookSecret;
-          if (shopifySecret) registerShopifyWebhooks(app, { secret: shopifySecret, log: events.log, logger });
-        },
-      ],
-    });
+    const gateway = await buildHttp(config, services, schema, security, opts);
     closers.push(() => gateway.close());
-    const ws = attachGraphqlWs({
-      server: gateway.app.server,
-      path: '/graphql',
-      schema,
-      logger,
-      maxSubscriptionsPerConnection: config.security.maxSubscriptionsPerConnection,
-      // The document rules and size bound HTTP applies, so no limit can be sidestepped over the socket.
-      rules: security.operationRules,
-      knownCode: (code) => services.picqerCodes.get(code) !== undefined,
-      maxPayloadBytes: config.bodyLimitBytes,
-      // Same caller rules as HTTP: the token travels in the connection_init payload.
-      context: async (params) =>
-        createContext(services, { caller: security.authenticateConnection(params) }),
-    });
+    const ws = attachWs(config, services, schema, security, gateway.app.server);
     closers.push(() => ws.close());
     const url = await gateway.listen(config.port, config.host);
-
-    // Background work. Stopped before the services close; a call it has waiting for budget is
-    // rejected when the governors close, so shutdown never waits out a rate-limit pause.
-    if (services.picqer && config.picqerWarmupPages > 0) {
-      const warmup = warmProductCodes(services.picqer, services.picqerCodes, { maxPages: config.picqerWarmupPages, logger });
-      closers.splice(0, 0, async () => void (await warmup.done));
-      closers.push(async () => warmup.stop());
-    }
-    if (config.shopifyAutoSync) {
-      const autoSync: AutoSync = startAutoSync(services, logger);
-      closers.splice(0, 0, () => autoSync.drained());
-      closers.push(() => autoSync.close());
-    }
-    if (config.picqer?.registerHooks && config.picqer.webhookSecret && services.picqer) {
-      const picqer = services.picqer;
-      try {
-        await ensurePicqerHooks(
-          { listHooks: (offset) => picqer.listHooks(offset, { priority: 'background' }), createHook: (input) => picqer.createHook(input) },
-          // In sandbox mode the hooks live in the local sandbox: it reaches the listening address.
-          { publicUrl: config.sandbox ? url : (config.publicUrl ?? url), secret: config.picqer.webhookSecret, events: PICQER_HOOK_EVENTS, logger },
-        );
-      } catch (err) {
-        // The gateway still answers queries; webhooks wait until the hooks exist.
-        logger.error({ err: { message: (err as Error).message } }, 'could not register Picqer hooks');
-      }
-    }
-    return { url, gateway, services, close: closeAll };
+    startBackgroundWork(config, services, closers);
+    await ensureHooksPointHere(config, services, url);
+    return { url, gateway, services, close: () => closers.closeAll() };
   } catch (err) {
-    await closeAll();
+    await closers.closeAll();
     throw err;
+  }
+}
+
+/** Everything opened so far, closed in reverse order on shutdown or when start-up fails half-way. */
+class Closers {
+  private readonly closers: Array<() => Promise<void>> = [];
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly logger: Logger) {}
+
+  /** Closed before everything opened earlier. */
+  push(close: () => Promise<void>): void {
+    this.closers.push(close);
+  }
+
+  /** Closed after everything else, whenever it was opened. */
+  atEnd(close: () => Promise<void>): void {
+    this.closers.unshift(close);
+  }
+
+  /** Idempotent: a second call waits for the first instead of closing everything again. */
+  closeAll(): Promise<void> {
+    return (this.closing ??= (async () => {
+      for (const close of this.closers.splice(0).reverse()) {
+        await close().catch((err: unknown) => this.logger.warn({ err: { message: (err as Error).message } }, 'error while closing'));
+      }
+    })());
+  }
+}
+
+/** The HTTP server with security's rules and plugins, and a webhook receiver per upstream that has a secret. */
+function buildHttp(config: Readonly<Config>, services: Services, schema: GraphQLSchema, security: Security, opts: StartOptions): Promise<Gateway> {
+  const { events, logger } = services;
+  return buildGateway({
+    services,
+    schema,
+    graphiqlHeaders: opts.graphiqlHeaders,
+    authenticate: security.authenticate,
+    apolloPlugins: security.apolloPlugins,
+    operationRules: security.operationRules,
+    routes: [
+      (app) => {
+        // A receiver exists only with its secret: an unsigned delivery is never accepted.
+        const picqerSecret = config.picqer?.webhookSecret;
+        if (picqerSecret) registerPicqerWebhooks(app, { secret: picqerSecret, log: events.log, logger });
+        const shopifySecret = config.shopify?.webhookSecret;
+        if (shopifySecret) registerShopifyWebhooks(app, { secret: shopifySecret, log: events.log, logger });
+      },
+    ],
+  });
+}
+
+/** graphql-ws on the HTTP server's /graphql, bound by the same rules and caller checks as HTTP. */
+function attachWs(config: Readonly<Config>, services: Services, schema: GraphQLSchema, security: Security, server: Server): { close(): Promise<void> } {
+  return attachGraphqlWs({
+    server,
+    path: '/graphql',
+    schema,
+    logger: services.logger,
+    maxSubscriptionsPerConnection: config.security.maxSubscriptionsPerConnection,
+    // The document rules and size bound HTTP applies, so no limit can be sidestepped over the socket.
+    rules: security.operationRules,
+    knownCode: (code) => services.picqerCodes.get(code) !== undefined,
+    maxPayloadBytes: config.bodyLimitBytes,
+    // Same caller rules as HTTP: the token travels in the connection_init payload.
+    context: async (params) => createContext(services, { caller: security.authenticateConnection(params) }),
+  });
+}
+
+/**
+ * Background work: the product-code warm-up and the Shopify auto-sync. Stopped before the services
+ * close; a call it has waiting for budget is rejected when the governors close, so shutdown never
+ * waits out a rate-limit pause. What is still finishing is awaited last.
+ */
+function startBackgroundWork(config: Readonly<Config>, services: Services, closers: Closers): void {
+  if (services.picqer && config.picqerWarmupPages > 0) {
+    const warmup = warmProductCodes(services.picqer, services.picqerCodes, { maxPages: config.picqerWarmupPages, logger: services.logger });
+    closers.atEnd(async () => void (await warmup.done));
+    closers.push(async () => warmup.stop());
+  }
+  if (config.shopifyAutoSync) {
+    const autoSync: AutoSync = startAutoSync(services, services.logger);
+    closers.atEnd(() => autoSync.drained());
+    closers.push(() => autoSync.close());
+  }
+}
+
+/** With PICQER_REGISTER_HOOKS, makes sure Picqer's hooks deliver to `url` (or the public URL). */
+async function ensureHooksPointHere(config: Readonly<Config>, services: Services, url: string): Promise<void> {
+  const picqer = services.picqer;
+  if (!config.picqer?.registerHooks || !config.picqer.webhookSecret || !picqer) return;
+  try {
+    await ensurePicqerHooks(
+      { listHooks: (offset) => picqer.listHooks(offset, { priority: 'background' }), createHook: (input) => picqer.createHook(input) },
+      // In sandbox mode the hooks live in the local sandbox: it reaches the listening address.
+      { publicUrl: config.sandbox ? url : (config.publicUrl ?? url), secret: config.picqer.webhookSecret, events: PICQER_HOOK_EVENTS, logger: services.logger },
+    );
+  } catch (err) {
+    // The gateway still answers queries; webhooks wait until the hooks exist.
+    services.logger.error({ err: { message: (err as Error).message } }, 'could not register Picqer hooks');
   }
 }
