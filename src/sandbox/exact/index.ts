@@ -4,6 +4,7 @@ import { buildExactData, type ExactEntitySet } from './data';
 import { SandboxLimits } from './limits';
 import { SandboxOAuth } from './oauth';
 import { exactError, queryEntitySet, type RestAnswer } from './rest';
+import type { SandboxRequests } from '../requests';
 
 /**
  * An Exact Online emulator for tests, benchmarks and sandbox mode: OAuth2 refresh with rotating
@@ -87,6 +88,8 @@ export interface ExactSandbox {
   /** The initial refresh token; after a refresh the current one is `state.oauth.refreshToken`. */
   refreshToken: string;
   state: ExactSandboxState;
+  /** Every API call (refused ones included), not the OAuth token calls; zeroed by POST /__sandbox/reset. */
+  requests(): SandboxRequests;
   close(): Promise<void>;
 }
 
@@ -228,6 +231,7 @@ export async function startExactSandbox(opts: ExactSandboxOptions = {}): Promise
     clientSecret,
     refreshToken: initialRefresh,
     state,
+    requests: () => ({ total: state.stats.total, byStatus: { ...state.stats.byStatus } }),
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

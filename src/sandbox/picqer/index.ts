@@ -6,6 +6,7 @@ import { picqerApiRouter } from './api-routes';
 import { picqerControlRouter } from './control-routes';
 import type { Router } from './router';
 import { PicqerSandboxState } from './state';
+import type { SandboxRequests } from '../requests';
 
 /**
  * The Picqer API v1 sandbox: an HTTP emulator of the parts of Picqer the gateway uses, with
@@ -59,6 +60,11 @@ export interface PicqerSandbox {
   /** The first accepted API key. */
   apiKey: string;
   state: PicqerSandboxState;
+  /**
+   * Every request to /api/v1 (refused ones included: 401, 429, injected faults; an injected
+   * timeout counts as status "timeout"), zeroed by `state.resetStats()` and POST /__sandbox/stats/reset.
+   */
+  requests(): SandboxRequests;
   close(): Promise<void>;
 }
 
@@ -124,6 +130,7 @@ export async function startPicqerSandbox(opts: PicqerSandboxOptions = {}): Promi
     baseUrl: origin + API_PREFIX,
     apiKey: apiKeys[0],
     state,
+    requests: () => ({ total: state.requests.total, byStatus: { ...state.requests.byStatus } }),
     close: async () => {
       state.close();
       for (const t of pending) clearTimeout(t);

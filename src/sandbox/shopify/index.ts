@@ -4,6 +4,7 @@ import { LeakyBucket } from './bucket';
 import { answerGraphql } from './graphql-endpoint';
 import { buildShopState, levelKey, parseGid, type SandboxLevel, type ShopState, type ShopStateOptions } from './state';
 import { inventoryLevelPayload, sendWebhook, type WebhookDelivery } from './webhooks';
+import type { SandboxRequests } from '../requests';
 
 /**
  * An emulator of the Shopify Admin GraphQL API for tests, benchmarks and sandbox mode:
@@ -38,7 +39,10 @@ export interface ShopifySandboxOptions extends ShopStateOptions {
 }
 
 export interface ShopifySandboxStats {
+  /** GraphQL requests past the version and token checks (faults, bad JSON and THROTTLED included). */
   total: number;
+  /** Those requests by the HTTP status they were answered with. */
+  byStatus: Record<string, number>;
   byOperation: Record<string, number>;
   throttled: number;
   errors: number;
@@ -68,6 +72,8 @@ export interface ShopifySandbox {
   /** The live shop (replaced on reset). */
   readonly state: ShopState;
   stats(): ShopifySandboxStats;
+  /** `stats().total` and `stats().byStatus`: the counter every sandbox offers. Zeroed by `reset()`. */
+  requests(): SandboxRequests;
   reset(): void;
   configure(c: ShopifySandboxConfig): void;
   /** Sets `available` of a SKU's item at a location and fires `inventory_levels/update`. */
@@ -79,7 +85,7 @@ export interface ShopifySandbox {
 
 const DEFAULT_VERSIONS = ['2026-01', '2026-04', '2026-07', '2026-10', '2027-01'];
 const emptyStats = (): ShopifySandboxStats => ({
-  total: 0, byOperation: {}, throttled: 0, errors: 0, maxRequestedCost: 0, requestedCostTotal: 0, mutations: 0, faultsServed: 0,
+  total: 0, byStatus: {}, byOperation: {}, throttled: 0, errors: 0, maxRequestedCost: 0, requestedCostTotal: 0, mutations: 0, faultsServed: 0,
   webhooks: { sent: 0, failed: 0 },
 });
 
@@ -147,18 +153,22 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
       return send(res, 401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
     }
     stats.total++;
+    const answer = (status: number, body: unknown, headers?: Record<string, string>): void => {
+      stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
+      send(res, status, body, headers);
+    };
     const raw = await readBody(req);
     if (cfg.latencyMs > 0) await sleep(cfg.latencyMs);
     const fault = cfg.faults.shift();
     if (fault !== undefined) {
       stats.faultsServed++;
-      return send(res, fault, { errors: 'Internal error' });
+      return answer(fault, { errors: 'Internal error' });
     }
     let body: unknown;
     try {
       body = JSON.parse(raw);
     } catch {
-      return send(res, 400, { errors: 'Body must be JSON: {"query": "...", "variables": {...}}' });
+      return answer(400, { errors: 'Body must be JSON: {"query": "...", "variables": {...}}' });
     }
     const ctx = { state, apiVersion: version, onLevelChanged: (l: SandboxLevel) => void fire({ ...l }) };
     const a = await answerGraphql(body, { bucket, ctx, throttleHttpStatus: cfg.throttleHttpStatus });
@@ -170,7 +180,7 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
       if (a.body.errors) stats.errors++;
       if (a.mutation && !a.body.errors) stats.mutations++;
     }
-    send(res, a.httpStatus, a.body, a.headers);
+    answer(a.httpStatus, a.body, a.headers);
   };
 
   const handleControl = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
@@ -226,6 +236,7 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
     apiVersions,
     get state() { return state; },
     stats: () => structuredClone(stats),
+    requests: () => ({ total: stats.total, byStatus: { ...stats.byStatus } }),
     reset,
     configure,
     setAvailable,
