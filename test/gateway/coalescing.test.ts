@@ -10,7 +10,7 @@ import { callsTo, startStack, type TestStack } from '../helpers/stack';
  */
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startStack({ sandbox: { latencyMs: 300 } });
+  stack = await startStack({ picqer: { latencyMs: 300 } });
 });
 afterAll(async () => {
   await stack?.close();
@@ -32,9 +32,9 @@ it('does not join calls of another priority or with other per-call headers', asy
   const governors = createGovernorRegistry({ keyPrefix: 'test:coalesce:' });
   const http = new UpstreamHttp({
     upstream: 'picqer',
-    baseUrl: stack.sandbox.baseUrl,
+    baseUrl: stack.picqer.baseUrl,
     governor: governors.governor('picqer', 'coalesce-test', { kind: 'requests-per-minute', limit: 500 }),
-    headers: () => ({ authorization: `Basic ${Buffer.from(`${stack.sandbox.apiKey}:`).toString('base64')}`, 'user-agent': 'coalescing test' }),
+    headers: () => ({ authorization: `Basic ${Buffer.from(`${stack.picqer.apiKey}:`).toString('base64')}`, 'user-agent': 'coalescing test' }),
   });
   try {
     await stack.resetStats();

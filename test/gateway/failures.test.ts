@@ -7,7 +7,7 @@ import { startStack, type TestStack } from '../helpers/stack';
 /** Upstream failures surface as coded errors on their fields only; the rest of the answer comes back. */
 
 async function control(stack: TestStack, body: unknown): Promise<void> {
-  const r = await request(`${stack.sandbox.origin}/__sandbox/config`, {
+  const r = await request(`${stack.picqer.origin}/__sandbox/config`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -37,21 +37,21 @@ describe('upstream failures', () => {
     // shared HTTP path with a caller that forgets it.
     const http = new UpstreamHttp({
       upstream: 'picqer',
-      baseUrl: stack.sandbox.baseUrl,
+      baseUrl: stack.picqer.baseUrl,
       governor: createGovernorRegistry({ keyPrefix: 'test:ua:' }).governor('picqer', 'k', { kind: 'requests-per-minute', limit: 100 }),
-      headers: () => ({ authorization: `Basic ${Buffer.from(`${stack.sandbox.apiKey}:`).toString('base64')}` }),
+      headers: () => ({ authorization: `Basic ${Buffer.from(`${stack.picqer.apiKey}:`).toString('base64')}` }),
     });
     try {
       await expect(http.request({ path: '/warehouses' })).rejects.toMatchObject({ extensions: { code: 'UPSTREAM_ERROR', upstream: 'picqer', status: 400 } });
     } finally {
       await http.close();
     }
-    expect(() => createPicqerClient({ baseUrl: stack.sandbox.baseUrl, apiKey: 'k'.repeat(10), userAgent: '', rateLimitPerMinute: 500, governors: createGovernorRegistry({ keyPrefix: 'test:ua:' }) })).toThrow(/userAgent is required/);
+    expect(() => createPicqerClient({ baseUrl: stack.picqer.baseUrl, apiKey: 'k'.repeat(10), userAgent: '', rateLimitPerMinute: 500, governors: createGovernorRegistry({ keyPrefix: 'test:ua:' }) })).toThrow(/userAgent is required/);
   });
 
   it('a 5xx that outlasts the retries nulls only its field', async () => {
     stack = await startStack();
-    const target = stack.sandbox.state.products[0];
+    const target = stack.picqer.state.products[0];
     // Fail every call to one product path; the warehouses list keeps working.
     await control(stack, { faults: { status: 503, count: 100, path: `/api/v1/orders/1` } });
     const { body } = await stack.gql(`{ order(id: "1") { orderid } product(id: "${target.idproduct}") { productcode } warehouses { name } }`);

@@ -8,7 +8,7 @@ import { callsTo, startStack, type TestStack } from '../helpers/stack';
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startStack({ sandbox: { products: 30, orders: 10 } });
+  stack = await startStack({ picqer: { products: 30, orders: 10 } });
 });
 afterAll(() => stack.close());
 
@@ -22,7 +22,7 @@ async function product(code: string): Promise<{ freeStock: number; stock: Array<
 }
 
 test('freeStock leaves out the warehouse that does not count, and follows moves in the ones that do', async () => {
-  const record = stack.sandbox.state.products[0];
+  const record = stack.picqer.state.products[0];
   const before = await product(record.productcode);
   const rows = new Map(before.stock.map((s) => [s.warehouse.idwarehouse, s]));
   expect(rows.get(3)).toMatchObject({ warehouse: { countsForGeneralStock: false } });
@@ -30,14 +30,14 @@ test('freeStock leaves out the warehouse that does not count, and follows moves 
   expect(before.freeStock).toBe(rows.get(1)!.freeStock + rows.get(2)!.freeStock);
 
   // Stock into the returns warehouse is not for sale: freeStock stays; into warehouse 2 it is.
-  stack.sandbox.state.moveStock({ productcode: record.productcode }, 3, 4);
+  stack.picqer.state.moveStock({ productcode: record.productcode }, 3, 4);
   expect((await product(record.productcode)).freeStock).toBe(before.freeStock);
-  stack.sandbox.state.moveStock({ productcode: record.productcode }, 2, 5);
+  stack.picqer.state.moveStock({ productcode: record.productcode }, 2, 5);
   expect((await product(record.productcode)).freeStock).toBe(before.freeStock + 5);
 });
 
 test('the warehouse list is fetched once per request, and only when freeStock is asked for', async () => {
-  const codes = stack.sandbox.state.products.slice(1, 4).map((p) => p.productcode);
+  const codes = stack.picqer.state.products.slice(1, 4).map((p) => p.productcode);
   await stack.resetStats();
   const many = await stack.gql(`{ ${codes.map((c, i) => `p${i}: product(productcode: "${c}") { freeStock }`).join(' ')} }`);
   expect(many.body.errors).toBeUndefined();

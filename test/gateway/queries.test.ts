@@ -1,5 +1,6 @@
 import { OrdersWithLineStockDocument, ProductByCodeDocument } from '../generated/operations';
 import { callsTo, startStack, type TestStack } from '../helpers/stack';
+import { until } from '../helpers/until';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -52,18 +53,18 @@ describe('Query root fields against the Picqer sandbox', () => {
     expect(page2.body.data.products.pageInfo.hasNextPage).toBe(false);
     const all = [...ids1, ...ids2];
     expect(new Set(all).size).toBe(300);
-    const sandboxIds = stack.sandbox.state.products.map((p: { idproduct: number }) => p.idproduct).slice(0, 300);
+    const sandboxIds = stack.picqer.state.products.map((p: { idproduct: number }) => p.idproduct).slice(0, 300);
     expect(all).toEqual(sandboxIds);
   });
 
   it('products: search is passed to Picqer', async () => {
-    const target = stack.sandbox.state.products[42];
+    const target = stack.picqer.state.products[42];
     const { body } = await stack.gql('query($s: String) { products(first: 10, search: $s) { edges { node { productcode } } } }', { s: target.productcode });
     expect(body.data.products.edges.map((e: any) => e.node.productcode)).toContain(target.productcode);
   });
 
   it('product by id and by productcode; unknown ones are null, not errors', async () => {
-    const target = stack.sandbox.state.products[7];
+    const target = stack.picqer.state.products[7];
     const { body } = await stack.gql(
       'query($id: ID!, $code: String!) { byId: product(id: $id) { productcode name } byCode: product(productcode: $code) { idproduct } none: product(productcode: "NO-SUCH") { idproduct } }',
       { id: String(target.idproduct), code: target.productcode },
@@ -94,7 +95,7 @@ describe('Query root fields against the Picqer sandbox', () => {
   });
 
   it('typed documents from test/operations answer with their generated types', async () => {
-    const target = stack.sandbox.state.products[11];
+    const target = stack.picqer.state.products[11];
     const { body } = await stack.op(ProductByCodeDocument, { productcode: target.productcode });
     expect(body.data?.product?.productcode).toBe(target.productcode);
     const orders = await stack.op(OrdersWithLineStockDocument, { first: 5, status: 'PROCESSING' });
@@ -103,7 +104,7 @@ describe('Query root fields against the Picqer sandbox', () => {
 
   it('warehouses', async () => {
     const { body } = await stack.gql('{ warehouses { id idwarehouse name acceptsOrders countsForGeneralStock } }');
-    expect(body.data.warehouses.map((w: any) => w.idwarehouse)).toEqual(stack.sandbox.state.warehouses.map((w: { idwarehouse: number }) => w.idwarehouse));
+    expect(body.data.warehouses.map((w: any) => w.idwarehouse)).toEqual(stack.picqer.state.warehouses.map((w: { idwarehouse: number }) => w.idwarehouse));
   });
 
   it("orders with lines and each line's product: one orders call and products batched by id", async () => {
@@ -155,7 +156,7 @@ describe('Query root fields against the Picqer sandbox', () => {
   });
 
   it('picklist by id and by picklist number', async () => {
-    const p = stack.sandbox.state.picklists[3];
+    const p = stack.picqer.state.picklists[3];
     const r = await stack.gql('query($id: ID!, $no: String!) { a: picklist(id: $id) { picklistid } b: picklist(picklistid: $no) { idpicklist } }', {
       id: String(p.idpicklist),
       no: p.picklistid,
@@ -167,7 +168,7 @@ describe('Query root fields against the Picqer sandbox', () => {
     // A stack of its own: the code index must start cold.
     const own = await startStack();
     try {
-      const codes = own.sandbox.state.products.slice(200, 240).map((p: { productcode: string }) => p.productcode);
+      const codes = own.picqer.state.products.slice(200, 240).map((p: { productcode: string }) => p.productcode);
       const many = `{ ${codes.map((c: string, i: number) => `p${i}: product(productcode: "${c}") { productcode freeStock }`).join(' ')} }`;
       // Cold: Picqer has no multi-code filter, so one call per code.
       const cold = await own.gql(many);
@@ -187,9 +188,9 @@ describe('Query root fields against the Picqer sandbox', () => {
     const own = await startStack({ env: { PICQER_WARMUP_PAGES: '5' } });
     try {
       // The stack seeds 300 products: the warm-up reads 3 full pages and a last short one.
-      await waitFor(async () => callsTo(await own.stats(), 'GET /api/v1/products') >= 4);
+      await until(async () => callsTo(await own.stats(), 'GET /api/v1/products') >= 4, 'the warm-up to read its 4 pages', { everyMs: 50 });
       await own.resetStats();
-      const codes = own.sandbox.state.products.slice(100, 130).map((p: { productcode: string }) => p.productcode);
+      const codes = own.picqer.state.products.slice(100, 130).map((p: { productcode: string }) => p.productcode);
       const r = await own.gql(`{ ${codes.map((c: string, i: number) => `p${i}: product(productcode: "${c}") { productcode }`).join(' ')} }`);
       expect(Object.values(r.body.data).map((p: any) => p.productcode)).toEqual(codes);
       expect(callsTo(await own.stats(), 'GET /api/v1/products')).toBe(1);
@@ -206,11 +207,3 @@ describe('Query root fields against the Picqer sandbox', () => {
     expect(callsTo(stats, 'GET /api/v1/warehouses')).toBe(1);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, tries = 100): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('condition not reached');
-}

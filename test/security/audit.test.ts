@@ -35,7 +35,7 @@ const newRecords = async (fn: () => Promise<unknown>): Promise<Audit[]> => {
 
 describe('audit log', () => {
   it('writes one record for a read of personal data: who, what, which ids, outcome, no values', async () => {
-    const orders = stack.sandbox.state.store.orders.slice(0, 2);
+    const orders = stack.picqer.state.store.orders.slice(0, 2);
     let answer: any;
     const recs = await newRecords(async () => {
       answer = await stack.gql(`query OrderScreen { orders(first: 2) { edges { node { orderid email deliveryAddress { name city } } } } }`, { token: TOKENS.customers });
@@ -95,7 +95,7 @@ describe('audit log', () => {
 
   it('records a read refused at the parent field as denied: the personal field never ran but was asked for', async () => {
     // stock:read only: `orders` itself is refused, so `email`'s resolver is never reached.
-    const before = stack.sandbox.state.stats().total;
+    const before = stack.picqer.state.stats().total;
     let answer: any;
     const recs = await newRecords(async () => {
       answer = await stack.gql(`query Peek { orders(first: 1) { edges { node { orderid email } } } }`, { token: TOKENS.stock });
@@ -110,12 +110,12 @@ describe('audit log', () => {
       outcome: 'denied',
       errorCodes: ['FORBIDDEN'],
     });
-    expect(stack.sandbox.state.stats().total).toBe(before);
+    expect(stack.picqer.state.stats().total).toBe(before);
   });
 
   it('records a personal-data read that failed upstream as an error, with no ids (nothing was read)', async () => {
     const faults = async (body: object): Promise<void> => {
-      const r = await request(`${stack.sandbox.origin}/__sandbox/config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const r = await request(`${stack.picqer.origin}/__sandbox/config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       expect(r.statusCode).toBe(200);
       await r.body.dump();
     };
@@ -123,7 +123,7 @@ describe('audit log', () => {
     try {
       let answer: any;
       const recs = await newRecords(async () => {
-        answer = await stack.gql(`{ order(id: "${stack.sandbox.state.store.orders[3].idorder}") { email } }`, { token: TOKENS.customers });
+        answer = await stack.gql(`{ order(id: "${stack.picqer.state.store.orders[3].idorder}") { email } }`, { token: TOKENS.customers });
       });
       expect(answer.body.errors?.[0].extensions?.code).toBe('UPSTREAM_ERROR');
       expect(recs).toHaveLength(1);

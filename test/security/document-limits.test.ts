@@ -27,11 +27,11 @@ function bomb(levels: number, width: number, type: string, leaf: string, prefix 
 }
 
 async function refusedWithoutUpstream(query: string, variables?: Record<string, unknown>) {
-  stack.sandbox.state.resetStats();
+  stack.picqer.state.resetStats();
   const r = await stack.gql(query, { token: TOKENS.customers, variables });
   expect(r.status).toBe(400);
   expect(r.body.data ?? null).toBeNull();
-  expect(stack.sandbox.state.stats().total).toBe(0);
+  expect(stack.picqer.state.stats().total).toBe(0);
   return r.body.errors?.[0];
 }
 
@@ -52,13 +52,13 @@ describe('fragment fan-out is analysed in linear time', () => {
   it('prices nested fan-out once per fragment: products joined through 11^8 paths cost their real calls', async () => {
     // 9 Product fragments of 11 spreads each (99 spreads + 1 = the default cap of 100).
     const query = `{ products(first: 5) { edges { node { ...P0 } } } } ${bomb(9, 11, 'Product', 'productcode stock { freeStock warehouse { name } }', 'P')}`;
-    stack.sandbox.state.resetStats();
+    stack.picqer.state.resetStats();
     const r = await stack.gql(query, { token: TOKENS.stock });
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data.products.edges).toHaveLength(5);
     expect(r.body.data.products.edges[0].node.stock[0].warehouse.name).toEqual(expect.any(String));
     // One page of products and the warehouses once: the spreads multiplied nothing.
-    expect(stack.sandbox.state.stats().total).toBe(2);
+    expect(stack.picqer.state.stats().total).toBe(2);
   });
 
   it('refuses a bomb whose leaf costs calls as too costly, with the exact estimate, without expanding it', async () => {
@@ -170,7 +170,7 @@ describe('configuration', () => {
       expect(aliases.body.errors?.[0].extensions).toMatchObject({ aliases: 2, maxAliases: 1 });
       const tokens = await tight.gql(`{ warehouses { ${'id '.repeat(100)} } }`, { token: TOKENS.stock });
       expect(tokens.body.errors?.[0].extensions).toMatchObject({ code: 'GRAPHQL_PARSE_FAILED', maxTokens: 100 });
-      expect(tight.sandbox.state.stats().total).toBe(0);
+      expect(tight.picqer.state.stats().total).toBe(0);
     } finally {
       await tight.close();
     }

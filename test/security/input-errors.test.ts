@@ -24,9 +24,9 @@ const BIG = 'Jan Jansen, Dorpsstraat 1 '.repeat(4000); // ~100 KB of someone's t
 const ECHO = 'Dorpsstraat 1 Jan Jansen, Dorpsstraat';
 
 async function refused(query: string, variables?: Record<string, unknown>, token: string = TOKENS.customers): Promise<GqlAnswer> {
-  stack.sandbox.state.resetStats();
+  stack.picqer.state.resetStats();
   const r = await stack.gql(query, { token, variables });
-  expect(stack.sandbox.state.stats().total).toBe(0);
+  expect(stack.picqer.state.stats().total).toBe(0);
   const text = JSON.stringify(r.body);
   expect(text).not.toContain(ECHO);
   expect(text.length).toBeLessThan(1000);
@@ -122,11 +122,11 @@ describe('product codes and page sizes', () => {
   });
 
   it('a code of the longest allowed length is looked up', async () => {
-    stack.sandbox.state.resetStats();
+    stack.picqer.state.resetStats();
     const r = await stack.gql('query($c: String) { product(productcode: $c) { id } }', { token: TOKENS.stock, variables: { c: 'X'.repeat(255) } });
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data.product).toBeNull();
-    expect(stack.sandbox.state.stats().total).toBeGreaterThan(0);
+    expect(stack.picqer.state.stats().total).toBeGreaterThan(0);
   });
 
   it('`first: 2147483648` in a variable is BAD_USER_INPUT naming `first` (HTTP 400), not QUERY_TOO_COMPLEX', async () => {
@@ -179,12 +179,12 @@ describe('suggestions follow introspection', () => {
   });
 
   it.each(MISSPELT)('with introspection off, %s is refused without a suggestion', async (_what, query, variables, suggestion) => {
-    closed.sandbox.state.resetStats();
+    closed.picqer.state.resetStats();
     const r = await closed.gql(query, { token: TOKENS.orders, variables });
     expect(r.status).toBe(400);
     const messages = r.body.errors?.map((e) => e.message).join(' ') ?? '';
     expect(messages).not.toMatch(/Did you mean/);
     expect(messages).not.toContain(suggestion);
-    expect(closed.sandbox.state.stats().total).toBe(0);
+    expect(closed.picqer.state.stats().total).toBe(0);
   });
 });

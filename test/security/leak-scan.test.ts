@@ -17,7 +17,7 @@ const echoTexts: string[] = [];
 
 beforeAll(async () => {
   stack = await startSecurityStack({ MAX_QUERY_COST: '30' });
-  const s = stack.sandbox.state;
+  const s = stack.picqer.state;
   const ids = s.store.orders.slice(0, 5).map((o) => o.idorder);
   const full = `{ orders(first: 20) { edges { node { id orderid reference email phone deliveryAddress { name contactName street street2 zipcode city country } invoiceAddress { name street zipcode city } } } } }`;
   const run = async (query: string, opts: Parameters<SecurityStack['gql']>[1] = {}, sink = errorTexts): Promise<void> => {
@@ -63,7 +63,7 @@ afterAll(async () => {
 
 /** Every personal value the sandbox holds about customers, long enough to be meaningful. */
 function personalValues(): string[] {
-  const { orders, customers } = stack.sandbox.state.store;
+  const { orders, customers } = stack.picqer.state.store;
   const vals = new Set<string>();
   const add = (v: unknown): void => {
     if (typeof v === 'string' && v.trim().length >= 6) vals.add(v.trim());
@@ -97,7 +97,7 @@ describe('nothing leaked', () => {
   });
 
   it('logs, audit records and error messages carry no token and no upstream key', () => {
-    const secrets = [...Object.values(TOKENS), 'tok-wrong-0123456789abcdef', stack.sandbox.apiKey, Buffer.from(`${stack.sandbox.apiKey}:`).toString('base64')];
+    const secrets = [...Object.values(TOKENS), 'tok-wrong-0123456789abcdef', stack.picqer.apiKey, Buffer.from(`${stack.picqer.apiKey}:`).toString('base64')];
     const text = [stack.logs.text(), stack.audit.text(), errorTexts.join('\n'), echoTexts.join('\n')].join('\n');
     expect(secrets.filter((s) => text.includes(s))).toEqual([]);
   });

@@ -18,7 +18,7 @@ afterAll(async () => {
 
 describe('query cost', () => {
   it('refuses an over-cost query with the estimate and the limit, making zero upstream calls', async () => {
-    stack.sandbox.state.resetStats();
+    stack.picqer.state.resetStats();
     // 500 picklists (5 calls) each joining its order (one call per row): ~506 calls.
     const r = await stack.gql(`{ picklists(first: 500) { edges { node { id order { id } } } } }`, { token: TOKENS.orders });
     expect(r.status).toBe(400);
@@ -27,11 +27,11 @@ describe('query cost', () => {
     expect(e?.extensions?.maxCost).toBe(20);
     expect(e?.extensions?.cost).toBe(5 + 500 + 0);
     expect(e?.message).toContain('MAX_QUERY_COST');
-    expect(stack.sandbox.state.stats().total).toBe(0);
+    expect(stack.picqer.state.stats().total).toBe(0);
   });
 
   it('counts variables and fragments the same way', async () => {
-    stack.sandbox.state.resetStats();
+    stack.picqer.state.resetStats();
     const r = await stack.gql(
       `query Q($n: Int!) { products(first: $n) { ...P } } fragment P on ProductConnection { edges { node { stock { warehouse { id } } } } }`,
       { token: TOKENS.stock, variables: { n: 500 } },
@@ -55,7 +55,7 @@ describe('query cost', () => {
 
 describe('query depth', () => {
   it('refuses a query nested deeper than MAX_QUERY_DEPTH before any upstream call', async () => {
-    stack.sandbox.state.resetStats();
+    stack.picqer.state.resetStats();
     // picklists > edges > node > order > lines > product > stock > warehouse > name: 9 levels
     const r = await stack.gql(
       `{ picklists(first: 1) { edges { node { order { lines { product { stock { warehouse { name } } } } } } } } }`,
@@ -63,7 +63,7 @@ describe('query depth', () => {
     );
     expect(r.status).toBe(400);
     expect(r.body.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', depth: 9, maxDepth: 6 });
-    expect(stack.sandbox.state.stats().total).toBe(0);
+    expect(stack.picqer.state.stats().total).toBe(0);
   });
 });
 

@@ -48,7 +48,7 @@ describe('scopes', () => {
   });
 
   it('stock:read reads products and warehouses but gets FORBIDDEN on the order only', async () => {
-    const idorder = stack.sandbox.state.store.orders[0].idorder;
+    const idorder = stack.picqer.state.store.orders[0].idorder;
     const r = await stack.gql(`{ products(first: 2) { edges { node { productcode } } } warehouses { id } order(id: "${idorder}") { id } }`, { token: TOKENS.stock });
     expect(r.status).toBe(200);
     expect(r.body.data.products.edges).toHaveLength(2);

@@ -1,8 +1,9 @@
-import { request } from 'undici';
-import { startGateway, type RunningGateway } from '../../src/app';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
+import type { RunningGateway } from '../../src/app';
+import type { PicqerSandbox } from '../../src/sandbox/picqer';
+import { gql, type GqlAnswer } from '../helpers/gql';
+import { startStack } from '../helpers/stack';
+
+export type { GqlAnswer } from '../helpers/gql';
 
 /** Tokens of the security tests: one per scope combination (invented, test-only). */
 export const TOKENS = {
@@ -37,65 +38,34 @@ export class LineCapture {
 }
 
 export interface SecurityStack {
-  sandbox: PicqerSandbox;
+  picqer: PicqerSandbox;
   gateway: RunningGateway;
   logs: LineCapture;
   audit: LineCapture;
+  /** POSTs to /graphql with `token` (default TOKENS.customers; null: none) or a raw `authorization` header. */
   gql(query: string, opts?: { token?: string | null; variables?: Record<string, unknown>; authorization?: string }): Promise<GqlAnswer>;
   close(): Promise<void>;
 }
 
-export interface GqlAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: {
-    data?: any;
-    errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }>;
-    extensions?: Record<string, any>;
-  };
-}
-
 /** A Picqer sandbox and a gateway with auth on, logging at trace into `logs`, auditing into `audit`. */
 export async function startSecurityStack(env: Record<string, string> = {}): Promise<SecurityStack> {
-  const sandbox = await startPicqerSandbox({ products: 300, orders: 120 });
   const logs = new LineCapture();
   const audit = new LineCapture();
-  let gateway: RunningGateway;
-  try {
-    const config = loadConfig({
-      PORT: '0',
-      LOG_LEVEL: 'trace',
-      PICQER_SUBDOMAIN: 'sandbox',
-      PICQER_API_KEY: sandbox.apiKey,
-      PICQER_BASE_URL: sandbox.baseUrl,
-      UPSTREAM_DEADLINE_MS: '3000',
-      UPSTREAM_TIMEOUT_MS: '1000',
-      PICQER_WARMUP_PAGES: '0',
-      GATEWAY_TOKENS: TOKEN_SPEC,
-      ...env,
-    });
-    gateway = await startGateway(config, createLogger('trace', logs), { auditStream: audit });
-  } catch (err) {
-    await sandbox.close();
-    throw err;
-  }
+  const stack = await startStack({
+    env: { UPSTREAM_DEADLINE_MS: '3000', UPSTREAM_TIMEOUT_MS: '1000', GATEWAY_TOKENS: TOKEN_SPEC, ...env },
+    log: { level: 'trace', destination: logs },
+    start: { auditStream: audit },
+  });
   return {
-    sandbox,
-    gateway,
+    picqer: stack.picqer,
+    gateway: stack.gateway,
     logs,
     audit,
-    async gql(query, opts = {}) {
-      const token = opts.token === undefined ? TOKENS.customers : opts.token;
-      const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
-      if (opts.authorization !== undefined) headers.authorization = opts.authorization;
-      else if (token) headers.authorization = `Bearer ${token}`;
-      const r = await request(`${gateway.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables: opts.variables }) });
-      return { status: r.statusCode, headers: r.headers, body: (await r.body.json()) as GqlAnswer['body'] };
+    gql(query, opts = {}) {
+      const token = opts.token === undefined ? TOKENS.customers : (opts.token ?? undefined);
+      return gql(stack.gateway, query, opts.variables, { token, authorization: opts.authorization });
     },
-    async close() {
-      await gateway.close();
-      await sandbox.close();
-    },
+    close: () => stack.close(),
   };
 }
 

@@ -77,14 +77,14 @@ describe('scopes over graphql-ws', () => {
   });
 
   test('a stock:read token gets freeStockChanged after a stock move in the Picqer sandbox', async () => {
-    const product = stack.sandbox.state.products[3] as { productcode: string; idproduct: number };
+    const product = stack.picqer.state.products[3] as { productcode: string; idproduct: number };
     const before = bus().subscriberCount();
     const sub = collect(wsClient(TOKENS.stock), 'subscription($codes: [String!]) { freeStockChanged(productcodes: $codes) { productcode idproduct stock { warehouseId freeStock } } }', {
       codes: [product.productcode],
     });
     await until(() => bus().subscriberCount() === before + 1 || sub.completed, 'the subscription to register');
     expect(sub.items).toEqual([]);
-    const r = await request(`${stack.sandbox.origin}/__sandbox/stock`, {
+    const r = await request(`${stack.picqer.origin}/__sandbox/stock`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ productcode: product.productcode, idwarehouse: 1, change: 5 }),
@@ -100,7 +100,7 @@ describe('scopes over graphql-ws', () => {
   });
 
   test('queries and mutations are refused over graphql-ws, before any upstream call: they belong on HTTP with its limits and audit', async () => {
-    const before = stack.sandbox.state.stats().total;
+    const before = stack.picqer.state.stats().total;
     for (const query of ['{ orders(first: 1) { edges { node { idorder email } } } }', 'mutation { syncFreeStockToShopify(productcodes: ["PG-00001"]) { mutations } }']) {
       const sub = collect(wsClient(TOKENS.customers), query);
       await until(() => sub.completed || sub.error !== undefined, 'the refusal');
@@ -109,6 +109,6 @@ describe('scopes over graphql-ws', () => {
       expect(errors[0].extensions?.code).toBe('BAD_REQUEST');
       expect(errors[0].message).toMatch(/Only subscriptions are served over graphql-ws/);
     }
-    expect(stack.sandbox.state.stats().total).toBe(before);
+    expect(stack.picqer.state.stats().total).toBe(before);
   });
 });

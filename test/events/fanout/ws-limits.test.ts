@@ -61,7 +61,7 @@ async function refusal(query: string, variables: Record<string, unknown> = {}): 
   return sub.error as WireError[];
 }
 
-const upstreamCalls = (): number => stack.sandbox.state.stats().total;
+const upstreamCalls = (): number => stack.picqer.state.stats().total;
 const errorLogs = (): unknown[] => stack.logs.records<{ level: number }>().filter((l) => l.level >= 50);
 const subscribers = (): number => stack.gateway.services.events.bus.subscriberCount();
 
