@@ -2,13 +2,11 @@ import { createHmac } from 'node:crypto';
 import diagnostics from 'node:diagnostics_channel';
 import { connect } from 'node:net';
 import { request } from 'undici';
-import { startGateway, type RunningGateway } from '../../src/app';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import { sandboxEnv } from '../../src/sandbox/env';
-import { startExactSandbox, type ExactSandbox } from '../../src/sandbox/exact';
-import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
-import { startShopifySandbox, type ShopifySandbox } from '../../src/sandbox/shopify';
+import type { RunningGateway } from '../../src/app';
+import type { ExactSandbox } from '../../src/sandbox/exact';
+import type { PicqerSandbox } from '../../src/sandbox/picqer';
+import type { ShopifySandbox } from '../../src/sandbox/shopify';
+import { startStack } from '../helpers/stack';
 import { until } from '../helpers/until';
 import { LineCapture, TOKENS, TOKEN_SPEC } from '../security/support';
 
@@ -33,7 +31,7 @@ export interface AbuseStack {
   gateway: RunningGateway;
   logs: LineCapture;
   audit: LineCapture;
-  /** Upstream requests the three sandboxes have served so far. */
+  /** Upstream requests the three sandboxes have counted so far (the sum of their `requests().total`). */
   upstreamCalls(): number;
   /** Upstream requests the gateway has sent and not yet seen finish. */
   upstreamInFlight(): number;
@@ -42,41 +40,39 @@ export interface AbuseStack {
 
 /** Three sandboxes and a gateway with auth, the audit log on, webhooks on, no per-token rate limit. */
 export async function startAbuseStack(env: Record<string, string> = {}): Promise<AbuseStack> {
-  const picqer = await startPicqerSandbox({ products: 60, orders: 30 });
-  const shopify = await startShopifySandbox({});
-  const exact = await startExactSandbox({});
   const logs = new LineCapture();
   const audit = new LineCapture();
-  let gateway: RunningGateway;
-  try {
-    const config = loadConfig({
-      PORT: '0',
-      LOG_LEVEL: 'info',
-      ...sandboxEnv({ picqer, shopify, exact }),
+  const stack = await startStack({
+    picqer: { products: 60, orders: 30 },
+    shopify: true,
+    exact: true,
+    env: {
       PICQER_WEBHOOK_SECRET: WEBHOOK_SECRET,
       UPSTREAM_DEADLINE_MS: '3000',
       UPSTREAM_TIMEOUT_MS: '1000',
-      PICQER_WARMUP_PAGES: '0',
       GATEWAY_TOKENS: TOKEN_SPEC,
       // The fuzz sends thousands of requests from a few tokens: the per-token limit is tested elsewhere.
       RATE_LIMIT_PER_TOKEN_PER_MINUTE: '0',
       REQUEST_TIMEOUT_MS: String(KIT_REQUEST_TIMEOUT_MS),
       ...env,
-    });
-    gateway = await startGateway(config, createLogger('info', logs), { auditStream: audit });
-  } catch (err) {
-    await Promise.all([picqer.close(), shopify.close(), exact.close()]);
-    throw err;
-  }
+    },
+    log: { level: 'info', destination: logs },
+    start: { auditStream: audit },
+  });
+  const { picqer, shopify, exact, gateway } = stack;
   const inFlight = trackRequestsTo([picqer.origin, shopify.origin, exact.origin]);
   return {
-    picqer, shopify, exact, gateway, logs, audit,
-    upstreamCalls: () => picqer.state.stats().total + shopify.stats().total + exact.state.stats.total,
+    picqer,
+    shopify,
+    exact,
+    gateway,
+    logs,
+    audit,
+    upstreamCalls: () => stack.upstreamRequests().total,
     upstreamInFlight: inFlight.count,
     async close() {
       inFlight.stop();
-      await gateway.close();
-      await Promise.all([picqer.close(), shopify.close(), exact.close()]);
+      await stack.close();
     },
   };
 }
