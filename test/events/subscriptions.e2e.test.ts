@@ -7,7 +7,8 @@ import type { EventLog } from '../../src/events/log/event-log.types';
 import { WS_CLOSE } from '../../src/events/fanout/ws-server';
 import { eventsRedis } from '../helpers/events-redis';
 import { PICQER_SECRET, sign, startEventsServer, wsClient, type EventsServer } from '../helpers/events-server';
-import { collect, until } from '../helpers/ws-collect';
+import { collect } from '../helpers/ws-collect';
+import { until } from '../helpers/until';
 
 /**
  * Webhook in, subscription out, over real HTTP and a real graphql-ws connection.

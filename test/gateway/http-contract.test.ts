@@ -9,7 +9,7 @@ import { sandboxEnv } from '../../src/sandbox/env';
 import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
 import { startShopifySandbox, type ShopifySandbox } from '../../src/sandbox/shopify';
 import { LineCapture, TOKEN_SPEC, TOKENS } from '../security/support';
-import { until } from '../helpers/ws-collect';
+import { until } from '../helpers/until';
 
 /**
  * The HTTP contract around /graphql, against a real gateway in front of the Picqer and Shopify

@@ -18,11 +18,3 @@ export function collect(client: Client, query: string, variables: Record<string,
   });
   return c;
 }
-
-/** Waits for a condition; bounded by ticks of 10 ms (and the jest timeout), never asserted on time. */
-export async function until(cond: () => boolean, what: string, maxTicks = 3000): Promise<void> {
-  for (let i = 0; !cond(); i++) {
-    if (i >= maxTicks) throw new Error(`Gave up waiting for ${what}.`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

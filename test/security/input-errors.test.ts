@@ -1,7 +1,8 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { shortenEchoes } from '../../src/security/client-errors';
-import { collect, until } from '../helpers/ws-collect';
+import { collect } from '../helpers/ws-collect';
+import { until } from '../helpers/until';
 import { startSecurityStack, TOKENS, type GqlAnswer, type SecurityStack } from './support';
 
 /**

@@ -3,7 +3,8 @@ import { request } from 'undici';
 import WebSocket from 'ws';
 import { WS_CLOSE } from '../../src/events/fanout/ws-server';
 import { startSecurityStack, TOKENS, type SecurityStack } from './support';
-import { collect, until } from '../helpers/ws-collect';
+import { collect } from '../helpers/ws-collect';
+import { until } from '../helpers/until';
 
 /**
  * The caller rules of test/security/scopes.test.ts, over the other transport: graphql-ws on

@@ -11,6 +11,7 @@ import { MemoryEventLog } from '../../../src/events/log/event-log.memory';
 import type { NewEvent } from '../../../src/events/log/event.types';
 import { attachGraphqlWs } from '../../../src/events/fanout/ws-server';
 import { wsClient } from '../../helpers/events-server';
+import { until } from '../../helpers/until';
 
 /**
  * graphql-ws with the real schema and real contexts: an event is executed once per distinct
@@ -81,13 +82,6 @@ function subscribe(token: string, variables: Record<string, unknown> = {}): Coll
   });
   cleanups.push(() => dispose(), () => client.dispose());
   return c;
-}
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; !cond(); i++) {
-    if (i >= 1000) throw new Error(`Gave up waiting for ${what}.`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 let seq = 0;

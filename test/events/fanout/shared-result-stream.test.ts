@@ -7,6 +7,7 @@ import { SubscriberTooSlowError } from '../../../src/events/fanout/push';
 import type { GatewayEventOf } from '../../../src/events/log/event.types';
 import { MemoryEventLog } from '../../../src/events/log/event-log.memory';
 import { createSharedSubscribe, SharedResultStream } from '../../../src/events/fanout/shared-execution';
+import { until } from '../../helpers/until';
 
 /**
  * SharedResultStream on a small graphql-js schema with a real async source: the payload JSON that
@@ -229,11 +230,11 @@ describe('deliverTo with a source that pushes (the event bus)', () => {
     holds.set(1, new Promise<void>((r) => (release = r)));
     await append(1);
     await append(2);
-    await until(() => bus.subscriberCount() === 1 && got.length === 0);
+    await until(() => bus.subscriberCount() === 1 && got.length === 0, 'the subscription to register, nothing delivered');
     await settle();
     expect(got).toEqual([]); // 2 is executed, but waits behind 1
     release();
-    await until(() => got.length === 2);
+    await until(() => got.length === 2, 'both events');
     expect(ids(got)).toEqual([1, 2]);
     stream.close();
     expect(bus.subscriberCount()).toBe(0);
@@ -244,7 +245,7 @@ describe('deliverTo with a source that pushes (the event bus)', () => {
     const got = streams.map(() => [] as Buffer[]);
     streams.forEach((s, k) => void s.deliverTo(collect(got[k])).next());
     for (let i = 1; i <= 5; i++) await append(i);
-    await until(() => got.every((g) => g.length === 5));
+    await until(() => got.every((g) => g.length === 5), 'five events at every subscriber');
     for (const g of got) expect(ids(g)).toEqual([1, 2, 3, 4, 5]);
     got.forEach((g) => g.forEach((payload, k) => expect(payload).toBe(got[0][k])));
     for (const s of streams) s.close();
@@ -289,16 +290,9 @@ describe('deliverTo with a source that pushes (the event bus)', () => {
     const got: Buffer[] = [];
     void stream.deliverTo(collect(got)).next();
     for (let i = 4; i <= 6; i++) await append(i);
-    await until(() => got.length >= 6);
+    await until(() => got.length >= 6, 'six events');
     await settle();
     expect(ids(got)).toEqual([1, 2, 3, 4, 5, 6]);
     stream.close();
   });
 });
-
-async function until(cond: () => boolean): Promise<void> {
-  for (let i = 0; !cond(); i++) {
-    if (i >= 500) throw new Error('gave up waiting');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

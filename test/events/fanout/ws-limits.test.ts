@@ -4,7 +4,8 @@ import { request } from 'undici';
 import WebSocket from 'ws';
 import { getSchema } from '../../../src/build-schema';
 import { startSecurityStack, TOKENS, type SecurityStack } from '../../security/support';
-import { collect, until, type Collector } from '../../helpers/ws-collect';
+import { collect, type Collector } from '../../helpers/ws-collect';
+import { until } from '../../helpers/until';
 
 /**
  * graphql-ws follows the document rules of HTTP (src/security/operation-rules.ts), over a real

@@ -1,7 +1,8 @@
 import { MemoryEventLog } from '../../../src/events/log/event-log.memory';
 import { startPicqerSandbox, type PicqerSandbox } from '../../../src/sandbox/picqer';
 import { PICQER_SECRET, startEventsServer, wsClient, type EventsServer } from '../../helpers/events-server';
-import { collect, until } from '../../helpers/ws-collect';
+import { collect } from '../../helpers/ws-collect';
+import { until } from '../../helpers/until';
 
 /**
  * `occurredAt` is the moment of the change: the Picqer sandbox (with an injected clock) stamps a

@@ -4,7 +4,7 @@ import type { GatewayEventOf } from '../../../src/events/log/event.types';
 import { RedisEventLog } from '../../../src/events/log/event-log.redis';
 import { DurableRedis } from '../../helpers/durable-redis';
 import { PICQER_SECRET, sign, startEventsServer, type EventsServer } from '../../helpers/events-server';
-import { until } from '../../helpers/ws-collect';
+import { until } from '../../helpers/until';
 
 /**
  * The webhook durability guarantee, under a Redis that crashes mid-burst: every delivery that got
