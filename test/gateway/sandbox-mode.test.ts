@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { demoCatalog } from '../../src/sandbox/catalog';
 import { startSandboxes, type RunningSandboxes } from '../../src/sandbox-mode';
+import { until } from '../helpers/until';
 
 /**
  * What `npm start` without credentials assembles: the three sandboxes, the gateway in front of
@@ -60,7 +61,7 @@ it('joins most products across all three sandboxes; some exist only in Picqer', 
 it('stockDrift shows exactly the deliberate drift of the demo data', async () => {
   // The start-up warm-up indexes product codes, so 100 codes cost 1 Picqer call, not 100.
   const index = gateway.services.picqerCodes;
-  for (let i = 0; i < 200 && index.size < 2000; i++) await new Promise((r) => setTimeout(r, 50));
+  await until(() => index.size >= 2000, 'the warm-up to index the 2,000 product codes', { everyMs: 50 });
   expect(index.size).toBe(2000);
   // 100 codes: two Shopify searches, well inside a standard shop's bucket (2,000 points, 100/s).
   const codes = demoCatalog().slice(0, 100).map((p) => p.productcode);
@@ -83,7 +84,7 @@ it('a stock move in the Picqer sandbox reaches a freeStockChanged subscriber thr
     });
     // Subscribe first (the connection is lazy); then move stock in the warehouse.
     const bus = gateway.services.events.bus;
-    for (let i = 0; i < 200 && bus.subscriberCount() === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await until(() => bus.subscriberCount() > 0, 'the subscription to register', { everyMs: 20 });
     expect(bus.subscriberCount()).toBe(1);
     const before = product.stock.find((s: { idwarehouse: number }) => s.idwarehouse === 1)!.freestock;
     const moved = await request(`${sandboxes.picqer.origin}/__sandbox/stock`, {

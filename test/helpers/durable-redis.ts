@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from './until';
 
 /**
  * A redis-server of a test's own that persists like a production event log should: append-only
@@ -38,11 +39,7 @@ export class DurableRedis {
       '--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir,
       '--appendonly', 'yes', '--appendfsync', 'always', '--save', '',
     ], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
-      if ((await this.ping()) === '+PONG') return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`redis-server did not come up on port ${this.port}`);
+    await until(async () => (await this.ping()) === '+PONG', `redis-server on port ${this.port} to answer PING`, { everyMs: 50, timeoutMs: 5000 });
   }
 
   /** SIGKILL (a crash, no chance to flush anything) and waits for the process to be gone. */

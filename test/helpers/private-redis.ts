@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
+import { until } from './until';
 
 /**
  * A redis-server of a test's own on a spare port, for tests that stop Redis mid-run (the shared
@@ -27,14 +28,10 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** Starts the server and waits (50 tries) until it accepts connections. */
+  /** Starts the server and waits until it accepts connections. */
   async start(): Promise<void> {
     this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    for (let i = 0; i < 50; i++) {
-      if (await this.accepting()) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`redis-server did not start on port ${this.port}`);
+    await until(() => this.accepting(), `redis-server to accept connections on port ${this.port}`, { everyMs: 100, timeoutMs: 5000 });
   }
 
   /** Kills the server (SIGKILL: an outage, not a clean shutdown) and waits for it to exit. */

@@ -6,6 +6,7 @@ import { MemoryEventLog } from '../../../src/events/log/event-log.memory';
 import { ensurePicqerHooks, type PicqerHooksApi } from '../../../src/events/intake/picqer.hooks';
 import { PICQER_HOOK_EVENTS } from '../../../src/events/intake/picqer.webhook';
 import { PICQER_SECRET, startEventsServer, type EventsServer } from '../../helpers/events-server';
+import { until } from '../../helpers/until';
 
 /** Hook registration against the Picqer sandbox, then a real delivery from it through our receiver. */
 
@@ -80,14 +81,11 @@ test('a stock move in the sandbox arrives signed at our receiver and lands in th
     body: JSON.stringify({ productcode: product.productcode, idwarehouse: row.idwarehouse, change: 3 }),
   });
   expect(res.status).toBe(200);
-  for (let i = 0; i < 2000; i++) {
+  const stockChange = async () => {
     const events = await log.read(ZERO_ID, { count: 1000 });
-    const hit = events.find((e) => e.topic === 'freeStockChanged' && e.payload.productcode === product.productcode);
-    if (hit) {
-      expect(hit.topic === 'freeStockChanged' && hit.payload.stock.find((s) => s.warehouseId === row.idwarehouse)?.freeStock).toBe(row.freestock + 3);
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('the sandbox delivery never reached the log');
+    return events.find((e) => e.topic === 'freeStockChanged' && e.payload.productcode === product.productcode);
+  };
+  await until(async () => (await stockChange()) !== undefined, 'the sandbox delivery to reach the log');
+  const hit = await stockChange();
+  expect(hit?.topic === 'freeStockChanged' && hit.payload.stock.find((s) => s.warehouseId === row.idwarehouse)?.freeStock).toBe(row.freestock + 3);
 });
