@@ -1,10 +1,10 @@
-import { request } from 'undici';
 import { startGateway, type RunningGateway } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { demoCatalog, type CatalogProduct } from '../../src/sandbox/catalog';
 import { startExactSandbox, type ExactSandbox } from '../../src/sandbox/exact';
 import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
+import { gql } from '../helpers/gql';
 import { stats } from './support/sandbox-client';
 
 /**
@@ -52,21 +52,6 @@ afterAll(async () => {
   await picqer?.close();
 });
 
-interface Answer {
-  data?: any;
-  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }>;
-  extensions?: Record<string, any>;
-}
-
-async function gql(gw: RunningGateway, query: string, variables?: Record<string, unknown>): Promise<Answer> {
-  const r = await request(`${gw.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await r.body.json()) as Answer;
-}
-
 const PAGE = `query ($n: Int!) {
   products(first: $n) { edges { node { productcode exact { code description costPrice stock stockValue } } } }
 }`;
@@ -86,7 +71,7 @@ function expectedItem(code: string): Record<string, unknown> | null {
 describe('Product.exact through the gateway', () => {
   it('joins a page of products to Exact items in one batched call; a product Exact lacks gets null, not an error', async () => {
     const before = (await stats(exact)).total;
-    const res = await gql(withExact, PAGE, { n: 20 });
+    const { body: res } = await gql(withExact, PAGE, { n: 20 });
     expect(res.errors).toBeUndefined();
     const nodes = res.data.products.edges.map((e: any) => e.node) as Array<{ productcode: string; exact: unknown }>;
     expect(nodes).toHaveLength(20);
@@ -103,7 +88,7 @@ describe('Product.exact through the gateway', () => {
     const present = codes.find((p) => p.inExact)!;
     const missing = codes.find((p) => !p.inExact)!;
     for (const p of [present, missing]) {
-      const res = await gql(withExact, ONE, { code: p.productcode });
+      const { body: res } = await gql(withExact, ONE, { code: p.productcode });
       expect(res.errors).toBeUndefined();
       expect(res.data.product).toEqual({ productcode: p.productcode, exact: expectedItem(p.productcode) });
     }
@@ -111,7 +96,7 @@ describe('Product.exact through the gateway', () => {
   });
 
   it('nulls only the exact field with UPSTREAM_NOT_CONFIGURED when Exact is not configured', async () => {
-    const res = await gql(withoutExact, PAGE, { n: 2 });
+    const { body: res } = await gql(withoutExact, PAGE, { n: 2 });
     const nodes = res.data.products.edges.map((e: any) => e.node);
     const codes = nodes.map((n: { productcode: string }) => n.productcode);
     expect(codes).toHaveLength(2);

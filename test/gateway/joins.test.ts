@@ -1,57 +1,42 @@
 import { request } from 'undici';
-import { startGateway, type RunningGateway } from '../../src/app';
-import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
 import { demoCatalog } from '../../src/sandbox/catalog';
-import { startExactSandbox, type ExactSandbox } from '../../src/sandbox/exact';
-import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
-import { sandboxEnv } from '../../src/sandbox/env';
-import { startShopifySandbox, type ShopifySandbox } from '../../src/sandbox/shopify';
+import type { ExactSandbox } from '../../src/sandbox/exact';
+import type { ShopifySandbox } from '../../src/sandbox/shopify';
+import { gqlBody } from '../helpers/gql';
+import { startStack, type TestStack } from '../helpers/stack';
 
 /**
  * The joined query over all three sandboxes: call counts per upstream from each sandbox's own
  * counters, and a failing Shopify or Exact nulling only its own fields.
  */
-let picqer: PicqerSandbox;
+let stack: TestStack;
 let shop: ShopifySandbox;
 let exact: ExactSandbox;
-let gw: RunningGateway;
 
 const JOINED = `query($first: Int!) { products(first: $first) { edges { node { productcode freeStock
   shopify { sku inventory { location { id } available } }
   exact { code costPrice stock stockValue } } } } }`;
 
 beforeAll(async () => {
-  picqer = await startPicqerSandbox({ products: 300, orders: 20 });
-  shop = await startShopifySandbox({ products: 300 });
-  exact = await startExactSandbox({ products: 300 });
-  gw = await startGateway(
-    loadConfig({
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      PICQER_WARMUP_PAGES: '0',
-      ...sandboxEnv({ picqer, shopify: shop, exact }),
-      UPSTREAM_DEADLINE_MS: '4000',
-    }),
-    createLogger('silent'),
-  );
+  stack = await startStack({
+    picqer: { products: 300, orders: 20 },
+    shopify: { products: 300 },
+    exact: { products: 300 },
+    env: { UPSTREAM_DEADLINE_MS: '4000' },
+  });
+  ({ shopify: shop, exact } = stack);
 });
 afterAll(async () => {
-  await gw?.close();
-  await Promise.all([picqer?.close(), shop?.close(), exact?.close()]);
+  await stack?.close();
 });
 
-async function gql(query: string, variables: Record<string, unknown>): Promise<any> {
-  const r = await request(`${gw.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-  return r.body.json();
-}
-
-async function picqerTotal(): Promise<number> {
-  return ((await (await request(`${picqer.origin}/__sandbox/stats`)).body.json()) as { total: number }).total;
+/** The gateway's answer, untyped: the tests read deep into data, errors and extensions. */
+function gql(query: string, variables: Record<string, unknown>): Promise<any> {
+  return gqlBody(stack.gateway, query, variables);
 }
 
 it('joins a page of 100 products with 2 Picqer calls, 3 Shopify calls and 2 Exact calls', async () => {
-  const before = { picqer: await picqerTotal(), shopify: shop.stats().total, exact: exact.state.stats.total };
+  const before = stack.upstreamRequests();
   const r = await gql(JOINED, { first: 100 });
   expect(r.errors).toBeUndefined();
   const catalog = new Map(demoCatalog({ products: 300 }).map((p) => [p.productcode, p]));
@@ -61,12 +46,13 @@ it('joins a page of 100 products with 2 Picqer calls, 3 Shopify calls and 2 Exac
     expect(Boolean(e.node.exact)).toBe(c.inExact);
     if (e.node.exact) expect(e.node.exact.stockValue).toBeCloseTo(e.node.exact.stock * e.node.exact.costPrice, 2);
   }
+  const after = stack.upstreamRequests();
   // The products page, and the warehouse list freeStock needs (which warehouses count for general stock).
-  expect((await picqerTotal()) - before.picqer).toBe(2);
+  expect(after.picqer - before.picqer).toBe(2);
   // One locations call (then shared), two searches of 50 SKUs.
-  expect(shop.stats().total - before.shopify).toBe(3);
+  expect(after.shopify - before.shopify).toBe(3);
   // 60 codes per Exact page.
-  expect(exact.state.stats.total - before.exact).toBe(2);
+  expect(after.exact - before.exact).toBe(2);
   expect(r.extensions.upstream).toMatchObject({ picqer: { calls: 2 }, shopify: { calls: 3 }, exact: { calls: 2 } });
 });
 

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { demoCatalog } from '../../src/sandbox/catalog';
 import { startSandboxes, type RunningSandboxes } from '../../src/sandbox-mode';
+import { gqlBody } from '../helpers/gql';
 import { until } from '../helpers/until';
 
 /**
@@ -28,13 +29,9 @@ afterAll(async () => {
   await sandboxes?.close();
 });
 
-async function gql(query: string, variables?: Record<string, unknown>, authorization = auth): Promise<any> {
-  const r = await request(`${gateway.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization },
-    body: JSON.stringify({ query, variables }),
-  });
-  return r.body.json();
+/** The gateway's answer to `query`, sent with the printed demo token unless a test passes another. */
+function gql(query: string, variables?: Record<string, unknown>, authorization = auth): Promise<any> {
+  return gqlBody(gateway, query, variables, { authorization });
 }
 
 it('needs the printed demo token', async () => {

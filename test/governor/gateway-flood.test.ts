@@ -4,6 +4,7 @@ import { startGateway, type RunningGateway } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
+import { gql } from '../helpers/gql';
 import { deleteKeys, testPrefix } from '../helpers/redis-keys';
 import { until } from '../helpers/until';
 
@@ -58,16 +59,7 @@ type Outcome = 'ok' | 'RATE_LIMITED' | `other: ${string}`;
 
 /** Asks one gateway for one product's name and sorts the answer into ok / RATE_LIMITED / other. */
 async function askProduct(gw: RunningGateway, idproduct: number, token?: string): Promise<Outcome> {
-  const r = await request(`${gw.url}/graphql`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/graphql-response+json, application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query: 'query ($id: ID!) { product(id: $id) { name } }', variables: { id: String(idproduct) } }),
-  });
-  const body = (await r.body.json()) as { data?: { product: { name: string } | null } | null; errors?: Array<{ extensions?: Record<string, unknown> }> };
+  const { body } = await gql<{ product: { name: string } | null }>(gw, 'query ($id: ID!) { product(id: $id) { name } }', { id: String(idproduct) }, { token });
   if (!body.errors && typeof body.data?.product?.name === 'string') return 'ok';
   const errs = body.errors ?? [];
   const limited = errs.length > 0 && errs.every((e) => e.extensions?.code === 'RATE_LIMITED' && Number(e.extensions.retryAfterMs) > 0);
@@ -228,13 +220,8 @@ describe('Redis stopped mid-run', () => {
       expect(s.served429).toBe(0);
       expect(s.maxInWindow).toBeLessThanOrEqual(LIMIT);
       // Still up: a fresh HTTP request is answered.
-      const health = await request(`${two[0].url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: '{ __typename }' }),
-      });
-      expect(health.statusCode).toBe(200);
-      await health.body.json();
+      const health = await gql(two[0], '{ __typename }', undefined, { token });
+      expect(health.status).toBe(200);
 
       // Redis back (empty): both return to the shared budget, and close cleanly against it.
       await privateRedis.start();

@@ -50,3 +50,11 @@ export async function gql<T = any>(
   const r = await request(`${base}/graphql`, { method: 'POST', headers: { ...headers, ...opts.headers }, body: JSON.stringify({ query, variables }) });
   return { status: r.statusCode, headers: r.headers, body: (await r.body.json()) as GqlBody<T> };
 }
+
+/**
+ * The parsed body alone, untyped, for tests that read deep into `data`, `errors` and `extensions`
+ * and have no use for the status: `(await gql(...)).body` without a cast at every step.
+ */
+export async function gqlBody(gateway: { url: string } | string, query: string, variables?: Record<string, unknown>, opts: GqlOptions = {}): Promise<any> {
+  return (await gql(gateway, query, variables, opts)).body;
+}

@@ -7,6 +7,7 @@ import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer
 import { sandboxEnv } from '../../src/sandbox/env';
 import { startShopifySandbox, type ShopifySandbox } from '../../src/sandbox/shopify';
 import { levelKey } from '../../src/sandbox/shopify/state';
+import { gqlBody } from '../helpers/gql';
 import { until } from '../helpers/until';
 
 /**
@@ -40,12 +41,7 @@ afterAll(async () => {
 });
 
 async function shopAvailable(code: string): Promise<number | undefined> {
-  const r = await request(`${gw.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: 'query($c: String!) { product(productcode: $c) { shopify { inventory { location { id } available } } } }', variables: { c: code } }),
-  });
-  const body = (await r.body.json()) as any;
+  const body = await gqlBody(gw, 'query($c: String!) { product(productcode: $c) { shopify { inventory { location { id } available } } } }', { c: code });
   return body.data.product.shopify.inventory.find((l: any) => l.location.id === 'gid://shopify/Location/1')?.available;
 }
 

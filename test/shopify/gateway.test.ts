@@ -1,9 +1,9 @@
-import { request } from 'undici';
 import { startGateway, type RunningGateway } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
 import { startShopifySandbox, type ShopifySandbox } from '../../src/sandbox/shopify';
+import { gqlBody } from '../helpers/gql';
 
 /**
  * Product.shopify, shopifyLocations, stockDrift and syncFreeStockToShopify through the whole
@@ -32,13 +32,6 @@ async function stack(shopify: boolean): Promise<Stack> {
   return startGateway(config, createLogger('silent'));
 }
 
-async function gql(s: Stack, query: string, variables?: Record<string, unknown>): Promise<any> {
-  const r = await request(`${s.url}/graphql`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }),
-  });
-  return r.body.json();
-}
-
 beforeAll(async () => {
   picqer = await startPicqerSandbox({ products: PRODUCTS, orders: 40, rateLimitPerMinute: 3000 });
   shop = await startShopifySandbox({ products: PRODUCTS, restoreRate: 1000 });
@@ -56,7 +49,7 @@ const codes = (n: number) => Array.from({ length: n }, (_, i) => `PG-${String(i 
 describe('Product.shopify', () => {
   it('joins each product to its variant with inventory, in a handful of Shopify calls', async () => {
     shop.reset();
-    const res = await gql(withShop, `{ products(first: 100) { edges { node { productcode shopify { sku title price inventory { location { id name } available onHand } } } } } }`);
+    const res = await gqlBody(withShop, `{ products(first: 100) { edges { node { productcode shopify { sku title price inventory { location { id name } available onHand } } } } } }`);
     expect(res.errors).toBeUndefined();
     const nodes = res.data.products.edges.map((e: any) => e.node);
     expect(nodes).toHaveLength(100);
@@ -73,7 +66,7 @@ describe('Product.shopify', () => {
   });
 
   it('is null with UPSTREAM_NOT_CONFIGURED when Shopify is not configured, and Picqer fields still answer', async () => {
-    const res = await gql(withoutShop, `{ product(productcode: "PG-00002") { productcode freeStock shopify { sku } } }`);
+    const res = await gqlBody(withoutShop, `{ product(productcode: "PG-00002") { productcode freeStock shopify { sku } } }`);
     expect(res.data.product).toMatchObject({ productcode: 'PG-00002', shopify: null });
     expect(typeof res.data.product.freeStock).toBe('number');
     expect(res.errors).toEqual([expect.objectContaining({ path: ['product', 'shopify'], extensions: expect.objectContaining({ code: 'UPSTREAM_NOT_CONFIGURED', upstream: 'shopify' }) })]);
@@ -82,7 +75,7 @@ describe('Product.shopify', () => {
 
 describe('shopifyLocations', () => {
   it('lists the shop locations', async () => {
-    const res = await gql(withShop, '{ shopifyLocations { id name } }');
+    const res = await gqlBody(withShop, '{ shopifyLocations { id name } }');
     expect(res.data.shopifyLocations).toEqual([
       { id: 'gid://shopify/Location/1', name: 'Utrecht store stock' },
       { id: 'gid://shopify/Location/2', name: 'Tilburg overflow stock' },
@@ -99,35 +92,35 @@ describe('stock drift and sync', () => {
   it('reports drift, syncs it away once, and a second sync changes nothing', async () => {
     shop.reset();
     const list = codes(PRODUCTS);
-    const before = await gql(withShop, DRIFT, { codes: list, t: 0 });
+    const before = await gqlBody(withShop, DRIFT, { codes: list, t: 0 });
     expect(before.errors).toBeUndefined();
     expect(before.data.stockDrift.length).toBeGreaterThan(0);
     for (const r of before.data.stockDrift) {
       expect(r.difference).toBe(r.shopifyAvailable - r.picqerFreeStock);
       expect(r.difference).not.toBe(0);
     }
-    const big = await gql(withShop, DRIFT, { codes: list, t: 5 });
+    const big = await gqlBody(withShop, DRIFT, { codes: list, t: 5 });
     expect(big.data.stockDrift.every((r: any) => Math.abs(r.difference) > 5)).toBe(true);
 
-    const first = await gql(withShop, SYNC, { codes: list });
+    const first = await gqlBody(withShop, SYNC, { codes: list });
     expect(first.errors).toBeUndefined();
     const s1 = first.data.syncFreeStockToShopify;
     expect(s1.changed).toHaveLength(before.data.stockDrift.length);
     expect(s1.mutations).toBe(1);
     expect(s1.skipped.every((s: any) => s.reason === 'NOT_IN_SHOPIFY')).toBe(true);
 
-    const after = await gql(withShop, DRIFT, { codes: list, t: 0 });
+    const after = await gqlBody(withShop, DRIFT, { codes: list, t: 0 });
     expect(after.data.stockDrift).toEqual([]);
 
     const mutationsBefore = shop.stats().mutations;
-    const second = await gql(withShop, SYNC, { codes: list });
+    const second = await gqlBody(withShop, SYNC, { codes: list });
     expect(second.errors).toBeUndefined();
     expect(second.data.syncFreeStockToShopify).toMatchObject({ changed: [], mutations: 0 });
     expect(shop.stats().mutations).toBe(mutationsBefore);
   });
 
   it('refuses more than 250 product codes, naming the argument', async () => {
-    const res = await gql(withShop, DRIFT, { codes: codes(251), t: 0 });
+    const res = await gqlBody(withShop, DRIFT, { codes: codes(251), t: 0 });
     expect(res.errors[0].extensions.code).toBe('BAD_USER_INPUT');
     expect(res.errors[0].message).toContain('productcodes');
     expect(res.errors[0].extensions.http).toBeUndefined();
