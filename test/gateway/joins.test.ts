@@ -30,14 +30,9 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** The gateway's answer, untyped: the tests read deep into data, errors and extensions. */
-function gql(query: string, variables: Record<string, unknown>): Promise<any> {
-  return gqlBody(stack.gateway, query, variables);
-}
-
 it('joins a page of 100 products with 2 Picqer calls, 3 Shopify calls and 2 Exact calls', async () => {
   const before = stack.upstreamRequests();
-  const r = await gql(JOINED, { first: 100 });
+  const r = await gqlBody(stack.gateway, JOINED, { first: 100 });
   expect(r.errors).toBeUndefined();
   const catalog = new Map(demoCatalog({ products: 300 }).map((p) => [p.productcode, p]));
   for (const e of r.data.products.edges) {
@@ -58,7 +53,7 @@ it('joins a page of 100 products with 2 Picqer calls, 3 Shopify calls and 2 Exac
 
 it('a failing Shopify nulls only the shopify fields; Picqer and Exact still answer', async () => {
   shop.configure({ faults: Array(20).fill(503) });
-  const r = await gql(JOINED, { first: 10 });
+  const r = await gqlBody(stack.gateway, JOINED, { first: 10 });
   shop.reset(); // drops the faults not consumed (and the counters)
   const nodes = r.data.products.edges.map((e: any) => e.node);
   expect(nodes).toHaveLength(10);
@@ -76,7 +71,7 @@ it('a failing Exact nulls only the exact fields', async () => {
     body: JSON.stringify({ faults: [{ status: 500, count: 20 }] }),
   });
   await rsp.body.dump();
-  const r = await gql(JOINED, { first: 10, after: null });
+  const r = await gqlBody(stack.gateway, JOINED, { first: 10, after: null });
   const nodes = r.data.products.edges.map((e: any) => e.node);
   expect(nodes.every((n: any) => n.exact === null && typeof n.freeStock === 'number')).toBe(true);
   expect(nodes.some((n: any) => n.shopify !== null)).toBe(true);

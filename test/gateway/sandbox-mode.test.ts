@@ -29,18 +29,13 @@ afterAll(async () => {
   await sandboxes?.close();
 });
 
-/** The gateway's answer to `query`, sent with the printed demo token unless a test passes another. */
-function gql(query: string, variables?: Record<string, unknown>, authorization = auth): Promise<any> {
-  return gqlBody(gateway, query, variables, { authorization });
-}
-
 it('needs the printed demo token', async () => {
-  const r = await gql('{ warehouses { name } }', undefined, 'Bearer not-the-demo-token');
+  const r = await gqlBody(gateway, '{ warehouses { name } }', undefined, { authorization: 'Bearer not-the-demo-token' });
   expect(r.errors[0].extensions.code).toBe('UNAUTHENTICATED');
 });
 
 it('joins most products across all three sandboxes; some exist only in Picqer', async () => {
-  const r = await gql('{ products(first: 100) { edges { node { productcode shopify { sku } exact { code } } } } }');
+  const r = await gqlBody(gateway, '{ products(first: 100) { edges { node { productcode shopify { sku } exact { code } } } } }', undefined, { authorization: auth });
   expect(r.errors).toBeUndefined();
   const nodes = r.data.products.edges.map((e: any) => e.node);
   const catalog = new Map(demoCatalog().map((p) => [p.productcode, p]));
@@ -62,7 +57,7 @@ it('stockDrift shows exactly the deliberate drift of the demo data', async () =>
   expect(index.size).toBe(2000);
   // 100 codes: two Shopify searches, well inside a standard shop's bucket (2,000 points, 100/s).
   const codes = demoCatalog().slice(0, 100).map((p) => p.productcode);
-  const r = await gql('query($c: [String!]!) { stockDrift(productcodes: $c) { productcode difference } }', { c: codes });
+  const r = await gqlBody(gateway, 'query($c: [String!]!) { stockDrift(productcodes: $c) { productcode difference } }', { c: codes }, { authorization: auth });
   expect(r.errors).toBeUndefined();
   const drifting = demoCatalog().slice(0, 100).filter((p) => p.inShopify && p.shopifyDrift !== 0);
   expect(drifting.length).toBeGreaterThan(0);
