@@ -112,25 +112,7 @@ export function createExactClient(opts: ExactClientOptions): ExactClient {
   const apiPath = new URL(apiBase).pathname;
   const origin = new URL(apiBase).origin;
 
-  const get = async <T>(path: string, query: ODataQuery, call: ExactCallOptions): Promise<T> => {
-    for (let attempt = 0; ; attempt++) {
-      const token = await auth.accessToken();
-      try {
-        const res = await http.request<T>({
-          path, query, accounting: call.accounting, priority: call.priority,
-          headers: { authorization: `Bearer ${token}` },
-        });
-        return res.json;
-      } catch (err) {
-        // One refresh and one more try: a second 401 means the new token is refused too.
-        if (attempt === 0 && err instanceof UpstreamError && err.status === 401) {
-          auth.invalidate(token);
-          continue;
-        }
-        throw err;
-      }
-    }
-  };
+  const get = authorisedGet(http, auth);
 
   return {
     division: opts.division,
@@ -161,6 +143,29 @@ export function exactClientFromConfig(
 }
 
 type Get = <T>(path: string, query: ODataQuery, call: ExactCallOptions) => Promise<T>;
+
+/** A GET with the current access token; a 401 refreshes the token once and tries again. */
+function authorisedGet(http: UpstreamHttp, auth: ExactTokenManager): Get {
+  return async <T>(path: string, query: ODataQuery, call: ExactCallOptions): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      const token = await auth.accessToken();
+      try {
+        const res = await http.request<T>({
+          path, query, accounting: call.accounting, priority: call.priority,
+          headers: { authorization: `Bearer ${token}` },
+        });
+        return res.json;
+      } catch (err) {
+        // One refresh and one more try: a second 401 means the new token is refused too.
+        if (attempt === 0 && err instanceof UpstreamError && err.status === 401) {
+          auth.invalidate(token);
+          continue;
+        }
+        throw err;
+      }
+    }
+  };
+}
 
 /** GETs a collection and follows `d.__next` page by page (sequentially, as Exact asks), at most MAX_PAGES. */
 async function listAll<T>(get: Get, api: { origin: string; apiPath: string }, entity: string, query: ODataQuery, call: ExactCallOptions): Promise<T[]> {

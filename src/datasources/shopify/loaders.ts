@@ -56,32 +56,7 @@ export function createShopifyLoaders(client: ShopifyClient, accounting: CallAcco
       throw err;
     }));
 
-  const variantBySku = new DataLoader<string, ShopifyVariantModel | null>(async (skus) => {
-    const levels = Math.max(1, Math.min(maxLevels, (await locations()).length));
-    const maxFirst = maxVariantsPerQuery(levels);
-    // Leave room in each page for duplicates and near-matches of the asked SKUs.
-    const perQuery = Math.max(1, Math.min(skusPerQuery, Math.floor(maxFirst * 0.8)));
-    const wanted = [...new Set(skus.filter((s) => s.trim() !== ''))];
-    const found = new Map<string, ShopifyVariantWire>();
-    await Promise.all(
-      chunkSkus(wanted, perQuery, maxChars).map(async (chunk) => {
-        const asked = new Set(chunk);
-        // The bucket must hold the whole requested cost up front, so ask for little more than
-        // the SKUs we search; duplicates beyond that come on a next page.
-        const first = Math.min(maxFirst, chunk.length + Math.max(2, Math.ceil(chunk.length / 10)));
-        let after: string | null = null;
-        do {
-          const page: Awaited<ReturnType<ShopifyClient['variantsBySkus']>> = await client.variantsBySkus(chunk, { first, after, levels }, call);
-          for (const v of page.nodes) if (v.sku !== null && asked.has(v.sku) && !found.has(v.sku)) found.set(v.sku, v);
-          after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-        } while (after);
-      }),
-    );
-    return skus.map((s) => {
-      const w = found.get(s);
-      return w ? toVariant(w) : null;
-    });
-  }, { maxBatchSize: 1000 });
+  const variantBySku = variantLoader(client, call, locations, { skusPerQuery, maxChars, maxLevels });
 
   const locationMap = new Map(Object.entries(opts.locationMap ?? {}).map(([k, v]) => [Number(k), v] as const));
 
@@ -100,6 +75,45 @@ export function createShopifyLoaders(client: ShopifyClient, accounting: CallAcco
       return out;
     },
   };
+}
+
+/**
+ * Variants by SKU: each batch searches Shopify in chunks of SKUs (bounded by count and query
+ * length), following pages, and keeps the first exact match per asked SKU.
+ */
+function variantLoader(
+  client: ShopifyClient,
+  call: { accounting: CallAccounting; priority?: ShopifyLoadersOptions['priority'] },
+  locations: () => Promise<ShopifyLocationModel[]>,
+  limits: { skusPerQuery: number; maxChars: number; maxLevels: number },
+): DataLoader<string, ShopifyVariantModel | null> {
+  const { skusPerQuery, maxChars, maxLevels } = limits;
+  return new DataLoader<string, ShopifyVariantModel | null>(async (skus) => {
+  const levels = Math.max(1, Math.min(maxLevels, (await locations()).length));
+  const maxFirst = maxVariantsPerQuery(levels);
+  // Leave room in each page for duplicates and near-matches of the asked SKUs.
+  const perQuery = Math.max(1, Math.min(skusPerQuery, Math.floor(maxFirst * 0.8)));
+  const wanted = [...new Set(skus.filter((s) => s.trim() !== ''))];
+  const found = new Map<string, ShopifyVariantWire>();
+  await Promise.all(
+    chunkSkus(wanted, perQuery, maxChars).map(async (chunk) => {
+      const asked = new Set(chunk);
+      // The bucket must hold the whole requested cost up front, so ask for little more than
+      // the SKUs we search; duplicates beyond that come on a next page.
+      const first = Math.min(maxFirst, chunk.length + Math.max(2, Math.ceil(chunk.length / 10)));
+      let after: string | null = null;
+      do {
+        const page: Awaited<ReturnType<ShopifyClient['variantsBySkus']>> = await client.variantsBySkus(chunk, { first, after, levels }, call);
+        for (const v of page.nodes) if (v.sku !== null && asked.has(v.sku) && !found.has(v.sku)) found.set(v.sku, v);
+        after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      } while (after);
+    }),
+  );
+  return skus.map((s) => {
+    const w = found.get(s);
+    return w ? toVariant(w) : null;
+  });
+  }, { maxBatchSize: 1000 });
 }
 
 /** Splits SKUs into search queries of at most `size` SKUs and `maxChars` characters. */
