@@ -90,7 +90,9 @@ const upwardRules = LAYERS.slice(1).map((layer, k) => {
   const i = k + 1;
   return {
     name: `no-upward-from-${layer.name}`,
-    comment: `${layer.name} (${layer.why}) imports only from its own layer or below: ${LAYERS.slice(i).map((l) => l.name).join(', ')}`,
+    comment: `${layer.name} (${layer.why}) imports only from its own layer or below: ${LAYERS.slice(i)
+      .map((l) => l.name)
+      .join(', ')}`,
     severity: 'error',
     from: { path: pathsWhere((j) => j === i), pathNot: overridesWhere((j) => j !== i) },
     to: { path: pathsWhere((j) => j < i), pathNot: overridesWhere((j) => j >= i) },
@@ -126,7 +128,7 @@ module.exports = {
     {
       name: 'sandbox-is-separate',
       comment:
-        'The sandboxes share nothing with the gateway (an emulator that shares its client\'s types cannot catch a field-name mistake): src/sandbox imports only src/sandbox and packages.',
+        "The sandboxes share nothing with the gateway (an emulator that shares its client's types cannot catch a field-name mistake): src/sandbox imports only src/sandbox and packages.",
       severity: 'error',
       from: { path: SANDBOX },
       to: { path: '^src/', pathNot: SANDBOX },

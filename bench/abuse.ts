@@ -24,7 +24,9 @@ export async function run(args: string[]): Promise<void> {
     process.stdout.write(
       `abuse: cases=${r.cases} http_5xx=${r.http5xx} hangs=${r.hangs} max_ms=${Math.round(r.maxMs)} upstream_calls_on_refusal=${r.upstreamCallsOnRefusal}\n`,
     );
-    const statuses = Object.entries(r.statuses).map(([k, v]) => `${k}:${v}`).join(' ');
+    const statuses = Object.entries(r.statuses)
+      .map(([k, v]) => `${k}:${v}`)
+      .join(' ');
     process.stdout.write(`# slowest: ${r.slowest}; statuses ${statuses}; error-level log lines: ${r.errorLogs}; seed ${seed}\n`);
     for (const f of r.failures) {
       process.stdout.write(`# failed: ${f.name}: status=${f.status} hung=${f.hung} upstream_calls=${f.upstreamCalls} ms=${Math.round(f.ms)}\n`);

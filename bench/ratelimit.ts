@@ -54,15 +54,18 @@ async function oneRun(o: RunOptions): Promise<void> {
     for (let r = 0; r < o.replicas; r++) {
       const registry = createGovernorRegistry({ redisUrl: o.redisUrl, keyPrefix: prefix, windowMs: o.windowMs, marginMs: o.marginMs });
       registries.push(registry);
-      clients.push(new UpstreamHttp({
-        upstream: 'picqer', baseUrl: sandbox.baseUrl,
-        governor: registry.governor('picqer', sandbox.apiKey, { kind: 'requests-per-minute', limit: o.limit }),
-        deadlineMs: o.windows * o.windowMs,
-        headers: () => ({
-          authorization: `Basic ${Buffer.from(`${sandbox.apiKey}:`).toString('base64')}`,
-          'user-agent': 'PicqerGateway-bench (bench@example.invalid)',
+      clients.push(
+        new UpstreamHttp({
+          upstream: 'picqer',
+          baseUrl: sandbox.baseUrl,
+          governor: registry.governor('picqer', sandbox.apiKey, { kind: 'requests-per-minute', limit: o.limit }),
+          deadlineMs: o.windows * o.windowMs,
+          headers: () => ({
+            authorization: `Basic ${Buffer.from(`${sandbox.apiKey}:`).toString('base64')}`,
+            'user-agent': 'PicqerGateway-bench (bench@example.invalid)',
+          }),
         }),
-      }));
+      );
     }
     const start = Date.now();
     const end = start + o.windows * o.windowMs;
@@ -96,7 +99,9 @@ async function oneRun(o: RunOptions): Promise<void> {
     );
     // The sandbox and governor run a shorter window so a run takes seconds; limit= above is its
     // per-minute equivalent, and this line says what really ran.
-    process.stderr.write(`  (${o.limit} per window of ${o.windowMs} ms x ${o.windows}, ${o.workers} workers per replica, served ${n}, RATE_LIMITED ${limited}, run ${Date.now() - start} ms)\n`);
+    process.stderr.write(
+      `  (${o.limit} per window of ${o.windowMs} ms x ${o.windows}, ${o.workers} workers per replica, served ${n}, RATE_LIMITED ${limited}, run ${Date.now() - start} ms)\n`,
+    );
   } finally {
     await Promise.all(clients.map((c) => c.close()));
     await Promise.all(registries.map((r) => r.close()));

@@ -56,9 +56,16 @@ export async function run(args: string[]): Promise<void> {
   try {
     sandbox = await startPicqerSandbox({ products: 50, orders: 5 });
     const env = {
-      PORT: '0', REDIS_URL: redisUrl, REDIS_KEY_PREFIX: keyPrefix,
-      PICQER_SUBDOMAIN: 'bench', PICQER_API_KEY: sandbox.apiKey, PICQER_BASE_URL: sandbox.baseUrl,
-      PICQER_WEBHOOK_SECRET: secret, PICQER_WARMUP_PAGES: '0', LOG_LEVEL: 'silent', AUDIT_LOG: 'off',
+      PORT: '0',
+      REDIS_URL: redisUrl,
+      REDIS_KEY_PREFIX: keyPrefix,
+      PICQER_SUBDOMAIN: 'bench',
+      PICQER_API_KEY: sandbox.apiKey,
+      PICQER_BASE_URL: sandbox.baseUrl,
+      PICQER_WEBHOOK_SECRET: secret,
+      PICQER_WARMUP_PAGES: '0',
+      LOG_LEVEL: 'silent',
+      AUDIT_LOG: 'off',
       ...(window ? { EVENT_FANOUT_WINDOW_MS: window } : {}),
     };
     for (let r = 0; r < 2; r++) replicas.push(await startReplica(env));
@@ -257,23 +264,32 @@ async function deliver(target: { url: string; secret: string }, tag: string, p: 
   const post = async (): Promise<void> => {
     const idproduct = ++product;
     const body = JSON.stringify({
-      idhook: 1, name: 'bench', event: 'products.free_stock_changed', event_triggered_at: '2026-01-13 09:46:30',
+      idhook: 1,
+      name: 'bench',
+      event: 'products.free_stock_changed',
+      event_triggered_at: '2026-01-13 09:46:30',
       data: { idproduct, productcode: `BENCH-${tag}-${idproduct}`, stock: [{ idwarehouse: 1, stock: 10, reserved: 1, freestock: 9 }] },
     });
     const signature = createHmac('sha256', target.secret).update(body).digest('base64');
-    const res = await fetch(`${target.url}/webhooks/picqer`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-picqer-signature': signature }, body });
+    const res = await fetch(`${target.url}/webhooks/picqer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-picqer-signature': signature },
+      body,
+    });
     if (res.status !== 200) throw new Error(`delivery ${idproduct} answered ${res.status}`);
     const answer = (await res.json()) as { id: string; duplicate: boolean };
     if (!answer.duplicate) ids.push(answer.id);
   };
   const round = async (): Promise<void> => {
     let left = p.perRound;
-    await Promise.all(Array.from({ length: Math.min(p.inFlight, p.perRound) }, async () => {
-      while (left > 0) {
-        left -= 1;
-        await post();
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: Math.min(p.inFlight, p.perRound) }, async () => {
+        while (left > 0) {
+          left -= 1;
+          await post();
+        }
+      }),
+    );
   };
   const start = Date.now();
   const rounds: Array<Promise<void>> = [];

@@ -16,10 +16,7 @@ export interface GatewayContext {
   caller?: Caller;
 }
 
-export function createContext(
-  services: Services,
-  extra: { requestId?: string; caller?: Caller; priority?: Priority } = {},
-): GatewayContext {
+export function createContext(services: Services, extra: { requestId?: string; caller?: Caller; priority?: Priority } = {}): GatewayContext {
   const accounting = new CallAccounting(extra.priority);
   const loaders = createLoaders(services, accounting);
   return { requestId: extra.requestId ?? randomUUID(), services, accounting, loaders, caller: extra.caller };

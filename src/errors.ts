@@ -124,11 +124,16 @@ export class QueryTooComplexError extends GraphQLError {
 export function upstreamStatusError(upstream: Upstream, status: number, retryAfterMs?: number): GraphQLError {
   if (status === 429) return new RateLimitedError(upstream, retryAfterMs ?? 1000);
   const what =
-    status === 401 ? 'rejected our credentials (401)'
-    : status === 403 ? 'refused access (403)'
-    : status === 404 ? 'did not find the resource (404)'
-    : status === 400 || status === 422 ? `rejected the request (${status})`
-    : status >= 500 ? `failed with ${status}`
-    : `answered with unexpected status ${status}`;
+    status === 401
+      ? 'rejected our credentials (401)'
+      : status === 403
+        ? 'refused access (403)'
+        : status === 404
+          ? 'did not find the resource (404)'
+          : status === 400 || status === 422
+            ? `rejected the request (${status})`
+            : status >= 500
+              ? `failed with ${status}`
+              : `answered with unexpected status ${status}`;
   return new UpstreamError(upstream, status, `${upstream} ${what}.`);
 }

@@ -127,9 +127,7 @@ async function registerGraphqlRoute(app: FastifyInstance, apollo: ApolloServer<G
     return createContext(services, { requestId: String(req.id), caller });
   };
   registerGraphiqlAssets(app);
-  const page = services.config.graphiql
-    ? graphiqlHtml({ endpoint: '/graphql', defaultHeaders: opts.graphiqlHeaders, defaultQuery: DEFAULT_QUERY })
-    : undefined;
+  const page = services.config.graphiql ? graphiqlHtml({ endpoint: '/graphql', defaultHeaders: opts.graphiqlHeaders, defaultQuery: DEFAULT_QUERY }) : undefined;
 
   await app.register(async (scope) => {
     // GraphQL over HTTP takes JSON bodies only: any other media type is 415, not a parse error.
@@ -146,7 +144,12 @@ async function registerGraphqlRoute(app: FastifyInstance, apollo: ApolloServer<G
     // refused here, before the body is even read: nothing runs, nothing is audited (accept.ts).
     scope.addHook('onRequest', async (req, reply) => {
       if (req.method === 'OPTIONS' || acceptsGraphqlResponse(req.headers.accept)) return;
-      return sendGraphqlError(reply, 406, 'NOT_ACCEPTABLE', 'The Accept header allows neither application/graphql-response+json nor application/json, the only types /graphql answers with; nothing was run.');
+      return sendGraphqlError(
+        reply,
+        406,
+        'NOT_ACCEPTABLE',
+        'The Accept header allows neither application/graphql-response+json nor application/json, the only types /graphql answers with; nothing was run.',
+      );
     });
     await scope.register(fastifyApollo(apollo), { context, path: '/graphql', method: ['GET', 'POST', 'OPTIONS'] });
   });
@@ -203,8 +206,12 @@ function upstreamExtensionsPlugin(): ApolloServerPlugin<GatewayContext> {
 /** Codes whose messages are written for clients: ours (errors.ts) and GraphQL's request errors. */
 const PUBLIC_CODES = new Set<string>([
   ...ERROR_CODES,
-  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE',
-  'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
 /**
@@ -215,6 +222,9 @@ function maskUnexpected(formatted: GraphQLFormattedError, error: unknown, logger
   const original = unwrapResolverError(error);
   const code = formatted.extensions?.code;
   if (original instanceof GraphQLError && typeof code === 'string' && PUBLIC_CODES.has(code)) return formatted;
-  logger.error({ err: original instanceof Error ? { type: original.name, stack: original.stack } : undefined, path: formatted.path }, 'unexpected resolver error');
+  logger.error(
+    { err: original instanceof Error ? { type: original.name, stack: original.stack } : undefined, path: formatted.path },
+    'unexpected resolver error',
+  );
   return { message: 'Internal error.', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

@@ -81,9 +81,7 @@ export async function createServices(config: Readonly<Config>, logger: Logger): 
     if (exact) opened.push(() => exact.close());
     // Webhook events: a Redis stream shared by every replica, or an in-memory ring for one process.
     const retention = { retentionMs: config.eventRetentionMs };
-    const log: EventLog = redis
-      ? new RedisEventLog({ redis, keyPrefix: config.redisKeyPrefix, ...retention })
-      : new MemoryEventLog(retention);
+    const log: EventLog = redis ? new RedisEventLog({ redis, keyPrefix: config.redisKeyPrefix, ...retention }) : new MemoryEventLog(retention);
     opened.push(() => log.close());
     const events: EventServices = { log, bus: await createEventBus(log, { logger, windowMs: config.eventFanoutWindowMs }) };
     return { config, logger, governors, picqer, picqerCodes: new ProductCodeIndex(), shopify, shopifyLocations: new LocationsCache(), exact, redis, events };

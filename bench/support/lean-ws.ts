@@ -53,10 +53,16 @@ export class LeanWebSocket {
   /** The Sec-WebSocket-Accept the server must answer with. */
   private readonly accept: string;
 
-  constructor(url: string, private readonly protocol: string, private readonly on: LeanWsHandlers) {
+  constructor(
+    url: string,
+    private readonly protocol: string,
+    private readonly on: LeanWsHandlers,
+  ) {
     const { hostname, port, pathname } = new URL(url);
     const key = randomBytes(16).toString('base64');
-    this.accept = createHash('sha1').update(key + GUID).digest('base64');
+    this.accept = createHash('sha1')
+      .update(key + GUID)
+      .digest('base64');
     this.socket = net.connect({
       host: hostname,
       port: Number(port),

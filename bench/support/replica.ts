@@ -20,11 +20,7 @@ import { createLogger } from '../../src/logger';
  */
 
 type FromParent =
-  | { type: 'start'; env: Record<string, string> }
-  | { type: 'stats' }
-  | { type: 'close' }
-  | { type: 'profile-start' }
-  | { type: 'profile-stop'; file: string };
+  { type: 'start'; env: Record<string, string> } | { type: 'stats' } | { type: 'close' } | { type: 'profile-start' } | { type: 'profile-stop'; file: string };
 
 let profiler: Session | undefined;
 

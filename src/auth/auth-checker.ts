@@ -26,8 +26,5 @@ export function checkScopes(context: CallerContext, scopes: readonly string[], f
     return true;
   }
   if (scopes.length === 0 || scopes.some((s) => caller.scopes.has(s))) return true;
-  throw new ForbiddenError(
-    `Field "${field}" needs scope ${scopes.map((s) => `"${s}"`).join(' or ')}; token "${caller.name}" does not have it.`,
-    scopes[0],
-  );
+  throw new ForbiddenError(`Field "${field}" needs scope ${scopes.map((s) => `"${s}"`).join(' or ')}; token "${caller.name}" does not have it.`, scopes[0]);
 }

@@ -15,7 +15,10 @@ export class Authenticator {
   private readonly entries: ReadonlyArray<{ digest: Buffer; caller: Caller }>;
 
   /** `enabled` false means auth is off: every request passes without a caller (dev only). */
-  constructor(entries: readonly TokenEntry[], readonly enabled = entries.length > 0) {
+  constructor(
+    entries: readonly TokenEntry[],
+    readonly enabled = entries.length > 0,
+  ) {
     this.entries = entries.map((e) => ({
       digest: Buffer.from(e.sha256, 'hex'),
       caller: Object.freeze({ name: e.name, scopes: new Set<string>(e.scopes) }),

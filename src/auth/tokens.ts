@@ -33,22 +33,29 @@ export function sha256Hex(text: string): string {
 export function parseTokenSpec(spec: string, variable = 'GATEWAY_TOKENS'): { entries: TokenEntry[]; problems: string[] } {
   const entries: TokenEntry[] = [];
   const problems: string[] = [];
-  spec.split(',').map((s) => s.trim()).filter(Boolean).forEach((item, i) => {
-    const first = item.indexOf(':');
-    const last = item.lastIndexOf(':');
-    if (first === -1 || last === first) {
-      problems.push(`${variable} entry ${i + 1} must look like name:scope1+scope2:token`);
-      return;
-    }
-    const name = item.slice(0, first);
-    const scopes = item.slice(first + 1, last).split('+').filter(Boolean);
-    const token = item.slice(last + 1);
-    const where = `${variable} entry ${i + 1}`;
-    const p = checkEntry(where, name, scopes);
-    if (token.length < MIN_TOKEN_LENGTH) p.push(`${where} ("${safeName(name)}") has a token shorter than ${MIN_TOKEN_LENGTH} characters`);
-    if (p.length) problems.push(...p);
-    else entries.push({ name, scopes: scopes as Scope[], sha256: sha256Hex(token) });
-  });
+  spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .forEach((item, i) => {
+      const first = item.indexOf(':');
+      const last = item.lastIndexOf(':');
+      if (first === -1 || last === first) {
+        problems.push(`${variable} entry ${i + 1} must look like name:scope1+scope2:token`);
+        return;
+      }
+      const name = item.slice(0, first);
+      const scopes = item
+        .slice(first + 1, last)
+        .split('+')
+        .filter(Boolean);
+      const token = item.slice(last + 1);
+      const where = `${variable} entry ${i + 1}`;
+      const p = checkEntry(where, name, scopes);
+      if (token.length < MIN_TOKEN_LENGTH) p.push(`${where} ("${safeName(name)}") has a token shorter than ${MIN_TOKEN_LENGTH} characters`);
+      if (p.length) problems.push(...p);
+      else entries.push({ name, scopes: scopes as Scope[], sha256: sha256Hex(token) });
+    });
   return { entries, problems };
 }
 
@@ -95,7 +102,11 @@ function checkEntry(where: string, name: string, scopes: string[]): string[] {
   const p: string[] = [];
   if (!NAME_RE.test(name)) p.push(`${where} needs a name of 1-64 of A-Z a-z 0-9 _ . -`);
   if (scopes.length === 0) p.push(`${where} ("${safeName(name)}") needs at least one scope of ${SCOPES.join(', ')}`);
-  for (const s of scopes) if (!isScope(s)) p.push(`${where} ("${safeName(name)}") has an unknown scope (not echoed: a misplaced colon could make it part of a token); expected one of ${SCOPES.join(', ')}`);
+  for (const s of scopes)
+    if (!isScope(s))
+      p.push(
+        `${where} ("${safeName(name)}") has an unknown scope (not echoed: a misplaced colon could make it part of a token); expected one of ${SCOPES.join(', ')}`,
+      );
   return p;
 }
 

@@ -1,8 +1,17 @@
 import 'reflect-metadata';
 import { Transform, plainToInstance } from 'class-transformer';
 import {
-  getMetadataStorage, IsIn, IsOptional, IsString, IsUrl, Matches, MinLength, ValidateBy, validateSync,
-  type ValidationArguments, type ValidationError,
+  getMetadataStorage,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  MinLength,
+  ValidateBy,
+  validateSync,
+  type ValidationArguments,
+  type ValidationError,
 } from 'class-validator';
 
 /**
@@ -47,9 +56,11 @@ function WholeNumber(min: number, max?: number): PropertyDecorator {
       // The wording of class-validator's @Min/@Max, which the README and the tests quote.
       defaultMessage: (args) => {
         const { name, value } = subject(args);
-        return !Number.isSafeInteger(value) ? `${name} must be a whole number${got(name, value)}`
-          : (value as number) < min ? `${name} must not be less than ${min}`
-          : `${name} must not be greater than ${max}`;
+        return !Number.isSafeInteger(value)
+          ? `${name} must be a whole number${got(name, value)}`
+          : (value as number) < min
+            ? `${name} must not be less than ${min}`
+            : `${name} must not be greater than ${max}`;
       },
     },
   });
@@ -91,7 +102,8 @@ export class Env {
   @IsOptional() @IsIn(['development', 'production', 'test']) NODE_ENV?: string;
 
   // Picqer
-  @IsOptional() @Matches(/^[a-z0-9-]+$/i, { message: 'PICQER_SUBDOMAIN must be the account name, e.g. "myshop" for myshop.picqer.com' })
+  @IsOptional()
+  @Matches(/^[a-z0-9-]+$/i, { message: 'PICQER_SUBDOMAIN must be the account name, e.g. "myshop" for myshop.picqer.com' })
   PICQER_SUBDOMAIN?: string;
   @IsOptional() @IsString() @MinLength(8) PICQER_API_KEY?: string;
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) PICQER_BASE_URL?: string;
@@ -105,10 +117,12 @@ export class Env {
   @IsOptional() @TrueOrFalse() SHOPIFY_AUTO_SYNC?: boolean;
 
   // Shopify
-  @IsOptional() @Matches(/^[a-z0-9][a-z0-9-]*$/i, { message: 'SHOPIFY_SHOP must be the shop name, e.g. "myshop" for myshop.myshopify.com' })
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9-]*$/i, { message: 'SHOPIFY_SHOP must be the shop name, e.g. "myshop" for myshop.myshopify.com' })
   SHOPIFY_SHOP?: string;
   @IsOptional() @IsString() @MinLength(8) SHOPIFY_ACCESS_TOKEN?: string;
-  @IsOptional() @Matches(/^(\d{4}-(01|04|07|10)|unstable)$/, { message: 'SHOPIFY_API_VERSION must look like 2026-10' })
+  @IsOptional()
+  @Matches(/^(\d{4}-(01|04|07|10)|unstable)$/, { message: 'SHOPIFY_API_VERSION must look like 2026-10' })
   SHOPIFY_API_VERSION?: string;
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) SHOPIFY_BASE_URL?: string;
   @IsOptional() @IsString() @MinLength(16) SHOPIFY_WEBHOOK_SECRET?: string;
@@ -124,7 +138,8 @@ export class Env {
 
   // Shared state
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['redis', 'rediss'] }) REDIS_URL?: string;
-  @IsOptional() @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 of A-Z a-z 0-9 : _ -' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 of A-Z a-z 0-9 : _ -' })
   REDIS_KEY_PREFIX?: string;
 
   // Upstream calls
@@ -145,7 +160,8 @@ export class Env {
   @IsOptional() @IsString() GATEWAY_TOKENS?: string;
   @IsOptional() @IsString() GATEWAY_TOKENS_FILE?: string;
   @IsOptional() @TrueOrFalse() AUTH_DISABLED?: boolean;
-  @IsOptional() @Matches(/^(off|stdout|stderr|\/.+|\.{1,2}\/.+)$/, { message: 'AUDIT_LOG must be off, stdout, stderr or a file path starting with / or ./' })
+  @IsOptional()
+  @Matches(/^(off|stdout|stderr|\/.+|\.{1,2}\/.+)$/, { message: 'AUDIT_LOG must be off, stdout, stderr or a file path starting with / or ./' })
   AUDIT_LOG?: string;
   @IsOptional() @WholeNumber(1, 100) MAX_QUERY_DEPTH?: number;
   @IsOptional() @WholeNumber(1, 100000) MAX_QUERY_COST?: number;
@@ -163,7 +179,11 @@ export class Env {
 
 /** Every variable Env declares: all carry at least @IsOptional, so class-validator knows each name. */
 const ENV_NAMES: readonly string[] = [
-  ...new Set(getMetadataStorage().getTargetValidationMetadatas(Env, '', true, false).map((m) => m.propertyName)),
+  ...new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(Env, '', true, false)
+      .map((m) => m.propertyName),
+  ),
 ];
 
 /**

@@ -7,7 +7,10 @@
 export function parseLocationMap(text: string): { map: Map<number, string>; problems: string[] } {
   const map = new Map<number, string>();
   const problems: string[] = [];
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^(\d+)\s*=\s*(gid:\/\/shopify\/Location\/\d+)$/.exec(part);
     if (!m) {
       problems.push(`SHOPIFY_LOCATION_MAP entry "${part}" must look like 1=gid://shopify/Location/123`);

@@ -65,12 +65,24 @@ function parseAccept(header: string): MediaRange[] {
       const eq = p.indexOf('=');
       if (eq === -1) continue;
       const key = p.slice(0, eq).trim().toLowerCase();
-      const value = p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+      const value = p
+        .slice(eq + 1)
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .toLowerCase();
       // A quality that is not a number (q=abc) is no quality at all: NaN > 0 is false.
       if (key === 'q') q = parseFloat(value);
       else params[key] = value;
     }
-    out.push({ type: range.slice(0, slash).trim().toLowerCase(), subtype: range.slice(slash + 1).trim().toLowerCase(), params, q });
+    out.push({
+      type: range.slice(0, slash).trim().toLowerCase(),
+      subtype: range
+        .slice(slash + 1)
+        .trim()
+        .toLowerCase(),
+      params,
+      q,
+    });
   }
   return out;
 }

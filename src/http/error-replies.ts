@@ -65,11 +65,16 @@ function clientErrorReply(fastifyCode: string | undefined, status: number, o: Er
 
 function byStatus(status: number): [HttpErrorCode, string] {
   switch (status) {
-    case 404: return ['NOT_FOUND', 'Not found.'];
-    case 406: return ['NOT_ACCEPTABLE', 'The Accept header allows no JSON response.'];
-    case 413: return ['PAYLOAD_TOO_LARGE', 'The body is too large.'];
-    case 415: return ['UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.'];
-    default: return ['BAD_REQUEST', `The request could not be read (HTTP ${status}).`];
+    case 404:
+      return ['NOT_FOUND', 'Not found.'];
+    case 406:
+      return ['NOT_ACCEPTABLE', 'The Accept header allows no JSON response.'];
+    case 413:
+      return ['PAYLOAD_TOO_LARGE', 'The body is too large.'];
+    case 415:
+      return ['UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.'];
+    default:
+      return ['BAD_REQUEST', `The request could not be read (HTTP ${status}).`];
   }
 }
 

@@ -7,11 +7,7 @@ import { decodeCursor, encodeCursor } from '../schema/common/cursor';
  * made in parallel, one per 100 rows, starting at the cursor's offset (Picqer takes any offset,
  * so a page that starts mid-way costs no extra call).
  */
-export async function paginate<N>(
-  first: number,
-  after: string | null | undefined,
-  fetchPage: (offset: number) => Promise<N[]>,
-): Promise<ConnectionShape<N>> {
+export async function paginate<N>(first: number, after: string | null | undefined, fetchPage: (offset: number) => Promise<N[]>): Promise<ConnectionShape<N>> {
   const start = decodeCursor(after);
   const calls = Math.ceil(first / PICQER_PAGE_SIZE);
   const pages = await Promise.all(Array.from({ length: calls }, (_, i) => fetchPage(start + i * PICQER_PAGE_SIZE)));

@@ -2,9 +2,7 @@ import { Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Int, Query, Reso
 import { Min } from 'class-validator';
 import type { GatewayContext } from '../context';
 import { requireLoaders } from '../datasources/loaders';
-import type {
-  PicqerOrderModel, PicqerPicklistLineModel, PicqerPicklistModel, PicqerProductModel, PicqerWarehouseModel,
-} from '../datasources/picqer';
+import type { PicqerOrderModel, PicqerPicklistLineModel, PicqerPicklistModel, PicqerProductModel, PicqerWarehouseModel } from '../datasources/picqer';
 import { PaginationArgs } from '../schema/common/pagination.args';
 import { PicklistConnection } from '../schema/connections';
 import { PicklistStatus } from '../schema/enums';
@@ -41,9 +39,7 @@ export class PicklistResolver {
   @Query(() => PicklistConnection)
   picklists(@Ctx() ctx: GatewayContext, @Args() { first, after, status, warehouseId }: PicklistsArgs) {
     const loaders = requireLoaders(ctx.loaders, 'picqer');
-    return paginate(first, after, (offset) =>
-      loaders.picklistList({ offset, status: status ?? undefined, idwarehouse: warehouseId ?? undefined }),
-    );
+    return paginate(first, after, (offset) => loaders.picklistList({ offset, status: status ?? undefined, idwarehouse: warehouseId ?? undefined }));
   }
 
   @Authorized('stock:read')

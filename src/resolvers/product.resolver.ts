@@ -44,7 +44,15 @@ export class StockLevelResolver {
   async warehouse(@Root() level: PicqerStockLevelModel, @Ctx() ctx: GatewayContext): Promise<PicqerWarehouseModel> {
     const w = await requireLoaders(ctx.loaders, 'picqer').warehouseById(level.idwarehouse);
     // A warehouse deleted after the stock row was read still deserves a name.
-    return w ?? { id: String(level.idwarehouse), idwarehouse: level.idwarehouse, name: `Warehouse ${level.idwarehouse}`, acceptsOrders: false, countsForGeneralStock: false };
+    return (
+      w ?? {
+        id: String(level.idwarehouse),
+        idwarehouse: level.idwarehouse,
+        name: `Warehouse ${level.idwarehouse}`,
+        acceptsOrders: false,
+        countsForGeneralStock: false,
+      }
+    );
   }
 }
 

@@ -22,13 +22,17 @@ export class ShopifyResolver {
   }
 
   @Authorized('stock:read')
-  @Query(() => [StockDrift], { description: "Products whose Shopify available quantity differs from Picqer's free stock by more than `threshold` at a mapped location." })
+  @Query(() => [StockDrift], {
+    description: "Products whose Shopify available quantity differs from Picqer's free stock by more than `threshold` at a mapped location.",
+  })
   async stockDrift(@Ctx() ctx: GatewayContext, @Args() { productcodes, threshold }: StockDriftArgs): Promise<StockDrift[]> {
     return findStockDrift(ctx.loaders, productcodes, threshold);
   }
 
   @Authorized('stock:write')
-  @Mutation(() => StockSyncResult, { description: "Sets each variant's available quantity at the mapped location(s) to Picqer's free stock; sends only what differs." })
+  @Mutation(() => StockSyncResult, {
+    description: "Sets each variant's available quantity at the mapped location(s) to Picqer's free stock; sends only what differs.",
+  })
   async syncFreeStockToShopify(@Ctx() ctx: GatewayContext, @Args() { productcodes }: StockSyncArgs): Promise<StockSyncResult> {
     return syncFreeStock(ctx.loaders, productcodes);
   }

@@ -51,8 +51,7 @@ export class SubscriptionResolver {
         topic: 'freeStockChanged',
         after,
         filter: (e) =>
-          (codes === null || codes.has(e.payload.productcode)) &&
-          (warehouseId === null || e.payload.stock.some((s) => s.warehouseId === warehouseId)),
+          (codes === null || codes.has(e.payload.productcode)) && (warehouseId === null || e.payload.stock.some((s) => s.warehouseId === warehouseId)),
       });
     },
   })

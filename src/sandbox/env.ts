@@ -17,7 +17,9 @@ export function sandboxEnv(s: { picqer?: PicqerSandbox; shopify?: ShopifySandbox
       SHOPIFY_SHOP: 'sandbox',
       SHOPIFY_ACCESS_TOKEN: s.shopify.accessToken,
       SHOPIFY_BASE_URL: s.shopify.origin,
-      SHOPIFY_LOCATION_MAP: Object.entries(SANDBOX_LOCATION_MAP).map(([w, l]) => `${w}=${l}`).join(','),
+      SHOPIFY_LOCATION_MAP: Object.entries(SANDBOX_LOCATION_MAP)
+        .map(([w, l]) => `${w}=${l}`)
+        .join(','),
     });
   }
   if (s.exact) {

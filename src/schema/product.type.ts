@@ -27,7 +27,8 @@ export class Product {
 
   /** Resolved by ProductFreeStockResolver from `stock` and the warehouse list; not set by the mapping. */
   @Field(() => Int, {
-    description: "Free stock for sale: `freeStock` summed over the warehouses that count for general stock (Picqer's `counts_for_general_stock`, see `Warehouse.countsForGeneralStock`). Stock in other warehouses, e.g. returns awaiting inspection, is in `stock` but not in this sum.",
+    description:
+      "Free stock for sale: `freeStock` summed over the warehouses that count for general stock (Picqer's `counts_for_general_stock`, see `Warehouse.countsForGeneralStock`). Stock in other warehouses, e.g. returns awaiting inspection, is in `stock` but not in this sum.",
   })
   freeStock?: number;
 

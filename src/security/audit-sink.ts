@@ -36,10 +36,13 @@ export interface AuditRecord {
 export function createAuditSink(target: string | DestinationStream): AuditSink | null {
   if (target === 'off') return null;
   const dest: DestinationStream =
-    typeof target !== 'string' ? target
-    : target === 'stdout' ? pino.destination({ dest: 1, sync: false })
-    : target === 'stderr' ? pino.destination({ dest: 2, sync: false })
-    : pino.destination({ dest: target, mkdir: true, sync: false, append: true });
+    typeof target !== 'string'
+      ? target
+      : target === 'stdout'
+        ? pino.destination({ dest: 1, sync: false })
+        : target === 'stderr'
+          ? pino.destination({ dest: 2, sync: false })
+          : pino.destination({ dest: target, mkdir: true, sync: false, append: true });
   const logger: Logger = pino({ level: 'info', base: { log: 'audit' }, messageKey: 'msg', timestamp: pino.stdTimeFunctions.isoTime }, dest);
   return {
     write(record) {

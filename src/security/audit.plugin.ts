@@ -29,7 +29,8 @@ export function auditPlugin(sink: AuditSink): ApolloServerPlugin<GatewayContext>
           return {
             willResolveField({ source, args, info }) {
               if (isMutation && info.parentType === info.schema.getMutationType()) {
-                for (const [k, v] of Object.entries(args ?? {})) if (ID_ARG.test(k)) for (const x of [v].flat()) if (typeof x === 'string' || typeof x === 'number') ids.add(`${k}:${x}`);
+                for (const [k, v] of Object.entries(args ?? {}))
+                  if (ID_ARG.test(k)) for (const x of [v].flat()) if (typeof x === 'string' || typeof x === 'number') ids.add(`${k}:${x}`);
               }
               if (!isPersonalField(info.parentType.getFields()[info.fieldName])) return;
               const id = (source as { id?: unknown } | null)?.id;
@@ -46,11 +47,14 @@ export function auditPlugin(sink: AuditSink): ApolloServerPlugin<GatewayContext>
           const errors = body?.errors ?? [];
           const codes = [...new Set(errors.map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR')))];
           const outcome: AuditRecord['outcome'] =
-            errors.length === 0 ? 'ok'
-            : codes.every((c) => c === 'FORBIDDEN') ? 'denied'
-            // Partial only if some root field has a value: `{ order: null }` brought nothing back.
-            : Object.values(body?.data ?? {}).some((v) => v != null) ? 'partial'
-            : 'error';
+            errors.length === 0
+              ? 'ok'
+              : codes.every((c) => c === 'FORBIDDEN')
+                ? 'denied'
+                : // Partial only if some root field has a value: `{ order: null }` brought nothing back.
+                  Object.values(body?.data ?? {}).some((v) => v != null)
+                  ? 'partial'
+                  : 'error';
           sink.write({
             type: 'audit',
             who: contextValue.caller?.name ?? 'anonymous',

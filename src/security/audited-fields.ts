@@ -1,8 +1,20 @@
 import {
-  GraphQLIncludeDirective, GraphQLSkipDirective, Kind, TypeInfo, getDirectiveValues, isAbstractType, isObjectType,
-  visit, visitWithTypeInfo,
-  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type FragmentSpreadNode, type GraphQLSchema,
-  type InlineFragmentNode, type OperationDefinitionNode,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  Kind,
+  TypeInfo,
+  getDirectiveValues,
+  isAbstractType,
+  isObjectType,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type FragmentSpreadNode,
+  type GraphQLSchema,
+  type InlineFragmentNode,
+  type OperationDefinitionNode,
 } from 'graphql';
 import { isPersonalField } from './personal-data';
 
@@ -55,30 +67,33 @@ export function auditedFields(
 
   for (let def = pending.pop(); def; def = pending.pop()) {
     const typeInfo = new TypeInfo(schema);
-    visit(def, visitWithTypeInfo(typeInfo, {
-      Field(node) {
-        if (skipped(node)) return false;
-        const parent = typeInfo.getParentType();
-        if (mutationType && parent === mutationType) mutationFields.add(node.name.value);
-        // On an interface or union, the field is personal where any type it can be marks it so.
-        const candidates = parent && isAbstractType(parent) ? schema.getPossibleTypes(parent) : parent && isObjectType(parent) ? [parent] : [];
-        for (const t of candidates) {
-          if (isPersonalField(t.getFields()[node.name.value])) personal.add(`${t.name}.${node.name.value}`);
-        }
-        return undefined;
-      },
-      InlineFragment(node) {
-        return skipped(node) ? false : undefined;
-      },
-      FragmentSpread(node) {
-        const name = node.name.value;
-        const fragment = fragments.get(name);
-        if (!skipped(node) && fragment && !queued.has(name)) {
-          queued.add(name);
-          pending.push(fragment);
-        }
-      },
-    }));
+    visit(
+      def,
+      visitWithTypeInfo(typeInfo, {
+        Field(node) {
+          if (skipped(node)) return false;
+          const parent = typeInfo.getParentType();
+          if (mutationType && parent === mutationType) mutationFields.add(node.name.value);
+          // On an interface or union, the field is personal where any type it can be marks it so.
+          const candidates = parent && isAbstractType(parent) ? schema.getPossibleTypes(parent) : parent && isObjectType(parent) ? [parent] : [];
+          for (const t of candidates) {
+            if (isPersonalField(t.getFields()[node.name.value])) personal.add(`${t.name}.${node.name.value}`);
+          }
+          return undefined;
+        },
+        InlineFragment(node) {
+          return skipped(node) ? false : undefined;
+        },
+        FragmentSpread(node) {
+          const name = node.name.value;
+          const fragment = fragments.get(name);
+          if (!skipped(node) && fragment && !queued.has(name)) {
+            queued.add(name);
+            pending.push(fragment);
+          }
+        },
+      }),
+    );
   }
   return { personal: [...personal].sort(), mutationFields: [...mutationFields].sort() };
 }

@@ -62,10 +62,9 @@ export function documentLimitsRule(limits: Partial<DocumentLimits> = {}): (conte
             const n = counts[c.key];
             const limit = max[c.limit];
             if (n <= limit) continue;
-            context.reportError(new GraphQLError(
-              `The document has ${n} ${c.what}; the limit is ${limit} (${c.variable}).`,
-              { extensions: { [c.key]: n, [c.limit]: limit } },
-            ));
+            context.reportError(
+              new GraphQLError(`The document has ${n} ${c.what}; the limit is ${limit} (${c.variable}).`, { extensions: { [c.key]: n, [c.limit]: limit } }),
+            );
           }
         },
       },
@@ -104,6 +103,11 @@ export function describeDocumentLimit(formatted: GraphQLFormattedError): GraphQL
 }
 
 /** The limits as configured (config.security). */
-export function documentLimitsOf(s: { maxQueryTokens: number; maxQueryAliases: number; maxQueryDirectives: number; maxQueryFragmentSpreads: number }): DocumentLimits {
+export function documentLimitsOf(s: {
+  maxQueryTokens: number;
+  maxQueryAliases: number;
+  maxQueryDirectives: number;
+  maxQueryFragmentSpreads: number;
+}): DocumentLimits {
   return { maxTokens: s.maxQueryTokens, maxAliases: s.maxQueryAliases, maxDirectives: s.maxQueryDirectives, maxFragmentSpreads: s.maxQueryFragmentSpreads };
 }

@@ -36,9 +36,7 @@ export interface SecurityOptions {
 export function createSecurity(config: Readonly<Config>, opts: SecurityOptions = {}): Security {
   const s = config.security;
   const authenticator = new Authenticator(s.tokens, s.tokens.length > 0 && !s.authDisabled);
-  const store: RateLimitStore = config.redisUrl
-    ? new RedisRateLimitStore(config.redisUrl, `${config.redisKeyPrefix}sec:`)
-    : new MemoryRateLimitStore();
+  const store: RateLimitStore = config.redisUrl ? new RedisRateLimitStore(config.redisUrl, `${config.redisKeyPrefix}sec:`) : new MemoryRateLimitStore();
   const sink: AuditSink | null = createAuditSink(opts.auditStream ?? s.auditLog);
   const operationRules = operationRulesOf(config);
   const apolloPlugins: ApolloServerPlugin<GatewayContext>[] = [

@@ -1,7 +1,4 @@
-import {
-  GraphQLError, parse, specifiedRules, validate,
-  type DocumentNode, type GraphQLSchema, type ValidationRule,
-} from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { Config } from '../config';
 import { DEFAULT_DOCUMENT_LIMITS, documentLimitsOf, documentLimitsRule, type DocumentLimits } from './document-limits';
 import type { QueryLimitOptions } from './query-limits';
@@ -81,8 +78,7 @@ export function parseDocument(source: string, rules: OperationRules): DocumentNo
  * subscriptions only.
  */
 export function validateDocument(schema: GraphQLSchema, document: DocumentNode, rules: OperationRules): GraphQLError[] {
-  return validate(schema, document, [...specifiedRules, ...rules.validationRules], rules.validationOptions)
-    .map((e) => coded(e, 'GRAPHQL_VALIDATION_FAILED'));
+  return validate(schema, document, [...specifiedRules, ...rules.validationRules], rules.validationOptions).map((e) => coded(e, 'GRAPHQL_VALIDATION_FAILED'));
 }
 
 function coded(error: GraphQLError, code: string): GraphQLError {

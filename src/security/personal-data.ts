@@ -30,7 +30,9 @@ export function isPersonalField(field: GraphQLField<unknown, unknown> | undefine
 
 /** `Type.field` coordinates of every personal field of an object type in the built schema. */
 export function personalFieldsOf(type: GraphQLObjectType): string[] {
-  return Object.values(type.getFields()).filter(isPersonalField).map((f) => `${type.name}.${f.name}`);
+  return Object.values(type.getFields())
+    .filter(isPersonalField)
+    .map((f) => `${type.name}.${f.name}`);
 }
 
 /**

@@ -1,7 +1,21 @@
 import {
-  getNamedType, isCompositeType, isListType, isNonNullType, isObjectType, isInterfaceType, Kind,
-  type FieldNode, type FragmentDefinitionNode, type FragmentSpreadNode, type GraphQLCompositeType, type GraphQLField,
-  type GraphQLObjectType, type GraphQLSchema, type GraphQLType, type InlineFragmentNode, type OperationDefinitionNode,
+  getNamedType,
+  isCompositeType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isInterfaceType,
+  Kind,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type FragmentSpreadNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type GraphQLType,
+  type InlineFragmentNode,
+  type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values';
@@ -256,7 +270,12 @@ function fieldOf(type: GraphQLCompositeType, name: string): GraphQLField<unknown
   return isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
 }
 
-function firstArg(field: GraphQLField<unknown, unknown>, node: Parameters<typeof getArgumentValues>[1], variables: Record<string, unknown>, maxFirst: number): number {
+function firstArg(
+  field: GraphQLField<unknown, unknown>,
+  node: Parameters<typeof getArgumentValues>[1],
+  variables: Record<string, unknown>,
+  maxFirst: number,
+): number {
   let v: unknown;
   try {
     v = getArgumentValues(field, node, variables).first;
@@ -271,7 +290,12 @@ function firstArg(field: GraphQLField<unknown, unknown>, node: Parameters<typeof
   return v;
 }
 
-function listArg(field: GraphQLField<unknown, unknown>, node: Parameters<typeof getArgumentValues>[1], variables: Record<string, unknown>, arg: string): string[] {
+function listArg(
+  field: GraphQLField<unknown, unknown>,
+  node: Parameters<typeof getArgumentValues>[1],
+  variables: Record<string, unknown>,
+  arg: string,
+): string[] {
   try {
     const v = getArgumentValues(field, node, variables)[arg];
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];

@@ -1,6 +1,13 @@
 import {
-  getVariableValues, GraphQLError, Kind, visit,
-  type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type ValueNode,
+  getVariableValues,
+  GraphQLError,
+  Kind,
+  visit,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ValueNode,
 } from 'graphql';
 import { BadUserInputError, QueryTooComplexError } from '../errors';
 import { estimateQueryCost, type CostOptions } from './query-cost';

@@ -14,7 +14,10 @@ export class RedisRateLimitStore implements RateLimitStore {
   /** The connection was up and dropped: count locally at once rather than wait for retries. */
   private lost = false;
 
-  constructor(redisUrl: string, private readonly keyPrefix: string) {
+  constructor(
+    redisUrl: string,
+    private readonly keyPrefix: string,
+  ) {
     this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false, commandTimeout: 500 });
     // Errors surface as failed hits (answered from the fallback); the listener keeps them off stderr.
     this.redis.on('error', () => undefined);

@@ -14,7 +14,10 @@ export function checkProductcodes(codes: string[]): void {
     throw new BadUserInputError(`Argument "productcodes" takes at most ${MAX_PRODUCTCODES} codes, got ${codes.length}.`, 'productcodes');
   }
   if (!codes.every(isValidProductcode)) {
-    throw new BadUserInputError(`Argument "productcodes": each value must be a product code: not blank, at most ${MAX_PRODUCTCODE_LENGTH} characters.`, 'productcodes');
+    throw new BadUserInputError(
+      `Argument "productcodes": each value must be a product code: not blank, at most ${MAX_PRODUCTCODE_LENGTH} characters.`,
+      'productcodes',
+    );
   }
 }
 

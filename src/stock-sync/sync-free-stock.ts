@@ -37,7 +37,11 @@ function outcome(plan: SyncPlan, result: ShopifySetResultModel, names: (id: stri
   // A batch with a userError is rejected whole (Shopify's all-or-nothing); say why per row.
   const why = new Map<number, string>();
   for (const e of result.userErrors) if (e.field[1] === 'quantities' && e.field[2] !== undefined) why.set(Number(e.field[2]), e.code ?? 'REJECTED');
-  const skipped: FreeStockSyncResult['skipped'] = plan.skipped.map((s) => ({ productcode: s.productcode, reason: s.reason, warehouseId: s.warehouseId ?? null }));
+  const skipped: FreeStockSyncResult['skipped'] = plan.skipped.map((s) => ({
+    productcode: s.productcode,
+    reason: s.reason,
+    warehouseId: s.warehouseId ?? null,
+  }));
   const changed: FreeStockSyncResult['changed'] = [];
   plan.changes.forEach((c, i) => {
     const q = plan.quantities[i];

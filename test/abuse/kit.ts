@@ -150,7 +150,7 @@ export async function runAbuse(stack: AbuseStack, cases: readonly AbuseCase[], o
   for (const c of cases) {
     // graphql-js answers as soon as an error nulls a parent, while sibling resolvers may still be
     // calling upstreams: let the previous case's calls finish so they are not counted against this one.
-    await until(() => stack.upstreamInFlight() === 0, 'the previous case\'s upstream calls to finish');
+    await until(() => stack.upstreamInFlight() === 0, "the previous case's upstream calls to finish");
     const before = stack.upstreamCalls();
     const started = performance.now();
     const signal = AbortSignal.timeout(hangMs);
@@ -208,7 +208,11 @@ async function post(url: string, signal: AbortSignal, body: string | Buffer, hea
 }
 
 /** A GraphQL POST: the document, its variables and operation name as JSON. */
-export function gqlCase(name: string, query: string, extra: { variables?: unknown; operationName?: unknown; token?: string; headers?: Record<string, string> } = {}): AbuseCase {
+export function gqlCase(
+  name: string,
+  query: string,
+  extra: { variables?: unknown; operationName?: unknown; token?: string; headers?: Record<string, string> } = {},
+): AbuseCase {
   const { variables, operationName, token = TOKENS.customers, headers = {} } = extra;
   const body = JSON.stringify({ query, variables, operationName });
   return { name, body, send: (url, signal) => post(url, signal, body, { authorization: `Bearer ${token}`, ...headers }) };
@@ -310,7 +314,10 @@ export function namedCases(bodyLimit: number): AbuseCase[] {
     gqlCase('100 KB productcode', 'query($c: String) { product(productcode: $c) { id } }', { variables: { c: big } }),
     gqlCase('100 KB orderid', 'query($c: String) { order(orderid: $c) { id } }', { variables: { c: big } }),
     gqlCase('100 KB picklistid', 'query($c: String) { picklist(picklistid: $c) { id } }', { variables: { c: big } }),
-    gqlCase('10,000 productcodes', 'query($c: [String!]!) { stockDrift(productcodes: $c) { productcode } }', { variables: { c: Array.from({ length: 10_000 }, (_, i) => `P${i}`) }, token: TOKENS.customers }),
+    gqlCase('10,000 productcodes', 'query($c: [String!]!) { stockDrift(productcodes: $c) { productcode } }', {
+      variables: { c: Array.from({ length: 10_000 }, (_, i) => `P${i}`) },
+      token: TOKENS.customers,
+    }),
     gqlCase('first 2^31 in a variable', 'query($f: Int) { products(first: $f) { edges { node { id } } } }', { variables: { f: 2147483648 } }),
     gqlCase('first 1e308 literal', '{ products(first: 1e308) { edges { node { id } } } }'),
     gqlCase('first -1', '{ products(first: -1) { edges { node { id } } } }'),
@@ -384,9 +391,20 @@ export function prng(seed: number): () => number {
 
 /** Valid operations the mutations start from: every root field, fragments, variables, a mutation. */
 const SEEDS: Array<{ query: string; variables?: Record<string, unknown> }> = [
-  { query: 'query P($first: Int!, $after: String) { products(first: $first, after: $after) { edges { cursor node { id idproduct productcode name freeStock stock { warehouse { idwarehouse name } stock reserved freeStock } } } pageInfo { hasNextPage endCursor } totalCount } }', variables: { first: 5 } },
-  { query: 'query C($productcode: String!) { product(productcode: $productcode) { id name freeStock shopify { sku } exact { code stock } } }', variables: { productcode: 'P0001' } },
-  { query: 'query O($first: Int!) { orders(first: $first, status: processing) { edges { node { idorder orderid status email deliveryAddress { name city } lines { productcode amount product { freeStock } } } } } }', variables: { first: 3 } },
+  {
+    query:
+      'query P($first: Int!, $after: String) { products(first: $first, after: $after) { edges { cursor node { id idproduct productcode name freeStock stock { warehouse { idwarehouse name } stock reserved freeStock } } } pageInfo { hasNextPage endCursor } totalCount } }',
+    variables: { first: 5 },
+  },
+  {
+    query: 'query C($productcode: String!) { product(productcode: $productcode) { id name freeStock shopify { sku } exact { code stock } } }',
+    variables: { productcode: 'P0001' },
+  },
+  {
+    query:
+      'query O($first: Int!) { orders(first: $first, status: processing) { edges { node { idorder orderid status email deliveryAddress { name city } lines { productcode amount product { freeStock } } } } } }',
+    variables: { first: 3 },
+  },
   { query: 'query { picklists(first: 3) { edges { node { idpicklist status warehouse { name } order { orderid } lines { productcode amountPicked } } } } }' },
   { query: 'fragment W on Warehouse { idwarehouse name } query { warehouses { ...W } a: warehouses { ...W } }' },
   { query: 'query($c: [String!]!) { stockDrift(productcodes: $c) { productcode } shopifyLocations { id name } }', variables: { c: ['P0001', 'P0002'] } },
@@ -396,10 +414,47 @@ const SEEDS: Array<{ query: string; variables?: Record<string, unknown> }> = [
 
 const TOKENS_POOL = [TOKENS.stock, TOKENS.orders, TOKENS.customers, TOKENS.writer, TOKENS.ordersOnly];
 const SNIPPETS = [
-  '{', '}', '(', ')', '[', ']', ':', '$', '!', '@', '...', '...F', 'fragment F on Query { warehouses { name } }', '@include(if: $x)',
-  '@skip(if: true)', '__typename', '__schema { types { name } }', 'on', 'query', 'mutation', 'subscription', '"', '""', '"""',
-  '#', '\\u0000', '0', '-1', '2147483648', '1e308', 'NaN', 'null', 'true', 'first: 100000', 'email', 'orders', 'products',
-  'product(productcode: "")', 'x'.repeat(5000), '\u{1F600}', '\uD800',
+  '{',
+  '}',
+  '(',
+  ')',
+  '[',
+  ']',
+  ':',
+  '$',
+  '!',
+  '@',
+  '...',
+  '...F',
+  'fragment F on Query { warehouses { name } }',
+  '@include(if: $x)',
+  '@skip(if: true)',
+  '__typename',
+  '__schema { types { name } }',
+  'on',
+  'query',
+  'mutation',
+  'subscription',
+  '"',
+  '""',
+  '"""',
+  '#',
+  '\\u0000',
+  '0',
+  '-1',
+  '2147483648',
+  '1e308',
+  'NaN',
+  'null',
+  'true',
+  'first: 100000',
+  'email',
+  'orders',
+  'products',
+  'product(productcode: "")',
+  'x'.repeat(5000),
+  '\u{1F600}',
+  '\uD800',
 ];
 const VALUES: unknown[] = [null, 0, -1, 2147483648, 1e308, '', 'x'.repeat(5000), [], {}, [null], true, '\uD800', { __proto__: null }];
 
@@ -444,7 +499,11 @@ function mutate(q: string, rnd: () => number, pick: <T>(xs: readonly T[]) => T):
     case 5: // alias a field many times
       return q.replace(/\{ (\w+)/, (_m, f: string) => `{ ${Array.from({ length: 1 + Math.floor(rnd() * 80) }, (_, i) => `a${i}: ${f}`).join(' ')} ${f}`);
     case 6: // a field moved into another selection (valid syntax, often invalid for the schema)
-      return q.replace(/\{ (\w+)/, (_m, f: string) => `{ ${pick(['email', 'orders { edges { node { email } } }', 'stock { freeStock }', 'warehouses { name }', 'shopify { sku }', 'product(id: "1") { id }'])} ${f}`);
+      return q.replace(
+        /\{ (\w+)/,
+        (_m, f: string) =>
+          `{ ${pick(['email', 'orders { edges { node { email } } }', 'stock { freeStock }', 'warehouses { name }', 'shopify { sku }', 'product(id: "1") { id }'])} ${f}`,
+      );
     default: // truncate
       return q.slice(0, at);
   }

@@ -21,12 +21,15 @@ afterAll(async () => {
   await env.cleanup();
 });
 
-
 function stockBody(idproduct: number, freestock: number, warehouses = [1, 2]): string {
   return JSON.stringify({
-    idhook: 1, name: 'gateway', event: 'products.free_stock_changed', event_triggered_at: '2026-01-13 09:46:30',
+    idhook: 1,
+    name: 'gateway',
+    event: 'products.free_stock_changed',
+    event_triggered_at: '2026-01-13 09:46:30',
     data: {
-      idproduct, productcode: `SKU-${idproduct}`,
+      idproduct,
+      productcode: `SKU-${idproduct}`,
       stock: warehouses.map((w) => ({ idwarehouse: w, stock: 20, reserved: 20 - freestock - w, freestock: freestock + w })),
     },
   });
@@ -79,8 +82,16 @@ describe('one replica, memory log', () => {
     expect(sub.items[0]).toEqual({
       data: {
         freeStockChanged: {
-          id, productcode: 'SKU-11', idproduct: 11, warehouseId: 2, freeStock: 6, occurredAt: '2026-01-13T08:46:30.000Z',
-          stock: [{ warehouseId: 1, freeStock: 5 }, { warehouseId: 2, freeStock: 6 }],
+          id,
+          productcode: 'SKU-11',
+          idproduct: 11,
+          warehouseId: 2,
+          freeStock: 6,
+          occurredAt: '2026-01-13T08:46:30.000Z',
+          stock: [
+            { warehouseId: 1, freeStock: 5 },
+            { warehouseId: 2, freeStock: 6 },
+          ],
         },
       },
     });
@@ -97,14 +108,30 @@ describe('one replica, memory log', () => {
     const orderEvent = (status: string, idorder: number): NewEvent => ({ topic: 'orderStatusChanged', payload: { idorder, orderid: `O-${idorder}`, status } });
     await log.append(orderEvent('processing', 1), ['o1']);
     await log.append(orderEvent('completed', 2), ['o2']);
-    await log.append({ topic: 'picklistClosed', payload: { idpicklist: 5, picklistid: 'P-5', warehouseId: 2, status: 'closed', closedAt: null, idorder: 2 } }, ['p5']);
-    await log.append({ topic: 'picklistClosed', payload: { idpicklist: 6, picklistid: 'P-6', warehouseId: 1, status: 'closed', closedAt: '2026-01-13T08:46:30.000Z', idorder: 3 } }, ['p6']);
+    await log.append({ topic: 'picklistClosed', payload: { idpicklist: 5, picklistid: 'P-5', warehouseId: 2, status: 'closed', closedAt: null, idorder: 2 } }, [
+      'p5',
+    ]);
+    await log.append(
+      {
+        topic: 'picklistClosed',
+        payload: { idpicklist: 6, picklistid: 'P-6', warehouseId: 1, status: 'closed', closedAt: '2026-01-13T08:46:30.000Z', idorder: 3 },
+      },
+      ['p6'],
+    );
     await log.append({ topic: 'channelStockChanged', payload: { inventoryItemId: '1', locationId: '999', available: 1, sku: null, occurredAt: null } }, ['c1']);
-    await log.append({ topic: 'channelStockChanged', payload: { inventoryItemId: '271878346596884015', locationId: '24826418', available: 3, sku: null, occurredAt: null } }, ['c2']);
+    await log.append(
+      { topic: 'channelStockChanged', payload: { inventoryItemId: '271878346596884015', locationId: '24826418', available: 3, sku: null, occurredAt: null } },
+      ['c2'],
+    );
     await until(() => orders.items.length + picks.items.length + channel.items.length === 3, 'one event per subscription');
     expect(orders.items[0].data.orderStatusChanged).toMatchObject({ idorder: 2, orderid: 'O-2', status: 'COMPLETED' });
     expect(picks.items[0].data.picklistClosed).toEqual({
-      picklistid: 'P-6', idpicklist: 6, warehouseId: 1, status: 'CLOSED', closedAt: '2026-01-13T08:46:30.000Z', idorder: 3,
+      picklistid: 'P-6',
+      idpicklist: 6,
+      warehouseId: 1,
+      status: 'CLOSED',
+      closedAt: '2026-01-13T08:46:30.000Z',
+      idorder: 3,
     });
     expect(channel.items[0].data.channelStockChanged).toEqual({ inventoryItemId: '271878346596884015', locationId: '24826418', available: 3, sku: null });
     [orders, picks, channel].forEach((s) => s.dispose());
@@ -114,12 +141,16 @@ describe('one replica, memory log', () => {
     const sub = collect(client(server.wsUrl), STOCK_SUB, { after: 'yesterday' });
     // graphql-ws sends a failed subscribe as one result with errors, then completes.
     await until(() => sub.completed, 'the result');
-    expect(sub.items).toEqual([{
-      errors: [expect.objectContaining({
-        message: 'Argument "after" must be an event id like "1767225600000-0" (the id of an event you received).',
-        extensions: { code: 'BAD_USER_INPUT', field: 'after' },
-      })],
-    }]);
+    expect(sub.items).toEqual([
+      {
+        errors: [
+          expect.objectContaining({
+            message: 'Argument "after" must be an event id like "1767225600000-0" (the id of an event you received).',
+            extensions: { code: 'BAD_USER_INPUT', field: 'after' },
+          }),
+        ],
+      },
+    ]);
   });
 
   test('after a reconnect, `after` replays exactly what was missed, then continues live', async () => {
@@ -164,10 +195,12 @@ describe('limits', () => {
     const third = collect(c, query);
     // graphql-ws answers a refused subscribe with an `error` message for that id; the socket stays open.
     await until(() => third.error !== undefined, 'the refusal');
-    expect(third.error).toEqual([{
-      message: 'This connection already has 2 active subscriptions (MAX_SUBSCRIPTIONS_PER_CONNECTION); complete one or open another connection.',
-      extensions: { code: 'BAD_REQUEST' },
-    }]);
+    expect(third.error).toEqual([
+      {
+        message: 'This connection already has 2 active subscriptions (MAX_SUBSCRIPTIONS_PER_CONNECTION); complete one or open another connection.',
+        extensions: { code: 'BAD_REQUEST' },
+      },
+    ]);
     expect(third.items).toEqual([]);
     expect(server.bus.subscriberCount()).toBe(2);
 
@@ -189,7 +222,10 @@ describe('two replicas sharing Redis', () => {
     const prefix = `${env.prefix}replicas:`;
     const logA = new RedisEventLog({ redis: env.redis, keyPrefix: prefix });
     const logB = new RedisEventLog({ redis: env.redis, keyPrefix: prefix });
-    cleanups.push(() => logA.close(), () => logB.close());
+    cleanups.push(
+      () => logA.close(),
+      () => logB.close(),
+    );
     const a = await serverOn(logA);
     const b = await serverOn(logB);
     const onB = collect(client(b.wsUrl), STOCK_SUB, { codes: ['SKU-31'] });
@@ -236,7 +272,9 @@ describe('back-pressure', () => {
     while (server.bus.subscriberCount() === 2) {
       if (sent >= 2000) throw new Error('the slow subscriber was never cut off');
       for (let i = 0; i < 5; i++, sent++) {
-        await log.append({ topic: 'freeStockChanged', payload: { idproduct: sent, productcode: bigCode, freeStock: 99, stock: [], occurredAt: null } }, [`b${sent}`]);
+        await log.append({ topic: 'freeStockChanged', payload: { idproduct: sent, productcode: bigCode, freeStock: 99, stock: [], occurredAt: null } }, [
+          `b${sent}`,
+        ]);
       }
       await until(() => fast.items.length === sent, 'the fast subscriber to keep up');
     }

@@ -33,7 +33,11 @@ function client(extra: Parameters<typeof clientFor>[1] = {}): ExactClient {
 
 /** 20 different GETs (so none is coalesced with another), one per code. */
 function twentyCalls(c: ExactClient): Promise<unknown[][]> {
-  return Promise.all(exactCodes(sb).slice(0, 20).map((code) => c.list('logistics/Items', { $filter: `Code eq '${code}'`, $select: 'Code' })));
+  return Promise.all(
+    exactCodes(sb)
+      .slice(0, 20)
+      .map((code) => c.list('logistics/Items', { $filter: `Code eq '${code}'`, $select: 'Code' })),
+  );
 }
 
 describe('Exact OAuth token manager', () => {
@@ -41,7 +45,11 @@ describe('Exact OAuth token manager', () => {
     let err: unknown;
     try {
       createExactClient({
-        baseUrl: 'not a url', division: 0, clientId: '', clientSecret: 'super-secret-value', refreshToken: ' ',
+        baseUrl: 'not a url',
+        division: 0,
+        clientId: '',
+        clientSecret: 'super-secret-value',
+        refreshToken: ' ',
         governors: createGovernorRegistry({ keyPrefix: 'x' }),
       });
     } catch (e) {

@@ -53,8 +53,13 @@ describe('Exact item loaders', () => {
       }
       const stock = p.stock[1] + p.stock[2];
       expect(items[i]).toEqual({
-        id: expect.stringMatching(/^[0-9a-f-]{36}$/), code: p.productcode, description: p.name, barcode: p.barcode,
-        costPrice: p.costPrice, stock, stockValue: Math.round(p.costPrice * stock * 100) / 100,
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        code: p.productcode,
+        description: p.name,
+        barcode: p.barcode,
+        costPrice: p.costPrice,
+        stock,
+        stockValue: Math.round(p.costPrice * stock * 100) / 100,
       });
     }
     expect(items.filter((x) => x === null).length).toBe(catalog.filter((p) => !p.inExact).length);
@@ -92,7 +97,9 @@ describe('Exact item loaders', () => {
     await control(sb, 'config', { minutelyLimit: 1 });
     const loaders = createExactLoaders(client, new CallAccounting());
     await loaders.itemByCode.load(exactCodes(sb)[0]);
-    const err = await createExactLoaders(client, new CallAccounting()).itemByCode.load(exactCodes(sb)[1]).catch((e: unknown) => e);
+    const err = await createExactLoaders(client, new CallAccounting())
+      .itemByCode.load(exactCodes(sb)[1])
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GraphQLError);
     expect((err as GraphQLError).extensions.code).toBe('RATE_LIMITED');
     // The sandbox's X-RateLimit-Minutely-Remaining: 0 reached the governor: nothing past the limit got through.

@@ -36,13 +36,18 @@ function gatewayEnv(extra: Record<string, string> = {}): Record<string, string> 
 beforeAll(async () => {
   picqer = await startPicqerSandbox({ products: PRODUCTS, orders: 5 });
   exact = await startExactSandbox({ products: PRODUCTS });
-  withExact = await startGateway(loadConfig(gatewayEnv({
-    EXACT_BASE_URL: exact.baseUrl,
-    EXACT_DIVISION: String(exact.division),
-    EXACT_CLIENT_ID: exact.clientId,
-    EXACT_CLIENT_SECRET: exact.clientSecret,
-    EXACT_REFRESH_TOKEN: exact.refreshToken,
-  })), createLogger('silent'));
+  withExact = await startGateway(
+    loadConfig(
+      gatewayEnv({
+        EXACT_BASE_URL: exact.baseUrl,
+        EXACT_DIVISION: String(exact.division),
+        EXACT_CLIENT_ID: exact.clientId,
+        EXACT_CLIENT_SECRET: exact.clientSecret,
+        EXACT_REFRESH_TOKEN: exact.refreshToken,
+      }),
+    ),
+    createLogger('silent'),
+  );
   withoutExact = await startGateway(loadConfig(gatewayEnv()), createLogger('silent'));
 });
 afterAll(async () => {

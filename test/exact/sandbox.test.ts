@@ -71,7 +71,10 @@ describe('Exact sandbox', () => {
     const at = await accessToken();
     const all = (await (await get('logistics/Items?$select=Code&$top=5', at)).json()) as Page;
     const codes = all.d.results.map((r) => r.Code as string);
-    const filter = codes.slice(0, 3).map((c) => `Code eq '${c}'`).join(' or ');
+    const filter = codes
+      .slice(0, 3)
+      .map((c) => `Code eq '${c}'`)
+      .join(' or ');
     const r = await get(`logistics/Items?$filter=${encodeURIComponent(filter)}&$select=ID,Code,CostPriceStandard,Stock`, at);
     const page = (await r.json()) as Page;
     expect(page.d.results.map((x) => x.Code)).toEqual(codes.slice(0, 3));

@@ -61,12 +61,20 @@ describe.each(stores)('ExactTokenStore (%s)', (_name, make) => {
     const https: UpstreamHttp[] = [];
     const replicas = [0, 1, 2].map(() => {
       const http = new UpstreamHttp({
-        upstream: 'exact', baseUrl: `${sb.baseUrl}/api/oauth2`, headers: () => ({}),
+        upstream: 'exact',
+        baseUrl: `${sb.baseUrl}/api/oauth2`,
+        headers: () => ({}),
         governor: governors.governor('exact', 'oauth', { kind: 'minute-and-day', perMinute: 10, perDay: 200 }),
       });
       https.push(http);
       return new ExactTokenManager({
-        http, clientId: sb.clientId, clientSecret: sb.clientSecret, division: sb.division, refreshToken: sb.refreshToken, store, clock,
+        http,
+        clientId: sb.clientId,
+        clientSecret: sb.clientSecret,
+        division: sb.division,
+        refreshToken: sb.refreshToken,
+        store,
+        clock,
       });
     });
     try {

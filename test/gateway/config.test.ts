@@ -46,14 +46,20 @@ describe('config', () => {
     }
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as ConfigError).problems).toEqual(['PORT must be a whole number, got "abc"', 'GRAPHIQL must be true or false, got "maybe"']);
-    expect((err as ConfigError).message).toBe('Invalid configuration:\n  - PORT must be a whole number, got "abc"\n  - GRAPHIQL must be true or false, got "maybe"');
+    expect((err as ConfigError).message).toBe(
+      'Invalid configuration:\n  - PORT must be a whole number, got "abc"\n  - GRAPHIQL must be true or false, got "maybe"',
+    );
   });
 
   it('converts only plain whole numbers and the six switch words', () => {
     // Number() would read these as 16, 1000 and 12: an operator never means that.
     for (const port of ['0x10', '1e3', '12.5', '12.0']) expect(problemsOf({ PORT: port })).toEqual([`PORT must be a whole number, got "${port}"`]);
     expect(loadConfig({ PORT: ' 8080 ' }).port).toBe(8080);
-    expect(loadConfig({ GRAPHIQL: ' YES ', INTROSPECTION: '0', SHOPIFY_AUTO_SYNC: 'True' })).toMatchObject({ graphiql: true, introspection: false, shopifyAutoSync: true });
+    expect(loadConfig({ GRAPHIQL: ' YES ', INTROSPECTION: '0', SHOPIFY_AUTO_SYNC: 'True' })).toMatchObject({
+      graphiql: true,
+      introspection: false,
+      shopifyAutoSync: true,
+    });
     expect(loadConfig({ PORT: '', GRAPHIQL: '' })).toMatchObject({ port: 4000, graphiql: true });
   });
 
@@ -77,7 +83,13 @@ describe('config', () => {
     expect(problems.join('\n')).toMatch(/PUBLIC_URL must be set when PICQER_REGISTER_HOOKS=true/);
     expect(problems.join('\n')).toMatch(/PICQER_WEBHOOK_SECRET must be set when PICQER_REGISTER_HOOKS=true/);
     expect(() =>
-      loadConfig({ PICQER_SUBDOMAIN: 'shop', PICQER_API_KEY: 'abcdefghijkl', PICQER_REGISTER_HOOKS: 'true', PUBLIC_URL: 'https://gw.example.com', PICQER_WEBHOOK_SECRET: 'a-secret-of-16-chars-or-more' }),
+      loadConfig({
+        PICQER_SUBDOMAIN: 'shop',
+        PICQER_API_KEY: 'abcdefghijkl',
+        PICQER_REGISTER_HOOKS: 'true',
+        PUBLIC_URL: 'https://gw.example.com',
+        PICQER_WEBHOOK_SECRET: 'a-secret-of-16-chars-or-more',
+      }),
     ).not.toThrow();
   });
 });

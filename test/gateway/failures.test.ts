@@ -46,7 +46,15 @@ describe('upstream failures', () => {
     } finally {
       await http.close();
     }
-    expect(() => createPicqerClient({ baseUrl: stack.picqer.baseUrl, apiKey: 'k'.repeat(10), userAgent: '', rateLimitPerMinute: 500, governors: createGovernorRegistry({ keyPrefix: 'test:ua:' }) })).toThrow(/userAgent is required/);
+    expect(() =>
+      createPicqerClient({
+        baseUrl: stack.picqer.baseUrl,
+        apiKey: 'k'.repeat(10),
+        userAgent: '',
+        rateLimitPerMinute: 500,
+        governors: createGovernorRegistry({ keyPrefix: 'test:ua:' }),
+      }),
+    ).toThrow(/userAgent is required/);
   });
 
   it('a 5xx that outlasts the retries nulls only its field', async () => {

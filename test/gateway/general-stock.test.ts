@@ -15,7 +15,9 @@ afterAll(() => stack.close());
 const PRODUCT = `query($c: String!) { product(productcode: $c) {
   freeStock stock { warehouse { idwarehouse countsForGeneralStock } freeStock } } }`;
 
-async function product(code: string): Promise<{ freeStock: number; stock: Array<{ warehouse: { idwarehouse: number; countsForGeneralStock: boolean }; freeStock: number }> }> {
+async function product(
+  code: string,
+): Promise<{ freeStock: number; stock: Array<{ warehouse: { idwarehouse: number; countsForGeneralStock: boolean }; freeStock: number }> }> {
   const { body } = await stack.gql(PRODUCT, { c: code });
   expect(body.errors).toBeUndefined();
   return body.data.product;

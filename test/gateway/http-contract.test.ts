@@ -49,7 +49,11 @@ afterAll(async () => {
 const upstreamCalls = (): number => picqer.state.stats().total + shop.stats().total;
 const errorLogs = (): unknown[] => logs.records<{ level: number }>().filter((l) => l.level >= 50);
 
-async function post(body: string, headers: Record<string, string> = {}, token: string = TOKENS.customers): Promise<{ status: number; type: string; text: string }> {
+async function post(
+  body: string,
+  headers: Record<string, string> = {},
+  token: string = TOKENS.customers,
+): Promise<{ status: number; type: string; text: string }> {
   const r = await request(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}`, ...headers },
@@ -115,7 +119,16 @@ describe('content negotiation before execution', () => {
   });
 
   it('accepts what Apollo accepts, range by range', () => {
-    for (const a of [undefined, '', '*/*', 'APPLICATION/JSON', 'application/json; charset=UTF-8', 'application/json;callbackSpec=1.0', '*/json', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8']) {
+    for (const a of [
+      undefined,
+      '',
+      '*/*',
+      'APPLICATION/JSON',
+      'application/json; charset=UTF-8',
+      'application/json;callbackSpec=1.0',
+      '*/json',
+      'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+    ]) {
       expect([a, acceptsGraphqlResponse(a)]).toEqual([a, true]);
     }
     for (const a of [' ', ',', 'json', 'text/*', 'multipart/mixed', 'application/json;q=abc', 'application/json;q=-1', 'application/json;x=y', '*/*;q=0']) {
@@ -146,7 +159,13 @@ describe('every error response in the GraphQL shape', () => {
     ['bad JSON', `{"query": "${SECRET}`, 'application/json', 400, 'BAD_REQUEST'],
     ['an empty JSON body', '', 'application/json', 400, 'BAD_REQUEST'],
     ['a media type other than JSON', `{ ${SECRET} }`, 'text/plain', 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['a body over BODY_LIMIT_BYTES', JSON.stringify({ query: `{ warehouses { name } } # ${SECRET} ${'x'.repeat(1_100_000)}` }), 'application/json', 413, 'PAYLOAD_TOO_LARGE'],
+    [
+      'a body over BODY_LIMIT_BYTES',
+      JSON.stringify({ query: `{ warehouses { name } } # ${SECRET} ${'x'.repeat(1_100_000)}` }),
+      'application/json',
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
   ])('answers %s with a GraphQL error, never quoting the body', async (_name, body, type, status, code) => {
     const r = await post(body, { 'content-type': type });
     expect(r.status).toBe(status);

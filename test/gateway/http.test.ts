@@ -24,7 +24,11 @@ describe('GraphQL over HTTP', () => {
   });
 
   it('answers POST with application/json by default', async () => {
-    const r = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ warehouses { name } }' }) });
+    const r = await request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ warehouses { name } }' }),
+    });
     expect(r.statusCode).toBe(200);
     expect(r.headers['content-type']).toMatch(/application\/json/);
     await r.body.dump();
@@ -41,7 +45,11 @@ describe('GraphQL over HTTP', () => {
     ['no query', '{"variables": {}}', 'application/json'],
     ['a syntax error', JSON.stringify({ query: '{ products(' }), 'application/json'],
     ['an unknown field', JSON.stringify({ query: '{ nope }' }), 'application/json'],
-    ['variables of the wrong type', JSON.stringify({ query: 'query($n: Int!) { products(first: $n) { pageInfo { hasNextPage } } }', variables: { n: 'ten' } }), 'application/json'],
+    [
+      'variables of the wrong type',
+      JSON.stringify({ query: 'query($n: Int!) { products(first: $n) { pageInfo { hasNextPage } } }', variables: { n: 'ten' } }),
+      'application/json',
+    ],
   ])('answers %s with a 4xx, never a 500', async (_name, body, type) => {
     const r = await request(url, { method: 'POST', headers: { 'content-type': type, accept: 'application/graphql-response+json' }, body });
     expect(r.statusCode).toBeGreaterThanOrEqual(400);

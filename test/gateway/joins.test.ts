@@ -75,5 +75,7 @@ it('a failing Exact nulls only the exact fields', async () => {
   const nodes = r.data.products.edges.map((e: any) => e.node);
   expect(nodes.every((n: any) => n.exact === null && typeof n.freeStock === 'number')).toBe(true);
   expect(nodes.some((n: any) => n.shopify !== null)).toBe(true);
-  expect(r.errors.every((e: any) => e.path[e.path.length - 1] === 'exact' && e.extensions.code === 'UPSTREAM_ERROR' && e.extensions.upstream === 'exact')).toBe(true);
+  expect(r.errors.every((e: any) => e.path[e.path.length - 1] === 'exact' && e.extensions.code === 'UPSTREAM_ERROR' && e.extensions.upstream === 'exact')).toBe(
+    true,
+  );
 });

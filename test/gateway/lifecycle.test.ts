@@ -23,6 +23,9 @@ it('close() twice closes everything once, without errors', async () => {
   await gw.close();
   await sandbox.close();
   expect(logs.text()).not.toMatch(/error while closing/);
-  const r = await fetch(`${gw.url}/healthz`).then(() => 'answered', () => 'refused');
+  const r = await fetch(`${gw.url}/healthz`).then(
+    () => 'answered',
+    () => 'refused',
+  );
   expect(r).toBe('refused');
 });

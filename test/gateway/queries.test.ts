@@ -40,7 +40,9 @@ describe('Query root fields against the Picqer sandbox', () => {
   });
 
   it('products: pages across more than 100 items with cursors, no gap and no overlap', async () => {
-    const page1 = await stack.gql('query($a: String) { products(first: 150, after: $a) { edges { cursor node { idproduct } } pageInfo { hasNextPage endCursor } } }');
+    const page1 = await stack.gql(
+      'query($a: String) { products(first: 150, after: $a) { edges { cursor node { idproduct } } pageInfo { hasNextPage endCursor } } }',
+    );
     const ids1 = page1.body.data.products.edges.map((e: any) => e.node.idproduct);
     expect(ids1).toHaveLength(150);
     expect(callsTo(await stack.stats(), 'GET /api/v1/products')).toBe(2);
@@ -108,7 +110,9 @@ describe('Query root fields against the Picqer sandbox', () => {
   });
 
   it("orders with lines and each line's product: one orders call and products batched by id", async () => {
-    const { body } = await stack.gql('{ orders(first: 50) { edges { node { idorder orderid status lines { productcode amount product { productcode freeStock } } } } } }');
+    const { body } = await stack.gql(
+      '{ orders(first: 50) { edges { node { idorder orderid status lines { productcode amount product { productcode freeStock } } } } } }',
+    );
     expect(body.errors).toBeUndefined();
     const nodes = body.data.orders.edges.map((e: any) => e.node);
     expect(nodes).toHaveLength(50);
@@ -128,16 +132,21 @@ describe('Query root fields against the Picqer sandbox', () => {
     expect(nodes.length).toBeGreaterThan(0);
     expect(nodes.every((n: any) => n.status === 'COMPLETED')).toBe(true);
     const one = nodes[0];
-    const r = await stack.gql('query($id: ID!, $no: String!) { a: order(id: $id) { orderid } b: order(orderid: $no) { idorder } c: order(id: "999999") { idorder } }', {
-      id: String(one.idorder),
-      no: one.orderid,
-    });
+    const r = await stack.gql(
+      'query($id: ID!, $no: String!) { a: order(id: $id) { orderid } b: order(orderid: $no) { idorder } c: order(id: "999999") { idorder } }',
+      {
+        id: String(one.idorder),
+        no: one.orderid,
+      },
+    );
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data).toEqual({ a: { orderid: one.orderid }, b: { idorder: one.idorder }, c: null });
   });
 
   it('picklists with warehouse, order and line products; filters by status and warehouse', async () => {
-    const { body } = await stack.gql('{ picklists(first: 30, warehouseId: 1) { edges { node { idpicklist picklistid status warehouse { idwarehouse } order { idorder orderid } lines { productcode amount amountPicked product { productcode } } } } } }');
+    const { body } = await stack.gql(
+      '{ picklists(first: 30, warehouseId: 1) { edges { node { idpicklist picklistid status warehouse { idwarehouse } order { idorder orderid } lines { productcode amount amountPicked product { productcode } } } } } }',
+    );
     expect(body.errors).toBeUndefined();
     const nodes = body.data.picklists.edges.map((e: any) => e.node);
     expect(nodes.length).toBeGreaterThan(0);
@@ -200,7 +209,9 @@ describe('Query root fields against the Picqer sandbox', () => {
   });
 
   it('makes identical calls in one request once', async () => {
-    const { body } = await stack.gql('{ a: products(first: 10) { edges { node { idproduct } } } b: products(first: 10) { edges { node { name } } } w1: warehouses { name } w2: warehouses { idwarehouse } }');
+    const { body } = await stack.gql(
+      '{ a: products(first: 10) { edges { node { idproduct } } } b: products(first: 10) { edges { node { name } } } w1: warehouses { name } w2: warehouses { idwarehouse } }',
+    );
     expect(body.errors).toBeUndefined();
     const stats = await stack.stats();
     expect(callsTo(stats, 'GET /api/v1/products')).toBe(1);

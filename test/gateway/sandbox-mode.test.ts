@@ -35,7 +35,9 @@ it('needs the printed demo token', async () => {
 });
 
 it('joins most products across all three sandboxes; some exist only in Picqer', async () => {
-  const r = await gqlBody(gateway, '{ products(first: 100) { edges { node { productcode shopify { sku } exact { code } } } } }', undefined, { authorization: auth });
+  const r = await gqlBody(gateway, '{ products(first: 100) { edges { node { productcode shopify { sku } exact { code } } } } }', undefined, {
+    authorization: auth,
+  });
   expect(r.errors).toBeUndefined();
   const nodes = r.data.products.edges.map((e: any) => e.node);
   const catalog = new Map(demoCatalog().map((p) => [p.productcode, p]));
@@ -56,17 +58,26 @@ it('stockDrift shows exactly the deliberate drift of the demo data', async () =>
   await until(() => index.size >= 2000, 'the warm-up to index the 2,000 product codes', { everyMs: 50 });
   expect(index.size).toBe(2000);
   // 100 codes: two Shopify searches, well inside a standard shop's bucket (2,000 points, 100/s).
-  const codes = demoCatalog().slice(0, 100).map((p) => p.productcode);
+  const codes = demoCatalog()
+    .slice(0, 100)
+    .map((p) => p.productcode);
   const r = await gqlBody(gateway, 'query($c: [String!]!) { stockDrift(productcodes: $c) { productcode difference } }', { c: codes }, { authorization: auth });
   expect(r.errors).toBeUndefined();
-  const drifting = demoCatalog().slice(0, 100).filter((p) => p.inShopify && p.shopifyDrift !== 0);
+  const drifting = demoCatalog()
+    .slice(0, 100)
+    .filter((p) => p.inShopify && p.shopifyDrift !== 0);
   expect(drifting.length).toBeGreaterThan(0);
   expect(r.data.stockDrift.map((d: any) => d.productcode).sort()).toEqual(drifting.map((p) => p.productcode).sort());
 });
 
 it('a stock move in the Picqer sandbox reaches a freeStockChanged subscriber through the registered hook', async () => {
   const product = sandboxes.picqer.state.products[5];
-  const client = createClient({ url: `${gateway.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: auth }, retryAttempts: 0 });
+  const client = createClient({
+    url: `${gateway.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: auth },
+    retryAttempts: 0,
+  });
   try {
     const received = new Promise<any>((resolve, reject) => {
       client.subscribe(
@@ -88,9 +99,7 @@ it('a stock move in the Picqer sandbox reaches a freeStockChanged subscriber thr
     await moved.body.dump();
     const msg = await received;
     expect(msg.data.freeStockChanged.productcode).toBe(product.productcode);
-    expect(msg.data.freeStockChanged.freeStock).toBe(
-      product.stock.reduce((s: number, l: { freestock: number }) => s + l.freestock, 0),
-    );
+    expect(msg.data.freeStockChanged.freeStock).toBe(product.stock.reduce((s: number, l: { freestock: number }) => s + l.freestock, 0));
     expect(product.stock.find((s: { idwarehouse: number }) => s.idwarehouse === 1)!.freestock).toBe(before + 5);
   } finally {
     await client.dispose();

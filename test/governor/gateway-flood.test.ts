@@ -81,7 +81,12 @@ function tally(outcomes: Outcome[]): { ok: number; limited: number; other: strin
   };
 }
 
-interface Stats { total: number; served429: number; maxInWindow: number; byStatus: Record<string, number> }
+interface Stats {
+  total: number;
+  served429: number;
+  maxInWindow: number;
+  byStatus: Record<string, number>;
+}
 
 async function control(sb: PicqerSandbox, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<any> {
   const r = await request(`${sb.origin}/__sandbox/${path}`, {
@@ -140,11 +145,15 @@ describe('three gateways sharing Redis against a sandbox allowing 30 per 10 s', 
     // gateway must retry (pausing for Retry-After) so that the query still answers.
     let probes = 0;
     // Budget is back one window and margin (12 s) after the first flood was admitted.
-    await until(async () => {
-      const o = await askProduct(three[probes++ % 3], unused.shift()!);
-      if (o !== 'ok' && o !== 'RATE_LIMITED') throw new Error(`unexpected answer: ${o}`);
-      return o === 'ok';
-    }, 'a query to get budget again', { everyMs: 500, timeoutMs: 30_000 });
+    await until(
+      async () => {
+        const o = await askProduct(three[probes++ % 3], unused.shift()!);
+        if (o !== 'ok' && o !== 'RATE_LIMITED') throw new Error(`unexpected answer: ${o}`);
+        return o === 'ok';
+      },
+      'a query to get budget again',
+      { everyMs: 500, timeoutMs: 30_000 },
+    );
     const afterProbe = await stats(sandbox);
     // Only the answered probe met 429s (the others never left the gateway), and it was retried.
     expect(afterProbe.served429).toBeLessThanOrEqual(4);

@@ -41,7 +41,10 @@ function acquireAt(g: Governor, cost = 1, withinMs = 10_000, priority: Priority 
 }
 
 async function rejection(p: Promise<unknown>): Promise<RateLimitedError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(RateLimitedError);
   return err as RateLimitedError;
 }
@@ -71,7 +74,12 @@ export function governorContract(name: string, backend: ContractBackend): void {
       const permits = await Promise.all(Array.from({ length: 14 }, () => acquireAt(g)));
       expect(permits).toHaveLength(14);
       // A slot is reused only `marginMs` after it left the window: no span of window + margin holds 6.
-      expect(maxInSlidingWindow(permits.map((p) => p.admittedAt), windowMs + marginMs)).toBeLessThanOrEqual(5);
+      expect(
+        maxInSlidingWindow(
+          permits.map((p) => p.admittedAt),
+          windowMs + marginMs,
+        ),
+      ).toBeLessThanOrEqual(5);
       const s = g.stats();
       expect(s).toMatchObject({ upstream: 'picqer', mode: backend.mode, limit: 5, calls: 14, queued: 0, rateLimited: 0 });
       expect(s.credential).toMatch(/^[0-9a-f]{16}$/);
@@ -175,10 +183,18 @@ export function governorContract(name: string, backend: ContractBackend): void {
       const err = await rejection(at(50, 100));
       expect(err.retryAfterMs).toBe(1_000);
       // The answer to the 100-point call: it cost 10, so Shopify refunded 90 and the bucket is full.
-      await g.observe({ status: 200, headers: {}, cost: { requestedQueryCost: 100, actualQueryCost: 10, throttleStatus: { maximumAvailable: 100, currentlyAvailable: 100, restoreRate: 50 } } });
+      await g.observe({
+        status: 200,
+        headers: {},
+        cost: { requestedQueryCost: 100, actualQueryCost: 10, throttleStatus: { maximumAvailable: 100, currentlyAvailable: 100, restoreRate: 50 } },
+      });
       await at(90, 100);
       // Shopify re-sized the bucket and slowed the drip: 200 points, 20/s, 0 available.
-      await g.observe({ status: 200, headers: {}, cost: { requestedQueryCost: 90, actualQueryCost: 90, throttleStatus: { maximumAvailable: 200, currentlyAvailable: 0, restoreRate: 20 } } });
+      await g.observe({
+        status: 200,
+        headers: {},
+        cost: { requestedQueryCost: 90, actualQueryCost: 90, throttleStatus: { maximumAvailable: 200, currentlyAvailable: 0, restoreRate: 20 } },
+      });
       const slow = await rejection(at(40, 100));
       expect(slow.retryAfterMs).toBe(2_000);
       expect(g.stats()).toMatchObject({ upstream: 'shopify', limit: 200, calls: 2, rateLimited: 2 });
@@ -194,9 +210,13 @@ export function governorContract(name: string, backend: ContractBackend): void {
       const minuteMs = 400;
       // Noon is a boundary of every window here: the first "minute" starts at the first call.
       const clock = new ManualClock(NOON_2030);
-      const g = make({ minuteMs, dayMs: 3_600_000, marginMs: 20, clock: clock.now }).governor('exact', freshCredential(), { kind: 'minute-and-day', perMinute: 3, perDay: 5 });
+      const g = make({ minuteMs, dayMs: 3_600_000, marginMs: 20, clock: clock.now }).governor('exact', freshCredential(), {
+        kind: 'minute-and-day',
+        perMinute: 3,
+        perDay: 5,
+      });
       const calls = Array.from({ length: 5 }, () => acquireAt(g, 1, 10_000, 'live', clock.now));
-      await until(() => g.stats().calls === 3 && g.stats().queued === 2, 'the first minute\'s three calls');
+      await until(() => g.stats().calls === 3 && g.stats().queued === 2, "the first minute's three calls");
       clock.advance(minuteMs);
       const permits = await Promise.all(calls);
       const perWindow = new Map<number, number>();
@@ -216,7 +236,10 @@ export function governorContract(name: string, backend: ContractBackend): void {
       const g = r.governor('exact', freshCredential(), { kind: 'minute-and-day', perMinute: 60, perDay: 5_000 });
       await at(g);
       const minuteReset = NOON_2030 + 60_000;
-      await g.observe({ status: 200, headers: { 'x-ratelimit-minutely-limit': '60', 'x-ratelimit-minutely-remaining': '0', 'x-ratelimit-minutely-reset': String(minuteReset) } });
+      await g.observe({
+        status: 200,
+        headers: { 'x-ratelimit-minutely-limit': '60', 'x-ratelimit-minutely-remaining': '0', 'x-ratelimit-minutely-reset': String(minuteReset) },
+      });
       const err = await rejection(at(g, 100));
       expect(err.retryAfterMs).toBe(50_000);
 
@@ -233,7 +256,10 @@ export function governorContract(name: string, backend: ContractBackend): void {
       const r = make({ windowMs: 60_000 });
       const g = r.governor('picqer', freshCredential(), { kind: 'requests-per-minute', limit: 1 });
       await acquireAt(g);
-      const waiting = acquireAt(g, 1, 30_000).then(() => 'admitted', (e: { extensions?: { code?: string } }) => e.extensions?.code);
+      const waiting = acquireAt(g, 1, 30_000).then(
+        () => 'admitted',
+        (e: { extensions?: { code?: string } }) => e.extensions?.code,
+      );
       await r.close();
       expect(await waiting).toBe('UPSTREAM_UNAVAILABLE');
     });

@@ -33,7 +33,10 @@ describe('governor registry options and misuse', () => {
     const g = r.governor('picqer', 'abort', { kind: 'requests-per-minute', limit: 1 });
     await g.acquire({ cost: 1, priority: 'live', deadline: Date.now() + 1_000 });
     const ac = new AbortController();
-    const waiting = g.acquire({ cost: 1, priority: 'live', deadline: Date.now() + 10_000, signal: ac.signal }).then(() => 'admitted', () => 'aborted');
+    const waiting = g.acquire({ cost: 1, priority: 'live', deadline: Date.now() + 10_000, signal: ac.signal }).then(
+      () => 'admitted',
+      () => 'aborted',
+    );
     expect(g.stats().queued).toBe(1);
     ac.abort();
     expect(await waiting).toBe('aborted');

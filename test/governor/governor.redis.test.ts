@@ -33,7 +33,12 @@ describe('governor on Redis: replicas', () => {
     );
     expect(permits).toHaveLength(15);
     // Admission times on Redis's clock, the one all three count on (not when this test saw them).
-    expect(maxInSlidingWindow(permits.map((p) => p.admittedAt), windowMs + marginMs)).toBeLessThanOrEqual(4);
+    expect(
+      maxInSlidingWindow(
+        permits.map((p) => p.admittedAt),
+        windowMs + marginMs,
+      ),
+    ).toBeLessThanOrEqual(4);
     expect(govs.map((g) => g.stats().calls)).toEqual([5, 5, 5]);
     expect(govs.every((g) => g.stats().mode === 'redis')).toBe(true);
   });

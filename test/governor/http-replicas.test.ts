@@ -102,7 +102,10 @@ test('a 429 with Retry-After (seconds) pauses every replica for seconds, not mil
   const second = a.http.request({ path: '/products', query: { offset: 998 } });
   // Replica a records the pause before it queues the retry: once the retry waits, the pause is shared.
   await until(() => a.registry.stats()[0].upstream429 === 2 && a.registry.stats()[0].queued === 1, 'replica a to pause and queue its retry');
-  const err = await gb.acquire({ cost: 1, priority: 'live', deadline: Date.now() + 500 }).then(() => undefined, (e: unknown) => e);
+  const err = await gb.acquire({ cost: 1, priority: 'live', deadline: Date.now() + 500 }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(RateLimitedError);
   // Seconds read as ms would pause for 3 ms; the pause still has most of its 3 s to run.
   expect((err as RateLimitedError).retryAfterMs).toBeGreaterThan(1_000);

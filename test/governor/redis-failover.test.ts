@@ -47,7 +47,10 @@ test('falls back to a local share while Redis is down, logs it once, and returns
   // Calls keep being admitted, from this replica's half of the budget (5 of 10).
   for (let i = 0; i < 5; i++) await take(g);
   expect(g.stats()).toMatchObject({ mode: 'fallback', calls: 7, limit: 5 });
-  const err = await take(g, 100).then(() => undefined, (e: unknown) => e);
+  const err = await take(g, 100).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(RateLimitedError);
   expect(warnings).toHaveLength(1);
   expect(warnings[0]).toMatch(/unreachable/);

@@ -14,7 +14,10 @@ import { until } from './until';
 export class DurableRedis {
   private proc?: ChildProcess;
 
-  private constructor(readonly port: number, readonly dir: string) {}
+  private constructor(
+    readonly port: number,
+    readonly dir: string,
+  ) {}
 
   /** Picks a free port and a fresh data directory; call start() to run the server. */
   static async create(): Promise<DurableRedis> {
@@ -35,10 +38,11 @@ export class DurableRedis {
 
   /** Starts the server and resolves once it answers PING (so it has loaded its append-only file). */
   async start(): Promise<void> {
-    this.proc = spawn('redis-server', [
-      '--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir,
-      '--appendonly', 'yes', '--appendfsync', 'always', '--save', '',
-    ], { stdio: 'ignore' });
+    this.proc = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''],
+      { stdio: 'ignore' },
+    );
     await until(async () => (await this.ping()) === '+PONG', `redis-server on port ${this.port} to answer PING`, { everyMs: 50, timeoutMs: 5000 });
   }
 

@@ -11,10 +11,13 @@ export interface Collector {
 /** Subscribes and records every message, the error and completion, for assertions. */
 export function collect(client: Client, query: string, variables: Record<string, unknown> = {}): Collector {
   const c: Collector = { items: [], completed: false, dispose: () => undefined };
-  c.dispose = client.subscribe({ query, variables }, {
-    next: (v) => c.items.push(v),
-    error: (e) => (c.error = e),
-    complete: () => (c.completed = true),
-  });
+  c.dispose = client.subscribe(
+    { query, variables },
+    {
+      next: (v) => c.items.push(v),
+      error: (e) => (c.error = e),
+      complete: () => (c.completed = true),
+    },
+  );
   return c;
 }

@@ -6,7 +6,9 @@ import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer
 
 /** One call to a sandbox; `ua: null` and `key: null` leave those headers out. */
 async function call(
-  sb: PicqerSandbox, method: string, path: string,
+  sb: PicqerSandbox,
+  method: string,
+  path: string,
   opts: { key?: string | null; ua?: string | null; body?: unknown } = {},
 ): Promise<{ status: number; headers: IncomingHttpHeaders; json: any }> {
   const headers: Record<string, string> = {};
@@ -21,7 +23,10 @@ async function call(
   return { status: res.statusCode, headers: res.headers, json: text ? JSON.parse(text) : undefined };
 }
 
-interface Received { headers: IncomingHttpHeaders; raw: string }
+interface Received {
+  headers: IncomingHttpHeaders;
+  raw: string;
+}
 
 /** A real webhook receiver; `answer` decides each status from the delivery count so far. */
 async function startReceiver(answer: (n: number) => number = () => 200): Promise<{ url: string; got: Received[]; server: Server }> {
@@ -40,8 +45,12 @@ async function startReceiver(answer: (n: number) => number = () => 200): Promise
 
 describe('Picqer sandbox: API', () => {
   let sb: PicqerSandbox;
-  beforeAll(async () => { sb = await startPicqerSandbox(); });
-  afterAll(async () => { await sb.close(); });
+  beforeAll(async () => {
+    sb = await startPicqerSandbox();
+  });
+  afterAll(async () => {
+    await sb.close();
+  });
 
   it('rejects a missing or unknown API key with 401 and a Picqer error body', async () => {
     const none = await call(sb, 'GET', '/products', { key: null });
@@ -93,7 +102,8 @@ describe('Picqer sandbox: API', () => {
   it('derives reservations from open picklists and allocating orders', () => {
     const expected = new Map<string, number>();
     const add = (id: number, wh: number, n: number) => expected.set(`${id}:${wh}`, (expected.get(`${id}:${wh}`) ?? 0) + n);
-    for (const pl of sb.state.picklists) if (['new', 'paused', 'snoozed'].includes(pl.status)) for (const l of pl.products) add(l.idproduct, pl.idwarehouse, l.amount - l.amount_picked);
+    for (const pl of sb.state.picklists)
+      if (['new', 'paused', 'snoozed'].includes(pl.status)) for (const l of pl.products) add(l.idproduct, pl.idwarehouse, l.amount - l.amount_picked);
     for (const o of sb.state.orders) if (['concept', 'expected'].includes(o.status)) for (const l of o.products) add(l.idproduct, o.idwarehouse ?? 1, l.amount);
     let reservedRows = 0;
     for (const p of sb.state.products) {
@@ -148,7 +158,11 @@ describe('Picqer sandbox: API', () => {
 
   it('has a warehouse whose stock does not count for general stock, holding stock of some products', async () => {
     const warehouses = (await call(sb, 'GET', '/warehouses')).json;
-    expect(warehouses.map((w: any) => [w.idwarehouse, w.counts_for_general_stock, w.accept_orders])).toEqual([[1, true, true], [2, true, true], [3, false, false]]);
+    expect(warehouses.map((w: any) => [w.idwarehouse, w.counts_for_general_stock, w.accept_orders])).toEqual([
+      [1, true, true],
+      [2, true, true],
+      [3, false, false],
+    ]);
     const first = (await call(sb, 'GET', '/products/10001')).json;
     expect(first.stock.find((s: any) => s.idwarehouse === 3).freestock).toBeGreaterThan(0);
     // Orders are never placed in it, so nothing there is reserved.
@@ -199,9 +213,15 @@ describe('Picqer sandbox: API', () => {
 
 describe('Picqer sandbox: rate limit and faults', () => {
   let sb: PicqerSandbox;
-  beforeAll(async () => { sb = await startPicqerSandbox({ products: 50, orders: 20, rateLimitPerMinute: 5, rateWindowMs: 60_000 }); });
-  afterAll(async () => { await sb.close(); });
-  beforeEach(async () => { await call(sb, 'POST', '/__sandbox/stats/reset'); });
+  beforeAll(async () => {
+    sb = await startPicqerSandbox({ products: 50, orders: 20, rateLimitPerMinute: 5, rateWindowMs: 60_000 });
+  });
+  afterAll(async () => {
+    await sb.close();
+  });
+  beforeEach(async () => {
+    await call(sb, 'POST', '/__sandbox/stats/reset');
+  });
 
   it('answers 429 with error code 28 over the limit, serves none of those, and reports maxInWindow', async () => {
     const answers = [];
@@ -256,7 +276,9 @@ describe('Picqer sandbox: rate limit and faults', () => {
 describe('Picqer sandbox: hooks and webhook deliveries', () => {
   let sb: PicqerSandbox;
   const receivers: Server[] = [];
-  beforeAll(async () => { sb = await startPicqerSandbox({ products: 200, orders: 100, webhookRetryDelaysMs: [10, 10], webhookTimeoutMs: 2000 }); });
+  beforeAll(async () => {
+    sb = await startPicqerSandbox({ products: 200, orders: 100, webhookRetryDelaysMs: [10, 10], webhookTimeoutMs: 2000 });
+  });
   afterAll(async () => {
     await sb.close();
     await Promise.all(receivers.map((s) => new Promise((r) => s.close(r))));
@@ -302,7 +324,12 @@ describe('Picqer sandbox: hooks and webhook deliveries', () => {
       expect(d.headers['content-type']).toContain('application/json');
     }
     const bodies = r.got.map((d) => JSON.parse(d.raw));
-    expect(bodies[0]).toMatchObject({ idhook: hook.idhook, name: 'stock', event: 'products.free_stock_changed', event_triggered_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/) });
+    expect(bodies[0]).toMatchObject({
+      idhook: hook.idhook,
+      name: 'stock',
+      event: 'products.free_stock_changed',
+      event_triggered_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
+    });
     expect(bodies.map((b) => b.data.stock[0].stock)).toEqual([before + 1, before + 3, before + 6]);
     expect(bodies[0].data.productcode).toBe('PG-00005');
     // A hook without a secret gets unsigned deliveries; the alias spelling receives the same events.

@@ -38,7 +38,9 @@ describe('audit log', () => {
     const orders = stack.picqer.state.store.orders.slice(0, 2);
     let answer: any;
     const recs = await newRecords(async () => {
-      answer = await stack.gql(`query OrderScreen { orders(first: 2) { edges { node { orderid email deliveryAddress { name city } } } } }`, { token: TOKENS.customers });
+      answer = await stack.gql(`query OrderScreen { orders(first: 2) { edges { node { orderid email deliveryAddress { name city } } } } }`, {
+        token: TOKENS.customers,
+      });
     });
     expect(answer.body.errors).toBeUndefined();
     expect(recs).toHaveLength(1);
@@ -85,7 +87,13 @@ describe('audit log', () => {
   it('records a refused attempt as denied', async () => {
     const recs = await newRecords(() => stack.gql(`{ orders(first: 1) { edges { node { orderid phone } } } }`, { token: TOKENS.orders }));
     expect(recs).toHaveLength(1);
-    expect(recs[0]).toMatchObject({ who: 'orderdesk', operation: { type: 'query', name: null }, personalFields: ['Order.phone'], outcome: 'denied', errorCodes: ['FORBIDDEN'] });
+    expect(recs[0]).toMatchObject({
+      who: 'orderdesk',
+      operation: { type: 'query', name: null },
+      personalFields: ['Order.phone'],
+      outcome: 'denied',
+      errorCodes: ['FORBIDDEN'],
+    });
   });
 
   it('writes nothing for reads without personal data', async () => {
@@ -115,7 +123,11 @@ describe('audit log', () => {
 
   it('records a personal-data read that failed upstream as an error, with no ids (nothing was read)', async () => {
     const faults = async (body: object): Promise<void> => {
-      const r = await request(`${stack.picqer.origin}/__sandbox/config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const r = await request(`${stack.picqer.origin}/__sandbox/config`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       expect(r.statusCode).toBe(200);
       await r.body.dump();
     };
@@ -156,7 +168,10 @@ describe('audit log', () => {
       r = await request(`${stack.gateway.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.customers}` },
-        body: JSON.stringify({ query: 'query A { orders(first: 1) { edges { node { email } } } } mutation M { syncFreeStockToShopify(productcodes: ["PG-00001"]) { mutations } }', operationName }),
+        body: JSON.stringify({
+          query: 'query A { orders(first: 1) { edges { node { email } } } } mutation M { syncFreeStockToShopify(productcodes: ["PG-00001"]) { mutations } }',
+          operationName,
+        }),
       });
     });
     expect(r.statusCode).toBe(400);
@@ -181,6 +196,9 @@ describe('personal fields of a document', () => {
   it('names the root fields of a mutation, also through a fragment on Mutation', async () => {
     const schema = await getSchema();
     const document = parse('mutation { ...Push } fragment Push on Mutation { syncFreeStockToShopify(productcodes: ["PG-00001"]) { mutations } }');
-    expect(auditedFields(schema, document, document.definitions[0] as OperationDefinitionNode)).toEqual({ personal: [], mutationFields: ['syncFreeStockToShopify'] });
+    expect(auditedFields(schema, document, document.definitions[0] as OperationDefinitionNode)).toEqual({
+      personal: [],
+      mutationFields: ['syncFreeStockToShopify'],
+    });
   });
 });

@@ -21,7 +21,12 @@ afterAll(async () => {
 /** `levels` fragments on `type`, each spreading the next `width` times; the last one holds `leaf`. */
 function bomb(levels: number, width: number, type: string, leaf: string, prefix = 'F'): string {
   const frags: string[] = [];
-  for (let i = 0; i < levels - 1; i++) frags.push(`fragment ${prefix}${i} on ${type} { ${Array(width).fill(`...${prefix}${i + 1}`).join(' ')} }`);
+  for (let i = 0; i < levels - 1; i++)
+    frags.push(
+      `fragment ${prefix}${i} on ${type} { ${Array(width)
+        .fill(`...${prefix}${i + 1}`)
+        .join(' ')} }`,
+    );
   frags.push(`fragment ${prefix}${levels - 1} on ${type} { ${leaf} }`);
   return frags.join(' ');
 }
@@ -127,15 +132,20 @@ describe('bounds on the document', () => {
 
   it("accepts GraphiQL's introspection query and ordinary fragments, directives and aliases", async () => {
     const introspection = getIntrospectionQuery({
-      descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true,
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+      oneOf: true,
     });
     const i = await stack.gql(introspection, { token: TOKENS.stock });
     expect(i.body.errors).toBeUndefined();
     expect(i.body.data.__schema.queryType.name).toBe('Query');
-    const r = await stack.gql(
-      `query($all: Boolean!) { a: warehouses { id } b: warehouses { ...W @include(if: $all) } } fragment W on Warehouse { name }`,
-      { token: TOKENS.stock, variables: { all: true } },
-    );
+    const r = await stack.gql(`query($all: Boolean!) { a: warehouses { id } b: warehouses { ...W @include(if: $all) } } fragment W on Warehouse { name }`, {
+      token: TOKENS.stock,
+      variables: { all: true },
+    });
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data.b[0].name).toEqual(expect.any(String));
   });

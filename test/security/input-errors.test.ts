@@ -75,12 +75,16 @@ describe('rejected values are not quoted back', () => {
     clients.push(c);
     const sub = collect(c, 'subscription($a: String) { freeStockChanged(after: $a) { productcode } }', { a: BIG });
     await until(() => sub.completed || sub.error !== undefined, 'the refusal');
-    expect(sub.items).toEqual([{
-      errors: [expect.objectContaining({
-        message: 'Argument "after" must be an event id like "1767225600000-0" (the id of an event you received).',
-        extensions: { code: 'BAD_USER_INPUT', field: 'after' },
-      })],
-    }]);
+    expect(sub.items).toEqual([
+      {
+        errors: [
+          expect.objectContaining({
+            message: 'Argument "after" must be an event id like "1767225600000-0" (the id of an event you received).',
+            extensions: { code: 'BAD_USER_INPUT', field: 'after' },
+          }),
+        ],
+      },
+    ]);
     const codes = collect(c, 'subscription($c: [String!]) { freeStockChanged(productcodes: $c) { productcode } }', { c: ['SKU-1', BIG] });
     await until(() => codes.completed || codes.error !== undefined, 'the refusal');
     expect(JSON.stringify(codes.items)).not.toContain(ECHO);

@@ -50,9 +50,12 @@ beforeAll(async () => {
   });
   echoTexts.push(await g.body.text());
   // A wrong path with personal data in its query string: the 404 must not log the URL.
-  const lost = await request(`${stack.gateway.url}/graphql/?query=${encodeURIComponent(`{ order(orderid: ${JSON.stringify(o.emailaddress ?? o.invoicename)}) { id } }`)}`, {
-    headers: { authorization: `Bearer ${TOKENS.customers}`, accept: 'application/json' },
-  });
+  const lost = await request(
+    `${stack.gateway.url}/graphql/?query=${encodeURIComponent(`{ order(orderid: ${JSON.stringify(o.emailaddress ?? o.invoicename)}) { id } }`)}`,
+    {
+      headers: { authorization: `Bearer ${TOKENS.customers}`, accept: 'application/json' },
+    },
+  );
   expect(lost.statusCode).toBe(404);
   expect(await lost.body.text()).not.toContain(String(o.emailaddress ?? o.invoicename));
 }, 60_000);
@@ -69,7 +72,19 @@ function personalValues(): string[] {
     if (typeof v === 'string' && v.trim().length >= 6) vals.add(v.trim());
   };
   for (const o of orders) {
-    for (const k of ['deliveryname', 'deliverycontactname', 'deliveryaddress', 'deliveryaddress2', 'deliveryzipcode', 'invoicename', 'invoiceaddress', 'invoicezipcode', 'emailaddress', 'telephone'] as const) add(o[k]);
+    for (const k of [
+      'deliveryname',
+      'deliverycontactname',
+      'deliveryaddress',
+      'deliveryaddress2',
+      'deliveryzipcode',
+      'invoicename',
+      'invoiceaddress',
+      'invoicezipcode',
+      'emailaddress',
+      'telephone',
+    ] as const)
+      add(o[k]);
   }
   for (const c of customers as unknown as Array<Record<string, unknown>>) {
     for (const k of ['name', 'contactname', 'emailaddress', 'telephone']) add(c[k]);
@@ -87,7 +102,14 @@ describe('nothing leaked', () => {
 
   it('logs, audit records and error messages carry no customer personal data', () => {
     // URLs in a log line are percent-encoded: scan the decoded text too.
-    const decoded = (t: string) => t.replace(/(%[0-9A-Fa-f]{2})+/g, (m) => { try { return decodeURIComponent(m); } catch { return m; } });
+    const decoded = (t: string) =>
+      t.replace(/(%[0-9A-Fa-f]{2})+/g, (m) => {
+        try {
+          return decodeURIComponent(m);
+        } catch {
+          return m;
+        }
+      });
     const haystacks = { logs: stack.logs.text(), logsDecoded: decoded(stack.logs.text()), audit: stack.audit.text(), errors: errorTexts.join('\n') };
     const found: string[] = [];
     for (const v of personalValues()) {

@@ -57,10 +57,9 @@ describe('query depth', () => {
   it('refuses a query nested deeper than MAX_QUERY_DEPTH before any upstream call', async () => {
     stack.picqer.state.resetStats();
     // picklists > edges > node > order > lines > product > stock > warehouse > name: 9 levels
-    const r = await stack.gql(
-      `{ picklists(first: 1) { edges { node { order { lines { product { stock { warehouse { name } } } } } } } } }`,
-      { token: TOKENS.orders },
-    );
+    const r = await stack.gql(`{ picklists(first: 1) { edges { node { order { lines { product { stock { warehouse { name } } } } } } } } }`, {
+      token: TOKENS.orders,
+    });
     expect(r.status).toBe(400);
     expect(r.body.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', depth: 9, maxDepth: 6 });
     expect(stack.picqer.state.stats().total).toBe(0);

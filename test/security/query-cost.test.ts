@@ -22,7 +22,13 @@ it('counts product codes Picqer has not shown us one call each, known ones 100 a
   // 250 Picqer calls + 1 locations + 5 Shopify searches, against 3 + 1 + 5.
   expect(cold).toBe(256);
   expect(warm).toBe(9);
-  const push = estimateQueryCost(schema, op('mutation($c: [String!]!) { syncFreeStockToShopify(productcodes: $c) { mutations } }'), {}, { c: codes }, { knownCode: () => true });
+  const push = estimateQueryCost(
+    schema,
+    op('mutation($c: [String!]!) { syncFreeStockToShopify(productcodes: $c) { mutations } }'),
+    {},
+    { c: codes },
+    { knownCode: () => true },
+  );
   expect(push).toBe(9 + 2);
 });
 
@@ -47,17 +53,27 @@ describe('fragments', () => {
     const schema = await getSchema();
     // 500 orders (5 calls), their lines' products batched 100 a call: ceil(500 * 5 / 100) = 25.
     const inline = doc('{ orders(first: 500) { edges { node { lines { product { id } } } } } }');
-    const viaFragments = doc('{ orders(first: 500) { ...C } } fragment C on OrderConnection { edges { node { ...O } } } fragment O on Order { lines { ...L } } fragment L on OrderLine { product { id } }');
+    const viaFragments = doc(
+      '{ orders(first: 500) { ...C } } fragment C on OrderConnection { edges { node { ...O } } } fragment O on Order { lines { ...L } } fragment L on OrderLine { product { id } }',
+    );
     expect(estimateQueryCost(schema, inline.operation, inline.fragments)).toBe(30);
     expect(estimateQueryCost(schema, viaFragments.operation, viaFragments.fragments)).toBe(30);
     // One fragment reached at two row counts (5 orders and 500 orders) is priced right at each.
-    const twice = doc('{ a: orders(first: 5) { edges { node { ...O } } } b: orders(first: 500) { edges { node { ...O } } } } fragment O on Order { lines { product { id } } }');
+    const twice = doc(
+      '{ a: orders(first: 5) { edges { node { ...O } } } b: orders(first: 500) { edges { node { ...O } } } } fragment O on Order { lines { product { id } } }',
+    );
     expect(estimateQueryCost(schema, twice.operation, twice.fragments)).toBe(1 + 1 + 5 + 25);
   });
 
   it('price and measure ten fragments of ten spreads each in a step per fragment', async () => {
     const schema = await getSchema();
-    const frags = Array.from({ length: 10 }, (_, i) => (i < 9 ? `fragment F${i} on Query { ${Array(10).fill(`...F${i + 1}`).join(' ')} }` : 'fragment F9 on Query { product(id: "1") { name } warehouses { name } }'));
+    const frags = Array.from({ length: 10 }, (_, i) =>
+      i < 9
+        ? `fragment F${i} on Query { ${Array(10)
+            .fill(`...F${i + 1}`)
+            .join(' ')} }`
+        : 'fragment F9 on Query { product(id: "1") { name } warehouses { name } }',
+    );
     const { operation, fragments } = doc(`{ ...F0 } ${frags.join(' ')}`);
     expect(queryDepth(operation.selectionSet, fragments)).toBe(2);
     // Every path counts its product lookup, as repeated selections always have: 10^9 + warehouses once.
@@ -72,7 +88,7 @@ describe('fragments', () => {
   });
 });
 
-it('refuses `first` outside its range as the caller\'s input error naming `first`, not as a costly query', async () => {
+it("refuses `first` outside its range as the caller's input error naming `first`, not as a costly query", async () => {
   const schema = await getSchema();
   const q = op('query($n: Int!) { products(first: $n) { totalCount } }');
   expect(() => estimateQueryCost(schema, q, {}, { n: 2147483648 })).toThrow(BadUserInputError);

@@ -4,11 +4,18 @@ import { getSchema } from '../../src/build-schema';
 /** Every Query, Mutation and Subscription field names the scope it needs: none is open to any token. */
 it('every root field carries @Authorized(scope)', async () => {
   const schema = await getSchema();
-  const storage = getMetadataStorage() as unknown as { authorizedFields: Array<{ target: ClassType; fieldName: string; roles: string[] }>; queries: any[]; mutations: any[]; subscriptions: any[] };
+  const storage = getMetadataStorage() as unknown as {
+    authorizedFields: Array<{ target: ClassType; fieldName: string; roles: string[] }>;
+    queries: any[];
+    mutations: any[];
+    subscriptions: any[];
+  };
   const authorized = new Set(storage.authorizedFields.map((a) => `${a.target.name}.${a.fieldName}`));
   const roots = [...storage.queries, ...storage.mutations, ...storage.subscriptions];
   const open = roots.filter((r) => !authorized.has(`${r.target.name}.${r.methodName}`)).map((r) => r.schemaName);
-  const inSchema = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((t) => (t ? Object.keys(t.getFields()) : [])));
+  const inSchema = new Set(
+    [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((t) => (t ? Object.keys(t.getFields()) : [])),
+  );
   expect(open.filter((n) => inSchema.has(n))).toEqual([]);
   expect(inSchema.has('orders')).toBe(true);
   expect(authorized.has('OrderResolver.orders')).toBe(true);

@@ -49,7 +49,9 @@ describe('scopes', () => {
 
   it('stock:read reads products and warehouses but gets FORBIDDEN on the order only', async () => {
     const idorder = stack.picqer.state.store.orders[0].idorder;
-    const r = await stack.gql(`{ products(first: 2) { edges { node { productcode } } } warehouses { id } order(id: "${idorder}") { id } }`, { token: TOKENS.stock });
+    const r = await stack.gql(`{ products(first: 2) { edges { node { productcode } } } warehouses { id } order(id: "${idorder}") { id } }`, {
+      token: TOKENS.stock,
+    });
     expect(r.status).toBe(200);
     expect(r.body.data.products.edges).toHaveLength(2);
     expect(r.body.data.warehouses.length).toBeGreaterThan(0);
@@ -80,9 +82,7 @@ describe('scopes', () => {
       expect(n.deliveryAddress).toBeNull();
     }
     const codes = codesByPath(r.body);
-    expect(Object.keys(codes).sort()).toEqual(
-      [0, 1].flatMap((i) => ['deliveryAddress', 'email', 'phone'].map((f) => `orders.edges.${i}.node.${f}`)).sort(),
-    );
+    expect(Object.keys(codes).sort()).toEqual([0, 1].flatMap((i) => ['deliveryAddress', 'email', 'phone'].map((f) => `orders.edges.${i}.node.${f}`)).sort());
     expect(new Set(Object.values(codes))).toEqual(new Set(['FORBIDDEN']));
     expect(r.body.errors?.every((e) => e.extensions?.scope === 'customers:read')).toBe(true);
   });

@@ -37,12 +37,14 @@ describe('GATEWAY_TOKENS', () => {
     const problems = problemsOf({ GATEWAY_TOKENS: `a:stock:read:tiny1,b:stock:rite:${TOKEN},${TOKEN},c:stock:read:${TOKEN},c:orders:read:${TOKEN}x` });
     expect(problems.join('\n')).not.toContain(TOKEN);
     expect(problems.join('\n')).not.toContain('tiny1');
-    expect(problems).toEqual(expect.arrayContaining([
-      expect.stringContaining('entry 1 ("a") has a token shorter than 16'),
-      expect.stringContaining('entry 2 ("b") has an unknown scope'),
-      expect.stringContaining('entry 3 must look like name:scope1+scope2:token'),
-      expect.stringContaining('token name "c" is used twice'),
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('entry 1 ("a") has a token shorter than 16'),
+        expect.stringContaining('entry 2 ("b") has an unknown scope'),
+        expect.stringContaining('entry 3 must look like name:scope1+scope2:token'),
+        expect.stringContaining('token name "c" is used twice'),
+      ]),
+    );
   });
 
   it('reads GATEWAY_TOKENS_FILE with hashed tokens', () => {
@@ -61,7 +63,14 @@ describe('GATEWAY_TOKENS', () => {
     expect(problemsOf({ ...prod, AUTH_DISABLED: 'true' })).toEqual([]);
     expect(problemsOf({ ...prod, GATEWAY_TOKENS: `ops:stock:read:${TOKEN}` })).toEqual([]);
     const cfg = loadConfig({ ...prod, GATEWAY_TOKENS: `ops:stock:read:${TOKEN}` });
-    expect(cfg.security).toMatchObject({ authDisabled: false, maxQueryDepth: 10, maxQueryCost: 50, rateLimitPerTokenPerMinute: 600, maxSubscriptionsPerConnection: 100, auditLog: 'stdout' });
+    expect(cfg.security).toMatchObject({
+      authDisabled: false,
+      maxQueryDepth: 10,
+      maxQueryCost: 50,
+      rateLimitPerTokenPerMinute: 600,
+      maxSubscriptionsPerConnection: 100,
+      auditLog: 'stdout',
+    });
   });
 });
 

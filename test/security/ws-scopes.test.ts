@@ -38,7 +38,6 @@ function wsClient(token: string | null, authorization = token ? `Bearer ${token}
   return c;
 }
 
-
 const bus = () => stack.gateway.services.events.bus;
 
 describe('scopes over graphql-ws', () => {
@@ -80,9 +79,13 @@ describe('scopes over graphql-ws', () => {
   test('a stock:read token gets freeStockChanged after a stock move in the Picqer sandbox', async () => {
     const product = stack.picqer.state.products[3] as { productcode: string; idproduct: number };
     const before = bus().subscriberCount();
-    const sub = collect(wsClient(TOKENS.stock), 'subscription($codes: [String!]) { freeStockChanged(productcodes: $codes) { productcode idproduct stock { warehouseId freeStock } } }', {
-      codes: [product.productcode],
-    });
+    const sub = collect(
+      wsClient(TOKENS.stock),
+      'subscription($codes: [String!]) { freeStockChanged(productcodes: $codes) { productcode idproduct stock { warehouseId freeStock } } }',
+      {
+        codes: [product.productcode],
+      },
+    );
     await until(() => bus().subscriberCount() === before + 1 || sub.completed, 'the subscription to register');
     expect(sub.items).toEqual([]);
     const r = await request(`${stack.picqer.origin}/__sandbox/stock`, {
@@ -102,7 +105,10 @@ describe('scopes over graphql-ws', () => {
 
   test('queries and mutations are refused over graphql-ws, before any upstream call: they belong on HTTP with its limits and audit', async () => {
     const before = stack.picqer.state.stats().total;
-    for (const query of ['{ orders(first: 1) { edges { node { idorder email } } } }', 'mutation { syncFreeStockToShopify(productcodes: ["PG-00001"]) { mutations } }']) {
+    for (const query of [
+      '{ orders(first: 1) { edges { node { idorder email } } } }',
+      'mutation { syncFreeStockToShopify(productcodes: ["PG-00001"]) { mutations } }',
+    ]) {
       const sub = collect(wsClient(TOKENS.customers), query);
       await until(() => sub.completed || sub.error !== undefined, 'the refusal');
       expect(sub.items).toHaveLength(0);

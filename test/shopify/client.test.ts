@@ -34,9 +34,17 @@ beforeEach(() => shop.reset());
 /** Picqer's view of a catalog product: free stock = catalog stock (no reservations here). */
 function picqerProduct(p: CatalogProduct, adjust = 0): PicqerProductModel {
   return {
-    id: String(p.id), idproduct: p.id, productcode: p.productcode, name: p.name, barcode: p.barcode, price: p.price,
+    id: String(p.id),
+    idproduct: p.id,
+    productcode: p.productcode,
+    name: p.name,
+    barcode: p.barcode,
+    price: p.price,
     stock: [1, 2].map((w) => ({
-      idwarehouse: w, stock: p.stock[w] ?? 0, reserved: 0, freeStock: (p.stock[w] ?? 0) + (w === 1 ? adjust : 0),
+      idwarehouse: w,
+      stock: p.stock[w] ?? 0,
+      reserved: 0,
+      freeStock: (p.stock[w] ?? 0) + (w === 1 ? adjust : 0),
     })),
   };
 }
@@ -60,7 +68,8 @@ describe('cost estimates', () => {
   it('ask the governor for exactly what Shopify will request', async () => {
     const ask = async (query: string, variables: unknown) => {
       const r = await request(shop.graphqlUrl('2026-10'), {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-shopify-access-token': shop.accessToken },
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-shopify-access-token': shop.accessToken },
         body: JSON.stringify({ query, variables }),
       });
       return ((await r.body.json()) as any).extensions.cost.requestedQueryCost;
@@ -71,7 +80,7 @@ describe('cost estimates', () => {
 });
 
 describe('errors', () => {
-  it('maps GraphQL errors to UPSTREAM_ERROR without echoing Shopify\'s message', async () => {
+  it("maps GraphQL errors to UPSTREAM_ERROR without echoing Shopify's message", async () => {
     const err: any = await client.graphql('{ secretFieldName }', {}, 1).catch((e: unknown) => e);
     expect(err.extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: 'shopify' });
     expect(err.message).not.toContain('secretFieldName');
@@ -160,7 +169,11 @@ describe('stock sync', () => {
       const variants = await loaders.variantBySku.loadMany(products.map((p) => p.productcode));
       const pairs = products.map((p, i) => ({ productcode: p.productcode, picqer: picqerProduct(p, adjust), variant: variants[i] as any }));
       const plan = planStockSync(pairs, loaders.locationMap);
-      const result = await loaders.setAvailable(plan.quantities, 'correction', products.map((p) => p.productcode));
+      const result = await loaders.setAvailable(
+        plan.quantities,
+        'correction',
+        products.map((p) => p.productcode),
+      );
       return { plan, result };
     };
     // Picqer says one more free at warehouse 1 than Shopify's catalog figure for every product.

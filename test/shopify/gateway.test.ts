@@ -22,7 +22,11 @@ let withoutShop: Stack;
 
 async function stack(shopify: boolean): Promise<Stack> {
   const config = loadConfig({
-    PORT: '0', LOG_LEVEL: 'silent', PICQER_SUBDOMAIN: 'sandbox', PICQER_API_KEY: picqer.apiKey, PICQER_BASE_URL: picqer.baseUrl,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    PICQER_SUBDOMAIN: 'sandbox',
+    PICQER_API_KEY: picqer.apiKey,
+    PICQER_BASE_URL: picqer.baseUrl,
     // Picqer has no multi-code filter: a cold drift/sync run reads every code once.
     PICQER_RATE_LIMIT: '3000',
     // Counts below are exact: no start-up warm-up calls.
@@ -49,7 +53,10 @@ const codes = (n: number) => Array.from({ length: n }, (_, i) => `PG-${String(i 
 describe('Product.shopify', () => {
   it('joins each product to its variant with inventory, in a handful of Shopify calls', async () => {
     shop.reset();
-    const res = await gqlBody(withShop, `{ products(first: 100) { edges { node { productcode shopify { sku title price inventory { location { id name } available onHand } } } } } }`);
+    const res = await gqlBody(
+      withShop,
+      `{ products(first: 100) { edges { node { productcode shopify { sku title price inventory { location { id name } available onHand } } } } } }`,
+    );
     expect(res.errors).toBeUndefined();
     const nodes = res.data.products.edges.map((e: any) => e.node);
     expect(nodes).toHaveLength(100);
@@ -69,7 +76,9 @@ describe('Product.shopify', () => {
     const res = await gqlBody(withoutShop, `{ product(productcode: "PG-00002") { productcode freeStock shopify { sku } } }`);
     expect(res.data.product).toMatchObject({ productcode: 'PG-00002', shopify: null });
     expect(typeof res.data.product.freeStock).toBe('number');
-    expect(res.errors).toEqual([expect.objectContaining({ path: ['product', 'shopify'], extensions: expect.objectContaining({ code: 'UPSTREAM_NOT_CONFIGURED', upstream: 'shopify' }) })]);
+    expect(res.errors).toEqual([
+      expect.objectContaining({ path: ['product', 'shopify'], extensions: expect.objectContaining({ code: 'UPSTREAM_NOT_CONFIGURED', upstream: 'shopify' }) }),
+    ]);
   });
 });
 

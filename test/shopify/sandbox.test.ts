@@ -44,7 +44,9 @@ describe('endpoint', () => {
 
   it('finds variants with the sku search syntax, exact codes and quoted values', async () => {
     const { body } = await post('{ productVariants(first: 10, query: "sku:PG-00002 OR sku:\\"pg-00003\\"") { nodes { sku } } }');
-    expect(body.data.productVariants.nodes.map((n: any) => n.sku).sort()).toEqual(['PG-00002', 'PG-00003'].filter((s) => shop.state.variants.some((v) => v.sku === s)));
+    expect(body.data.productVariants.nodes.map((n: any) => n.sku).sort()).toEqual(
+      ['PG-00002', 'PG-00003'].filter((s) => shop.state.variants.some((v) => v.sku === s)),
+    );
   });
 });
 
@@ -79,7 +81,9 @@ describe('calculated query cost', () => {
   });
 
   it('charges a mutation 10 points', async () => {
-    const { body } = await post(`mutation { inventorySetQuantities(input: { name: "available", reason: "correction", quantities: [] }) { userErrors { code } } }`);
+    const { body } = await post(
+      `mutation { inventorySetQuantities(input: { name: "available", reason: "correction", quantities: [] }) { userErrors { code } } }`,
+    );
     expect(body.extensions.cost.requestedQueryCost).toBe(10);
   });
 });
@@ -124,11 +128,15 @@ describe('inventorySetQuantities', () => {
     shop.configure({ bucketSize: 2000 });
     const before = current();
     const q = { inventoryItemId: `gid://shopify/InventoryItem/${item().inventoryItemId}`, locationId: 'gid://shopify/Location/1' };
-    const ok = await post(SET, { input: { name: 'available', reason: 'correction', quantities: [{ ...q, quantity: before + 5, changeFromQuantity: before }] } });
+    const ok = await post(SET, {
+      input: { name: 'available', reason: 'correction', quantities: [{ ...q, quantity: before + 5, changeFromQuantity: before }] },
+    });
     expect(ok.body.data.inventorySetQuantities.userErrors).toEqual([]);
     expect(ok.body.data.inventorySetQuantities.inventoryAdjustmentGroup.changes).toEqual([{ name: 'available', delta: 5, quantityAfterChange: before + 5 }]);
     const stale = await post(SET, { input: { name: 'available', reason: 'correction', quantities: [{ ...q, quantity: 1, changeFromQuantity: before }] } });
-    expect(stale.body.data.inventorySetQuantities.userErrors).toEqual([{ code: 'CHANGE_FROM_QUANTITY_STALE', field: ['input', 'quantities', '0', 'changeFromQuantity'] }]);
+    expect(stale.body.data.inventorySetQuantities.userErrors).toEqual([
+      { code: 'CHANGE_FROM_QUANTITY_STALE', field: ['input', 'quantities', '0', 'changeFromQuantity'] },
+    ]);
     expect(current()).toBe(before + 5);
   });
 
@@ -166,7 +174,8 @@ describe('webhooks', () => {
   it('fires a signed inventory_levels/update when stock is set through the control surface', async () => {
     shop.configure({ webhookTargets: [`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/shopify`] });
     const r = await request(`${shop.origin}/__sandbox/inventory`, {
-      method: 'POST', body: JSON.stringify({ sku: 'PG-00002', locationId: 'gid://shopify/Location/1', available: 17 }),
+      method: 'POST',
+      body: JSON.stringify({ sku: 'PG-00002', locationId: 'gid://shopify/Location/1', available: 17 }),
     });
     expect(r.statusCode).toBe(200);
     await r.body.dump();
@@ -182,7 +191,9 @@ describe('webhooks', () => {
     const v = shop.state.variants.find((x) => x.sku === 'PG-00002')!;
     expect(body).toMatchObject({ inventory_item_id: v.inventoryItemId, location_id: 1, available: 17 });
     // A tampered body no longer matches the signature.
-    const tampered = createHmac('sha256', shop.webhookSecret).update(Buffer.from(raw.toString().replace('17', '18'))).digest();
+    const tampered = createHmac('sha256', shop.webhookSecret)
+      .update(Buffer.from(raw.toString().replace('17', '18')))
+      .digest();
     expect(tampered.equals(expected)).toBe(false);
     expect(shop.stats().webhooks.sent).toBe(1);
   });

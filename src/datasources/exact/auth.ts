@@ -56,7 +56,10 @@ export class ExactTokenManager {
 
   constructor(private readonly opts: ExactAuthOptions) {
     this.o = {
-      clientId: opts.clientId, clientSecret: opts.clientSecret, division: opts.division, refreshToken: opts.refreshToken,
+      clientId: opts.clientId,
+      clientSecret: opts.clientSecret,
+      division: opts.division,
+      refreshToken: opts.refreshToken,
       refreshMarginMs: opts.refreshMarginMs ?? 20_000,
       minRefreshIntervalMs: opts.minRefreshIntervalMs ?? 570_000,
       lockTtlMs: opts.lockTtlMs ?? 15_000,
@@ -126,21 +129,26 @@ export class ExactTokenManager {
     if (current && now - current.refreshedAt < this.o.minRefreshIntervalMs) {
       // Exact would answer TooEarlyToRefreshTokens and count an error against the app; fail locally instead.
       const waitS = Math.ceil((current.refreshedAt + this.o.minRefreshIntervalMs - now) / 1000);
-      throw new UpstreamError('exact', 401,
-        `Exact rejected the access token, and Exact allows a new one only every ${Math.round(this.o.minRefreshIntervalMs / 1000)} s; retry in ${waitS} s.`);
+      throw new UpstreamError(
+        'exact',
+        401,
+        `Exact rejected the access token, and Exact allows a new one only every ${Math.round(this.o.minRefreshIntervalMs / 1000)} s; retry in ${waitS} s.`,
+      );
     }
     // The configured token may be newer than a stored one (the operator re-authorized). Tokens
     // known dead are not sent again: every refusal counts toward Exact's 10-errors-an-hour block.
-    const candidates = [...new Set([current?.refreshToken ?? this.o.refreshToken, this.o.refreshToken])]
-      .filter((t) => !this.deadRefreshTokens.has(t));
+    const candidates = [...new Set([current?.refreshToken ?? this.o.refreshToken, this.o.refreshToken])].filter((t) => !this.deadRefreshTokens.has(t));
     let lastStatus = 400;
     for (const refreshToken of candidates) {
       const answer = await this.callTokenEndpoint(refreshToken);
       if ('refused' in answer) {
         if (answer.error === 'access_denied') {
           // TooEarlyToRefreshTokens: Exact did not rotate, the refresh token still works.
-          throw new UpstreamError('exact', answer.status,
-            'Exact refused a new access token: it allows one per 570 s per app and user (another process may have refreshed; share a token store between replicas); retry shortly.');
+          throw new UpstreamError(
+            'exact',
+            answer.status,
+            'Exact refused a new access token: it allows one per 570 s per app and user (another process may have refreshed; share a token store between replicas); retry shortly.',
+          );
         }
         if (answer.error === 'invalid_client') {
           throw new UpstreamError('exact', answer.status, 'Exact refused the app credentials: check EXACT_CLIENT_ID and EXACT_CLIENT_SECRET.');

@@ -96,7 +96,9 @@ export function createExactClient(opts: ExactClientOptions): ExactClient {
   const base = opts.baseUrl.replace(/\/+$/, '');
   const apiBase = `${base}/api/v1/${opts.division}`;
   const governor = opts.governors.governor('exact', `${opts.clientId}:${opts.division}`, {
-    kind: 'minute-and-day', perMinute: opts.perMinute ?? 60, perDay: opts.perDay ?? 5000,
+    kind: 'minute-and-day',
+    perMinute: opts.perMinute ?? 60,
+    perDay: opts.perDay ?? 5000,
   });
   // The token endpoint is metered per app and user (200 a day, one per 570 s), not per division,
   // so it gets its own governor and never spends the division's 60 a minute.
@@ -105,9 +107,15 @@ export function createExactClient(opts: ExactClientOptions): ExactClient {
   const http = new UpstreamHttp({ ...common, baseUrl: apiBase, governor });
   const tokenHttp = new UpstreamHttp({ ...common, baseUrl: `${base}/api/oauth2`, governor: tokenGovernor, connections: 2 });
   const auth = new ExactTokenManager({
-    http: tokenHttp, clientId: opts.clientId, clientSecret: opts.clientSecret, division: opts.division,
-    refreshToken: opts.refreshToken, store: opts.tokenStore, refreshMarginMs: opts.refreshMarginMs,
-    minRefreshIntervalMs: opts.minRefreshIntervalMs, clock: opts.clock,
+    http: tokenHttp,
+    clientId: opts.clientId,
+    clientSecret: opts.clientSecret,
+    division: opts.division,
+    refreshToken: opts.refreshToken,
+    store: opts.tokenStore,
+    refreshMarginMs: opts.refreshMarginMs,
+    minRefreshIntervalMs: opts.minRefreshIntervalMs,
+    clock: opts.clock,
   });
   const apiPath = new URL(apiBase).pathname;
   const origin = new URL(apiBase).origin;
@@ -151,7 +159,10 @@ function authorisedGet(http: UpstreamHttp, auth: ExactTokenManager): Get {
       const token = await auth.accessToken();
       try {
         const res = await http.request<T>({
-          path, query, accounting: call.accounting, priority: call.priority,
+          path,
+          query,
+          accounting: call.accounting,
+          priority: call.priority,
           headers: { authorization: `Bearer ${token}` },
         });
         return res.json;

@@ -41,8 +41,7 @@ export function chunkCodes(client: ExactClient, codes: readonly string[], o: Req
   const select = ITEM_SELECT.join(',');
   const chunks: string[][] = [];
   let cur: string[] = [];
-  const fits = (list: string[]): boolean =>
-    client.urlLength(ITEMS, { $filter: filterFor(list), $select: select }) <= o.maxUrlLength;
+  const fits = (list: string[]): boolean => client.urlLength(ITEMS, { $filter: filterFor(list), $select: select }) <= o.maxUrlLength;
   for (const code of codes) {
     const candidate = [...cur, code];
     if (cur.length > 0 && (candidate.length > o.codesPerCall || !fits(candidate))) {
@@ -70,9 +69,7 @@ export function createExactLoaders(client: ExactClient, accounting: CallAccounti
     async (codes) => {
       const chunks = chunkCodes(client, codes, o);
       const pages = await Promise.all(
-        chunks.map((chunk) =>
-          client.list<ExactItemWire>(ITEMS, { $filter: filterFor(chunk), $select: ITEM_SELECT.join(',') }, { accounting }),
-        ),
+        chunks.map((chunk) => client.list<ExactItemWire>(ITEMS, { $filter: filterFor(chunk), $select: ITEM_SELECT.join(',') }, { accounting })),
       );
       // Exact's filter may compare case-insensitively; the join key is compared exactly (README:
       // "PG-1" and "pg-1" are different products), so only an exact Code matches.

@@ -13,7 +13,10 @@ const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 
 export class RedisTokenStore implements ExactTokenStore {
   /** `prefix` is the deployment's key prefix (REDIS_KEY_PREFIX), e.g. "pgw:". */
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
 
   async get(key: string): Promise<ExactTokenState | null> {
     const raw = await this.redis.get(this.stateKey(key));

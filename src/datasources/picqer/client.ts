@@ -3,8 +3,13 @@ import type { CallAccounting } from '../upstream/accounting';
 import type { GovernorRegistry, Priority } from '../upstream/governor/governor.types';
 import { UpstreamHttp } from '../upstream/http';
 import type {
-  PicqerHookWire, PicqerOrderStatus, PicqerOrderWire, PicqerPicklistStatus,
-  PicqerPicklistWire, PicqerProductWire, PicqerWarehouseWire,
+  PicqerHookWire,
+  PicqerOrderStatus,
+  PicqerOrderWire,
+  PicqerPicklistStatus,
+  PicqerPicklistWire,
+  PicqerProductWire,
+  PicqerWarehouseWire,
 } from './wire';
 
 /** Picqer returns at most this many rows per list call; `offset` pages through. */
@@ -93,13 +98,16 @@ export function createPicqerClient(opts: PicqerClientOptions): PicqerClient {
     listWarehouses: (offset, o) => get('/warehouses', { offset: offset || undefined }, o),
     listOrders: (f, o) => get('/orders', { offset: f.offset || undefined, status: f.status, orderid: f.orderid }, o),
     getOrder: (idorder, o) => get(`/orders/${idorder}`, {}, o),
-    listPicklists: (f, o) =>
-      get('/picklists', { offset: f.offset || undefined, status: f.status, idwarehouse: f.idwarehouse, picklistid: f.picklistid }, o),
+    listPicklists: (f, o) => get('/picklists', { offset: f.offset || undefined, status: f.status, idwarehouse: f.idwarehouse, picklistid: f.picklistid }, o),
     getPicklist: (idpicklist, o) => get(`/picklists/${idpicklist}`, {}, o),
     listHooks: (offset, o) => get('/hooks', { offset: offset || undefined }, o),
     async createHook(input, o = {}) {
       const res = await http.request<PicqerHookWire>({
-        method: 'POST', path: '/hooks', body: input, accounting: o.accounting, priority: o.priority ?? 'background',
+        method: 'POST',
+        path: '/hooks',
+        body: input,
+        accounting: o.accounting,
+        priority: o.priority ?? 'background',
       });
       return res.json;
     },
@@ -114,7 +122,14 @@ export function picqerClientFromConfig(
   extra: { timeoutMs?: number; deadlineMs?: number } = {},
 ): PicqerClient | null {
   return cfg
-    ? createPicqerClient({ baseUrl: cfg.baseUrl, apiKey: cfg.apiKey, userAgent: cfg.userAgent, rateLimitPerMinute: cfg.rateLimitPerMinute, governors, ...extra })
+    ? createPicqerClient({
+        baseUrl: cfg.baseUrl,
+        apiKey: cfg.apiKey,
+        userAgent: cfg.userAgent,
+        rateLimitPerMinute: cfg.rateLimitPerMinute,
+        governors,
+        ...extra,
+      })
     : null;
 }
 

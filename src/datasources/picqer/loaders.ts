@@ -2,9 +2,7 @@ import DataLoader from 'dataloader';
 import { UpstreamError } from '../../errors';
 import type { CallAccounting } from '../upstream/accounting';
 import type { ProductCodeIndex } from './code-index';
-import {
-  PICQER_PAGE_SIZE, type CallOptions, type OrderListFilter, type PicklistListFilter, type PicqerClient, type ProductListFilter,
-} from './client';
+import { PICQER_PAGE_SIZE, type CallOptions, type OrderListFilter, type PicklistListFilter, type PicqerClient, type ProductListFilter } from './client';
 import { toOrder, toPicklist, toProduct, toWarehouse } from './map';
 import type { PicqerOrderModel, PicqerPicklistModel, PicqerProductModel, PicqerStockLevelModel, PicqerWarehouseModel } from './model';
 
@@ -146,10 +144,12 @@ function productLoaders(calls: Calls): {
 /** One call per distinct id (Picqer has no multi-id filter here); a 404 is a null, not an error. */
 function byIdLoader<W, M>(get: (id: number) => Promise<W>, map: (w: W) => M): DataLoader<number, M | null> {
   return new DataLoader<number, M | null>(async (ids) =>
-    settle(ids.map(async (id) => {
-      const w = await nullOn404(get(id));
-      return w === null ? null : map(w);
-    })),
+    settle(
+      ids.map(async (id) => {
+        const w = await nullOn404(get(id));
+        return w === null ? null : map(w);
+      }),
+    ),
   );
 }
 

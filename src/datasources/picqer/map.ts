@@ -1,6 +1,4 @@
-import type {
-  PicqerAddressModel, PicqerOrderModel, PicqerPicklistModel, PicqerProductModel, PicqerStockLevelModel, PicqerWarehouseModel,
-} from './model';
+import type { PicqerAddressModel, PicqerOrderModel, PicqerPicklistModel, PicqerProductModel, PicqerStockLevelModel, PicqerWarehouseModel } from './model';
 import type { PicqerOrderWire, PicqerPicklistWire, PicqerProductWire, PicqerStockWire, PicqerWarehouseWire } from './wire';
 
 /** Picqer wire shapes (wire.ts) -> models (model.ts). Pure functions; the loaders call them. */
@@ -48,7 +46,15 @@ export function toOrder(o: PicqerOrderWire): PicqerOrderModel {
       amount: l.amount,
       price: l.price ?? null,
     })),
-    deliveryAddress: toAddress(o.deliveryname, o.deliverycontactname, o.deliveryaddress, o.deliveryaddress2, o.deliveryzipcode, o.deliverycity, o.deliverycountry),
+    deliveryAddress: toAddress(
+      o.deliveryname,
+      o.deliverycontactname,
+      o.deliveryaddress,
+      o.deliveryaddress2,
+      o.deliveryzipcode,
+      o.deliverycity,
+      o.deliverycountry,
+    ),
     invoiceAddress: toAddress(o.invoicename, null, o.invoiceaddress, null, o.invoicezipcode, o.invoicecity, o.invoicecountry),
     email: o.emailaddress || null,
     phone: o.telephone || null,
@@ -56,8 +62,24 @@ export function toOrder(o: PicqerOrderWire): PicqerOrderModel {
 }
 
 /** Picqer spreads an address over flat order fields (`delivery*`, `invoice*`); this gathers one. */
-function toAddress(name: string, contactName: string | null, street: string, street2: string | null, zipcode: string, city: string, country: string): PicqerAddressModel {
-  return { name: name ?? '', contactName: contactName || null, street: street ?? '', street2: street2 || null, zipcode: zipcode ?? '', city: city ?? '', country: country ?? '' };
+function toAddress(
+  name: string,
+  contactName: string | null,
+  street: string,
+  street2: string | null,
+  zipcode: string,
+  city: string,
+  country: string,
+): PicqerAddressModel {
+  return {
+    name: name ?? '',
+    contactName: contactName || null,
+    street: street ?? '',
+    street2: street2 || null,
+    zipcode: zipcode ?? '',
+    city: city ?? '',
+    country: country ?? '',
+  };
 }
 
 export function toPicklist(p: PicqerPicklistWire): PicqerPicklistModel {

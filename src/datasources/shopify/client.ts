@@ -4,11 +4,22 @@ import type { CallAccounting } from '../upstream/accounting';
 import type { GovernorRegistry, Priority, ShopifyCostFeedback } from '../upstream/governor/governor.types';
 import { UpstreamHttp } from '../upstream/http';
 import {
-  LOCATIONS_QUERY, MAX_ARRAY_INPUT, MUTATION_COST, QUANTITY_NAMES, SET_QUANTITIES_MUTATION, VARIANTS_BY_SEARCH_QUERY,
-  locationsCost, skuSearch, variantsCost,
+  LOCATIONS_QUERY,
+  MAX_ARRAY_INPUT,
+  MUTATION_COST,
+  QUANTITY_NAMES,
+  SET_QUANTITIES_MUTATION,
+  VARIANTS_BY_SEARCH_QUERY,
+  locationsCost,
+  skuSearch,
+  variantsCost,
 } from './queries';
 import type {
-  ShopifyGraphqlErrorWire, ShopifyLocationWire, ShopifyPageInfoWire, ShopifyQuantityInput, ShopifySetQuantitiesPayloadWire,
+  ShopifyGraphqlErrorWire,
+  ShopifyLocationWire,
+  ShopifyPageInfoWire,
+  ShopifyQuantityInput,
+  ShopifySetQuantitiesPayloadWire,
   ShopifyVariantWire,
 } from './wire';
 
@@ -46,11 +57,17 @@ export interface ShopifyClient {
   /** All locations of the shop (pages of 250). */
   locations(o?: ShopifyCallOptions): Promise<ShopifyLocationWire[]>;
   /** One page of variants matching any of `skus`, with `levels` inventory levels each. */
-  variantsBySkus(skus: readonly string[], page: { first: number; after?: string | null; levels: number }, o?: ShopifyCallOptions):
-    Promise<{ nodes: ShopifyVariantWire[]; pageInfo: ShopifyPageInfoWire }>;
+  variantsBySkus(
+    skus: readonly string[],
+    page: { first: number; after?: string | null; levels: number },
+    o?: ShopifyCallOptions,
+  ): Promise<{ nodes: ShopifyVariantWire[]; pageInfo: ShopifyPageInfoWire }>;
   /** inventorySetQuantities for up to 250 quantities of `available`; null when none are given. */
-  setAvailable(quantities: ShopifyQuantityInput[], reason: string, o?: ShopifyCallOptions & { referenceDocumentUri?: string }):
-    Promise<ShopifySetQuantitiesPayloadWire | null>;
+  setAvailable(
+    quantities: ShopifyQuantityInput[],
+    reason: string,
+    o?: ShopifyCallOptions & { referenceDocumentUri?: string },
+  ): Promise<ShopifySetQuantitiesPayloadWire | null>;
   close(): Promise<void>;
 }
 
@@ -123,8 +140,12 @@ async function allLocations(graphql: GraphqlCall, o?: ShopifyCallOptions): Promi
   const all: ShopifyLocationWire[] = [];
   let after: string | null = null;
   do {
-    const d: { locations: { nodes: ShopifyLocationWire[]; pageInfo: ShopifyPageInfoWire } } =
-      await graphql(LOCATIONS_QUERY, { first: MAX_ARRAY_INPUT, after }, locationsCost(MAX_ARRAY_INPUT), o);
+    const d: { locations: { nodes: ShopifyLocationWire[]; pageInfo: ShopifyPageInfoWire } } = await graphql(
+      LOCATIONS_QUERY,
+      { first: MAX_ARRAY_INPUT, after },
+      locationsCost(MAX_ARRAY_INPUT),
+      o,
+    );
     all.push(...d.locations.nodes);
     after = d.locations.pageInfo.hasNextPage ? d.locations.pageInfo.endCursor : null;
   } while (after);
@@ -142,9 +163,10 @@ async function setAvailable(
     throw new RangeError(`setAvailable: at most ${MAX_ARRAY_INPUT} quantities per call, got ${quantities.length}`);
   }
   const input = { name: 'available', reason, referenceDocumentUri: o.referenceDocumentUri, quantities };
-  const d = await graphql<{ inventorySetQuantities: ShopifySetQuantitiesPayloadWire | null }>(
-    SET_QUANTITIES_MUTATION, { input }, MUTATION_COST, { ...o, mutation: true },
-  );
+  const d = await graphql<{ inventorySetQuantities: ShopifySetQuantitiesPayloadWire | null }>(SET_QUANTITIES_MUTATION, { input }, MUTATION_COST, {
+    ...o,
+    mutation: true,
+  });
   return d.inventorySetQuantities;
 }
 
@@ -178,7 +200,11 @@ function validateOptions(o: ShopifyClientOptions): void {
   };
   if (!o || typeof o !== 'object') bad('opts', 'an object');
   let url: URL | undefined;
-  try { url = new URL(o.baseUrl); } catch { /* reported below */ }
+  try {
+    url = new URL(o.baseUrl);
+  } catch {
+    /* reported below */
+  }
   if (!url || !/^https?:$/.test(url.protocol)) bad('baseUrl', 'an http(s) URL such as https://myshop.myshopify.com', o.baseUrl);
   if (typeof o.accessToken !== 'string' || o.accessToken.trim().length < 8) bad('accessToken', 'a Shopify Admin API access token (8+ characters)');
   if (typeof o.apiVersion !== 'string' || !VERSION.test(o.apiVersion)) bad('apiVersion', 'a version such as "2026-10" or "unstable"', o.apiVersion);

@@ -51,10 +51,12 @@ export function createShopifyLoaders(client: ShopifyClient, accounting: CallAcco
 
   let locationsP: Promise<ShopifyLocationModel[]> | undefined;
   const locations = (): Promise<ShopifyLocationModel[]> =>
-    (locationsP ??= (opts.locationsCache ? opts.locationsCache.get(() => client.locations(call)) : client.locations(call)).then((ls) => ls.map(toLocation)).catch((err: unknown) => {
-      locationsP = undefined;
-      throw err;
-    }));
+    (locationsP ??= (opts.locationsCache ? opts.locationsCache.get(() => client.locations(call)) : client.locations(call))
+      .then((ls) => ls.map(toLocation))
+      .catch((err: unknown) => {
+        locationsP = undefined;
+        throw err;
+      }));
 
   const variantBySku = variantLoader(client, call, locations, { skusPerQuery, maxChars, maxLevels });
 
@@ -88,32 +90,35 @@ function variantLoader(
   limits: { skusPerQuery: number; maxChars: number; maxLevels: number },
 ): DataLoader<string, ShopifyVariantModel | null> {
   const { skusPerQuery, maxChars, maxLevels } = limits;
-  return new DataLoader<string, ShopifyVariantModel | null>(async (skus) => {
-  const levels = Math.max(1, Math.min(maxLevels, (await locations()).length));
-  const maxFirst = maxVariantsPerQuery(levels);
-  // Leave room in each page for duplicates and near-matches of the asked SKUs.
-  const perQuery = Math.max(1, Math.min(skusPerQuery, Math.floor(maxFirst * 0.8)));
-  const wanted = [...new Set(skus.filter((s) => s.trim() !== ''))];
-  const found = new Map<string, ShopifyVariantWire>();
-  await Promise.all(
-    chunkSkus(wanted, perQuery, maxChars).map(async (chunk) => {
-      const asked = new Set(chunk);
-      // The bucket must hold the whole requested cost up front, so ask for little more than
-      // the SKUs we search; duplicates beyond that come on a next page.
-      const first = Math.min(maxFirst, chunk.length + Math.max(2, Math.ceil(chunk.length / 10)));
-      let after: string | null = null;
-      do {
-        const page: Awaited<ReturnType<ShopifyClient['variantsBySkus']>> = await client.variantsBySkus(chunk, { first, after, levels }, call);
-        for (const v of page.nodes) if (v.sku !== null && asked.has(v.sku) && !found.has(v.sku)) found.set(v.sku, v);
-        after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-      } while (after);
-    }),
+  return new DataLoader<string, ShopifyVariantModel | null>(
+    async (skus) => {
+      const levels = Math.max(1, Math.min(maxLevels, (await locations()).length));
+      const maxFirst = maxVariantsPerQuery(levels);
+      // Leave room in each page for duplicates and near-matches of the asked SKUs.
+      const perQuery = Math.max(1, Math.min(skusPerQuery, Math.floor(maxFirst * 0.8)));
+      const wanted = [...new Set(skus.filter((s) => s.trim() !== ''))];
+      const found = new Map<string, ShopifyVariantWire>();
+      await Promise.all(
+        chunkSkus(wanted, perQuery, maxChars).map(async (chunk) => {
+          const asked = new Set(chunk);
+          // The bucket must hold the whole requested cost up front, so ask for little more than
+          // the SKUs we search; duplicates beyond that come on a next page.
+          const first = Math.min(maxFirst, chunk.length + Math.max(2, Math.ceil(chunk.length / 10)));
+          let after: string | null = null;
+          do {
+            const page: Awaited<ReturnType<ShopifyClient['variantsBySkus']>> = await client.variantsBySkus(chunk, { first, after, levels }, call);
+            for (const v of page.nodes) if (v.sku !== null && asked.has(v.sku) && !found.has(v.sku)) found.set(v.sku, v);
+            after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+          } while (after);
+        }),
+      );
+      return skus.map((s) => {
+        const w = found.get(s);
+        return w ? toVariant(w) : null;
+      });
+    },
+    { maxBatchSize: 1000 },
   );
-  return skus.map((s) => {
-    const w = found.get(s);
-    return w ? toVariant(w) : null;
-  });
-  }, { maxBatchSize: 1000 });
 }
 
 /** Splits SKUs into search queries of at most `size` SKUs and `maxChars` characters. */

@@ -10,7 +10,10 @@ export class LocationsCache {
   private entry?: { at: number; value: Promise<ShopifyLocationWire[]> };
 
   /** @param ttlMs default 300,000 (5 minutes) */
-  constructor(private readonly ttlMs = 300_000, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly ttlMs = 300_000,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get(load: () => Promise<ShopifyLocationWire[]>): Promise<ShopifyLocationWire[]> {
     if (this.entry && this.now() - this.entry.at < this.ttlMs) return this.entry.value;

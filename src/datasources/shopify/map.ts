@@ -32,7 +32,10 @@ export function toVariant(w: ShopifyVariantWire): ShopifyVariantModel {
 export function toSetResult(p: ShopifySetQuantitiesPayloadWire | null): ShopifySetResultModel {
   return {
     changes: (p?.inventoryAdjustmentGroup?.changes ?? []).map((c) => ({
-      inventoryItemId: c.item?.id ?? '', locationId: c.location?.id ?? '', delta: c.delta, quantityAfterChange: c.quantityAfterChange,
+      inventoryItemId: c.item?.id ?? '',
+      locationId: c.location?.id ?? '',
+      delta: c.delta,
+      quantityAfterChange: c.quantityAfterChange,
     })),
     userErrors: (p?.userErrors ?? []).map((e) => ({ code: e.code, field: e.field ?? [] })),
   };

@@ -16,8 +16,14 @@ export const QUANTITY_NAMES = ['available', 'on_hand'] as const;
 export const LOCATIONS_QUERY = /* GraphQL */ `
   query GatewayLocations($first: Int!, $after: String) {
     locations(first: $first, after: $after) {
-      nodes { id name }
-      pageInfo { hasNextPage endCursor }
+      nodes {
+        id
+        name
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `;
@@ -29,16 +35,36 @@ export const VARIANTS_BY_SEARCH_QUERY = /* GraphQL */ `
   query GatewayVariantsBySku($first: Int!, $after: String, $query: String!, $levels: Int!, $names: [String!]!) {
     productVariants(first: $first, after: $after, query: $query) {
       nodes {
-        id sku barcode title displayName price
-        product { id title }
+        id
+        sku
+        barcode
+        title
+        displayName
+        price
+        product {
+          id
+          title
+        }
         inventoryItem {
           id
           inventoryLevels(first: $levels) {
-            nodes { location { id name } quantities(names: $names) { name quantity } }
+            nodes {
+              location {
+                id
+                name
+              }
+              quantities(names: $names) {
+                name
+                quantity
+              }
+            }
           }
         }
       }
-      pageInfo { hasNextPage endCursor }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `;
@@ -59,9 +85,23 @@ export const SET_QUANTITIES_MUTATION = /* GraphQL */ `
     inventorySetQuantities(input: $input) {
       inventoryAdjustmentGroup {
         id
-        changes { name delta quantityAfterChange item { id } location { id } }
+        changes {
+          name
+          delta
+          quantityAfterChange
+          item {
+            id
+          }
+          location {
+            id
+          }
+        }
       }
-      userErrors { code field message }
+      userErrors {
+        code
+        field
+        message
+      }
     }
   }
 `;

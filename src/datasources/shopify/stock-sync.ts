@@ -69,13 +69,25 @@ export function findDrift(pairs: ProductPair[], locationMap: ReadonlyMap<number,
 export function planStockSync(pairs: ProductPair[], locationMap: ReadonlyMap<number, string>): SyncPlan {
   const plan: SyncPlan = { quantities: [], changes: [], unchanged: 0, skipped: [] };
   for (const { productcode, picqer, variant } of pairs) {
-    if (!picqer) { plan.skipped.push({ productcode, reason: 'NOT_IN_PICQER' }); continue; }
-    if (!variant) { plan.skipped.push({ productcode, reason: 'NOT_IN_SHOPIFY' }); continue; }
+    if (!picqer) {
+      plan.skipped.push({ productcode, reason: 'NOT_IN_PICQER' });
+      continue;
+    }
+    if (!variant) {
+      plan.skipped.push({ productcode, reason: 'NOT_IN_SHOPIFY' });
+      continue;
+    }
     for (const [warehouseId, locationId] of locationMap) {
       const level = variant.inventory.find((l) => l.location.id === locationId);
-      if (!level) { plan.skipped.push({ productcode, reason: 'NOT_STOCKED_AT_LOCATION', warehouseId, locationId }); continue; }
+      if (!level) {
+        plan.skipped.push({ productcode, reason: 'NOT_STOCKED_AT_LOCATION', warehouseId, locationId });
+        continue;
+      }
       const to = freeStockIn(picqer, warehouseId);
-      if (to === level.available) { plan.unchanged++; continue; }
+      if (to === level.available) {
+        plan.unchanged++;
+        continue;
+      }
       plan.quantities.push({ inventoryItemId: variant.inventoryItemId, locationId, quantity: to, changeFromQuantity: level.available });
       plan.changes.push({ productcode, warehouseId, locationId, from: level.available, to });
     }

@@ -114,7 +114,11 @@ export class UpstreamHttp {
     // must not join a call sent with the stale one) and same priority (a live call must not wait
     // at background priority behind a warm-up's identical call).
     const priority = req.priority ?? req.accounting?.priority ?? 'live';
-    const headers = req.headers ? createHash('sha256').update(JSON.stringify(Object.entries(req.headers).sort())).digest('base64url') : '';
+    const headers = req.headers
+      ? createHash('sha256')
+          .update(JSON.stringify(Object.entries(req.headers).sort()))
+          .digest('base64url')
+      : '';
     const key = `${priority} ${method} ${path} ${req.cost ?? 1} ${headers}`;
     const existing = this.inFlight.get(key);
     if (existing) {

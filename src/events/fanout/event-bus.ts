@@ -49,8 +49,16 @@ export class EventBus {
   private closed = false;
   private sleeping?: { timer: NodeJS.Timeout; resolve: () => void };
 
-  constructor(private readonly log: EventLog, opts: EventBusOptions = {}) {
-    this.opts = { maxPendingEvents: opts.maxPendingEvents ?? 1000, batchSize: opts.batchSize ?? 500, blockMs: opts.blockMs ?? 5000, windowMs: opts.windowMs ?? 0 };
+  constructor(
+    private readonly log: EventLog,
+    opts: EventBusOptions = {},
+  ) {
+    this.opts = {
+      maxPendingEvents: opts.maxPendingEvents ?? 1000,
+      batchSize: opts.batchSize ?? 500,
+      blockMs: opts.blockMs ?? 5000,
+      windowMs: opts.windowMs ?? 0,
+    };
     for (const [k, v] of Object.entries(this.opts)) {
       const least = k === 'windowMs' ? 0 : 1;
       if (!Number.isSafeInteger(v) || v < least) throw new RangeError(`EventBus option ${k} must be a whole number of at least ${least}, got ${v}.`);

@@ -1,7 +1,4 @@
-import {
-  createSourceEventStream, execute as graphqlExecute, print,
-  type ExecutionArgs, type ExecutionResult,
-} from 'graphql';
+import { createSourceEventStream, execute as graphqlExecute, print, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { isPushSource, pull, pushFrom, type PushSink, type PushSource } from './push';
 
 /** Runs one execution of a subscription's selection set for one source event (graphql's `execute` by default). */
@@ -99,7 +96,11 @@ export function createSharedSubscribe(opts: SharedSubscribeOptions = {}): (args:
     if (!isAsyncIterable(stream)) return stream; // an ExecutionResult with errors (e.g. FORBIDDEN at subscribe)
     const key = operationKey(args);
     const run = (event: unknown): SharedExecution =>
-      new SharedExecution(() => Promise.resolve().then(() => execute({ ...args, rootValue: event })).then((r) => new SharedResult(r)));
+      new SharedExecution(() =>
+        Promise.resolve()
+          .then(() => execute({ ...args, rootValue: event }))
+          .then((r) => new SharedResult(r)),
+      );
     const executeOnce = (event: unknown): SharedExecution => {
       // Primitive payloads cannot key a WeakMap; none of ours are, but do not break if one is.
       if (typeof event !== 'object' || event === null) return run(event);

@@ -23,10 +23,12 @@ export interface SubscribeRulesOptions {
  */
 export function checkSubscriptionCount(active: number, opts: SubscribeRulesOptions): GraphQLError[] | undefined {
   if (active <= opts.maxSubscriptionsPerConnection) return undefined;
-  return [new GraphQLError(
-    `This connection already has ${opts.maxSubscriptionsPerConnection} active subscriptions (MAX_SUBSCRIPTIONS_PER_CONNECTION); complete one or open another connection.`,
-    { extensions: { code: 'BAD_REQUEST' } },
-  )];
+  return [
+    new GraphQLError(
+      `This connection already has ${opts.maxSubscriptionsPerConnection} active subscriptions (MAX_SUBSCRIPTIONS_PER_CONNECTION); complete one or open another connection.`,
+      { extensions: { code: 'BAD_REQUEST' } },
+    ),
+  ];
 }
 
 /**
@@ -41,7 +43,9 @@ export function prepareSubscription(payload: SubscribePayload, opts: SubscribeRu
   // Before validation: a query or mutation is told where to go, whatever else is wrong with it.
   const kind = getOperationAST(document, payload.operationName)?.operation;
   if (kind && kind !== OperationTypeNode.SUBSCRIPTION) {
-    return [new GraphQLError(`Only subscriptions are served over graphql-ws; send ${kind} operations to POST ${opts.path}.`, { extensions: { code: 'BAD_REQUEST' } })];
+    return [
+      new GraphQLError(`Only subscriptions are served over graphql-ws; send ${kind} operations to POST ${opts.path}.`, { extensions: { code: 'BAD_REQUEST' } }),
+    ];
   }
   const invalid = validateDocument(opts.schema, document, opts.rules);
   if (invalid.length > 0) return invalid;

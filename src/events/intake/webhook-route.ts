@@ -18,7 +18,11 @@ import type { Logger } from '../../logger';
  * | 503    | EVENT_LOG_UNAVAILABLE   | the event log could not take it; the sender retries   |
  */
 export class WebhookHttpError extends Error {
-  constructor(readonly statusCode: number, readonly code: string, message: string) {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'WebhookHttpError';
   }

@@ -18,7 +18,10 @@ export class MemoryEventLog implements EventLog {
   private waiters = new Set<() => void>();
   private closed = false;
 
-  constructor(opts: EventLogOptions = {}, private readonly now: () => number = Date.now) {
+  constructor(
+    opts: EventLogOptions = {},
+    private readonly now: () => number = Date.now,
+  ) {
     this.opts = resolveEventLogOptions(opts);
   }
 

@@ -124,8 +124,12 @@ export class RedisEventLog implements EventLog {
     let res: [string, number];
     try {
       res = (await this.writer.eval(
-        APPEND_SCRIPT, keys.length, ...keys,
-        this.opts.dedupeTtlMs, this.opts.maxEvents, this.opts.retentionMs,
+        APPEND_SCRIPT,
+        keys.length,
+        ...keys,
+        this.opts.dedupeTtlMs,
+        this.opts.maxEvents,
+        this.opts.retentionMs,
         JSON.stringify({ topic: event.topic, payload: event.payload }),
       )) as [string, number];
     } catch (err) {

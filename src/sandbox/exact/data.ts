@@ -23,12 +23,19 @@ export function sandboxGuid(kind: number, n: number): string {
 }
 
 const ITEM_FIELDS = [
-  'ID', 'Code', 'Description', 'Barcode', 'CostPriceStandard', 'Stock', 'IsStockItem', 'IsSalesItem',
-  'Unit', 'Division', 'StandardSalesPrice',
+  'ID',
+  'Code',
+  'Description',
+  'Barcode',
+  'CostPriceStandard',
+  'Stock',
+  'IsStockItem',
+  'IsSalesItem',
+  'Unit',
+  'Division',
+  'StandardSalesPrice',
 ];
-const ITEM_WAREHOUSE_FIELDS = [
-  'ID', 'Item', 'ItemCode', 'Warehouse', 'WarehouseCode', 'CurrentStock', 'ReservedStock', 'ProjectedStock', 'Division',
-];
+const ITEM_WAREHOUSE_FIELDS = ['ID', 'Item', 'ItemCode', 'Warehouse', 'WarehouseCode', 'CurrentStock', 'ReservedStock', 'ProjectedStock', 'Division'];
 
 /** Builds the entity sets for one division from the demo catalog. */
 export function buildExactData(division: number, catalog: CatalogOptions): ExactEntitySet[] {
@@ -39,22 +46,40 @@ export function buildExactData(division: number, catalog: CatalogOptions): Exact
     const id = sandboxGuid(1, p.id);
     const total = Object.values(p.stock).reduce((s, n) => s + n, 0);
     items.push({
-      ID: id, Code: p.productcode, Description: p.name, Barcode: p.barcode, CostPriceStandard: p.costPrice,
-      Stock: total, IsStockItem: true, IsSalesItem: true, Unit: 'pc', Division: division, StandardSalesPrice: p.price,
+      ID: id,
+      Code: p.productcode,
+      Description: p.name,
+      Barcode: p.barcode,
+      CostPriceStandard: p.costPrice,
+      Stock: total,
+      IsStockItem: true,
+      IsSalesItem: true,
+      Unit: 'pc',
+      Division: division,
+      StandardSalesPrice: p.price,
     });
     for (const w of WAREHOUSES) {
       const qty = p.stock[w.idwarehouse] ?? 0;
       itemWarehouses.push({
-        ID: sandboxGuid(2, p.id * 10 + w.idwarehouse), Item: id, ItemCode: p.productcode,
-        Warehouse: sandboxGuid(3, w.idwarehouse), WarehouseCode: String(w.idwarehouse),
-        CurrentStock: qty, ReservedStock: 0, ProjectedStock: qty, Division: division,
+        ID: sandboxGuid(2, p.id * 10 + w.idwarehouse),
+        Item: id,
+        ItemCode: p.productcode,
+        Warehouse: sandboxGuid(3, w.idwarehouse),
+        WarehouseCode: String(w.idwarehouse),
+        CurrentStock: qty,
+        ReservedStock: 0,
+        ProjectedStock: qty,
+        Division: division,
       });
     }
   }
   return [
     { path: 'logistics/Items', key: 'ID', fields: new Set(ITEM_FIELDS), records: items, type: 'Exact.Web.Api.Models.Logistics.Item' },
     {
-      path: 'inventory/ItemWarehouses', key: 'ID', fields: new Set(ITEM_WAREHOUSE_FIELDS), records: itemWarehouses,
+      path: 'inventory/ItemWarehouses',
+      key: 'ID',
+      fields: new Set(ITEM_WAREHOUSE_FIELDS),
+      records: itemWarehouses,
       type: 'Exact.Web.Api.Models.Inventory.ItemWarehouse',
     },
   ];

@@ -68,9 +68,12 @@ export interface ExactSandboxStats {
 }
 
 export interface ExactSandboxState {
-  settings: Required<Pick<ExactSandboxOptions,
-    'accessTokenTtlSeconds' | 'minRefreshIntervalSeconds' | 'minutelyLimit' | 'dailyLimit' | 'pageSize' |
-    'maxUrlLength' | 'urlTooLongStatus' | 'latencyMs'>>;
+  settings: Required<
+    Pick<
+      ExactSandboxOptions,
+      'accessTokenTtlSeconds' | 'minRefreshIntervalSeconds' | 'minutelyLimit' | 'dailyLimit' | 'pageSize' | 'maxUrlLength' | 'urlTooLongStatus' | 'latencyMs'
+    >
+  >;
   faults: ExactFault[];
   oauth: SandboxOAuth;
   limits: SandboxLimits;
@@ -232,10 +235,11 @@ export async function startExactSandbox(opts: ExactSandboxOptions = {}): Promise
     refreshToken: initialRefresh,
     state,
     requests: () => ({ total: state.stats.total, byStatus: { ...state.stats.byStatus } }),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -30,7 +30,10 @@ const DAY = 86_400_000;
 export class SandboxLimits {
   private readonly windows = new Map<string, Window>();
 
-  constructor(private readonly settings: () => LimitSettings, private readonly clock: () => number) {}
+  constructor(
+    private readonly settings: () => LimitSettings,
+    private readonly clock: () => number,
+  ) {}
 
   /** Counts one call for `key` if allowed. Headers follow Exact: on a minutely 429 only the minutely ones. */
   take(key: string): LimitVerdict {
@@ -43,8 +46,14 @@ export class SandboxLimits {
       w = { minute, minuteCount: 0, day, dayCount: 0 };
       this.windows.set(key, w);
     }
-    if (w.minute !== minute) { w.minute = minute; w.minuteCount = 0; }
-    if (w.day !== day) { w.day = day; w.dayCount = 0; }
+    if (w.minute !== minute) {
+      w.minute = minute;
+      w.minuteCount = 0;
+    }
+    if (w.day !== day) {
+      w.day = day;
+      w.dayCount = 0;
+    }
     const minutely = (count: number): Record<string, string> => ({
       'x-ratelimit-minutely-limit': String(s.minutelyLimit),
       'x-ratelimit-minutely-remaining': String(Math.max(0, s.minutelyLimit - count)),

@@ -11,9 +11,7 @@ export class ODataQueryError extends Error {}
 
 type Literal = string | number | boolean | null;
 type CmpOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
-type Node =
-  | { kind: 'cmp'; field: string; op: CmpOp; value: Literal }
-  | { kind: 'bool'; op: 'and' | 'or'; left: Node; right: Node };
+type Node = { kind: 'cmp'; field: string; op: CmpOp; value: Literal } | { kind: 'bool'; op: 'and' | 'or'; left: Node; right: Node };
 
 const TOKEN = /\s*(\(|\)|guid'[^']*'|datetime'[^']*'|'(?:[^']|'')*'|-?\d+(?:\.\d+)?L?|[A-Za-z_][A-Za-z0-9_]*)/y;
 
@@ -32,8 +30,8 @@ function tokenize(src: string): string[] {
 
 function literal(tok: string | undefined): Literal {
   if (tok === undefined) throw new ODataQueryError('$filter: a value was expected after the operator');
-  if (tok.startsWith('guid\'')) return tok.slice(5, -1).toLowerCase();
-  if (tok.startsWith('datetime\'')) return tok.slice(9, -1);
+  if (tok.startsWith("guid'")) return tok.slice(5, -1).toLowerCase();
+  if (tok.startsWith("datetime'")) return tok.slice(9, -1);
   if (tok.startsWith("'")) return tok.slice(1, -1).replace(/''/g, "'");
   if (tok === 'true' || tok === 'false') return tok === 'true';
   if (tok === 'null') return null;
@@ -64,12 +62,18 @@ export function parseFilter(src: string, fields: ReadonlySet<string>): Node {
   // `and` binds tighter than `or`, as in OData.
   const andExpr = (): Node => {
     let left = primary();
-    while (peek() === 'and') { i++; left = { kind: 'bool', op: 'and', left, right: primary() }; }
+    while (peek() === 'and') {
+      i++;
+      left = { kind: 'bool', op: 'and', left, right: primary() };
+    }
     return left;
   };
   const orExpr = (): Node => {
     let left = andExpr();
-    while (peek() === 'or') { i++; left = { kind: 'bool', op: 'or', left, right: andExpr() }; }
+    while (peek() === 'or') {
+      i++;
+      left = { kind: 'bool', op: 'or', left, right: andExpr() };
+    }
     return left;
   };
   const tree = orExpr();
@@ -86,12 +90,18 @@ export function matches(rec: ODataRecord, node: Node): boolean {
   const a = norm(rec[node.field] ?? null);
   const b = norm(node.value);
   switch (node.op) {
-    case 'eq': return a === b;
-    case 'ne': return a !== b;
-    case 'gt': return a !== null && b !== null && a > b;
-    case 'ge': return a !== null && b !== null && a >= b;
-    case 'lt': return a !== null && b !== null && a < b;
-    case 'le': return a !== null && b !== null && a <= b;
+    case 'eq':
+      return a === b;
+    case 'ne':
+      return a !== b;
+    case 'gt':
+      return a !== null && b !== null && a > b;
+    case 'ge':
+      return a !== null && b !== null && a >= b;
+    case 'lt':
+      return a !== null && b !== null && a < b;
+    case 'le':
+      return a !== null && b !== null && a <= b;
   }
 }
 

@@ -1,7 +1,5 @@
 import type { ExactEntitySet } from './data';
-import {
-  matches, ODataQueryError, parseFilter, parseSelect, parseSkipToken, parseTop, project, type ODataRecord,
-} from './odata';
+import { matches, ODataQueryError, parseFilter, parseSelect, parseSkipToken, parseTop, project, type ODataRecord } from './odata';
 
 /**
  * Answers a GET on one entity set the way Exact's regular (CRUD) endpoints do: a collection as
@@ -47,7 +45,10 @@ export function queryEntitySet(set: ExactEntitySet, url: URL, keyPart: string | 
     for (const rec of set.records) {
       if (after !== null && String(rec[set.key]) <= after) continue;
       if (filter && !matches(rec, filter)) continue;
-      if (rows.length === limit) { more = true; break; }
+      if (rows.length === limit) {
+        more = true;
+        break;
+      }
       rows.push(rec);
     }
     const d: { results: unknown[]; __next?: string } = { results: rows.map((r) => meta(project(r, select))) };

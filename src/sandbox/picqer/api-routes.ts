@@ -23,7 +23,11 @@ function stockOperation(body: Record<string, unknown>): { change: number } | { a
   const hasChange = body.change !== undefined;
   const hasAmount = body.amount !== undefined;
   if (hasChange === hasAmount) {
-    throw new PicqerSandboxHttpError(400, PICQER_ERROR.missingParameters, 'Missing parameters: give exactly one of "change" (integer, added to stock) or "amount" (integer, the new stock).');
+    throw new PicqerSandboxHttpError(
+      400,
+      PICQER_ERROR.missingParameters,
+      'Missing parameters: give exactly one of "change" (integer, added to stock) or "amount" (integer, the new stock).',
+    );
   }
   const value = hasChange ? body.change : body.amount;
   if (typeof value !== 'number' || !Number.isInteger(value)) {

@@ -35,7 +35,10 @@ export function picqerControlRouter(state: PicqerSandboxState): Router {
     state.resetStats();
     return { status: 200, body: state.stats() };
   });
-  r.add('GET', '/config', () => ({ status: 200, body: { latencyMs: state.latencyMs, rateLimitPerMinute: state.limiter.currentLimit, windowMs: state.limiter.windowMs, faults: state.faults } }));
+  r.add('GET', '/config', () => ({
+    status: 200,
+    body: { latencyMs: state.latencyMs, rateLimitPerMinute: state.limiter.currentLimit, windowMs: state.limiter.windowMs, faults: state.faults },
+  }));
   r.add('PUT', '/config', async ({ req }) => {
     const body = await readJsonObject(req);
     const latency = optionalNumber(body, 'latencyMs');
@@ -48,7 +51,10 @@ export function picqerControlRouter(state: PicqerSandboxState): Router {
       if (limit !== undefined) state.setRateLimit(limit);
       if (body.faults !== undefined) state.setFaults(body.faults as PicqerSandboxFaults);
     });
-    return { status: 200, body: { latencyMs: state.latencyMs, rateLimitPerMinute: state.limiter.currentLimit, windowMs: state.limiter.windowMs, faults: state.faults } };
+    return {
+      status: 200,
+      body: { latencyMs: state.latencyMs, rateLimitPerMinute: state.limiter.currentLimit, windowMs: state.limiter.windowMs, faults: state.faults },
+    };
   });
   r.add('POST', '/stock', async ({ req }) => {
     const body = await readJsonObject(req);

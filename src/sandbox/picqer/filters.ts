@@ -1,13 +1,5 @@
 import { PICQER_ERROR, PicqerSandboxHttpError, parseTimestampFilter } from './http-util';
-import {
-  ORDER_STATUSES,
-  PICKLIST_STATUSES,
-  PRODUCT_TYPES,
-  type CustomerRecord,
-  type OrderRecord,
-  type PicklistRecord,
-  type ProductRecord,
-} from './model';
+import { ORDER_STATUSES, PICKLIST_STATUSES, PRODUCT_TYPES, type CustomerRecord, type OrderRecord, type PicklistRecord, type ProductRecord } from './model';
 import type { PicqerStore } from './store';
 
 /**
@@ -56,7 +48,10 @@ function truthy(v: string): boolean {
 export function parseIdList(q: URLSearchParams, name: string): number[] | null {
   const raw = [...q.getAll(name), ...q.getAll(`${name}[]`)];
   if (raw.length === 0) return null;
-  const parts = raw.flatMap((r) => r.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  const parts = raw
+    .flatMap((r) => r.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (parts.length === 0) bad(name, 'a comma-separated list of ids', raw.join(','));
   return parts.map((s) => int(name, s));
 }
@@ -83,7 +78,10 @@ export function listProducts(store: PicqerStore, q: URLSearchParams): ProductRec
   const ids = parseIdList(q, 'idproducts');
   if (ids) {
     // Straight lookups, in id order like the full list, so a batch of ids costs nothing per product.
-    source = [...new Set(ids)].sort((a, b) => a - b).map((id) => store.product(id)).filter((p): p is ProductRecord => !!p);
+    source = [...new Set(ids)]
+      .sort((a, b) => a - b)
+      .map((id) => store.product(id))
+      .filter((p): p is ProductRecord => !!p);
   }
   const code = q.get('productcode');
   if (code !== null) {

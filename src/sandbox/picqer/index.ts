@@ -104,10 +104,14 @@ export async function startPicqerSandbox(opts: PicqerSandboxOptions = {}): Promi
   const api = picqerApiRouter(state.store, state.hooks);
   const control = picqerControlRouter(state);
   const pending = new Set<NodeJS.Timeout>();
-  const wait = (ms: number) => new Promise<void>((resolve) => {
-    const t = setTimeout(() => { pending.delete(t); resolve(); }, ms);
-    pending.add(t);
-  });
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        pending.delete(t);
+        resolve();
+      }, ms);
+      pending.add(t);
+    });
   const pipeline = { state, keys, api, wait, retryAfterOn429: opts.retryAfterOn429 ?? true, logger: opts.logger };
 
   const server = createServer((req, res) => {
@@ -169,7 +173,9 @@ async function handle(p: Pipeline, control: Router, req: IncomingMessage, res: S
     f.storm429--;
     record(429);
     sendPicqerError(res, new PicqerSandboxHttpError(429, PICQER_ERROR.rateLimited, 'Rate limit exceeded.'), {
-      'retry-after': String(f.retryAfterSeconds), 'x-ratelimit-limit': String(p.state.limiter.currentLimit), 'x-ratelimit-remaining': '0',
+      'retry-after': String(f.retryAfterSeconds),
+      'x-ratelimit-limit': String(p.state.limiter.currentLimit),
+      'x-ratelimit-remaining': '0',
     });
     return;
   }
@@ -190,13 +196,17 @@ async function handle(p: Pipeline, control: Router, req: IncomingMessage, res: S
   const key = basicUser(req.headers.authorization);
   if (key === null || !p.keys.has(key)) {
     record(401);
-    sendPicqerError(res, new PicqerSandboxHttpError(401, PICQER_ERROR.unknown, 'Unauthorized: send the API key as the user name of HTTP Basic auth.'),
-      { 'www-authenticate': 'Basic realm="Picqer API"' });
+    sendPicqerError(res, new PicqerSandboxHttpError(401, PICQER_ERROR.unknown, 'Unauthorized: send the API key as the user name of HTTP Basic auth.'), {
+      'www-authenticate': 'Basic realm="Picqer API"',
+    });
     return;
   }
   if (!req.headers['user-agent']?.trim()) {
     record(400);
-    sendPicqerError(res, new PicqerSandboxHttpError(400, PICQER_ERROR.unknown, 'A User-Agent header is required: name your application and a contact address.'));
+    sendPicqerError(
+      res,
+      new PicqerSandboxHttpError(400, PICQER_ERROR.unknown, 'A User-Agent header is required: name your application and a contact address.'),
+    );
     return;
   }
   const decision = p.state.limiter.take(key);
@@ -213,15 +223,25 @@ async function handle(p: Pipeline, control: Router, req: IncomingMessage, res: S
 
 /** Runs a router match and writes the answer; returns the status sent. */
 async function route(
-  router: Router, method: string, path: string, url: URL, req: IncomingMessage, res: ServerResponse,
-  headers: Record<string, string>, known?: ReturnType<Router['match']>,
+  router: Router,
+  method: string,
+  path: string,
+  url: URL,
+  req: IncomingMessage,
+  res: ServerResponse,
+  headers: Record<string, string>,
+  known?: ReturnType<Router['match']>,
 ): Promise<number> {
   const match = known ?? router.match(method, path);
   try {
     if (match.kind === 'none') throw new PicqerSandboxHttpError(404, PICQER_ERROR.notImplemented, `No such endpoint: ${method} ${url.pathname}.`);
     if (match.kind === 'method') {
-      throw new PicqerSandboxHttpError(405, PICQER_ERROR.notImplemented, `Method ${method} is not allowed on ${url.pathname}: expected ${match.allowed.join(', ')}.`,
-        { allow: match.allowed.join(', ') });
+      throw new PicqerSandboxHttpError(
+        405,
+        PICQER_ERROR.notImplemented,
+        `Method ${method} is not allowed on ${url.pathname}: expected ${match.allowed.join(', ')}.`,
+        { allow: match.allowed.join(', ') },
+      );
     }
     const answer = await match.handler({ params: match.params, query: url.searchParams, req });
     if (answer.text !== undefined) sendJsonText(res, answer.status, answer.text, headers);

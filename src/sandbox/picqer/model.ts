@@ -173,4 +173,3 @@ export const PRODUCT_TYPES = ['normal', 'unlimited_stock', 'virtual_composition'
 export const OPEN_PICKLIST_STATUSES: ReadonlySet<string> = new Set(['new', 'paused', 'snoozed']);
 /** Order statuses that allocate stock without a picklist (Picqer allocates for concept and expected orders). */
 export const ALLOCATING_ORDER_STATUSES: ReadonlySet<string> = new Set(['concept', 'expected']);
-

@@ -28,9 +28,15 @@ class TimeLog {
       this.head = 0;
     }
   }
-  get size(): number { return this.times.length - this.head; }
-  oldest(): number | undefined { return this.times[this.head]; }
-  push(t: number): void { this.times.push(t); }
+  get size(): number {
+    return this.times.length - this.head;
+  }
+  oldest(): number | undefined {
+    return this.times[this.head];
+  }
+  push(t: number): void {
+    this.times.push(t);
+  }
   /** How many entries are after `t` (binary search: the log is sorted). */
   countAfter(t: number): number {
     let lo = this.head;
@@ -50,7 +56,11 @@ export class SlidingWindowRateLimiter {
   private max = 0;
 
   /** @param limit requests per window per key. @param windowMs window length. */
-  constructor(private limit: number, readonly windowMs: number, private readonly now: () => number = Date.now) {
+  constructor(
+    private limit: number,
+    readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
     SlidingWindowRateLimiter.check(limit);
   }
 
@@ -58,8 +68,12 @@ export class SlidingWindowRateLimiter {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`rate limit must be a positive integer, got ${limit}`);
   }
 
-  get currentLimit(): number { return this.limit; }
-  get maxInWindow(): number { return this.max; }
+  get currentLimit(): number {
+    return this.limit;
+  }
+  get maxInWindow(): number {
+    return this.max;
+  }
 
   /** Changes the limit for every key; the next answer carries it. */
   setLimit(limit: number): void {

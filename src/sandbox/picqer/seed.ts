@@ -98,7 +98,7 @@ export function seedPicqerData(opts: PicqerSeedOptions = {}): PicqerSeed {
     created: stamp(i, catalog.length * 4),
     updated: stamp(i, catalog.length * 4),
     stock: warehouses.map((w) => {
-      const stock = w.idwarehouse === RETURNS_WAREHOUSE.idwarehouse ? returnsStock(i) : c.stock[w.idwarehouse] ?? 0;
+      const stock = w.idwarehouse === RETURNS_WAREHOUSE.idwarehouse ? returnsStock(i) : (c.stock[w.idwarehouse] ?? 0);
       return { idwarehouse: w.idwarehouse, stock, reserved: 0, reservedbackorders: 0, reservedpicklists: 0, reservedallocations: 0, freestock: stock };
     }),
   }));
@@ -112,16 +112,18 @@ export function seedPicqerData(opts: PicqerSeedOptions = {}): PicqerSeed {
       contactname: `Contact ${i}`,
       telephone: null,
       emailaddress: `customer${i}@example.invalid`,
-      addresses: [{
-        idcustomer_address: 9000 + i,
-        name: `Demo Customer ${i}`,
-        address: `${STREETS[i % STREETS.length]} ${i}`,
-        zipcode: `${1000 + i} AA`,
-        city: CITIES[i % CITIES.length],
-        country: 'NL',
-        defaultinvoice: true,
-        defaultdelivery: true,
-      }],
+      addresses: [
+        {
+          idcustomer_address: 9000 + i,
+          name: `Demo Customer ${i}`,
+          address: `${STREETS[i % STREETS.length]} ${i}`,
+          zipcode: `${1000 + i} AA`,
+          city: CITIES[i % CITIES.length],
+          country: 'NL',
+          defaultinvoice: true,
+          defaultdelivery: true,
+        },
+      ],
     });
   }
 

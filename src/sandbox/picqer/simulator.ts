@@ -15,11 +15,16 @@ export class PicqerSimulator {
   /** Picks done since start (for stats). */
   picks = 0;
 
-  constructor(private readonly store: PicqerStore, seed: number) {
+  constructor(
+    private readonly store: PicqerStore,
+    seed: number,
+  ) {
     this.rnd = prng(seed + 4241);
   }
 
-  get picksPerMinute(): number { return this.rate; }
+  get picksPerMinute(): number {
+    return this.rate;
+  }
 
   /** Starts, re-paces or (with 0) stops the simulator. */
   setRate(picksPerMinute: number): void {

@@ -82,7 +82,11 @@ export class PicqerSandboxState {
   constructor(opts: PicqerSandboxStateOptions) {
     const now = opts.now ?? Date.now;
     this.hooks = new WebhookDispatcher({
-      retryDelaysMs: opts.webhookRetryDelaysMs, timeoutMs: opts.webhookTimeoutMs, logger: opts.logger, now, timeZone: opts.timeZone,
+      retryDelaysMs: opts.webhookRetryDelaysMs,
+      timeoutMs: opts.webhookTimeoutMs,
+      logger: opts.logger,
+      now,
+      timeZone: opts.timeZone,
     });
     this.store = new PicqerStore(seedPicqerData(opts), (e) => this.hooks.dispatch(e.event, e.data), now, opts.timeZone);
     this.limiter = new SlidingWindowRateLimiter(opts.rateLimitPerMinute, opts.rateWindowMs);
@@ -90,11 +94,21 @@ export class PicqerSandboxState {
     this.latencyMs = opts.latencyMs;
   }
 
-  get products() { return this.store.products; }
-  get orders() { return this.store.orders; }
-  get picklists() { return this.store.picklists; }
-  get warehouses() { return this.store.warehouses; }
-  get customers() { return this.store.customers; }
+  get products() {
+    return this.store.products;
+  }
+  get orders() {
+    return this.store.orders;
+  }
+  get picklists() {
+    return this.store.picklists;
+  }
+  get warehouses() {
+    return this.store.warehouses;
+  }
+  get customers() {
+    return this.store.customers;
+  }
 
   /** Adds `change` (may be negative) to a product's stock in a warehouse; fires products.free_stock_changed. */
   moveStock(ref: ProductRef, idwarehouse: number, change: number): StockRecord {
@@ -124,7 +138,13 @@ export class PicqerSandboxState {
   /** Replaces the injected faults; `{}` clears them. */
   setFaults(f: PicqerSandboxFaults): void {
     const count = f.count ?? 1;
-    for (const [k, v] of Object.entries({ status: f.status ?? 0, count, timeoutMs: f.timeoutMs ?? 0, storm429: f.storm429 ?? 0, retryAfterSeconds: f.retryAfterSeconds ?? 1 })) {
+    for (const [k, v] of Object.entries({
+      status: f.status ?? 0,
+      count,
+      timeoutMs: f.timeoutMs ?? 0,
+      storm429: f.storm429 ?? 0,
+      retryAfterSeconds: f.retryAfterSeconds ?? 1,
+    })) {
       if (!Number.isInteger(v) || v < 0) throw new RangeError(`faults.${k} must be a non-negative integer, got ${JSON.stringify(v)}`);
     }
     if (f.status !== undefined && (f.status < 100 || f.status > 599)) throw new RangeError(`faults.status must be an HTTP status 100..599, got ${f.status}`);
@@ -133,7 +153,8 @@ export class PicqerSandboxState {
     this.faults.remaining = f.status || f.timeoutMs ? count : 0;
     this.faults.storm429 = f.storm429 ?? 0;
     this.faults.retryAfterSeconds = f.retryAfterSeconds ?? 1;
-    if (f.path !== undefined && (typeof f.path !== 'string' || !f.path.startsWith('/'))) throw new RangeError(`faults.path must start with "/", got ${JSON.stringify(f.path)}`);
+    if (f.path !== undefined && (typeof f.path !== 'string' || !f.path.startsWith('/')))
+      throw new RangeError(`faults.path must start with "/", got ${JSON.stringify(f.path)}`);
     this.faults.path = f.path ?? '';
   }
 
@@ -145,9 +166,15 @@ export class PicqerSandboxState {
   stats(): PicqerSandboxStats {
     const r = this.requests;
     return {
-      total: r.total, byPath: { ...r.byPath }, byStatus: { ...r.byStatus }, served429: r.served429,
-      maxInWindow: this.limiter.maxInWindow, limit: this.limiter.currentLimit, windowMs: this.limiter.windowMs,
-      latencyMs: this.latencyMs, webhooks: this.hooks.stats(),
+      total: r.total,
+      byPath: { ...r.byPath },
+      byStatus: { ...r.byStatus },
+      served429: r.served429,
+      maxInWindow: this.limiter.maxInWindow,
+      limit: this.limiter.currentLimit,
+      windowMs: this.limiter.windowMs,
+      latencyMs: this.latencyMs,
+      webhooks: this.hooks.stats(),
       simulator: { picksPerMinute: this.simulator.picksPerMinute, picks: this.simulator.picks },
     };
   }

@@ -74,13 +74,27 @@ export class PicqerStore {
     };
   }
 
-  product(id: number): ProductRecord | undefined { return this.productById.get(id); }
-  productByProductcode(code: string): ProductRecord | undefined { return this.productByCode.get(code); }
-  order(id: number): OrderRecord | undefined { return this.orderById.get(id); }
-  picklist(id: number): PicklistRecord | undefined { return this.picklistById.get(id); }
-  customer(id: number): CustomerRecord | undefined { return this.customerById.get(id); }
-  warehouse(id: number): WarehouseRecord | undefined { return this.warehouses.find((w) => w.idwarehouse === id); }
-  picklistsOfOrder(idorder: number): readonly PicklistRecord[] { return this.picklistsByOrder.get(idorder) ?? []; }
+  product(id: number): ProductRecord | undefined {
+    return this.productById.get(id);
+  }
+  productByProductcode(code: string): ProductRecord | undefined {
+    return this.productByCode.get(code);
+  }
+  order(id: number): OrderRecord | undefined {
+    return this.orderById.get(id);
+  }
+  picklist(id: number): PicklistRecord | undefined {
+    return this.picklistById.get(id);
+  }
+  customer(id: number): CustomerRecord | undefined {
+    return this.customerById.get(id);
+  }
+  warehouse(id: number): WarehouseRecord | undefined {
+    return this.warehouses.find((w) => w.idwarehouse === id);
+  }
+  picklistsOfOrder(idorder: number): readonly PicklistRecord[] {
+    return this.picklistsByOrder.get(idorder) ?? [];
+  }
 
   /** Resolves `{idproduct}` or `{productcode}`, or throws a 404 naming what was asked for. */
   resolveProduct(ref: ProductRef): ProductRecord {
@@ -92,7 +106,12 @@ export class PicqerStore {
   /** The product's stock row in one warehouse, or a 404 naming the warehouse. */
   stockRow(p: ProductRecord, idwarehouse: number): StockRecord {
     const row = p.stock.find((s) => s.idwarehouse === idwarehouse);
-    if (!row) throw new PicqerSandboxHttpError(404, PICQER_ERROR.itemNotFound, `Warehouse ${idwarehouse} not found: expected one of ${this.warehouses.map((w) => w.idwarehouse).join(', ')}.`);
+    if (!row)
+      throw new PicqerSandboxHttpError(
+        404,
+        PICQER_ERROR.itemNotFound,
+        `Warehouse ${idwarehouse} not found: expected one of ${this.warehouses.map((w) => w.idwarehouse).join(', ')}.`,
+      );
     return row;
   }
 
@@ -105,8 +124,11 @@ export class PicqerStore {
     const row = this.stockRow(p, idwarehouse);
     const next = 'change' in op ? row.stock + op.change : op.amount;
     if (!Number.isInteger(next) || next < 0 || next < row.reservedpicklists) {
-      throw new PicqerSandboxHttpError(400, PICQER_ERROR.unknown,
-        `Stock of ${p.productcode} in warehouse ${idwarehouse} would become ${next}: it may not be negative or below the ${row.reservedpicklists} reserved for picklists.`);
+      throw new PicqerSandboxHttpError(
+        400,
+        PICQER_ERROR.unknown,
+        `Stock of ${p.productcode} in warehouse ${idwarehouse} would become ${next}: it may not be negative or below the ${row.reservedpicklists} reserved for picklists.`,
+      );
     }
     if (next === row.stock) return row;
     row.stock = next;
@@ -125,7 +147,11 @@ export class PicqerStore {
     const pl = this.picklistById.get(idpicklist);
     if (!pl) throw new PicqerSandboxHttpError(404, PICQER_ERROR.itemNotFound, `Picklist ${idpicklist} not found.`);
     if (!OPEN_PICKLIST_STATUSES.has(pl.status)) {
-      throw new PicqerSandboxHttpError(400, PICQER_ERROR.wrongStatus, `Picklist ${idpicklist} has status "${pl.status}": only new, paused or snoozed picklists can be closed.`);
+      throw new PicqerSandboxHttpError(
+        400,
+        PICQER_ERROR.wrongStatus,
+        `Picklist ${idpicklist} has status "${pl.status}": only new, paused or snoozed picklists can be closed.`,
+      );
     }
     this.reservePicklist(pl, -1);
     const touched: ProductRecord[] = [];
@@ -183,18 +209,49 @@ export class PicqerStore {
     const id = ++this.nextIds.order;
     const address = customer.addresses[0];
     const order: OrderRecord = {
-      idorder: id, orderid: `2025${String(id).padStart(5, '0')}`, reference: `WEB-${200000 + id}`,
-      idcustomer: customer.idcustomer, idwarehouse, status: 'concept',
-      deliveryname: customer.name, deliverycontactname: customer.contactname, deliveryaddress: address.address,
-      deliveryaddress2: null, deliveryzipcode: address.zipcode, deliverycity: address.city, deliveryregion: null,
-      deliverycountry: address.country, invoicename: customer.name, invoicecontactname: customer.contactname,
-      invoiceaddress: address.address, invoiceaddress2: null, invoicezipcode: address.zipcode, invoicecity: address.city,
-      invoiceregion: null, invoicecountry: address.country, emailaddress: customer.emailaddress, telephone: null,
-      customer_remarks: null, discount: 0, invoiced: false, created: ts, updated: ts,
+      idorder: id,
+      orderid: `2025${String(id).padStart(5, '0')}`,
+      reference: `WEB-${200000 + id}`,
+      idcustomer: customer.idcustomer,
+      idwarehouse,
+      status: 'concept',
+      deliveryname: customer.name,
+      deliverycontactname: customer.contactname,
+      deliveryaddress: address.address,
+      deliveryaddress2: null,
+      deliveryzipcode: address.zipcode,
+      deliverycity: address.city,
+      deliveryregion: null,
+      deliverycountry: address.country,
+      invoicename: customer.name,
+      invoicecontactname: customer.contactname,
+      invoiceaddress: address.address,
+      invoiceaddress2: null,
+      invoicezipcode: address.zipcode,
+      invoicecity: address.city,
+      invoiceregion: null,
+      invoicecountry: address.country,
+      emailaddress: customer.emailaddress,
+      telephone: null,
+      customer_remarks: null,
+      discount: 0,
+      invoiced: false,
+      created: ts,
+      updated: ts,
       products: lines.map((l) => {
         const p = this.resolveProduct({ idproduct: l.idproduct });
-        return { idorder_product: ++this.nextIds.orderLine, idproduct: p.idproduct, idvatgroup: p.idvatgroup, productcode: p.productcode,
-          name: p.name, remarks: '', price: p.price, amount: l.amount, amount_cancelled: 0, weight: p.weight };
+        return {
+          idorder_product: ++this.nextIds.orderLine,
+          idproduct: p.idproduct,
+          idvatgroup: p.idvatgroup,
+          productcode: p.productcode,
+          name: p.name,
+          remarks: '',
+          price: p.price,
+          amount: l.amount,
+          amount_cancelled: 0,
+          weight: p.weight,
+        };
       }),
     };
     order.status = 'processing';
@@ -248,12 +305,31 @@ export class PicqerStore {
     const id = ++this.nextIds.picklist;
     const ts = picqerTimestamp(this.now(), this.timeZone);
     const pl: PicklistRecord = {
-      idpicklist: id, picklistid: `P2025-${String(id).padStart(5, '0')}`, idorder: order.idorder, idcustomer: order.idcustomer,
-      idwarehouse: order.idwarehouse ?? this.warehouses[0].idwarehouse, status, reference: order.reference, urgent: false, invoiced: false,
-      deliveryname: order.deliveryname, deliverycountry: order.deliverycountry,
-      totalproducts: order.products.reduce((s, l) => s + l.amount, 0), totalpicked: 0, created: ts, updated: ts, closed_at: null,
-      products: order.products.map((l) => ({ idpicklist_product: ++this.nextIds.picklistLine, idproduct: l.idproduct, idorder_product: l.idorder_product,
-        productcode: l.productcode, name: l.name, amount: l.amount, amount_picked: 0 })),
+      idpicklist: id,
+      picklistid: `P2025-${String(id).padStart(5, '0')}`,
+      idorder: order.idorder,
+      idcustomer: order.idcustomer,
+      idwarehouse: order.idwarehouse ?? this.warehouses[0].idwarehouse,
+      status,
+      reference: order.reference,
+      urgent: false,
+      invoiced: false,
+      deliveryname: order.deliveryname,
+      deliverycountry: order.deliverycountry,
+      totalproducts: order.products.reduce((s, l) => s + l.amount, 0),
+      totalpicked: 0,
+      created: ts,
+      updated: ts,
+      closed_at: null,
+      products: order.products.map((l) => ({
+        idpicklist_product: ++this.nextIds.picklistLine,
+        idproduct: l.idproduct,
+        idorder_product: l.idorder_product,
+        productcode: l.productcode,
+        name: l.name,
+        amount: l.amount,
+        amount_picked: 0,
+      })),
     };
     this.picklists.push(pl);
     this.indexPicklist(pl);

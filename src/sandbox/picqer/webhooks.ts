@@ -22,14 +22,34 @@ export const FREE_STOCK_EVENT_ALIAS = 'products.freestockchanged';
 
 /** Events Picqer documents on its webhooks page (plus the alias); a hook may subscribe to any, the sandbox fires a few. */
 export const PICQER_HOOK_EVENTS: readonly string[] = [
-  'comments.created', 'movements.moved',
-  'orders.created', 'orders.allocated', 'orders.closed', 'orders.paused', 'orders.resumed', 'orders.status_changed',
-  'orders.completed', 'orders.notes.created',
-  'picklists.created', 'picklists.changed', 'picklists.paused', 'picklists.resumed', 'picklists.closed', 'picklists.cancelled',
-  'picklists.shipments.created', 'picklists.snoozed', 'picklists.unsnoozed', 'picklist_batches.created',
-  'products.changed', FREE_STOCK_EVENT, FREE_STOCK_EVENT_ALIAS,
+  'comments.created',
+  'movements.moved',
+  'orders.created',
+  'orders.allocated',
+  'orders.closed',
+  'orders.paused',
+  'orders.resumed',
+  'orders.status_changed',
+  'orders.completed',
+  'orders.notes.created',
+  'picklists.created',
+  'picklists.changed',
+  'picklists.paused',
+  'picklists.resumed',
+  'picklists.closed',
+  'picklists.cancelled',
+  'picklists.shipments.created',
+  'picklists.snoozed',
+  'picklists.unsnoozed',
+  'picklist_batches.created',
+  'products.changed',
+  FREE_STOCK_EVENT,
+  FREE_STOCK_EVENT_ALIAS,
   'purchase_orders.receipts.created',
-  'returns.created', 'returns.changed', 'returns.status_changed', 'returns.products_received',
+  'returns.created',
+  'returns.changed',
+  'returns.status_changed',
+  'returns.products_received',
 ];
 
 /** About 17 hours over 15 retries, like Picqer's documented "15 times over ~17 h" (exact steps UNCONFIRMED). */
@@ -72,7 +92,10 @@ export interface DeliveryStats {
   pending: number;
 }
 
-interface Delivery { hook: HookRecord; body: string }
+interface Delivery {
+  hook: HookRecord;
+  body: string;
+}
 
 export class WebhookDispatcher {
   readonly hooks: HookRecord[] = [];
@@ -82,7 +105,14 @@ export class WebhookDispatcher {
   private readonly timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   private readonly aborter = new AbortController();
   private closed = false;
-  private readonly counters: Omit<DeliveryStats, 'pending'> = { queued: 0, attempts: 0, succeeded: 0, failedAttempts: 0, completeFailures: 0, deactivations: 0 };
+  private readonly counters: Omit<DeliveryStats, 'pending'> = {
+    queued: 0,
+    attempts: 0,
+    succeeded: 0,
+    failedAttempts: 0,
+    completeFailures: 0,
+    deactivations: 0,
+  };
   private readonly retryDelaysMs: readonly number[];
   private readonly timeoutMs: number;
   private readonly maxCompleteFailures: number;
@@ -107,11 +137,19 @@ export class WebhookDispatcher {
   create(input: Record<string, unknown>): HookRecord {
     const missing = ['name', 'event', 'address'].filter((k) => typeof input[k] !== 'string' || input[k].trim() === '');
     if (missing.length) {
-      throw new PicqerSandboxHttpError(400, PICQER_ERROR.missingParameters, `Missing parameters: ${missing.join(', ')} (strings) are required to create a hook.`);
+      throw new PicqerSandboxHttpError(
+        400,
+        PICQER_ERROR.missingParameters,
+        `Missing parameters: ${missing.join(', ')} (strings) are required to create a hook.`,
+      );
     }
     const event = input.event as string;
     if (!PICQER_HOOK_EVENTS.includes(event)) {
-      throw new PicqerSandboxHttpError(400, PICQER_ERROR.unknown, `Unknown hook event "${event}": expected one of Picqer's events, e.g. products.freestockchanged.`);
+      throw new PicqerSandboxHttpError(
+        400,
+        PICQER_ERROR.unknown,
+        `Unknown hook event "${event}": expected one of Picqer's events, e.g. products.freestockchanged.`,
+      );
     }
     let url: URL;
     try {
@@ -126,8 +164,13 @@ export class WebhookDispatcher {
       throw new PicqerSandboxHttpError(400, PICQER_ERROR.unknown, 'Hook secret must be a string when given.');
     }
     const hook: HookRecord = {
-      idhook: ++this.nextId, name: input.name as string, event, address: url.toString(), active: true,
-      secret: (input.secret as string | undefined) || null, completeFailures: [],
+      idhook: ++this.nextId,
+      name: input.name as string,
+      event,
+      address: url.toString(),
+      active: true,
+      secret: (input.secret as string | undefined) || null,
+      completeFailures: [],
     };
     this.hooks.push(hook);
     return hook;
@@ -239,8 +282,12 @@ export class WebhookDispatcher {
     if (d.hook.secret) headers['x-picqer-signature'] = createHmac('sha256', d.hook.secret).update(d.body).digest('base64');
     try {
       const res = await request(d.hook.address, {
-        method: 'POST', body: d.body, headers, signal: this.aborter.signal,
-        headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs,
+        method: 'POST',
+        body: d.body,
+        headers,
+        signal: this.aborter.signal,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
       });
       await res.body.dump();
       if (res.statusCode === 200 || res.statusCode === 201 || res.statusCode === 202) {
@@ -257,7 +304,13 @@ export class WebhookDispatcher {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const entry = { timer: setTimeout(() => { this.timers.delete(entry); resolve(); }, ms), resolve };
+      const entry = {
+        timer: setTimeout(() => {
+          this.timers.delete(entry);
+          resolve();
+        }, ms),
+        resolve,
+      };
       entry.timer.unref();
       this.timers.add(entry);
     });

@@ -8,7 +8,9 @@ export const ADMIN_SDL = /* GraphQL */ `
   scalar DateTime
   scalar Money
 
-  interface Node { id: ID! }
+  interface Node {
+    id: ID!
+  }
 
   type PageInfo {
     hasNextPage: Boolean!
@@ -17,7 +19,11 @@ export const ADMIN_SDL = /* GraphQL */ `
     endCursor: String
   }
 
-  enum ProductStatus { ACTIVE ARCHIVED DRAFT }
+  enum ProductStatus {
+    ACTIVE
+    ARCHIVED
+    DRAFT
+  }
 
   type Product implements Node {
     id: ID!
@@ -36,8 +42,15 @@ export const ADMIN_SDL = /* GraphQL */ `
     product: Product!
     inventoryItem: InventoryItem!
   }
-  type ProductVariantEdge { cursor: String! node: ProductVariant! }
-  type ProductVariantConnection { edges: [ProductVariantEdge!]! nodes: [ProductVariant!]! pageInfo: PageInfo! }
+  type ProductVariantEdge {
+    cursor: String!
+    node: ProductVariant!
+  }
+  type ProductVariantConnection {
+    edges: [ProductVariantEdge!]!
+    nodes: [ProductVariant!]!
+    pageInfo: PageInfo!
+  }
 
   type InventoryItem implements Node {
     id: ID!
@@ -47,10 +60,22 @@ export const ADMIN_SDL = /* GraphQL */ `
     inventoryLevels(first: Int, after: String): InventoryLevelConnection!
     inventoryLevel(locationId: ID!): InventoryLevel
   }
-  type InventoryItemEdge { cursor: String! node: InventoryItem! }
-  type InventoryItemConnection { edges: [InventoryItemEdge!]! nodes: [InventoryItem!]! pageInfo: PageInfo! }
+  type InventoryItemEdge {
+    cursor: String!
+    node: InventoryItem!
+  }
+  type InventoryItemConnection {
+    edges: [InventoryItemEdge!]!
+    nodes: [InventoryItem!]!
+    pageInfo: PageInfo!
+  }
 
-  type InventoryQuantity { id: ID! name: String! quantity: Int! updatedAt: DateTime }
+  type InventoryQuantity {
+    id: ID!
+    name: String!
+    quantity: Int!
+    updatedAt: DateTime
+  }
   type InventoryLevel implements Node {
     id: ID!
     item: InventoryItem!
@@ -58,15 +83,48 @@ export const ADMIN_SDL = /* GraphQL */ `
     quantities(names: [String!]!): [InventoryQuantity!]!
     updatedAt: DateTime!
   }
-  type InventoryLevelEdge { cursor: String! node: InventoryLevel! }
-  type InventoryLevelConnection { edges: [InventoryLevelEdge!]! nodes: [InventoryLevel!]! pageInfo: PageInfo! }
+  type InventoryLevelEdge {
+    cursor: String!
+    node: InventoryLevel!
+  }
+  type InventoryLevelConnection {
+    edges: [InventoryLevelEdge!]!
+    nodes: [InventoryLevel!]!
+    pageInfo: PageInfo!
+  }
 
-  type Location implements Node { id: ID! name: String! isActive: Boolean! }
-  type LocationEdge { cursor: String! node: Location! }
-  type LocationConnection { edges: [LocationEdge!]! nodes: [Location!]! pageInfo: PageInfo! }
+  type Location implements Node {
+    id: ID!
+    name: String!
+    isActive: Boolean!
+  }
+  type LocationEdge {
+    cursor: String!
+    node: Location!
+  }
+  type LocationConnection {
+    edges: [LocationEdge!]!
+    nodes: [Location!]!
+    pageInfo: PageInfo!
+  }
 
-  enum OrderDisplayFinancialStatus { PAID PENDING AUTHORIZED PARTIALLY_PAID PARTIALLY_REFUNDED REFUNDED VOIDED EXPIRED }
-  enum OrderDisplayFulfillmentStatus { FULFILLED UNFULFILLED PARTIALLY_FULFILLED IN_PROGRESS ON_HOLD }
+  enum OrderDisplayFinancialStatus {
+    PAID
+    PENDING
+    AUTHORIZED
+    PARTIALLY_PAID
+    PARTIALLY_REFUNDED
+    REFUNDED
+    VOIDED
+    EXPIRED
+  }
+  enum OrderDisplayFulfillmentStatus {
+    FULFILLED
+    UNFULFILLED
+    PARTIALLY_FULFILLED
+    IN_PROGRESS
+    ON_HOLD
+  }
 
   type LineItem {
     id: ID!
@@ -76,8 +134,15 @@ export const ADMIN_SDL = /* GraphQL */ `
     currentQuantity: Int!
     variant: ProductVariant
   }
-  type LineItemEdge { cursor: String! node: LineItem! }
-  type LineItemConnection { edges: [LineItemEdge!]! nodes: [LineItem!]! pageInfo: PageInfo! }
+  type LineItemEdge {
+    cursor: String!
+    node: LineItem!
+  }
+  type LineItemConnection {
+    edges: [LineItemEdge!]!
+    nodes: [LineItem!]!
+    pageInfo: PageInfo!
+  }
 
   type Order implements Node {
     id: ID!
@@ -89,8 +154,15 @@ export const ADMIN_SDL = /* GraphQL */ `
     displayFulfillmentStatus: OrderDisplayFulfillmentStatus!
     lineItems(first: Int, after: String): LineItemConnection!
   }
-  type OrderEdge { cursor: String! node: Order! }
-  type OrderConnection { edges: [OrderEdge!]! nodes: [Order!]! pageInfo: PageInfo! }
+  type OrderEdge {
+    cursor: String!
+    node: Order!
+  }
+  type OrderConnection {
+    edges: [OrderEdge!]!
+    nodes: [Order!]!
+    pageInfo: PageInfo!
+  }
 
   type Query {
     productVariants(first: Int, after: String, query: String): ProductVariantConnection!

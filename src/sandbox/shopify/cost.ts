@@ -1,7 +1,20 @@
 import {
-  getArgumentValues, getNamedType, getNullableType, isAbstractType, isLeafType, isListType, isObjectType, Kind,
-  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLField,
-  type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
+  getArgumentValues,
+  getNamedType,
+  getNullableType,
+  isAbstractType,
+  isLeafType,
+  isListType,
+  isObjectType,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
 } from 'graphql';
 
 /**
@@ -39,7 +52,7 @@ export function operationCost(
     return n * MUTATION_COST;
   }
   const root = schema.getQueryType()!;
-  return selectionCost(w, op.selectionSet, root, data === undefined ? undefined : data ?? null);
+  return selectionCost(w, op.selectionSet, root, data === undefined ? undefined : (data ?? null));
 }
 
 /** `undefined` data = requested (worst case); an object or null = actual. */
@@ -94,15 +107,18 @@ function fieldCost(w: Walk, node: FieldNode, parent: GraphQLCompositeType, data:
 
 /** `first` × one node (both `edges { node }` and `nodes` count), or the nodes actually returned. */
 function connectionItemsCost(
-  w: Walk, set: SelectionSetNode, conn: { getFields(): Record<string, GraphQLField<unknown, unknown>> },
-  args: Record<string, unknown>, value: unknown,
+  w: Walk,
+  set: SelectionSetNode,
+  conn: { getFields(): Record<string, GraphQLField<unknown, unknown>> },
+  args: Record<string, unknown>,
+  value: unknown,
 ): number {
   const nodeType = getNamedType(conn.getFields().nodes.type) as GraphQLCompositeType;
   let total = 0;
   for (const s of set.selections) {
     if (s.kind !== Kind.FIELD || !s.selectionSet) continue;
     const key = s.alias?.value ?? s.name.value;
-    const got = value === undefined ? undefined : value === null ? [] : ((value as Record<string, unknown>)[key] as unknown[] | undefined) ?? [];
+    const got = value === undefined ? undefined : value === null ? [] : (((value as Record<string, unknown>)[key] as unknown[] | undefined) ?? []);
     if (s.name.value === 'nodes') {
       if (got === undefined) total += perPage(args) * (1 + selectionCost(w, s.selectionSet, nodeType, undefined));
       else for (const item of got) total += 1 + selectionCost(w, s.selectionSet, nodeType, item);

@@ -1,6 +1,15 @@
 import {
-  buildSchema, execute, getOperationAST, getVariableValues, GraphQLError, Kind, parse, validate, visit,
-  type DocumentNode, type GraphQLSchema,
+  buildSchema,
+  execute,
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  Kind,
+  parse,
+  validate,
+  visit,
+  type DocumentNode,
+  type GraphQLSchema,
 } from 'graphql';
 import { ADMIN_SDL } from './admin.sdl';
 import type { LeakyBucket, ThrottleStatus } from './bucket';
@@ -52,15 +61,25 @@ export async function answerGraphql(body: unknown, o: EndpointOptions): Promise<
   const schema = adminSchema();
   const { query, variables, operationName } = (body ?? {}) as { query?: unknown; variables?: unknown; operationName?: unknown };
   const cost = (requested: number, actual: number | null): CostExtension => ({
-    requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: o.bucket.status(),
+    requestedQueryCost: requested,
+    actualQueryCost: actual,
+    throttleStatus: o.bucket.status(),
   });
   const fail = (errors: GraphQLError[] | Array<Record<string, unknown>>, requested = 0, operation = 'invalid', httpStatus = 200): GraphqlAnswer => ({
     httpStatus,
     body: { errors: errors.map((e) => (e instanceof GraphQLError ? e.toJSON() : e)), extensions: { cost: cost(requested, null) } },
-    operation, throttled: false, requestedQueryCost: requested,
+    operation,
+    throttled: false,
+    requestedQueryCost: requested,
   });
   if (typeof query !== 'string' || query.trim() === '') {
-    return { httpStatus: 400, body: { errors: [{ message: 'Parameter Missing or Invalid: query' }] }, operation: 'invalid', throttled: false, requestedQueryCost: 0 };
+    return {
+      httpStatus: 400,
+      body: { errors: [{ message: 'Parameter Missing or Invalid: query' }] },
+      operation: 'invalid',
+      throttled: false,
+      requestedQueryCost: 0,
+    };
   }
   let doc: DocumentNode;
   try {
@@ -78,7 +97,16 @@ export async function answerGraphql(body: unknown, o: EndpointOptions): Promise<
 
   const tooLong = longestInputArray(doc, coerced.coerced);
   if (tooLong > MAX_INPUT_ARRAY) {
-    return fail([{ message: `The input array size of ${tooLong} is greater than the maximum allowed of ${MAX_INPUT_ARRAY}.`, extensions: { code: 'MAX_INPUT_SIZE_EXCEEDED' } }], 0, opName);
+    return fail(
+      [
+        {
+          message: `The input array size of ${tooLong} is greater than the maximum allowed of ${MAX_INPUT_ARRAY}.`,
+          extensions: { code: 'MAX_INPUT_SIZE_EXCEEDED' },
+        },
+      ],
+      0,
+      opName,
+    );
   }
   let requested: number;
   try {
@@ -87,10 +115,16 @@ export async function answerGraphql(body: unknown, o: EndpointOptions): Promise<
     return fail([e as GraphQLError], 0, opName);
   }
   if (requested > SINGLE_QUERY_MAX_COST) {
-    return fail([{
-      message: `Query cost is ${requested}, which exceeds the single query max cost limit (${SINGLE_QUERY_MAX_COST}).`,
-      extensions: { code: 'MAX_COST_EXCEEDED', cost: requested, maxCost: SINGLE_QUERY_MAX_COST },
-    }], requested, opName);
+    return fail(
+      [
+        {
+          message: `Query cost is ${requested}, which exceeds the single query max cost limit (${SINGLE_QUERY_MAX_COST}).`,
+          extensions: { code: 'MAX_COST_EXCEEDED', cost: requested, maxCost: SINGLE_QUERY_MAX_COST },
+        },
+      ],
+      requested,
+      opName,
+    );
   }
   if (!o.bucket.take(requested)) {
     const status = o.bucket.status();
@@ -101,13 +135,19 @@ export async function answerGraphql(body: unknown, o: EndpointOptions): Promise<
         errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }],
         extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: status } },
       },
-      operation: opName, throttled: true, requestedQueryCost: requested,
+      operation: opName,
+      throttled: true,
+      requestedQueryCost: requested,
       headers: o.throttleHttpStatus === 429 ? { 'retry-after': String(Math.ceil(waitS)) } : undefined,
     };
   }
   const result = await execute({
-    schema, document: doc, operationName: op.name?.value, variableValues: coerced.coerced,
-    rootValue: createRoot(o.ctx.state), contextValue: o.ctx,
+    schema,
+    document: doc,
+    operationName: op.name?.value,
+    variableValues: coerced.coerced,
+    rootValue: createRoot(o.ctx.state),
+    contextValue: o.ctx,
   });
   const actual = op.operation === 'mutation' ? requested : operationCost(schema, doc, op, coerced.coerced, result.data ?? null);
   o.bucket.refund(requested - actual);
@@ -118,17 +158,26 @@ export async function answerGraphql(body: unknown, o: EndpointOptions): Promise<
       ...(result.errors?.length ? { errors: result.errors.map((e) => e.toJSON()) } : {}),
       extensions: { cost: cost(requested, actual) },
     },
-    operation: opName, throttled: false, requestedQueryCost: requested, mutation: op.operation === 'mutation',
+    operation: opName,
+    throttled: false,
+    requestedQueryCost: requested,
+    mutation: op.operation === 'mutation',
   };
 }
 
 /** The largest array anywhere in the arguments: literal lists and (coerced) variables. */
 function longestInputArray(doc: DocumentNode, vars: Record<string, unknown>): number {
   let max = 0;
-  visit(doc, { ListValue(node) { max = Math.max(max, node.values.length); } });
+  visit(doc, {
+    ListValue(node) {
+      max = Math.max(max, node.values.length);
+    },
+  });
   const walk = (v: unknown): void => {
-    if (Array.isArray(v)) { max = Math.max(max, v.length); v.forEach(walk); }
-    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+    if (Array.isArray(v)) {
+      max = Math.max(max, v.length);
+      v.forEach(walk);
+    } else if (v && typeof v === 'object') Object.values(v).forEach(walk);
   };
   walk(vars);
   return max;

@@ -85,7 +85,15 @@ export interface ShopifySandbox {
 
 const DEFAULT_VERSIONS = ['2026-01', '2026-04', '2026-07', '2026-10', '2027-01'];
 const emptyStats = (): ShopifySandboxStats => ({
-  total: 0, byStatus: {}, byOperation: {}, throttled: 0, errors: 0, maxRequestedCost: 0, requestedCostTotal: 0, mutations: 0, faultsServed: 0,
+  total: 0,
+  byStatus: {},
+  byOperation: {},
+  throttled: 0,
+  errors: 0,
+  maxRequestedCost: 0,
+  requestedCostTotal: 0,
+  mutations: 0,
+  faultsServed: 0,
   webhooks: { sent: 0, failed: 0 },
 });
 
@@ -109,7 +117,10 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
 
   const fire = (level: SandboxLevel): Promise<WebhookDelivery[]> => {
     const p = sendWebhook('inventory_levels/update', inventoryLevelPayload(level), {
-      targets: cfg.webhookTargets, secret: webhookSecret, shopDomain, apiVersion: apiVersions[apiVersions.length - 1],
+      targets: cfg.webhookTargets,
+      secret: webhookSecret,
+      shopDomain,
+      apiVersion: apiVersions[apiVersions.length - 1],
     }).then((ds) => {
       for (const d of ds) {
         if (d.status !== null && d.status < 300) stats.webhooks.sent++;
@@ -218,10 +229,15 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const gql = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(url.pathname);
     const ctl = /^\/__sandbox\/([a-z]+)$/.exec(url.pathname);
-    const work = gql && req.method === 'POST' ? handleGraphql(req, res, gql[1])
-      : ctl ? handleControl(req, res, ctl[1])
-      : Promise.resolve(send(res, 404, { errors: 'Not Found' }));
-    work.catch(() => { if (!res.headersSent) send(res, 500, { errors: 'Internal error' }); });
+    const work =
+      gql && req.method === 'POST'
+        ? handleGraphql(req, res, gql[1])
+        : ctl
+          ? handleControl(req, res, ctl[1])
+          : Promise.resolve(send(res, 404, { errors: 'Not Found' }));
+    work.catch(() => {
+      if (!res.headersSent) send(res, 500, { errors: 'Internal error' });
+    });
   });
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
@@ -234,13 +250,19 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
     accessToken,
     webhookSecret,
     apiVersions,
-    get state() { return state; },
+    get state() {
+      return state;
+    },
     stats: () => structuredClone(stats),
     requests: () => ({ total: stats.total, byStatus: { ...stats.byStatus } }),
     reset,
     configure,
     setAvailable,
-    flushWebhooks: async () => { const all = pending; pending = []; return (await Promise.all(all)).flat(); },
+    flushWebhooks: async () => {
+      const all = pending;
+      pending = [];
+      return (await Promise.all(all)).flat();
+    },
     close: async () => {
       await Promise.all(pending);
       server.closeAllConnections();

@@ -116,8 +116,15 @@ export function createViews(state: ShopState) {
     displayFulfillmentStatus: o.fulfillment,
     lineItems: (args: Args) =>
       paginate(o.lineItems, args, (li) => ({
-        id: gid('LineItem', li.id), sku: li.sku, name: li.name, quantity: li.quantity, currentQuantity: li.quantity,
-        variant: () => { const v = state.variantById.get(li.variantId); return v ? variant(v) : null; },
+        id: gid('LineItem', li.id),
+        sku: li.sku,
+        name: li.name,
+        quantity: li.quantity,
+        currentQuantity: li.quantity,
+        variant: () => {
+          const v = state.variantById.get(li.variantId);
+          return v ? variant(v) : null;
+        },
       })),
   });
 
@@ -126,10 +133,22 @@ export function createViews(state: ShopState) {
     const t = /^gid:\/\/shopify\/([A-Za-z]+)\//.exec(s)?.[1];
     const n = t ? parseGid(s, t) : undefined;
     if (n === undefined) return null;
-    if (t === 'ProductVariant') { const v = state.variantById.get(n); return v ? variant(v) : null; }
-    if (t === 'InventoryItem') { const v = state.variantByItemId.get(n); return v ? item(v) : null; }
-    if (t === 'Location') { const l = locationById(n); return l ? location(l) : null; }
-    if (t === 'Order') { const o = state.orders.find((x) => x.id === n); return o ? order(o) : null; }
+    if (t === 'ProductVariant') {
+      const v = state.variantById.get(n);
+      return v ? variant(v) : null;
+    }
+    if (t === 'InventoryItem') {
+      const v = state.variantByItemId.get(n);
+      return v ? item(v) : null;
+    }
+    if (t === 'Location') {
+      const l = locationById(n);
+      return l ? location(l) : null;
+    }
+    if (t === 'Order') {
+      const o = state.orders.find((x) => x.id === n);
+      return o ? order(o) : null;
+    }
     return null;
   };
 
@@ -148,25 +167,41 @@ export function quantityOf(lv: SandboxLevel, name: string): number {
 export function createRoot(state: ShopState) {
   const v = createViews(state);
   const variantFields = (x: SandboxVariant) => ({
-    sku: x.sku, barcode: x.barcode, id: x.id, product_id: x.productId, default: x.productTitle,
+    sku: x.sku,
+    barcode: x.barcode,
+    id: x.id,
+    product_id: x.productId,
+    default: x.productTitle,
     product_status: x.productStatus.toLowerCase(),
   });
   return {
     productVariants: (args: Args) => {
       const q = parseSearch(args.query as string | undefined);
-      return paginate(state.variants.filter((x) => matches(q, variantFields(x))), args, v.variant);
+      return paginate(
+        state.variants.filter((x) => matches(q, variantFields(x))),
+        args,
+        v.variant,
+      );
     },
     productVariant: (args: Args) => v.node(args.id),
     inventoryItems: (args: Args) => {
       const q = parseSearch(args.query as string | undefined);
-      return paginate(state.variants.filter((x) => matches(q, { sku: x.sku, id: x.inventoryItemId })), args, v.item);
+      return paginate(
+        state.variants.filter((x) => matches(q, { sku: x.sku, id: x.inventoryItemId })),
+        args,
+        v.item,
+      );
     },
     inventoryItem: (args: Args) => v.node(args.id),
     locations: (args: Args) => paginate(state.locations, args, v.location),
     location: (args: Args) => (args.id == null ? v.location(state.locations[0]) : v.node(args.id)),
     orders: (args: Args) => {
       const q = parseSearch(args.query as string | undefined);
-      return paginate(state.orders.filter((o) => matches(q, { name: o.name, financial_status: o.financial.toLowerCase() })), args, v.order);
+      return paginate(
+        state.orders.filter((o) => matches(q, { name: o.name, financial_status: o.financial.toLowerCase() })),
+        args,
+        v.order,
+      );
     },
     order: (args: Args) => v.node(args.id),
     node: (args: Args) => v.node(args.id),
@@ -182,15 +217,35 @@ interface SetInput {
   quantities: Array<{ inventoryItemId: string; locationId: string; quantity: number; changeFromQuantity?: number | null }>;
 }
 
-const REASONS = new Set(['correction', 'cycle_count_available', 'damaged', 'movement_created', 'movement_updated', 'movement_received',
-  'movement_canceled', 'other', 'promotion', 'quality_control', 'received', 'reservation_created', 'reservation_deleted',
-  'reservation_updated', 'restock', 'safety_stock', 'shrinkage']);
+const REASONS = new Set([
+  'correction',
+  'cycle_count_available',
+  'damaged',
+  'movement_created',
+  'movement_updated',
+  'movement_received',
+  'movement_canceled',
+  'other',
+  'promotion',
+  'quality_control',
+  'received',
+  'reservation_created',
+  'reservation_deleted',
+  'reservation_updated',
+  'restock',
+  'safety_stock',
+  'shrinkage',
+]);
 
 /** All-or-nothing: every quantity is checked before any is written. */
 function setQuantities(input: SetInput, ctx: ShopContext, v: ReturnType<typeof createViews>) {
   const errors: Array<{ code: string; field: string[]; message: string }> = [];
   if (input.name !== 'available' && input.name !== 'on_hand') {
-    errors.push({ code: 'INVALID_QUANTITY_NAME', field: ['input', 'name'], message: `The quantity name must be "available" or "on_hand", got "${input.name}".` });
+    errors.push({
+      code: 'INVALID_QUANTITY_NAME',
+      field: ['input', 'name'],
+      message: `The quantity name must be "available" or "on_hand", got "${input.name}".`,
+    });
   }
   if (!REASONS.has(input.reason)) errors.push({ code: 'INVALID_REASON', field: ['input', 'reason'], message: 'The reason is not a known inventory reason.' });
   // From 2026-04 the compare-and-swap field must be present (explicit null opts out).
@@ -201,20 +256,44 @@ function setQuantities(input: SetInput, ctx: ShopContext, v: ReturnType<typeof c
     const field = (f: string) => ['input', 'quantities', String(i), f];
     const itemId = parseGid(q.inventoryItemId, 'InventoryItem');
     const locId = parseGid(q.locationId, 'Location');
-    if (itemId === undefined || !ctx.state.variantByItemId.has(itemId)) { errors.push({ code: 'INVALID_INVENTORY_ITEM', field: field('inventoryItemId'), message: 'The specified inventory item could not be found.' }); return; }
-    if (locId === undefined || !ctx.state.locations.some((l) => l.id === locId)) { errors.push({ code: 'INVALID_LOCATION', field: field('locationId'), message: 'The specified location could not be found.' }); return; }
+    if (itemId === undefined || !ctx.state.variantByItemId.has(itemId)) {
+      errors.push({ code: 'INVALID_INVENTORY_ITEM', field: field('inventoryItemId'), message: 'The specified inventory item could not be found.' });
+      return;
+    }
+    if (locId === undefined || !ctx.state.locations.some((l) => l.id === locId)) {
+      errors.push({ code: 'INVALID_LOCATION', field: field('locationId'), message: 'The specified location could not be found.' });
+      return;
+    }
     const key = levelKey(itemId, locId);
-    if (seen.has(key)) { errors.push({ code: 'NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR', field: field('inventoryItemId'), message: 'The combination of inventoryItemId and locationId must be unique.' }); return; }
+    if (seen.has(key)) {
+      errors.push({
+        code: 'NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR',
+        field: field('inventoryItemId'),
+        message: 'The combination of inventoryItemId and locationId must be unique.',
+      });
+      return;
+    }
     seen.add(key);
     const lv = ctx.state.levels.get(key);
-    if (!lv) { errors.push({ code: 'ITEM_NOT_STOCKED_AT_LOCATION', field: field('locationId'), message: 'The item is not stocked at the location.' }); return; }
+    if (!lv) {
+      errors.push({ code: 'ITEM_NOT_STOCKED_AT_LOCATION', field: field('locationId'), message: 'The item is not stocked at the location.' });
+      return;
+    }
     if (casRequired && !('changeFromQuantity' in q)) {
-      errors.push({ code: 'CHANGE_FROM_QUANTITY_REQUIRED', field: field('changeFromQuantity'), message: 'changeFromQuantity is required; pass null to skip the check.' });
+      errors.push({
+        code: 'CHANGE_FROM_QUANTITY_REQUIRED',
+        field: field('changeFromQuantity'),
+        message: 'changeFromQuantity is required; pass null to skip the check.',
+      });
       return;
     }
     const current = quantityOf(lv, input.name);
     if (q.changeFromQuantity != null && q.changeFromQuantity !== current) {
-      errors.push({ code: 'CHANGE_FROM_QUANTITY_STALE', field: field('changeFromQuantity'), message: 'The quantity has changed since changeFromQuantity was read.' });
+      errors.push({
+        code: 'CHANGE_FROM_QUANTITY_STALE',
+        field: field('changeFromQuantity'),
+        message: 'The quantity has changed since changeFromQuantity was read.',
+      });
       return;
     }
     targets.push({ lv, quantity: input.name === 'on_hand' ? q.quantity - lv.committed : q.quantity });
@@ -229,15 +308,21 @@ function setQuantities(input: SetInput, ctx: ShopContext, v: ReturnType<typeof c
     t.lv.updatedAt = now;
     const variant = ctx.state.variantByItemId.get(t.lv.inventoryItemId)!;
     changes.push({
-      name: input.name, delta: quantityOf(t.lv, input.name) - before, quantityAfterChange: quantityOf(t.lv, input.name),
-      item: v.item(variant), location: v.location(ctx.state.locations.find((l) => l.id === t.lv.locationId)!),
+      name: input.name,
+      delta: quantityOf(t.lv, input.name) - before,
+      quantityAfterChange: quantityOf(t.lv, input.name),
+      item: v.item(variant),
+      location: v.location(ctx.state.locations.find((l) => l.id === t.lv.locationId)!),
     });
     ctx.onLevelChanged(t.lv);
   }
   return {
     inventoryAdjustmentGroup: {
-      id: `gid://shopify/InventoryAdjustmentGroup/${Date.now()}`, createdAt: now, reason: input.reason,
-      referenceDocumentUri: input.referenceDocumentUri ?? null, changes,
+      id: `gid://shopify/InventoryAdjustmentGroup/${Date.now()}`,
+      createdAt: now,
+      reason: input.reason,
+      referenceDocumentUri: input.referenceDocumentUri ?? null,
+      changes,
     },
     userErrors: [],
   };

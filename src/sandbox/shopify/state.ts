@@ -117,25 +117,37 @@ export function buildShopState(opts: ShopStateOptions = {}): ShopState {
     const stock: Record<number, number> = { 1: base(1) + p.shopifyDrift, 2: base(2) };
     for (const loc of SANDBOX_LOCATIONS) {
       levels.set(levelKey(v.inventoryItemId, loc.id), {
-        inventoryItemId: v.inventoryItemId, locationId: loc.id, available: stock[loc.id] ?? 0, committed: 0, updatedAt,
+        inventoryItemId: v.inventoryItemId,
+        locationId: loc.id,
+        available: stock[loc.id] ?? 0,
+        committed: 0,
+        updatedAt,
       });
     }
   }
   // Duplicates live after every original id, so id order is "original first".
   const dupCount = Math.min(opts.duplicateSkus ?? 1, variants.length);
   for (let i = 0; i < dupCount; i++) {
-    const orig = variants[i * 7 % variants.length];
+    const orig = variants[(i * 7) % variants.length];
     const n = 900_000 + i;
     const dup: SandboxVariant = {
-      ...orig, id: ID_BASE.variant + n, productId: ID_BASE.product + n, productStatus: 'ARCHIVED',
-      productTitle: `${orig.productTitle} (old listing)`, inventoryItemId: ID_BASE.item + n,
+      ...orig,
+      id: ID_BASE.variant + n,
+      productId: ID_BASE.product + n,
+      productStatus: 'ARCHIVED',
+      productTitle: `${orig.productTitle} (old listing)`,
+      inventoryItemId: ID_BASE.item + n,
     };
     variants.push(dup);
     for (const loc of SANDBOX_LOCATIONS) {
       levels.set(levelKey(dup.inventoryItemId, loc.id), { inventoryItemId: dup.inventoryItemId, locationId: loc.id, available: 0, committed: 0, updatedAt });
     }
   }
-  const orders = buildOrders(variants.filter((v) => v.productStatus === 'ACTIVE'), opts.orders ?? 25, (opts.seed ?? 42) + 7);
+  const orders = buildOrders(
+    variants.filter((v) => v.productStatus === 'ACTIVE'),
+    opts.orders ?? 25,
+    (opts.seed ?? 42) + 7,
+  );
   // Open orders commit stock at Location/1 without touching `available` (the agreed figure).
   for (const o of orders) {
     if (o.fulfillment !== 'UNFULFILLED') continue;

@@ -7,7 +7,7 @@ export class FreeStockChangedArgs {
   @IsProductcode({ each: true })
   productcodes?: string[] | null;
 
-  @Field(() => Int, { nullable: true, description: 'Only changes in this warehouse; freeStock is then that warehouse\'s.' })
+  @Field(() => Int, { nullable: true, description: "Only changes in this warehouse; freeStock is then that warehouse's." })
   warehouseId?: number | null;
 
   @Field(() => String, { nullable: true, description: 'Resume after this event id (exclusive): replays what was missed, then live.' })

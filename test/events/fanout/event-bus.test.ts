@@ -275,7 +275,13 @@ describe('EventSubscriber.attach: events pushed to a sink', () => {
     const stalled = recorder();
     const keeping = recorder();
     bus.subscribe({ topic: 'orderStatusChanged' }).attach(stalled);
-    bus.subscribe({ topic: 'orderStatusChanged' }).attach({ ...keeping, event: (e, done) => { keeping.ids.push(e.id); done(); } });
+    bus.subscribe({ topic: 'orderStatusChanged' }).attach({
+      ...keeping,
+      event: (e, done) => {
+        keeping.ids.push(e.id);
+        done();
+      },
+    });
     for (let i = 1; i <= 6; i++) await log.append(order(i), [`p${i}`]);
     await until(() => keeping.ids.length === 6, 'the sink that keeps up to get all six');
     expect(stalled.ids).toHaveLength(3);

@@ -58,7 +58,11 @@ beforeAll(async () => {
       return createContext(services, { caller });
     },
   });
-  cleanups.push(() => app.close(), () => ws.close(), () => bus.close());
+  cleanups.push(
+    () => app.close(),
+    () => ws.close(),
+    () => bus.close(),
+  );
   wsUrl = `ws://127.0.0.1:${(app.server.address() as AddressInfo).port}/graphql`;
 });
 
@@ -75,12 +79,18 @@ interface Collector {
 function subscribe(token: string, variables: Record<string, unknown> = {}): Collector {
   const client: Client = wsClient(wsUrl, token);
   const c: Collector = { items: [], completed: false };
-  const dispose = client.subscribe({ query: STOCK_SUB, variables }, {
-    next: (v) => c.items.push(v as Collector['items'][number]),
-    error: () => undefined,
-    complete: () => (c.completed = true),
-  });
-  cleanups.push(() => dispose(), () => client.dispose());
+  const dispose = client.subscribe(
+    { query: STOCK_SUB, variables },
+    {
+      next: (v) => c.items.push(v as Collector['items'][number]),
+      error: () => undefined,
+      complete: () => (c.completed = true),
+    },
+  );
+  cleanups.push(
+    () => dispose(),
+    () => client.dispose(),
+  );
   return c;
 }
 
@@ -98,7 +108,13 @@ test('subscribers with the same operation and caller get equal payloads from one
   const first = subscribe('tok-screen-a');
   const second = subscribe('tok-screen-a'); // another connection, same token and operation
   await until(() => bus.subscriberCount() === 2, 'both subscriptions');
-  const ids = [await append('SKU-1', [[1, 5]]), await append('SKU-2', [[1, 7], [2, 3]])];
+  const ids = [
+    await append('SKU-1', [[1, 5]]),
+    await append('SKU-2', [
+      [1, 7],
+      [2, 3],
+    ]),
+  ];
   await until(() => first.items.length === 2 && second.items.length === 2, 'both events at both subscribers');
 
   expect(first.items).toEqual(second.items);
@@ -114,12 +130,18 @@ test('different variables, filters or callers get their own results', async () =
   const onlySku4 = subscribe('tok-screen-a', { codes: ['SKU-4'] });
   const otherCaller = subscribe('tok-screen-b');
   await until(() => bus.subscriberCount() === 4, 'four subscriptions');
-  const id3 = await append('SKU-3', [[1, 4], [2, 6]]);
+  const id3 = await append('SKU-3', [
+    [1, 4],
+    [2, 6],
+  ]);
   const id4 = await append('SKU-4', [[2, 9]]);
   await until(() => all.items.length === 2 && wh2.items.length === 2 && onlySku4.items.length === 1 && otherCaller.items.length === 2, 'the events');
 
   expect(all.items.map((i) => i.data.freeStockChanged.freeStock)).toEqual([10, 9]);
-  expect(wh2.items.map((i) => [i.data.freeStockChanged.warehouseId, i.data.freeStockChanged.freeStock])).toEqual([[2, 6], [2, 9]]);
+  expect(wh2.items.map((i) => [i.data.freeStockChanged.warehouseId, i.data.freeStockChanged.freeStock])).toEqual([
+    [2, 6],
+    [2, 9],
+  ]);
   expect(onlySku4.items.map((i) => i.data.freeStockChanged.id)).toEqual([id4]);
   expect(otherCaller.items).toEqual(all.items); // same data, but not the same execution
   // SKU-3: all, wh2, otherCaller (onlySku4 filtered it out in the bus); SKU-4: all four keys.

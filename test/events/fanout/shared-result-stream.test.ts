@@ -1,7 +1,4 @@
-import {
-  GraphQLBoolean, GraphQLInt, GraphQLObjectType, GraphQLSchema, GraphQLString, execute, parse,
-  type ExecutionArgs, type ExecutionResult,
-} from 'graphql';
+import { GraphQLBoolean, GraphQLInt, GraphQLObjectType, GraphQLSchema, GraphQLString, execute, parse, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { EventBus } from '../../../src/events/fanout/event-bus';
 import { SubscriberTooSlowError } from '../../../src/events/fanout/push';
 import type { GatewayEventOf } from '../../../src/events/log/event.types';
@@ -15,7 +12,9 @@ import { until } from '../../helpers/until';
  * how the stream ends (unsubscribe, a refusing `send`).
  */
 
-interface Tick { n: number }
+interface Tick {
+  n: number;
+}
 
 /** A source whose events the test pushes, and which records that it was ended. */
 class Source implements AsyncIterableIterator<Tick> {
@@ -47,7 +46,13 @@ const TickType = new GraphQLObjectType({
   name: 'Tick',
   fields: {
     n: { type: GraphQLInt },
-    bad: { type: GraphQLString, resolve: (t: Tick) => { if (t.n % 2 === 0) throw new Error(`even tick ${t.n}`); return 'odd'; } },
+    bad: {
+      type: GraphQLString,
+      resolve: (t: Tick) => {
+        if (t.n % 2 === 0) throw new Error(`even tick ${t.n}`);
+        return 'odd';
+      },
+    },
   },
 });
 const schema = new GraphQLSchema({
@@ -107,7 +112,7 @@ beforeEach(() => {
   sources.length = 0;
 });
 
-test('deliverTo hands every subscriber the same payload JSON, executed once per event, in graphql-ws\'s format', async () => {
+test("deliverTo hands every subscriber the same payload JSON, executed once per event, in graphql-ws's format", async () => {
   const { executions, subscribe } = counted();
   const a = await open(subscribe);
   const b = await open(subscribe);
@@ -158,10 +163,12 @@ test('a send that throws ends the source and rejects with its error', async () =
   const stream = await open(subscribe);
   const refusal = new Error('socket over its limit');
   let sends = 0;
-  const pending = stream.deliverTo(() => {
-    sends += 1;
-    if (sends === 2) throw refusal;
-  }).next();
+  const pending = stream
+    .deliverTo(() => {
+      sends += 1;
+      if (sends === 2) throw refusal;
+    })
+    .next();
   sources[0].push({ n: 1 });
   sources[0].push({ n: 3 });
   sources[0].push({ n: 5 });
@@ -205,10 +212,12 @@ describe('deliverTo with a source that pushes (the event bus)', () => {
     log.append({ topic: 'orderStatusChanged', payload: { idorder, orderid: `O-${idorder}`, status: 'processing' } }, [`p${idorder}-${Math.random()}`]);
   const ids = (got: Buffer[]): number[] => got.map((b) => JSON.parse(b.toString()).data.order.idorder);
   /** A `send` that takes each payload at once, as a socket that keeps up does. */
-  const collect = (got: Buffer[]) => (payload: Buffer, done: () => void): void => {
-    got.push(payload);
-    done();
-  };
+  const collect =
+    (got: Buffer[]) =>
+    (payload: Buffer, done: () => void): void => {
+      got.push(payload);
+      done();
+    };
 
   beforeEach(async () => {
     log = new MemoryEventLog();
@@ -267,9 +276,11 @@ describe('deliverTo with a source that pushes (the event bus)', () => {
   test('a send that throws ends the subscription and unregisters it from the bus', async () => {
     const stream = await openOrders();
     const refusal = new Error('socket over its limit');
-    const pending = stream.deliverTo(() => {
-      throw refusal;
-    }).next();
+    const pending = stream
+      .deliverTo(() => {
+        throw refusal;
+      })
+      .next();
     await append(1);
     await expect(pending).rejects.toBe(refusal);
     expect(bus.subscriberCount()).toBe(0);

@@ -21,7 +21,11 @@ beforeAll(async () => {
   log = new MemoryEventLog();
   server = await startEventsServer(log);
   sandbox = await startPicqerSandbox({ products: 20, orders: 5, now: () => clock });
-  cleanups.push(() => sandbox.close(), () => server.close(), () => log.close());
+  cleanups.push(
+    () => sandbox.close(),
+    () => server.close(),
+    () => log.close(),
+  );
   sandbox.state.hooks.create({ name: 'gateway', event: 'products.free_stock_changed', address: `${server.url}/webhooks/picqer`, secret: PICQER_SECRET });
 });
 afterAll(async () => {

@@ -53,7 +53,12 @@ const api: PicqerHooksApi = {
 
 test('running registration twice creates each missing hook once and leaves other hooks alone', async () => {
   const address = `${server.url}/webhooks/picqer`;
-  const foreign = await call<PicqerHookWire>('POST', '/hooks', { name: 'Other integration', event: 'orders.status_changed', address: 'http://127.0.0.1:9/elsewhere', secret: 'other-secret-value' });
+  const foreign = await call<PicqerHookWire>('POST', '/hooks', {
+    name: 'Other integration',
+    event: 'orders.status_changed',
+    address: 'http://127.0.0.1:9/elsewhere',
+    secret: 'other-secret-value',
+  });
   const stale = await call<PicqerHookWire>('POST', '/hooks', { name: 'Old gateway hook', event: 'picklists.closed', address, secret: PICQER_SECRET });
   await call('DELETE', `/hooks/${stale.idhook}`); // deactivated: does not count as present
 

@@ -11,7 +11,15 @@ import { PICQER_SECRET, SHOPIFY_SECRET, sign } from '../../helpers/events-server
 /** Receivers over real HTTP: status codes, bodies, dedupe, and what reaches the log and the logs. */
 
 const logLines: string[] = [];
-const logger = createLogger('debug', new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } }));
+const logger = createLogger(
+  'debug',
+  new Writable({
+    write(chunk, _enc, cb) {
+      logLines.push(String(chunk));
+      cb();
+    },
+  }),
+);
 let app: FastifyInstance;
 let log: MemoryEventLog;
 let base: string;
@@ -45,7 +53,9 @@ function stockDelivery(freestock: number, idproduct = 501): string {
     event: 'products.free_stock_changed',
     event_triggered_at: '2026-01-13 09:46:30',
     data: {
-      idproduct, productcode: `SKU-${idproduct}`, name: 'Demo mug',
+      idproduct,
+      productcode: `SKU-${idproduct}`,
+      name: 'Demo mug',
       stock: [
         { idwarehouse: 1, stock: 10, reserved: 2, reservedbackorders: 0, reservedpicklists: 2, reservedallocations: 0, freestock },
         { idwarehouse: 2, stock: 5, reserved: 0, reservedbackorders: 0, reservedpicklists: 0, reservedallocations: 0, freestock: 5 },
@@ -73,8 +83,13 @@ test('a signed Picqer delivery is appended, normalised, then answered 200 with i
     id: res.json.id,
     topic: 'freeStockChanged',
     payload: {
-      idproduct: 501, productcode: 'SKU-501', freeStock: 13,
-      stock: [{ warehouseId: 1, stock: 10, reserved: 2, freeStock: 8 }, { warehouseId: 2, stock: 5, reserved: 0, freeStock: 5 }],
+      idproduct: 501,
+      productcode: 'SKU-501',
+      freeStock: 13,
+      stock: [
+        { warehouseId: 1, stock: 10, reserved: 2, freeStock: 8 },
+        { warehouseId: 2, stock: 5, reserved: 0, freeStock: 5 },
+      ],
       occurredAt: '2026-01-13T08:46:30.000Z', // Europe/Amsterdam winter time is UTC+1
     },
   });
@@ -112,8 +127,12 @@ test('malformed deliveries are 400 with the reason and never the body', async ()
   const notJson = await postPicqer(`{"idhook": 1, "name": "${CUSTOMER_NAME}"`);
   expect(notJson).toEqual({ status: 400, json: errorJson('MALFORMED_DELIVERY', 'The body is not valid JSON.') });
 
-  const order = JSON.stringify({ idhook: 1, event: 'orders.status_changed', event_triggered_at: '2026-01-13 09:46:30',
-    data: { idorder: 9, orderid: 'O-9', status: 'shipped-to-mars', deliveryname: CUSTOMER_NAME } });
+  const order = JSON.stringify({
+    idhook: 1,
+    event: 'orders.status_changed',
+    event_triggered_at: '2026-01-13 09:46:30',
+    data: { idorder: 9, orderid: 'O-9', status: 'shipped-to-mars', deliveryname: CUSTOMER_NAME },
+  });
   const badStatus = await postPicqer(order);
   expect(badStatus.status).toBe(400);
   expect(badStatus.json.message).toMatch(/^data\.status must be one of concept, /);
@@ -128,9 +147,16 @@ describe('numbers and strings are checked against what subscribers receive (Grap
   /** A free-stock delivery with one warehouse row patched; the rest is valid. */
   function stockWith(row: Record<string, unknown>, data: Record<string, unknown> = {}, envelope: Record<string, unknown> = {}): string {
     return JSON.stringify({
-      idhook: 77, name: 'gateway', event: 'products.free_stock_changed', event_triggered_at: '2026-01-13 09:46:30', ...envelope,
+      idhook: 77,
+      name: 'gateway',
+      event: 'products.free_stock_changed',
+      event_triggered_at: '2026-01-13 09:46:30',
+      ...envelope,
       data: {
-        idproduct: 601, productcode: 'SKU-601', name: CUSTOMER_NAME, ...data,
+        idproduct: 601,
+        productcode: 'SKU-601',
+        name: CUSTOMER_NAME,
+        ...data,
         stock: [{ idwarehouse: 1, stock: 10, reserved: 2, freestock: 8, ...row }],
       },
     });
@@ -148,10 +174,22 @@ describe('numbers and strings are checked against what subscribers receive (Grap
     ['idwarehouse 1.5', stockWith({ idwarehouse: 1.5 }), 'data.stock[0].idwarehouse must be a whole number from 1 to 2147483647.'],
     ['idproduct 2^31', stockWith({}, { idproduct: 2 ** 31 }), 'data.idproduct must be a whole number from 1 to 2147483647.'],
     ['idhook 1e308', stockWith({}, {}, { idhook: 1e308 }), 'idhook must be a whole number from 1 to 2147483647.'],
-    ['productcode of 256 characters', stockWith({}, { productcode: 'P'.repeat(256) }), 'data.productcode must be a non-empty string of at most 255 characters.'],
+    [
+      'productcode of 256 characters',
+      stockWith({}, { productcode: 'P'.repeat(256) }),
+      'data.productcode must be a non-empty string of at most 255 characters.',
+    ],
     ['blank productcode', stockWith({}, { productcode: '   ' }), 'data.productcode must be a non-empty string of at most 255 characters.'],
-    ['event_triggered_at not a time', stockWith({}, {}, { event_triggered_at: CUSTOMER_NAME }), 'event_triggered_at must be a time "YYYY-MM-DD HH:mm:ss" or ISO 8601 with a zone, between the years 1970 and 9999.'],
-    ['event_triggered_at 31 February', stockWith({}, {}, { event_triggered_at: '2026-02-31 10:00:00' }), 'event_triggered_at must be a time "YYYY-MM-DD HH:mm:ss" or ISO 8601 with a zone, between the years 1970 and 9999.'],
+    [
+      'event_triggered_at not a time',
+      stockWith({}, {}, { event_triggered_at: CUSTOMER_NAME }),
+      'event_triggered_at must be a time "YYYY-MM-DD HH:mm:ss" or ISO 8601 with a zone, between the years 1970 and 9999.',
+    ],
+    [
+      'event_triggered_at 31 February',
+      stockWith({}, {}, { event_triggered_at: '2026-02-31 10:00:00' }),
+      'event_triggered_at must be a time "YYYY-MM-DD HH:mm:ss" or ISO 8601 with a zone, between the years 1970 and 9999.',
+    ],
   ];
 
   test.each(refused)('%s: 400 naming the field, GraphQL-shaped, nothing stored, nothing echoed', async (_name, body, message) => {
@@ -165,7 +203,9 @@ describe('numbers and strings are checked against what subscribers receive (Grap
   test('rows that each fit an Int but whose sum does not are refused', async () => {
     const before = await log.lastId();
     const body = JSON.stringify({
-      idhook: 77, event: 'products.free_stock_changed', event_triggered_at: '2026-01-13 09:46:30',
+      idhook: 77,
+      event: 'products.free_stock_changed',
+      event_triggered_at: '2026-01-13 09:46:30',
       data: { idproduct: 602, productcode: 'SKU-602', stock: [1, 2].map((w) => ({ idwarehouse: w, stock: 2 ** 31 - 1, reserved: 0, freestock: 2 ** 31 - 1 })) },
     });
     const res = await postPicqer(body);
@@ -176,7 +216,9 @@ describe('numbers and strings are checked against what subscribers receive (Grap
 
   test('the limits themselves, negative free stock and a missing event_triggered_at are accepted', async () => {
     const before = await log.lastId();
-    const edge = await postPicqer(stockWith({ idwarehouse: 2 ** 31 - 1, stock: 2 ** 31 - 1, reserved: 0, freestock: -(2 ** 31) }, { productcode: 'P'.repeat(255) }));
+    const edge = await postPicqer(
+      stockWith({ idwarehouse: 2 ** 31 - 1, stock: 2 ** 31 - 1, reserved: 0, freestock: -(2 ** 31) }, { productcode: 'P'.repeat(255) }),
+    );
     expect(edge.status).toBe(200);
     const noTime = await postPicqer(stockWith({ freestock: -4 }, { idproduct: 603 }, { event_triggered_at: undefined }));
     expect(noTime.status).toBe(200);
@@ -189,13 +231,22 @@ describe('numbers and strings are checked against what subscribers receive (Grap
 
   test('picklist and order deliveries are held to the same rules', async () => {
     const before = await log.lastId();
-    const picklist = (data: Record<string, unknown>): string => JSON.stringify({ idhook: 1, event: 'picklists.closed', event_triggered_at: '2026-01-13 09:46:30',
-      data: { idpicklist: 9, picklistid: 'P-9', idwarehouse: 1, status: 'closed', closed_at: '2026-01-13 09:46:00', idorder: 3, ...data } });
+    const picklist = (data: Record<string, unknown>): string =>
+      JSON.stringify({
+        idhook: 1,
+        event: 'picklists.closed',
+        event_triggered_at: '2026-01-13 09:46:30',
+        data: { idpicklist: 9, picklistid: 'P-9', idwarehouse: 1, status: 'closed', closed_at: '2026-01-13 09:46:00', idorder: 3, ...data },
+      });
     expect((await postPicqer(picklist({ idwarehouse: 2 ** 31 }))).json.message).toBe('data.idwarehouse must be a whole number from 1 to 2147483647.');
     expect((await postPicqer(picklist({ idorder: -1 }))).json.message).toBe('data.idorder must be a whole number from 1 to 2147483647.');
     expect((await postPicqer(picklist({ closed_at: 'tomorrow' }))).json.message).toMatch(/^data\.closed_at must be a time/);
-    const order = JSON.stringify({ idhook: 1, event: 'orders.status_changed', event_triggered_at: '2026-01-13 09:46:30',
-      data: { idorder: 1e308, orderid: 'O-1', status: 'completed' } });
+    const order = JSON.stringify({
+      idhook: 1,
+      event: 'orders.status_changed',
+      event_triggered_at: '2026-01-13 09:46:30',
+      data: { idorder: 1e308, orderid: 'O-1', status: 'completed' },
+    });
     expect((await postPicqer(order)).json.message).toBe('data.idorder must be a whole number from 1 to 2147483647.');
     expect(await log.lastId()).toBe(before);
     expect((await postPicqer(picklist({}))).status).toBe(200);
@@ -204,8 +255,12 @@ describe('numbers and strings are checked against what subscribers receive (Grap
 
 test('an order status delivery keeps ids and status only, no personal data', async () => {
   const before = await log.lastId();
-  const body = JSON.stringify({ idhook: 1, event: 'orders.status_changed', event_triggered_at: '2026-07-01 12:00:00',
-    data: { idorder: 10, orderid: 'O-10', status: 'completed', deliveryname: CUSTOMER_NAME, emailaddress: 'someone@example.invalid' } });
+  const body = JSON.stringify({
+    idhook: 1,
+    event: 'orders.status_changed',
+    event_triggered_at: '2026-07-01 12:00:00',
+    data: { idorder: 10, orderid: 'O-10', status: 'completed', deliveryname: CUSTOMER_NAME, emailaddress: 'someone@example.invalid' },
+  });
   expect((await postPicqer(body)).status).toBe(200);
   const [stored] = await log.read(before);
   expect(stored.payload).toEqual({ idorder: 10, orderid: 'O-10', status: 'completed' });
@@ -241,8 +296,10 @@ describe('Shopify', () => {
     const res = await fetch(`${base}/webhooks/shopify`, {
       method: 'POST',
       headers: {
-        'content-type': 'application/json', 'x-shopify-hmac-sha256': sign(body, SHOPIFY_SECRET),
-        'x-shopify-topic': 'inventory_levels/update', ...headers,
+        'content-type': 'application/json',
+        'x-shopify-hmac-sha256': sign(body, SHOPIFY_SECRET),
+        'x-shopify-topic': 'inventory_levels/update',
+        ...headers,
       },
       body,
     });
@@ -259,11 +316,13 @@ describe('Shopify', () => {
     const twin = await postShopify(inventory, { 'x-shopify-webhook-id': 'wh-2', 'x-shopify-event-id': 'ev-1' });
     expect(twin.json.duplicate).toBe(true);
     const stored = await log.read(before);
-    expect(stored).toEqual([{
-      id: first.json.id,
-      topic: 'channelStockChanged',
-      payload: { inventoryItemId: '271878346596884015', locationId: '24826418', available: 10, sku: null, occurredAt: '2023-01-03T17:21:36.000Z' },
-    }]);
+    expect(stored).toEqual([
+      {
+        id: first.json.id,
+        topic: 'channelStockChanged',
+        payload: { inventoryItemId: '271878346596884015', locationId: '24826418', available: 10, sku: null, occurredAt: '2023-01-03T17:21:36.000Z' },
+      },
+    ]);
   });
 
   test('inventory numbers outside what a subscriber can receive are 400 and not stored', async () => {
@@ -272,9 +331,15 @@ describe('Shopify', () => {
       ['{"inventory_item_id":1e308,"location_id":24826418,"available":1}', 'inventory_item_id must be a whole number from 1 to 2^63-1.'],
       ['{"inventory_item_id":271878346596884015,"location_id":99999999999999999999,"available":1}', 'location_id must be a whole number from 1 to 2^63-1.'],
       ['{"inventory_item_id":-5,"location_id":24826418,"available":1}', 'inventory_item_id must be a positive whole number.'],
-      ['{"inventory_item_id":271878346596884015,"location_id":24826418,"available":2147483648}', 'available must be a whole number from -2147483648 to 2147483647.'],
+      [
+        '{"inventory_item_id":271878346596884015,"location_id":24826418,"available":2147483648}',
+        'available must be a whole number from -2147483648 to 2147483647.',
+      ],
       ['{"inventory_item_id":271878346596884015,"location_id":24826418,"available":1.5}', 'available must be a whole number from -2147483648 to 2147483647.'],
-      ['{"inventory_item_id":271878346596884015,"location_id":24826418,"available":1,"updated_at":"soon"}', 'updated_at must be a time "YYYY-MM-DD HH:mm:ss" or ISO 8601 with a zone, between the years 1970 and 9999.'],
+      [
+        '{"inventory_item_id":271878346596884015,"location_id":24826418,"available":1,"updated_at":"soon"}',
+        'updated_at must be a time "YYYY-MM-DD HH:mm:ss" or ISO 8601 with a zone, between the years 1970 and 9999.',
+      ],
     ];
     for (const [body, message] of cases) {
       const res = await postShopify(body, { 'x-shopify-webhook-id': `wh-bad-${message.length}-${body.length}` });
@@ -282,7 +347,9 @@ describe('Shopify', () => {
     }
     expect(await log.lastId()).toBe(before);
     // An oversold item has negative availability: that is data, not a mistake.
-    const oversold = await postShopify('{"inventory_item_id":5,"location_id":6,"available":-2,"updated_at":"2023-01-03T12:21:36-05:00"}', { 'x-shopify-webhook-id': 'wh-oversold' });
+    const oversold = await postShopify('{"inventory_item_id":5,"location_id":6,"available":-2,"updated_at":"2023-01-03T12:21:36-05:00"}', {
+      'x-shopify-webhook-id': 'wh-oversold',
+    });
     expect(oversold.status).toBe(200);
   });
 

@@ -60,7 +60,10 @@ afterAll(async () => {
 
 function delivery(idproduct: number): string {
   return JSON.stringify({
-    idhook: 1, name: 'durability', event: 'products.free_stock_changed', event_triggered_at: '2026-03-02 10:00:00',
+    idhook: 1,
+    name: 'durability',
+    event: 'products.free_stock_changed',
+    event_triggered_at: '2026-03-02 10:00:00',
     data: { idproduct, productcode: `DUR-${idproduct}`, stock: [{ idwarehouse: 1, stock: 10, reserved: 1, freestock: 9 }] },
   });
 }
@@ -164,7 +167,10 @@ test('a hung Redis (SIGSTOP) is a 503, not a held request; the retry is stored o
   await until(() => received.some((e) => e.id === after.id), 'the events at the other replica');
   sub.close();
   await reading;
-  expect(received.map((e) => [e.id, e.payload.idproduct])).toEqual([[accepted.id, 9001], [after.id, 9002]]);
+  expect(received.map((e) => [e.id, e.payload.idproduct])).toEqual([
+    [accepted.id, 9001],
+    [after.id, 9002],
+  ]);
 });
 
 test('with Redis unreachable from the start, an append is refused after the start-up wait; a closed log refuses at once', async () => {

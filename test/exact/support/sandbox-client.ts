@@ -16,7 +16,13 @@ export function clientFor(sb: ExactSandbox, extra: Partial<ExactClientOptions> =
     governors,
     ...extra,
   });
-  return { ...client, close: async () => { await client.close(); await governors.close(); } };
+  return {
+    ...client,
+    close: async () => {
+      await client.close();
+      await governors.close();
+    },
+  };
 }
 
 export async function stats(sb: ExactSandbox): Promise<ExactSandboxStats> {
@@ -25,7 +31,9 @@ export async function stats(sb: ExactSandbox): Promise<ExactSandboxStats> {
 
 export async function control(sb: ExactSandbox, path: string, body: unknown = {}): Promise<void> {
   const r = await fetch(`${sb.origin}/__sandbox/${path}`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   });
   if (r.status !== 200) throw new Error(`sandbox control ${path} answered ${r.status}`);
 }

@@ -20,7 +20,10 @@ function slice(limit: number, share: number): number {
 
 abstract class PausableBudget implements BudgetStore {
   protected pausedUntil = 0;
-  constructor(protected readonly share: number, protected readonly clock: () => number) {}
+  constructor(
+    protected readonly share: number,
+    protected readonly clock: () => number,
+  ) {}
   abstract take(cost: number): Promise<Decision>;
   abstract observe(fb: ParsedFeedback): Promise<boolean>;
   async pause(ms: number): Promise<void> {
@@ -37,7 +40,12 @@ class SlidingWindowBudget extends PausableBudget {
   private readonly stamps: number[] = [];
   private readonly span: number;
   private readonly lookback: number;
-  constructor(private limit: number, w: WindowSettings, share: number, clock: () => number) {
+  constructor(
+    private limit: number,
+    w: WindowSettings,
+    share: number,
+    clock: () => number,
+  ) {
     super(share, clock);
     this.span = w.windowMs + w.marginMs;
     this.lookback = feedbackLookbackMs(w);
@@ -98,7 +106,13 @@ class MinuteDayBudget extends PausableBudget {
   private dUsed = 0;
   private mReset = 0;
   private dReset = 0;
-  constructor(private perMinute: number, private perDay: number, private readonly w: WindowSettings, share: number, clock: () => number) {
+  constructor(
+    private perMinute: number,
+    private perDay: number,
+    private readonly w: WindowSettings,
+    share: number,
+    clock: () => number,
+  ) {
     super(share, clock);
   }
 
@@ -146,7 +160,15 @@ function nextBoundary(now: number, len: number): number {
  * One fixed window against the upstream's word: same window (resets within a second) -> keep
  * the larger usage; a later window -> adopt the upstream's; a finished one -> stale, ignore.
  */
-function syncWindow(now: number, reset: number, used: number, limit: number, remaining: number | undefined, upReset: number | undefined, share: number): [number, number] {
+function syncWindow(
+  now: number,
+  reset: number,
+  used: number,
+  limit: number,
+  remaining: number | undefined,
+  upReset: number | undefined,
+  share: number,
+): [number, number] {
   if (remaining === undefined) return [reset, used];
   const upUsed = share < 1 ? (remaining === 0 ? limit : 0) : limit - remaining;
   if (upReset === undefined || Math.abs(upReset - reset) < 1000) return [reset, Math.max(used, upUsed)];
@@ -161,7 +183,12 @@ class CostBucketBudget extends PausableBudget {
   /** Points admitted and not yet answered: throttleStatus cannot know about them yet. */
   private pending = 0;
   private lastActive: number;
-  constructor(private size: number, private rate: number, share: number, clock: () => number) {
+  constructor(
+    private size: number,
+    private rate: number,
+    share: number,
+    clock: () => number,
+  ) {
     super(share, clock);
     this.at = this.lastActive = clock();
     this.available = size * share;

@@ -54,12 +54,27 @@ export class RedisBudget implements BudgetStore {
     const s = (v: number | undefined): string => (v === undefined ? '' : String(v));
     if (m.kind === 'requests-per-minute') {
       if (fb.limit === undefined && fb.remaining === undefined) return false;
-      return (await c.govSlidingObserve(this.state, this.window, s(fb.limit), s(fb.remaining), this.span, 1, STATE_TTL_MS, m.limit, this.lookback, this.now())) === 1;
+      return (
+        (await c.govSlidingObserve(this.state, this.window, s(fb.limit), s(fb.remaining), this.span, 1, STATE_TTL_MS, m.limit, this.lookback, this.now())) === 1
+      );
     }
     if (m.kind === 'minute-and-day') {
       if ([fb.limit, fb.remaining, fb.minuteLimit, fb.minuteRemaining].every((v) => v === undefined)) return false;
-      const r = await c.govFixedObserve(this.state, s(fb.limit), s(fb.remaining), s(fb.reset), s(fb.minuteLimit), s(fb.minuteRemaining),
-        s(fb.minuteReset), this.w.minuteMs, this.w.dayMs, 1, m.perMinute, m.perDay, this.now());
+      const r = await c.govFixedObserve(
+        this.state,
+        s(fb.limit),
+        s(fb.remaining),
+        s(fb.reset),
+        s(fb.minuteLimit),
+        s(fb.minuteRemaining),
+        s(fb.minuteReset),
+        this.w.minuteMs,
+        this.w.dayMs,
+        1,
+        m.perMinute,
+        m.perDay,
+        this.now(),
+      );
       return r === 1;
     }
     const b = fb.bucket;

@@ -7,9 +7,7 @@ import { parseFeedback } from './feedback';
 import type { RedisLink } from './redis-link';
 
 /** Where a governor keeps its budget: Redis with a local fallback slice, or memory alone. */
-export type BudgetBackends =
-  | { kind: 'memory'; store: BudgetStore }
-  | { kind: 'redis'; store: BudgetStore; fallback: BudgetStore; link: RedisLink };
+export type BudgetBackends = { kind: 'memory'; store: BudgetStore } | { kind: 'redis'; store: BudgetStore; fallback: BudgetStore; link: RedisLink };
 
 interface Waiter {
   cost: number;
@@ -66,8 +64,15 @@ export class QueuedGovernor implements Governor {
     if (this.closed) return Promise.reject(this.closedError());
     return new Promise<Permit>((resolve, reject) => {
       const w: Waiter = {
-        cost: Math.ceil(req.cost), deadline: req.deadline, enqueuedAt: this.clock(), resolve, reject,
-        serving: false, expired: false, done: false, signal: req.signal,
+        cost: Math.ceil(req.cost),
+        deadline: req.deadline,
+        enqueuedAt: this.clock(),
+        resolve,
+        reject,
+        serving: false,
+        expired: false,
+        done: false,
+        signal: req.signal,
       };
       if (req.signal?.aborted) return reject(req.signal.reason);
       if (req.signal) {
@@ -126,8 +131,13 @@ export class QueuedGovernor implements Governor {
 
   stats(): GovernorStats {
     return {
-      upstream: this.upstream, credential: this.credentialHash, mode: this.currentMode(), limit: this.last.limit, used: this.last.used,
-      queued: this.queues.live.length + this.queues.background.length, ...this.counts,
+      upstream: this.upstream,
+      credential: this.credentialHash,
+      mode: this.currentMode(),
+      limit: this.last.limit,
+      used: this.last.used,
+      queued: this.queues.live.length + this.queues.background.length,
+      ...this.counts,
     };
   }
 

@@ -70,7 +70,8 @@ export function createGovernorRegistry(opts: GovernorRegistryOptions): GovernorR
       if (!g) {
         const backends: BudgetBackends = link
           ? {
-              kind: 'redis', link,
+              kind: 'redis',
+              link,
               store: new RedisBudget(model, link, `${opts.keyPrefix}{${id}}`, o.windows, opts.clock),
               fallback: createMemoryBudget(model, o.windows, o.fallbackShare, clock),
             }
@@ -116,9 +117,17 @@ function resolveOptions(opts: GovernorRegistryOptions): { windows: WindowSetting
 
 function validateModel(m: BudgetModel): void {
   const nums: Array<[string, number]> =
-    m.kind === 'requests-per-minute' ? [['limit', m.limit]]
-    : m.kind === 'cost-bucket' ? [['size', m.size], ['restorePerSecond', m.restorePerSecond]]
-    : [['perMinute', m.perMinute], ['perDay', m.perDay]];
+    m.kind === 'requests-per-minute'
+      ? [['limit', m.limit]]
+      : m.kind === 'cost-bucket'
+        ? [
+            ['size', m.size],
+            ['restorePerSecond', m.restorePerSecond],
+          ]
+        : [
+            ['perMinute', m.perMinute],
+            ['perDay', m.perDay],
+          ];
   for (const [k, v] of nums) {
     if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`BudgetModel ${m.kind}: ${k} must be a positive number, got ${v}`);
   }

@@ -10,7 +10,10 @@ export function registerGovernorMetrics(registry: GovernorRegistry, promRegistry
   const labelNames = ['upstream', 'credential'] as const;
   const gauge = (name: string, help: string, pick: (s: GovernorStats) => number): void => {
     new Gauge({
-      name, help, labelNames, registers: [promRegistry],
+      name,
+      help,
+      labelNames,
+      registers: [promRegistry],
       collect() {
         this.reset();
         for (const s of registry.stats()) this.set({ upstream: s.upstream, credential: s.credential }, pick(s));
@@ -19,7 +22,10 @@ export function registerGovernorMetrics(registry: GovernorRegistry, promRegistry
   };
   const counter = (name: string, help: string, pick: (s: GovernorStats) => number): void => {
     new Counter({
-      name, help, labelNames, registers: [promRegistry],
+      name,
+      help,
+      labelNames,
+      registers: [promRegistry],
       collect() {
         // A counter has no set(): rebuild it from the governor's running total at each scrape.
         this.reset();
@@ -31,8 +37,10 @@ export function registerGovernorMetrics(registry: GovernorRegistry, promRegistry
   gauge('gateway_governor_used', 'Budget spent in the current window (Shopify: bucket points in use).', (s) => s.used);
   gauge('gateway_governor_queued', 'Calls waiting for budget.', (s) => s.queued);
   new Gauge({
-    name: 'gateway_governor_mode', help: '1 for the mode the governor is in: redis, memory or fallback (Redis unreachable).',
-    labelNames: [...labelNames, 'mode'], registers: [promRegistry],
+    name: 'gateway_governor_mode',
+    help: '1 for the mode the governor is in: redis, memory or fallback (Redis unreachable).',
+    labelNames: [...labelNames, 'mode'],
+    registers: [promRegistry],
     collect() {
       this.reset();
       for (const s of registry.stats()) {

@@ -36,7 +36,12 @@ export class RedisLink {
   private readonly firstReady: Promise<void>;
   private firstReadyTimer?: NodeJS.Timeout;
 
-  constructor(url: string, private readonly logger: GovernorLogger | undefined, commandTimeoutMs: number, connectWaitMs: number) {
+  constructor(
+    url: string,
+    private readonly logger: GovernorLogger | undefined,
+    commandTimeoutMs: number,
+    connectWaitMs: number,
+  ) {
     this.redis = new Redis(url, {
       enableOfflineQueue: false,
       commandTimeout: commandTimeoutMs,
@@ -49,9 +54,13 @@ export class RedisLink {
       ...({ disconnectTimeout: 100 } as object),
     });
     const defs: Array<[keyof GovernorCommands, number, string]> = [
-      ['govSlidingTake', 2, SLIDING_TAKE], ['govSlidingObserve', 2, SLIDING_OBSERVE],
-      ['govFixedTake', 1, FIXED_TAKE], ['govFixedObserve', 1, FIXED_OBSERVE],
-      ['govBucketTake', 1, BUCKET_TAKE], ['govBucketObserve', 1, BUCKET_OBSERVE], ['govPause', 1, PAUSE],
+      ['govSlidingTake', 2, SLIDING_TAKE],
+      ['govSlidingObserve', 2, SLIDING_OBSERVE],
+      ['govFixedTake', 1, FIXED_TAKE],
+      ['govFixedObserve', 1, FIXED_OBSERVE],
+      ['govBucketTake', 1, BUCKET_TAKE],
+      ['govBucketObserve', 1, BUCKET_OBSERVE],
+      ['govPause', 1, PAUSE],
     ];
     for (const [name, numberOfKeys, lua] of defs) this.redis.defineCommand(name, { numberOfKeys, lua });
     // Without a listener ioredis prints every failed reconnect; markDown logs the outage once.
