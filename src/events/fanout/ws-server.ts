@@ -133,7 +133,8 @@ function serverOptions(opts: AttachGraphqlWsOptions, rules: SubscribeRulesOption
     },
     // Only results graphql-ws sends itself come here: a subscription refused at its start (an
     // argument, a scope) is one `next` with errors. Event frames are written by deliverFrames.
-    onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: result.errors.map((e) => formatForClient(e.toJSON())) } : undefined),
+    onNext: (_ctx, _id, _payload, _args, result) =>
+      result.errors ? { ...result, errors: result.errors.map((e) => formatForClient(e.toJSON())) } : undefined,
   };
 }
 
@@ -147,7 +148,7 @@ function deliverFrames(result: SharedResultStream, id: string, ws: WebSocket, so
   const head = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
   return result.deliverTo((payload, done) => {
     if (ws.readyState !== ws.OPEN) return done();
-    batcher.sendText(ws, socket, head, payload, done);
+    batcher.sendText(socket, head, payload, done);
   });
 }
 
