@@ -133,8 +133,7 @@ function serverOptions(opts: AttachGraphqlWsOptions, rules: SubscribeRulesOption
     },
     // Only results graphql-ws sends itself come here: a subscription refused at its start (an
     // argument, a scope) is one `next` with errors. Event frames are written by deliverFrames.
-    onNext: (_ctx, _id, _payload, _args, result) =>
-      result.errors ? { ...result, errors: result.errors.map((e) => formatForClient(e.toJSON())) } : undefined,
+    onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: result.errors.map((e) => formatForClient(e.toJSON())) } : undefined),
   };
 }
 

@@ -84,7 +84,7 @@ describe('sendText', () => {
     expect(JSON.parse(received[0]).payload.data.s).toHaveLength(size);
   });
 
-  test('keeps call order with ws\'s own sends in the same turn, and the turn is still one write', async () => {
+  test("keeps call order with ws's own sends in the same turn, and the turn is still one write", async () => {
     const { server, socket, writes, received } = await pair();
     const batcher = new WriteBatcher();
     batcher.sendText(socket, head, Buffer.from('{"n":1}'), () => undefined);
