@@ -6,6 +6,7 @@ import type { RunningGateway } from '../../src/app';
 import type { ExactSandbox } from '../../src/sandbox/exact';
 import type { PicqerSandbox } from '../../src/sandbox/picqer';
 import type { ShopifySandbox } from '../../src/sandbox/shopify';
+import { prng } from '../../src/sandbox/catalog';
 import { startStack } from '../helpers/stack';
 import { until } from '../helpers/until';
 import { LineCapture, TOKENS, TOKEN_SPEC } from '../security/support';
@@ -376,18 +377,6 @@ function picqerStockDelivery(freestock: unknown, productcode = 'P0001'): string 
 
 // ---------------------------------------------------------------------------------------------
 // The mutated queries
-
-/** A small, seedable PRNG (mulberry32): the same seed gives the same cases on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Valid operations the mutations start from: every root field, fragments, variables, a mutation. */
 const SEEDS: Array<{ query: string; variables?: Record<string, unknown> }> = [
