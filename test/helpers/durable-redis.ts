@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from './free-port';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { until } from './until';
@@ -21,14 +22,7 @@ export class DurableRedis {
 
   /** Picks a free port and a fresh data directory; call start() to run the server. */
   static async create(): Promise<DurableRedis> {
-    const port = await new Promise<number>((resolve, reject) => {
-      const srv = createServer();
-      srv.once('error', reject);
-      srv.listen(0, '127.0.0.1', () => {
-        const p = (srv.address() as { port: number }).port;
-        srv.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     return new DurableRedis(port, mkdtempSync(join(tmpdir(), 'pgw-durable-redis-')));
   }
 

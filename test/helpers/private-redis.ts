@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from './free-port';
 import { until } from './until';
 
 /**
@@ -13,14 +14,7 @@ export class PrivateRedis {
 
   /** Picks a free port; call start() to run the server. */
   static async onFreePort(): Promise<PrivateRedis> {
-    const port = await new Promise<number>((resolve, reject) => {
-      const srv = createServer();
-      srv.once('error', reject);
-      srv.listen(0, '127.0.0.1', () => {
-        const p = (srv.address() as { port: number }).port;
-        srv.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     return new PrivateRedis(port);
   }
 
