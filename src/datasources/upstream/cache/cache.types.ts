@@ -1,0 +1,50 @@
+/**
+ * The entity cache's storage: what a store keeps and the few operations the read-through layer
+ * (read-through.ts) and the webhook effects need. Two stores keep one contract (memory: an LRU
+ * bounded in bytes; Redis: shared by every replica), and a fallback store serves from memory while
+ * Redis is away. Values are opaque JSON text here; keys arrive complete (prefix, upstream,
+ * credential hash, type, id) and are never parsed.
+ *
+ * Time is epoch ms from the store's clock (`now` option), so a test can move it.
+ */
+
+/** One entry as a store keeps it. */
+export interface StoredEntry {
+  /** The value as JSON text. */
+  data: string;
+  /** When the upstream answer it holds was asked for, or when a webhook wrote it (epoch ms). */
+  at: number;
+}
+
+/** One write: the value, when it was true, and how long the store may keep it. */
+export interface CacheWrite {
+  key: string;
+  data: string;
+  at: number;
+  /** The store drops the entry after this long (freshness + max-stale). Always finite. */
+  ttlMs: number;
+}
+
+export interface EntityCacheStore {
+  /** 'memory', 'redis', or 'fallback' while a Redis-backed store serves from memory. */
+  readonly mode: () => 'memory' | 'redis' | 'fallback';
+  /** The entries of `keys`, in order, in one round trip; undefined where there is none. */
+  getMany(keys: readonly string[]): Promise<Array<StoredEntry | undefined>>;
+  /**
+   * Stores what an upstream fetch begun at `startedAt` answered, in one round trip, except for a
+   * key changed (put or invalidated) at or after `startedAt`: an answer fetched before an event
+   * must never overwrite what the event did.
+   */
+  fill(writes: readonly CacheWrite[], startedAt: number): Promise<void>;
+  /** Writes unconditionally (a webhook's new value) and marks the keys changed now. */
+  put(writes: readonly CacheWrite[]): Promise<void>;
+  /** Deletes the keys and marks them changed now, so fills of fetches begun before are dropped. */
+  invalidate(keys: readonly string[]): Promise<void>;
+  /**
+   * Tries to take a lock per key for `ttlMs` (one refresh or one miss fetch across replicas);
+   * true where this caller took it. A lock ends with `unlock` or its ttl.
+   */
+  tryLock(keys: readonly string[], ttlMs: number): Promise<boolean[]>;
+  unlock(keys: readonly string[]): Promise<void>;
+  close(): Promise<void>;
+}
