@@ -1,0 +1,60 @@
+/**
+ * Lua run inside Redis for the entity cache, so that a marker check and the write it allows (or a
+ * write and its marker) are one atomic step for every replica: a fill can then never land between
+ * a webhook's write and its marker. Time comes from the caller (the store's clock), never from
+ * Redis's TIME: markers are compared with `startedAt`, which the read-through layer took from the
+ * same clock.
+ *
+ * Keys come in pairs, entry then marker, one pair per key. An entry's value is `${at}|${data}`.
+ */
+
+/**
+ * Sets a marker to `now` (ARGV[1], written as given: a Lua number would be printed with 14
+ * digits) unless it already holds a later time, for ARGV[2] ms.
+ */
+const MARK = `local function mark(key)
+  local cur = tonumber(redis.call('GET', key) or '')
+  if cur and cur > tonumber(ARGV[1]) then redis.call('PEXPIRE', key, ARGV[2])
+  else redis.call('SET', key, ARGV[1], 'PX', ARGV[2]) end
+end`;
+
+/**
+ * KEYS: entry, marker per write. ARGV: startedAt, then value and ttl ms per write. Skips a write
+ * whose marker is at or after startedAt. Returns how many were stored.
+ */
+export const CACHE_FILL = `local startedAt = tonumber(ARGV[1])
+local stored = 0
+for i = 1, #KEYS / 2 do
+  local changed = tonumber(redis.call('GET', KEYS[2 * i]) or '')
+  if not changed or changed < startedAt then
+    redis.call('SET', KEYS[2 * i - 1], ARGV[2 * i], 'PX', ARGV[2 * i + 1])
+    stored = stored + 1
+  end
+end
+return stored`;
+
+/** KEYS: entry, marker per write. ARGV: now, marker ttl ms, then value and ttl ms per write. */
+export const CACHE_PUT = `${MARK}
+for i = 1, #KEYS / 2 do
+  mark(KEYS[2 * i])
+  redis.call('SET', KEYS[2 * i - 1], ARGV[2 * i + 1], 'PX', ARGV[2 * i + 2])
+end
+return #KEYS / 2`;
+
+/** KEYS: entry, marker per key. ARGV: now, marker ttl ms. */
+export const CACHE_INVALIDATE = `${MARK}
+for i = 1, #KEYS / 2 do
+  mark(KEYS[2 * i])
+  redis.call('DEL', KEYS[2 * i - 1])
+end
+return #KEYS / 2`;
+
+/** KEYS: lock keys. ARGV: the store's token. Deletes only the locks this store holds. */
+export const CACHE_UNLOCK = `local released = 0
+for i = 1, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then
+    redis.call('DEL', KEYS[i])
+    released = released + 1
+  end
+end
+return released`;
