@@ -21,7 +21,7 @@ export interface CacheWrite {
   key: string;
   data: string;
   at: number;
-  /** The store drops the entry after this long (freshness + max-stale). Always finite. */
+  /** The store drops the entry after this long (freshness + max-stale). Finite and > 0, or the write is rejected. */
   ttlMs: number;
 }
 
@@ -33,7 +33,8 @@ export interface EntityCacheStore {
   /**
    * Stores what an upstream fetch begun at `startedAt` answered, in one round trip, except for a
    * key changed (put or invalidated) at or after `startedAt`: an answer fetched before an event
-   * must never overwrite what the event did.
+   * must never overwrite what the event did. A key counts as changed for the store's `markerTtlMs`
+   * (default 60 s), so a fill whose fetch began that long ago or earlier is dropped whole.
    */
   fill(writes: readonly CacheWrite[], startedAt: number): Promise<void>;
   /** Writes unconditionally (a webhook's new value) and marks the keys changed now. */
@@ -42,9 +43,12 @@ export interface EntityCacheStore {
   invalidate(keys: readonly string[]): Promise<void>;
   /**
    * Tries to take a lock per key for `ttlMs` (one refresh or one miss fetch across replicas);
-   * true where this caller took it. A lock ends with `unlock` or its ttl.
+   * true where this store took it. Not re-entrant: a key this store already holds answers false.
+   * A lock ends with `unlock` or its ttl.
    */
   tryLock(keys: readonly string[], ttlMs: number): Promise<boolean[]>;
+  /** Releases the keys' locks this store holds; a lock another replica took (after ours expired) stays. */
   unlock(keys: readonly string[]): Promise<void>;
+  /** Closes the store's connection; the store must not be used afterwards. */
   close(): Promise<void>;
 }
