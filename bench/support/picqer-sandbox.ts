@@ -1,0 +1,188 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { request } from 'undici';
+import { PICQER_HOOK_EVENTS, startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
+
+/**
+ * The Picqer sandbox as a child process of a bench (child_process.fork with ts-node's
+ * transpile-only register; the parent side is ./sandbox-process.ts), so the bench's own load (its
+ * simulated frontends) does not delay the sandbox's answers and webhook deliveries, nor the other
+ * way round. Besides the sandbox it runs a webhook balancer: a tiny HTTP proxy that hands each
+ * delivery to the next gateway replica in turn, as a load balancer in front of the replicas would,
+ * and times each delivery: `answerMs` from forwarding to the replica's answer, `lagMs` from the
+ * change (the dispatch) to the replica's acknowledgement, queueing behind earlier deliveries included.
+ *
+ * Parent -> child: { type: 'start', products, seed } | { type: 'balance', targets, secret, events }
+ *   | { type: 'history', since } | { type: 'balancer-stats' } | { type: 'close' }
+ * Child -> parent: { type: 'ready', origin, baseUrl, apiKey, at, snapshot } | { type: 'balancing', address, events, unsupported }
+ *   | { type: 'history', changes } | { type: 'balancer-stats', forwarded, failed, answerMs, lagMs } | { type: 'failed', message }
+ *
+ * `snapshot` is every product's free stock per warehouse at `at`, before anything moved: the
+ * start of the stock history a bench judges reads against. `history` answers from this process's
+ * own recorder, for a sandbox without GET /__sandbox/stock-history: every change of free stock
+ * in the sandbox is followed, in the same synchronous step, by a products.free_stock_changed
+ * dispatch carrying the product, so recording the rows that differ at each dispatch records
+ * every change at the time it happened.
+ */
+
+/** One row of the snapshot: [idproduct, productcode, idwarehouse, freestock]. */
+export type SnapshotRow = [number, string, number, number];
+
+/** A change of a product's stock in one warehouse, the state after it (the shape of GET /__sandbox/stock-history). */
+export interface StockChange {
+  at: number;
+  idproduct: number;
+  productcode: string;
+  idwarehouse: number;
+  stock: number;
+  reserved: number;
+  freeStock: number;
+  freeStockBefore: number;
+}
+
+type FromParent =
+  | { type: 'start'; products: number; seed: number }
+  | { type: 'balance'; targets: string[]; secret: string; events: string[] }
+  | { type: 'history'; since: number }
+  | { type: 'balancer-stats' }
+  | { type: 'close' };
+
+let sandbox: PicqerSandbox | undefined;
+let balancer: Server | undefined;
+const changes: StockChange[] = [];
+const balance = { targets: [] as string[], next: 0, forwarded: [] as number[], failed: 0, answerMs: [] as number[], lagMs: [] as number[] };
+/** Per event, when each delivery not yet acknowledged was queued (one hook per event: the dispatcher delivers them in order). */
+const queued = new Map<string, number[]>();
+
+function reply(msg: object): void {
+  process.send?.(msg);
+}
+
+async function start(products: number, seed: number): Promise<void> {
+  sandbox = await startPicqerSandbox({ products, seed });
+  const at = Date.now();
+  const snapshot: SnapshotRow[] = [];
+  const last = new Map<string, { stock: number; freestock: number }>();
+  for (const p of sandbox.state.products) {
+    for (const row of p.stock) {
+      snapshot.push([p.idproduct, p.productcode, row.idwarehouse, row.freestock]);
+      last.set(`${p.idproduct}/${row.idwarehouse}`, { stock: row.stock, freestock: row.freestock });
+    }
+  }
+  const hooks = sandbox.state.hooks;
+  const dispatch = hooks.dispatch.bind(hooks);
+  hooks.dispatch = (event: string, data: unknown) => {
+    if (event === 'products.free_stock_changed') record(data as RecordedProduct, last);
+    if (hooks.hooks.some((h) => h.active && h.event === event)) {
+      const times = queued.get(event) ?? [];
+      times.push(Date.now());
+      queued.set(event, times);
+    }
+    dispatch(event, data);
+  };
+  reply({ type: 'ready', origin: sandbox.origin, baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey, at, snapshot });
+}
+
+interface RecordedProduct {
+  idproduct: number;
+  productcode: string;
+  stock: Array<{ idwarehouse: number; stock: number; reserved: number; freestock: number }>;
+}
+
+function record(p: RecordedProduct, last: Map<string, { stock: number; freestock: number }>): void {
+  const at = Date.now();
+  for (const row of p.stock) {
+    const key = `${p.idproduct}/${row.idwarehouse}`;
+    const before = last.get(key);
+    if (before && before.stock === row.stock && before.freestock === row.freestock) continue;
+    last.set(key, { stock: row.stock, freestock: row.freestock });
+    changes.push({
+      at,
+      idproduct: p.idproduct,
+      productcode: p.productcode,
+      idwarehouse: row.idwarehouse,
+      stock: row.stock,
+      reserved: row.reserved,
+      freeStock: row.freestock,
+      freeStockBefore: before?.freestock ?? row.freestock,
+    });
+  }
+}
+
+/** Starts the balancer and registers one hook per event (those the sandbox knows) pointing at it. */
+async function startBalancing(targets: string[], secret: string, events: string[]): Promise<void> {
+  if (!sandbox) throw new Error('sandbox not started');
+  balance.targets = targets;
+  balance.forwarded = targets.map(() => 0);
+  balancer = createServer((req, res) => void forward(req, res));
+  balancer.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => balancer!.listen(0, '127.0.0.1', () => resolve()));
+  const address = `http://127.0.0.1:${(balancer.address() as AddressInfo).port}/webhooks/picqer`;
+  const known = events.filter((e) => PICQER_HOOK_EVENTS.includes(e));
+  // Registered on the sandbox's state, not through its API: setting up costs the run no budget.
+  for (const event of known) sandbox.state.hooks.create({ name: 'bench cache', event, address, secret });
+  reply({ type: 'balancing', address, events: known, unsupported: events.filter((e) => !known.includes(e)) });
+}
+
+/** Hands one delivery to the next replica and relays its answer (502 when it cannot be reached). */
+async function forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  const k = balance.next++ % balance.targets.length;
+  const t0 = performance.now();
+  try {
+    const answer = await request(balance.targets[k] + (req.url ?? '/'), {
+      method: 'POST',
+      body,
+      headers: {
+        'content-type': req.headers['content-type'] ?? 'application/json',
+        ...(req.headers['x-picqer-signature'] ? { 'x-picqer-signature': String(req.headers['x-picqer-signature']) } : {}),
+      },
+    });
+    const text = Buffer.from(await answer.body.arrayBuffer());
+    balance.forwarded[k] += 1;
+    balance.answerMs.push(performance.now() - t0);
+    if (answer.statusCode >= 200 && answer.statusCode < 300) {
+      const since = queued.get((JSON.parse(body.toString('utf8')) as { event: string }).event)?.shift();
+      if (since !== undefined) balance.lagMs.push(Date.now() - since);
+    }
+    res.writeHead(answer.statusCode, { 'content-type': String(answer.headers['content-type'] ?? 'application/json') });
+    res.end(text);
+  } catch {
+    balance.failed += 1;
+    res.writeHead(502);
+    res.end();
+  }
+}
+
+async function shutdown(code: number): Promise<void> {
+  try {
+    balancer?.closeAllConnections();
+    await new Promise<void>((resolve) => (balancer ? balancer.close(() => resolve()) : resolve()));
+    await sandbox?.close();
+  } finally {
+    process.exit(code);
+  }
+}
+
+process.on('message', (msg: FromParent) => {
+  const failed = (err: unknown) => reply({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
+  switch (msg.type) {
+    case 'start':
+      start(msg.products, msg.seed).catch(failed);
+      return;
+    case 'balance':
+      startBalancing(msg.targets, msg.secret, msg.events).catch(failed);
+      return;
+    case 'history':
+      reply({ type: 'history', changes: changes.filter((c) => c.at >= msg.since) });
+      return;
+    case 'balancer-stats':
+      reply({ type: 'balancer-stats', forwarded: balance.forwarded, failed: balance.failed, answerMs: balance.answerMs, lagMs: balance.lagMs });
+      return;
+    case 'close':
+      void shutdown(0);
+  }
+});
+process.on('disconnect', () => void shutdown(0));

@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { forkBenchChild } from './child';
+import type { SnapshotRow, StockChange } from './picqer-sandbox';
+
+export type { SnapshotRow, StockChange };
+
+/** The Picqer sandbox running in its own process (./picqer-sandbox.ts), as a bench sees it. */
+export interface SandboxProcess {
+  origin: string;
+  baseUrl: string;
+  apiKey: string;
+  /** When `snapshot` was taken (this machine's clock, ms). */
+  at: number;
+  snapshot: SnapshotRow[];
+  /** Starts the webhook balancer over `targets` (replica URLs) and registers hooks for `events` pointing at it. */
+  balance(targets: string[], secret: string, events: string[]): Promise<{ address: string; events: string[]; unsupported: string[] }>;
+  /**
+   * The stock changes since `since`, oldest first: from GET /__sandbox/stock-history when the
+   * sandbox has it, else from the child's own recorder. `source` says which.
+   */
+  history(since: number): Promise<{ changes: StockChange[]; source: string }>;
+  /** Deliveries forwarded per replica, those no replica took, and per delivery the replica's answer time and the lag from the change to its acknowledgement (ms). */
+  balancerStats(): Promise<{ forwarded: number[]; failed: number; answerMs: number[]; lagMs: number[] }>;
+  /** A control call under /__sandbox (JSON in and out). */
+  control<T>(method: string, route: string, body?: object): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function startSandboxProcess(opts: { products: number; seed: number }): Promise<SandboxProcess> {
+  const child = forkBenchChild(path.join(__dirname, 'picqer-sandbox.ts'));
+  try {
+    const ready = await child.ask<{ origin: string; baseUrl: string; apiKey: string; at: number; snapshot: SnapshotRow[] }>(
+      { type: 'start', ...opts },
+      'ready',
+    );
+    const control = async <T>(method: string, route: string, body?: object): Promise<T> => {
+      const res = await fetch(`${ready.origin}/__sandbox${route}`, {
+        method,
+        headers: body ? { 'content-type': 'application/json' } : {},
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      if (!res.ok) throw Object.assign(new Error(`${method} /__sandbox${route} answered ${res.status}`), { status: res.status });
+      return (await res.json()) as T;
+    };
+    return {
+      ...ready,
+      balance: (targets, secret, events) => child.ask({ type: 'balance', targets, secret, events }, 'balancing'),
+      async history(since) {
+        try {
+          const answer = await control<unknown>('GET', `/stock-history?since=${since}`);
+          return { changes: historyRows(answer), source: 'GET /__sandbox/stock-history' };
+        } catch (err) {
+          if ((err as { status?: number }).status !== 404) throw err;
+          const { changes } = await child.ask<{ changes: StockChange[] }>({ type: 'history', since }, 'history');
+          return { changes, source: "the bench's recorder (the sandbox has no GET /__sandbox/stock-history)" };
+        }
+      },
+      balancerStats: () => child.ask({ type: 'balancer-stats' }, 'balancer-stats'),
+      control,
+      close: () => child.close(),
+    };
+  } catch (err) {
+    child.kill();
+    throw err;
+  }
+}
+
+/** The rows of a stock-history answer: an array, or the one array-valued field of an object. */
+function historyRows(answer: unknown): StockChange[] {
+  if (Array.isArray(answer)) return answer as StockChange[];
+  const arrays = answer && typeof answer === 'object' ? Object.values(answer).filter(Array.isArray) : [];
+  if (arrays.length !== 1) throw new Error('GET /__sandbox/stock-history: expected an array of changes');
+  return arrays[0] as StockChange[];
+}
