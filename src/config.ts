@@ -1,5 +1,6 @@
 import { loadTokenEntries, type TokenEntry } from './auth/tokens';
 import type { Config, ExactConfig, PicqerConfig, SecurityConfig, ShopifyConfig } from './config/config.types';
+import { cacheConfig, cacheProblems } from './config/cache-config';
 import { readEnv, type Env } from './config/env';
 import { parseLocationMap } from './config/location-map';
 
@@ -33,6 +34,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     ...callers.problems,
     ...productionProblems(e, callers.entries.length > 0 || callers.problems.length > 0),
     ...hookProblems(e),
+    ...cacheProblems(e),
   );
   if (problems.length) throw new ConfigError(problems);
   return deepFreeze(buildConfig(e, { locationMap: locationMap.map, tokens: callers.entries }));
@@ -111,6 +113,7 @@ function buildConfig(e: Env, parsed: { locationMap: ReadonlyMap<number, string>;
     shopifyAutoSync: e.SHOPIFY_AUTO_SYNC ?? false,
     picqerWarmupPages: e.PICQER_WARMUP_PAGES ?? 50,
     security: securityConfig(e, parsed.tokens),
+    cache: cacheConfig(e),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { CacheConfig } from './cache-config';
 import type { TokenEntry } from '../auth/tokens';
 
 /**
@@ -75,6 +76,8 @@ export interface Config {
   /** Product pages (100 each) read at start to index product codes; 0 turns the warm-up off. */
   picqerWarmupPages: number;
   security: SecurityConfig;
+  /** The shared entity cache (README "Cache"). */
+  cache: CacheConfig;
 }
 
 /** Callers, audit and abuse limits (src/auth, src/security; README "Security and personal data"). */

@@ -25,6 +25,7 @@ const SECRET_NAME = /KEY|TOKEN|SECRET/;
 const WHOLE_NUMBER = /^-?\d+$/;
 const TRUE_TEXT = ['true', '1', 'yes'];
 const FALSE_TEXT = ['false', '0', 'no'];
+const WEEK_MS = 7 * 24 * 3_600_000;
 
 /** The bad value quoted for the message, unless the variable's name says it holds a secret. */
 function got(name: string, value: unknown): string {
@@ -141,6 +142,28 @@ export class Env {
   @IsOptional()
   @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 of A-Z a-z 0-9 : _ -' })
   REDIS_KEY_PREFIX?: string;
+
+  // Entity cache (src/config/cache-config.ts; README "Cache"): ms, at most 7 days each
+  @IsOptional() @TrueOrFalse() CACHE_ENABLED?: boolean;
+  @IsOptional() @WholeNumber(1, 65536) CACHE_MAX_MB?: number;
+  @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_TTL_PRODUCT_MS?: number;
+  @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_REVALIDATE_PRODUCT_MS?: number;
+  @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_MAX_STALE_PRODUCT_MS?: number;
+  @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_TTL_PRODUCT_CODE_MS?: number;
+  @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_REVALIDATE_PRODUCT_CODE_MS?: number;
+  @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_MAX_STALE_PRODUCT_CODE_MS?: number;
+  @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_TTL_WAREHOUSES_MS?: number;
+  @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_REVALIDATE_WAREHOUSES_MS?: number;
+  @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_MAX_STALE_WAREHOUSES_MS?: number;
+  @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_TTL_PRODUCT_PAGE_MS?: number;
+  @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_REVALIDATE_PRODUCT_PAGE_MS?: number;
+  @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_MAX_STALE_PRODUCT_PAGE_MS?: number;
+  @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_TTL_SHOPIFY_VARIANT_MS?: number;
+  @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_REVALIDATE_SHOPIFY_VARIANT_MS?: number;
+  @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_MAX_STALE_SHOPIFY_VARIANT_MS?: number;
+  @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_TTL_EXACT_ITEM_MS?: number;
+  @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_REVALIDATE_EXACT_ITEM_MS?: number;
+  @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_MAX_STALE_EXACT_ITEM_MS?: number;
 
   // Upstream calls
   @IsOptional() @WholeNumber(100, 120000) UPSTREAM_TIMEOUT_MS?: number;

@@ -1,0 +1,350 @@
+import { createHash } from 'node:crypto';
+import { CACHE_TYPES, type CachePolicy, type CacheType } from '../../../config/cache-config';
+import type { Upstream } from '../../../errors';
+import type { CacheWrite, EntityCacheStore, StoredEntry } from './cache.types';
+
+/**
+ * The entity cache the loaders read through. One instance per process, shared by every request;
+ * the store under it is shared by every replica (Redis) or is this process's memory.
+ *
+ * An entry's age decides what a read does with it:
+ * - age ≤ ttl: fresh, served;
+ * - ttl < age ≤ ttl + revalidate: served at once, and refreshed in the background (one refresh
+ *   across all replicas: the refresh takes a lock in the store);
+ * - ttl + revalidate < age ≤ ttl + maxStale: fetched again; served only if that fetch fails
+ *   (upstream error, budget exhausted), and the answer says so;
+ * - older, or none: fetched; the field fails if the fetch fails.
+ * Webhooks keep entries fresh (`put`, `invalidate`), so the ttl is only the safety net for what no
+ * webhook covers.
+ *
+ * Concurrent misses for one key make one upstream call: within the process they share one promise;
+ * across replicas the first takes a lock in the store and the others wait for its answer to appear
+ * (at most `lockTtlMs`, then they fetch themselves).
+ */
+
+/** What one request's reads did, per upstream: reported as `extensions.upstream`. */
+export interface CacheUsageSink {
+  recordCache(upstream: Upstream, r: { hits: number; misses: number; stale: number; staleOnError: number; oldestAgeMs: number }): void;
+}
+
+/** Running totals, per upstream and type, for /metrics. */
+export interface CacheCounts {
+  hits: number;
+  misses: number;
+  stale: number;
+  staleOnError: number;
+  invalidations: number;
+  writes: number;
+}
+
+export interface EntityCacheOptions {
+  store: EntityCacheStore;
+  policies: Readonly<Record<CacheType, CachePolicy>>;
+  /** Clock, epoch ms. Default Date.now. */
+  now?: () => number;
+  /** How long one replica may hold a key's fetch before another fetches it too. Default 10,000 ms. */
+  lockTtlMs?: number;
+  /** How often a replica waiting on another's fetch looks for its answer. Default 25 ms. */
+  lockPollMs?: number;
+  /** Background refresh failures are reported here; nothing else is logged. */
+  onBackgroundError?: (err: unknown) => void;
+}
+
+/** One read-through batch: keys of one type, how to name them, and how to fetch the misses. */
+export interface ReadRequest<K, V> {
+  upstream: Upstream;
+  type: CacheType;
+  /** Upstream and credential, e.g. "picqer:3f2a…": two accounts never share an entry. */
+  namespace: string;
+  keys: readonly K[];
+  id: (key: K) => string;
+  /** Fetches the given keys (never empty), answering in their order; an Error fails only its key. */
+  fetch: (keys: K[]) => Promise<Array<V | null | Error>>;
+  usage?: CacheUsageSink;
+}
+
+type Outcome<V> = { value: V | null } | { error: Error };
+
+export class EntityCache {
+  private readonly now: () => number;
+  private readonly lockTtlMs: number;
+  private readonly lockPollMs: number;
+  /** Fetches in flight in this process, by full key: concurrent misses share one. */
+  private readonly inflight = new Map<string, Promise<Outcome<unknown>>>();
+  /** Background refreshes running in this process, by full key. */
+  private readonly refreshing = new Set<string>();
+  private readonly counts = new Map<string, CacheCounts>();
+  private closed = false;
+
+  constructor(private readonly opts: EntityCacheOptions) {
+    this.now = opts.now ?? Date.now;
+    this.lockTtlMs = opts.lockTtlMs ?? 10_000;
+    this.lockPollMs = opts.lockPollMs ?? 25;
+    for (const t of CACHE_TYPES) {
+      const p = opts.policies[t];
+      if (!p || !(p.ttlMs >= 0 && p.revalidateMs >= 0 && p.maxStaleMs >= p.revalidateMs)) {
+        throw new RangeError(`EntityCache policy for ${t} must have ttlMs ≥ 0 and 0 ≤ revalidateMs ≤ maxStaleMs, got ${JSON.stringify(p)}.`);
+      }
+    }
+  }
+
+  /** The store's mode, for metrics and the bench. */
+  mode(): 'memory' | 'redis' | 'fallback' {
+    return this.opts.store.mode();
+  }
+
+  /** Reads `keys` through the cache: one store round trip, one fetch for the misses. */
+  async load<K, V>(req: ReadRequest<K, V>): Promise<Array<V | null | Error>> {
+    const policy = this.opts.policies[req.type];
+    const full = req.keys.map((k) => this.key(req.namespace, req.type, req.id(k)));
+    const entries = await this.opts.store.getMany(full);
+    const now = this.now();
+    const out: Array<V | null | Error | undefined> = new Array<V | null | Error | undefined>(req.keys.length);
+    const stats = { hits: 0, misses: 0, stale: 0, staleOnError: 0, oldestAgeMs: 0 };
+    const fetchIdx: number[] = [];
+    const refreshIdx: number[] = [];
+    entries.forEach((e, i) => {
+      const age = e ? now - e.at : Infinity;
+      if (e && age <= policy.ttlMs + policy.revalidateMs) {
+        out[i] = JSON.parse(e.data) as V | null;
+        stats.hits += 1;
+        stats.oldestAgeMs = Math.max(stats.oldestAgeMs, age);
+        if (age > policy.ttlMs) {
+          stats.stale += 1;
+          refreshIdx.push(i);
+        }
+      } else {
+        stats.misses += 1;
+        fetchIdx.push(i);
+      }
+    });
+    if (fetchIdx.length > 0) {
+      const got = await this.fetchShared(
+        req,
+        fetchIdx.map((i) => req.keys[i]),
+        fetchIdx.map((i) => full[i]),
+        policy,
+      );
+      fetchIdx.forEach((i, j) => {
+        const r = got[j];
+        if ('value' in r) return void (out[i] = r.value);
+        const old = entries[i];
+        const age = old ? now - old.at : Infinity;
+        if (old && age <= policy.ttlMs + policy.maxStaleMs) {
+          // Better an answer a little old than none: the extensions say how old.
+          out[i] = JSON.parse(old.data) as V | null;
+          stats.staleOnError += 1;
+          stats.oldestAgeMs = Math.max(stats.oldestAgeMs, age);
+        } else {
+          out[i] = r.error;
+        }
+      });
+    }
+    if (refreshIdx.length > 0) this.refreshInBackground(req, refreshIdx, full, policy);
+    this.count(req.upstream, req.type, { hits: stats.hits, misses: stats.misses, stale: stats.stale, staleOnError: stats.staleOnError });
+    req.usage?.recordCache(req.upstream, stats);
+    return out as Array<V | null | Error>;
+  }
+
+  /** Writes values a webhook carried (no upstream call); fetches begun earlier will not overwrite them. */
+  async put<V>(upstream: Upstream, type: CacheType, namespace: string, values: ReadonlyArray<{ id: string; value: V | null }>): Promise<void> {
+    if (values.length === 0) return;
+    const at = this.now();
+    const ttlMs = this.storeTtl(type);
+    await this.opts.store.put(values.map((v) => ({ key: this.key(namespace, type, v.id), data: JSON.stringify(v.value), at, ttlMs })));
+    this.count(upstream, type, { writes: values.length });
+  }
+
+  /**
+   * Stores values fetched outside `load` (a list page's rows, a product found by its code) as a
+   * fill: skipped for any key an event changed at or after `startedAt`.
+   */
+  async fill<V>(type: CacheType, namespace: string, values: ReadonlyArray<{ id: string; value: V | null }>, startedAt: number): Promise<void> {
+    if (values.length === 0) return;
+    const ttlMs = this.storeTtl(type);
+    const writes = values.map((v) => ({ key: this.key(namespace, type, v.id), data: JSON.stringify(v.value), at: startedAt, ttlMs }));
+    await this.opts.store.fill(writes, startedAt).catch(() => undefined);
+  }
+
+  /** The clock the cache uses; a fetch outside `load` reads it before it starts, for `fill`. */
+  clock(): number {
+    return this.now();
+  }
+
+  /** The entries as stored (undefined where none), without fetching: for read-modify-write by webhooks. */
+  async peek<V>(type: CacheType, namespace: string, ids: readonly string[]): Promise<Array<{ value: V | null; at: number } | undefined>> {
+    const entries = await this.opts.store.getMany(ids.map((id) => this.key(namespace, type, id)));
+    return entries.map((e: StoredEntry | undefined) => (e ? { value: JSON.parse(e.data) as V | null, at: e.at } : undefined));
+  }
+
+  /** Drops entries on every replica; fetches begun before now will not bring them back. */
+  async invalidate(upstream: Upstream, type: CacheType, namespace: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.opts.store.invalidate(ids.map((id) => this.key(namespace, type, id)));
+    this.count(upstream, type, { invalidations: ids.length });
+  }
+
+  /** Running totals by "upstream:type". */
+  stats(): ReadonlyMap<string, Readonly<CacheCounts>> {
+    return this.counts;
+  }
+
+  /** Stops background refreshes from starting and closes the store. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.opts.store.close();
+  }
+
+  private key(namespace: string, type: CacheType, id: string): string {
+    return `${namespace}:${type}:${id}`;
+  }
+
+  private storeTtl(type: CacheType): number {
+    const p = this.opts.policies[type];
+    return Math.max(1, p.ttlMs + p.maxStaleMs);
+  }
+
+  /**
+   * The misses' values, each key fetched once however many ask: a key already in flight in this
+   * process is joined; the rest are fetched by whoever takes their lock, and waited for elsewhere.
+   */
+  private async fetchShared<K, V>(req: ReadRequest<K, V>, keys: K[], full: string[], policy: CachePolicy): Promise<Array<Outcome<V>>> {
+    const results = new Array<Promise<Outcome<V>>>(keys.length);
+    const mine: number[] = [];
+    full.forEach((k, i) => {
+      const p = this.inflight.get(k) as Promise<Outcome<V>> | undefined;
+      if (p) results[i] = p;
+      else mine.push(i);
+    });
+    if (mine.length > 0) {
+      const batch = this.fetchLocked(
+        req,
+        mine.map((i) => keys[i]),
+        mine.map((i) => full[i]),
+        policy,
+      );
+      mine.forEach((i, j) => {
+        const p = batch.then((r) => r[j]);
+        this.inflight.set(full[i], p);
+        void p.finally(() => this.inflight.delete(full[i]));
+        results[i] = p;
+      });
+    }
+    return Promise.all(results);
+  }
+
+  /** Takes the cross-replica locks; fetches what it locked, waits for the rest (or fetches after lockTtlMs). */
+  private async fetchLocked<K, V>(req: ReadRequest<K, V>, keys: K[], full: string[], policy: CachePolicy): Promise<Array<Outcome<V>>> {
+    const locks = full.map((k) => `${k}:lock`);
+    const taken = await this.opts.store.tryLock(locks, this.lockTtlMs).catch(() => locks.map(() => true));
+    const out = new Array<Outcome<V>>(keys.length);
+    const fetchIdx = taken.flatMap((t, i) => (t ? [i] : []));
+    const waitIdx = taken.flatMap((t, i) => (t ? [] : [i]));
+    const fetching = this.fetchAndFill(
+      req,
+      fetchIdx.map((i) => keys[i]),
+      fetchIdx.map((i) => full[i]),
+      policy,
+    ).finally(() => void this.opts.store.unlock(fetchIdx.map((i) => locks[i])).catch(() => undefined));
+    const waiting = this.waitForOthers(waitIdx.map((i) => full[i]));
+    const [fetched, waited] = await Promise.all([fetching, waiting]);
+    fetchIdx.forEach((i, j) => (out[i] = fetched[j]));
+    const late: number[] = [];
+    waitIdx.forEach((i, j) => {
+      const e = waited[j];
+      if (e) out[i] = { value: JSON.parse(e.data) as V | null };
+      else late.push(i);
+    });
+    if (late.length > 0) {
+      // The other replica's fetch failed or outlived its lock: fetch these ourselves.
+      const again = await this.fetchAndFill(
+        req,
+        late.map((i) => keys[i]),
+        late.map((i) => full[i]),
+        policy,
+      );
+      late.forEach((i, j) => (out[i] = again[j]));
+    }
+    return out;
+  }
+
+  /** One upstream fetch for `keys`, its answers stored unless an event changed a key meanwhile. */
+  private async fetchAndFill<K, V>(req: ReadRequest<K, V>, keys: K[], full: string[], policy: CachePolicy): Promise<Array<Outcome<V>>> {
+    if (keys.length === 0) return [];
+    const startedAt = this.now();
+    let values: Array<V | null | Error>;
+    try {
+      values = await req.fetch(keys);
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      return keys.map(() => ({ error }));
+    }
+    const ttlMs = Math.max(1, policy.ttlMs + policy.maxStaleMs);
+    const writes: CacheWrite[] = [];
+    values.forEach((v, i) => {
+      if (!(v instanceof Error)) writes.push({ key: full[i], data: JSON.stringify(v), at: startedAt, ttlMs });
+    });
+    if (writes.length > 0) await this.opts.store.fill(writes, startedAt).catch(() => undefined);
+    return values.map((v) => (v instanceof Error ? { error: v } : { value: v }));
+  }
+
+  /** Polls for entries another replica is fetching, until all are there or `lockTtlMs` has passed. */
+  private async waitForOthers(full: string[]): Promise<Array<StoredEntry | undefined>> {
+    const found = new Array<StoredEntry | undefined>(full.length);
+    if (full.length === 0) return found;
+    const until = this.now() + this.lockTtlMs;
+    let open = full.map((_, i) => i);
+    while (open.length > 0 && this.now() < until && !this.closed) {
+      await new Promise((r) => setTimeout(r, this.lockPollMs));
+      const got = await this.opts.store.getMany(open.map((i) => full[i]));
+      open = open.filter((i, j) => {
+        found[i] = got[j];
+        return got[j] === undefined;
+      });
+    }
+    return found;
+  }
+
+  /** Refreshes stale entries after the answer has gone, one refresh per key across replicas. */
+  private refreshInBackground<K, V>(req: ReadRequest<K, V>, idx: number[], full: string[], policy: CachePolicy): void {
+    const todo = idx.filter((i) => !this.refreshing.has(full[i]));
+    if (todo.length === 0 || this.closed) return;
+    for (const i of todo) this.refreshing.add(full[i]);
+    const locks = todo.map((i) => `${full[i]}:refresh`);
+    const background = { ...req, usage: undefined };
+    void (async () => {
+      const taken = await this.opts.store.tryLock(locks, this.lockTtlMs);
+      const mine = todo.filter((_, j) => taken[j]);
+      // The refresh locks are left to expire rather than released: a refresh just done needs no second one soon.
+      if (mine.length > 0) {
+        await this.fetchAndFill(
+          background,
+          mine.map((i) => req.keys[i]),
+          mine.map((i) => full[i]),
+          policy,
+        );
+      }
+    })()
+      .catch((err: unknown) => this.opts.onBackgroundError?.(err))
+      .finally(() => {
+        for (const i of todo) this.refreshing.delete(full[i]);
+      });
+  }
+
+  private count(upstream: Upstream, type: CacheType, add: Partial<CacheCounts>): void {
+    const k = `${upstream}:${type}`;
+    let c = this.counts.get(k);
+    if (!c) this.counts.set(k, (c = { hits: 0, misses: 0, stale: 0, staleOnError: 0, invalidations: 0, writes: 0 }));
+    for (const [name, n] of Object.entries(add) as Array<[keyof CacheCounts, number]>) c[name] += n;
+  }
+}
+
+export { CACHE_TYPES, type CachePolicy, type CacheType };
+
+/**
+ * The namespace of one upstream credential: the upstream and a hash of what identifies the account
+ * (never the credential itself), so two accounts behind one gateway never share an entry.
+ */
+export function cacheNamespace(upstream: Upstream, identity: readonly string[]): string {
+  return `${upstream}:${createHash('sha256').update(identity.join('\0')).digest('hex').slice(0, 16)}`;
+}
