@@ -2,7 +2,10 @@ import type { Server } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from './config';
 import { createContext } from './context';
+import { picqerCacheEffects } from './datasources/picqer/cache-effects';
+import type { PicqerCacheBinding } from './datasources/picqer/product-loaders';
 import { warmProductCodes } from './datasources/picqer/warmup';
+import { shopifyCacheEffects } from './datasources/shopify/cache-effects';
 import type { Logger } from './logger';
 import { getSchema } from './build-schema';
 import { createSecurity, type Security } from './security';
@@ -96,12 +99,25 @@ function buildHttp(config: Readonly<Config>, services: Services, schema: GraphQL
       (app) => {
         // A receiver exists only with its secret: an unsigned delivery is never accepted.
         const picqerSecret = config.picqer?.webhookSecret;
-        if (picqerSecret) registerPicqerWebhooks(app, { secret: picqerSecret, log: events.log, logger });
+        const cache = cacheBindings(services);
+        if (picqerSecret)
+          registerPicqerWebhooks(app, { secret: picqerSecret, log: events.log, logger, cache: cache.picqer && picqerCacheEffects(cache.picqer) });
         const shopifySecret = config.shopify?.webhookSecret;
-        if (shopifySecret) registerShopifyWebhooks(app, { secret: shopifySecret, log: events.log, logger });
+        if (shopifySecret)
+          registerShopifyWebhooks(app, { secret: shopifySecret, log: events.log, logger, cache: cache.shopify && shopifyCacheEffects(cache.shopify) });
       },
     ],
   });
+}
+
+/** The shared cache with each upstream's namespace in it, for the webhook receivers. */
+function cacheBindings(services: Services): { picqer?: PicqerCacheBinding; shopify?: PicqerCacheBinding } {
+  const { cache, cacheNamespaces: ns } = services;
+  if (!cache) return {};
+  return {
+    picqer: ns.picqer ? { cache, namespace: ns.picqer } : undefined,
+    shopify: ns.shopify ? { cache, namespace: ns.shopify } : undefined,
+  };
 }
 
 /** graphql-ws on the HTTP server's /graphql, bound by the same rules and caller checks as HTTP. */
@@ -128,7 +144,11 @@ function attachWs(config: Readonly<Config>, services: Services, schema: GraphQLS
  */
 function startBackgroundWork(config: Readonly<Config>, services: Services, closers: Closers): void {
   if (services.picqer && config.picqerWarmupPages > 0) {
-    const warmup = warmProductCodes(services.picqer, services.picqerCodes, { maxPages: config.picqerWarmupPages, logger: services.logger });
+    const warmup = warmProductCodes(services.picqer, services.picqerCodes, {
+      maxPages: config.picqerWarmupPages,
+      logger: services.logger,
+      cached: cacheBindings(services).picqer,
+    });
     closers.atEnd(async () => void (await warmup.done));
     closers.push(async () => warmup.stop());
   }

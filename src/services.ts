@@ -4,8 +4,11 @@ import type { Config } from './config';
 import { exactClientFromConfig, RedisTokenStore, type ExactClient } from './datasources/exact';
 import { picqerClientFromConfig, ProductCodeIndex, type PicqerClient } from './datasources/picqer';
 import { LocationsCache, shopifyClientFromConfig, type ShopifyClient } from './datasources/shopify';
+import { createCacheStore } from './datasources/upstream/cache';
+import { cacheNamespace, EntityCache } from './datasources/upstream/cache/entity-cache';
 import { createGovernorRegistry } from './datasources/upstream/governor';
 import type { GovernorRegistry } from './datasources/upstream/governor/governor.types';
+import type { Upstream } from './errors';
 import type { Logger } from './logger';
 import { createEventBus, type EventServices } from './events/fanout/event-bus';
 import type { EventLog } from './events/log/event-log.types';
@@ -27,6 +30,10 @@ export interface Services {
   /** The shop's locations, shared across requests for a few minutes. */
   shopifyLocations: LocationsCache;
   exact: ExactClient | null;
+  /** The entity cache the loaders read through and the webhooks keep fresh; null with CACHE_ENABLED=false. */
+  cache: EntityCache | null;
+  /** Each configured upstream's namespace in the cache: upstream plus a hash of its account. */
+  cacheNamespaces: Readonly<Partial<Record<Upstream, string>>>;
   /** The shared Redis connection (REDIS_URL), null for a single in-memory process. */
   redis: Redis | null;
   /** Webhook events: the log and this replica's bus. */
@@ -56,18 +63,8 @@ export async function createServices(config: Readonly<Config>, logger: Logger): 
       windowMs: config.governorWindowMs,
     });
     opened.push(() => governors.close());
-    const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : null;
+    const redis = sharedRedis(config, logger);
     if (redis) opened.push(async () => void (await redis.quit().catch(() => redis.disconnect())));
-    // ioredis repeats the error on every reconnect attempt: say it once per outage.
-    let redisDown = false;
-    redis?.on('error', (err: Error) => {
-      if (!redisDown) logger.warn({ err: { message: err.message } }, 'redis connection lost; retrying');
-      redisDown = true;
-    });
-    redis?.on('ready', () => {
-      if (redisDown) logger.info('redis connection back');
-      redisDown = false;
-    });
     const timeouts = { timeoutMs: config.upstreamTimeoutMs, deadlineMs: config.upstreamDeadlineMs };
     const picqer = picqerClientFromConfig(config.picqer, governors, timeouts);
     if (picqer) opened.push(() => picqer.close());
@@ -84,11 +81,51 @@ export async function createServices(config: Readonly<Config>, logger: Logger): 
     const log: EventLog = redis ? new RedisEventLog({ redis, keyPrefix: config.redisKeyPrefix, ...retention }) : new MemoryEventLog(retention);
     opened.push(() => log.close());
     const events: EventServices = { log, bus: await createEventBus(log, { logger, windowMs: config.eventFanoutWindowMs }) };
-    return { config, logger, governors, picqer, picqerCodes: new ProductCodeIndex(), shopify, shopifyLocations: new LocationsCache(), exact, redis, events };
+    const cache = createEntityCache(config, logger);
+    if (cache) opened.push(() => cache.close());
+    const shared = { picqerCodes: new ProductCodeIndex(), shopifyLocations: new LocationsCache(), cache, cacheNamespaces: namespaces(config) };
+    return { config, logger, governors, picqer, shopify, exact, redis, events, ...shared };
   } catch (err) {
     for (const close of opened.reverse()) await close().catch(() => undefined);
     throw err;
   }
+}
+
+/** The shared Redis connection for state that is not the governor's or the cache's, or null without REDIS_URL. */
+function sharedRedis(config: Readonly<Config>, logger: Logger): Redis | null {
+  if (!config.redisUrl) return null;
+  const redis = new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
+  // ioredis repeats the error on every reconnect attempt: say it once per outage.
+  let redisDown = false;
+  redis.on('error', (err: Error) => {
+    if (!redisDown) logger.warn({ err: { message: err.message } }, 'redis connection lost; retrying');
+    redisDown = true;
+  });
+  redis.on('ready', () => {
+    if (redisDown) logger.info('redis connection back');
+    redisDown = false;
+  });
+  return redis;
+}
+
+/** The entity cache over Redis (shared, with a memory fallback) or memory; null when turned off. */
+function createEntityCache(config: Readonly<Config>, logger: Logger): EntityCache | null {
+  if (!config.cache.enabled) return null;
+  return new EntityCache({
+    store: createCacheStore({ redisUrl: config.redisUrl, keyPrefix: `${config.redisKeyPrefix}cache:`, maxBytes: config.cache.maxBytes, logger }),
+    policies: config.cache.policies,
+    onBackgroundError: (err) => logger.warn({ err: { message: (err as Error).message } }, 'cache: a background refresh failed'),
+  });
+}
+
+/** Each configured upstream's account, hashed: two accounts behind one gateway never share an entry. */
+function namespaces(config: Readonly<Config>): Partial<Record<Upstream, string>> {
+  const { picqer, shopify, exact } = config;
+  return {
+    ...(picqer ? { picqer: cacheNamespace('picqer', [picqer.baseUrl, picqer.apiKey]) } : {}),
+    ...(shopify ? { shopify: cacheNamespace('shopify', [shopify.baseUrl, shopify.accessToken]) } : {}),
+    ...(exact ? { exact: cacheNamespace('exact', [exact.baseUrl, String(exact.division), exact.clientId]) } : {}),
+  };
 }
 
 /**
@@ -98,6 +135,7 @@ export async function createServices(config: Readonly<Config>, logger: Logger): 
 export async function closeServices(services: Services): Promise<void> {
   const steps: Array<() => Promise<unknown> | undefined> = [
     () => services.events.bus.close(),
+    () => services.cache?.close(),
     () => services.events.log.close(),
     () => services.picqer?.close(),
     () => services.shopify?.close(),

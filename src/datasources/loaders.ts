@@ -3,6 +3,7 @@ import { createExactLoaders, type ExactClient, type ExactLoaders } from './exact
 import { createPicqerLoaders, type PicqerClient, type PicqerLoaders, type ProductCodeIndex } from './picqer';
 import { createShopifyLoaders, type LocationsCache, type ShopifyClient, type ShopifyLoaders } from './shopify';
 import type { CallAccounting } from './upstream/accounting';
+import type { EntityCache } from './upstream/cache/entity-cache';
 
 /**
  * Every upstream's per-request loaders, built here and nowhere else. The rule for an upstream
@@ -25,6 +26,10 @@ export interface LoaderSources {
   shopifyLocations: LocationsCache;
   exact: ExactClient | null;
   config: { shopify?: { locationMap: Readonly<Record<number, string>> } };
+  /** The shared entity cache, null when CACHE_ENABLED=false. */
+  cache: EntityCache | null;
+  /** Each configured upstream's namespace in the cache (cacheNamespace). */
+  cacheNamespaces: Readonly<Partial<Record<Upstream, string>>>;
 }
 
 /** The variables that configure each upstream, named in UPSTREAM_NOT_CONFIGURED. */
@@ -37,12 +42,20 @@ const CONFIG_VARIABLES: Readonly<Record<Upstream, readonly string[]>> = {
 /** Builds one request's loaders; every call they make is counted on `accounting` at its priority. */
 export function createLoaders(sources: LoaderSources, accounting: CallAccounting): Loaders {
   const { picqer, shopify, exact } = sources;
+  const bind = (u: Upstream): { cache: EntityCache; namespace: string } | undefined => {
+    const namespace = sources.cacheNamespaces[u];
+    return sources.cache && namespace ? { cache: sources.cache, namespace } : undefined;
+  };
   return {
-    picqer: picqer ? createPicqerLoaders(picqer, accounting, sources.picqerCodes) : null,
+    picqer: picqer ? createPicqerLoaders(picqer, accounting, sources.picqerCodes, bind('picqer')) : null,
     shopify: shopify
-      ? createShopifyLoaders(shopify, accounting, { locationMap: sources.config.shopify?.locationMap, locationsCache: sources.shopifyLocations })
+      ? createShopifyLoaders(shopify, accounting, {
+          locationMap: sources.config.shopify?.locationMap,
+          locationsCache: sources.shopifyLocations,
+          cached: bind('shopify'),
+        })
       : null,
-    exact: exact ? createExactLoaders(exact, accounting) : null,
+    exact: exact ? createExactLoaders(exact, accounting, { cached: bind('exact') }) : null,
   };
 }
 

@@ -10,7 +10,8 @@ import { callsTo, startStack, type TestStack } from '../helpers/stack';
  */
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startStack({ picqer: { latencyMs: 300 } });
+  // Coalescing of calls in flight, not the shared cache (test/cache), is what is measured here.
+  stack = await startStack({ picqer: { latencyMs: 300 }, env: { CACHE_ENABLED: 'false' } });
 });
 afterAll(async () => {
   await stack?.close();

@@ -8,7 +8,8 @@ import { callsTo, startStack, type TestStack } from '../helpers/stack';
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startStack({ picqer: { products: 30, orders: 10 } });
+  // The warehouse calls per request are counted: the shared cache would answer repeats (test/cache).
+  stack = await startStack({ picqer: { products: 30, orders: 10 }, env: { CACHE_ENABLED: 'false' } });
 });
 afterAll(() => stack.close());
 

@@ -22,7 +22,8 @@ beforeAll(async () => {
     picqer: { products: 300, orders: 20 },
     shopify: { products: 300 },
     exact: { products: 300 },
-    env: { UPSTREAM_DEADLINE_MS: '4000' },
+    // Call counts of the loaders themselves: the shared cache would answer repeats (test/cache).
+    env: { UPSTREAM_DEADLINE_MS: '4000', CACHE_ENABLED: 'false' },
   });
   ({ shopify: shop, exact } = stack);
 });

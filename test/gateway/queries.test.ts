@@ -2,9 +2,12 @@ import { OrdersWithLineStockDocument, ProductByCodeDocument } from '../generated
 import { callsTo, startStack, type TestStack } from '../helpers/stack';
 import { until } from '../helpers/until';
 
+const NO_CACHE = { CACHE_ENABLED: 'false' };
+
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startStack();
+  // Call counts of the loaders themselves: with the shared cache on, a repeat would cost nothing (test/cache).
+  stack = await startStack({ env: NO_CACHE });
 });
 afterAll(async () => {
   await stack?.close();
@@ -175,7 +178,7 @@ describe('Query root fields against the Picqer sandbox', () => {
 
   it('product codes seen in an earlier answer are fetched by id, 100 per call', async () => {
     // A stack of its own: the code index must start cold.
-    const own = await startStack();
+    const own = await startStack({ env: NO_CACHE });
     try {
       const codes = own.picqer.state.products.slice(200, 240).map((p: { productcode: string }) => p.productcode);
       const many = `{ ${codes.map((c: string, i: number) => `p${i}: product(productcode: "${c}") { productcode freeStock }`).join(' ')} }`;
@@ -194,7 +197,7 @@ describe('Query root fields against the Picqer sandbox', () => {
   });
 
   it('a start-up warm-up indexes product codes in the background, so the first code lookups batch', async () => {
-    const own = await startStack({ env: { PICQER_WARMUP_PAGES: '5' } });
+    const own = await startStack({ env: { ...NO_CACHE, PICQER_WARMUP_PAGES: '5' } });
     try {
       // The stack seeds 300 products: the warm-up reads 3 full pages and a last short one.
       await until(async () => callsTo(await own.stats(), 'GET /api/v1/products') >= 4, 'the warm-up to read its 4 pages', { everyMs: 50 });

@@ -62,8 +62,10 @@ describe('fragment fan-out is analysed in linear time', () => {
     expect(r.body.errors).toBeUndefined();
     expect(r.body.data.products.edges).toHaveLength(5);
     expect(r.body.data.products.edges[0].node.stock[0].warehouse.name).toEqual(expect.any(String));
-    // One page of products and the warehouses once: the spreads multiplied nothing.
-    expect(stack.picqer.state.stats().total).toBe(2);
+    // One page of products and the warehouses at most once (the shared cache may hold them from
+    // the test before): the spreads multiplied nothing.
+    expect(stack.picqer.state.stats().total).toBeGreaterThanOrEqual(1);
+    expect(stack.picqer.state.stats().total).toBeLessThanOrEqual(2);
   });
 
   it('refuses a bomb whose leaf costs calls as too costly, with the exact estimate, without expanding it', async () => {

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { CallAccounting } from '../upstream/accounting';
+import type { EntityCache } from '../upstream/cache/entity-cache';
 import type { ExactClient } from './client';
 import { toItem } from './map';
 import type { ExactItemModel } from './model';
@@ -27,6 +28,8 @@ export interface ExactLoaderOptions {
   codesPerCall?: number;
   /** URL budget per call. Default: the client's (6,000). */
   maxUrlLength?: number;
+  /** The shared entity cache and this division's namespace in it. Default: none. Exact sends no webhooks here, so entries refresh on time alone. */
+  cached?: { cache: EntityCache; namespace: string };
 }
 
 const ITEMS = 'logistics/Items';
@@ -37,7 +40,7 @@ export function odataString(s: string): string {
 }
 
 /** Splits codes into `$filter` chunks within both the per-call count and the URL length. */
-export function chunkCodes(client: ExactClient, codes: readonly string[], o: Required<ExactLoaderOptions>): string[][] {
+export function chunkCodes(client: ExactClient, codes: readonly string[], o: Required<Omit<ExactLoaderOptions, 'cached'>>): string[][] {
   const select = ITEM_SELECT.join(',');
   const chunks: string[][] = [];
   let cur: string[] = [];
@@ -61,25 +64,38 @@ function filterFor(codes: readonly string[]): string {
 
 /** Builds the Exact loaders for one GraphQL request. */
 export function createExactLoaders(client: ExactClient, accounting: CallAccounting, opts: ExactLoaderOptions = {}): ExactLoaders {
-  const o: Required<ExactLoaderOptions> = {
+  const o: Required<Omit<ExactLoaderOptions, 'cached'>> = {
     codesPerCall: opts.codesPerCall ?? 60,
     maxUrlLength: opts.maxUrlLength ?? client.maxUrlLength,
   };
+  const fetchItems = async (codes: readonly string[]): Promise<Array<ExactItemModel | null>> => {
+    const chunks = chunkCodes(client, codes, o);
+    const pages = await Promise.all(
+      chunks.map((chunk) => client.list<ExactItemWire>(ITEMS, { $filter: filterFor(chunk), $select: ITEM_SELECT.join(',') }, { accounting })),
+    );
+    // Exact's filter may compare case-insensitively; the join key is compared exactly (README:
+    // "PG-1" and "pg-1" are different products), so only an exact Code matches.
+    const byCode = new Map<string, ExactItemWire>();
+    for (const w of pages.flat()) byCode.set(w.Code, w);
+    return codes.map((c) => {
+      const w = byCode.get(c);
+      return w ? toItem(w) : null;
+    });
+  };
+  const cached = opts.cached;
   const itemByCode = new DataLoader<string, ExactItemModel | null>(
-    async (codes) => {
-      const chunks = chunkCodes(client, codes, o);
-      const pages = await Promise.all(
-        chunks.map((chunk) => client.list<ExactItemWire>(ITEMS, { $filter: filterFor(chunk), $select: ITEM_SELECT.join(',') }, { accounting })),
-      );
-      // Exact's filter may compare case-insensitively; the join key is compared exactly (README:
-      // "PG-1" and "pg-1" are different products), so only an exact Code matches.
-      const byCode = new Map<string, ExactItemWire>();
-      for (const w of pages.flat()) byCode.set(w.Code, w);
-      return codes.map((c) => {
-        const w = byCode.get(c);
-        return w ? toItem(w) : null;
-      });
-    },
+    async (codes) =>
+      cached
+        ? cached.cache.load({
+            upstream: 'exact',
+            type: 'exactItem',
+            namespace: cached.namespace,
+            keys: codes,
+            id: (c) => c,
+            fetch: fetchItems,
+            usage: accounting,
+          })
+        : fetchItems(codes),
     // The URL limit, not DataLoader, bounds a batch: chunking happens inside.
     { maxBatchSize: 1000 },
   );

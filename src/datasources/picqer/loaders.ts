@@ -2,8 +2,9 @@ import DataLoader from 'dataloader';
 import { UpstreamError } from '../../errors';
 import type { CallAccounting } from '../upstream/accounting';
 import type { ProductCodeIndex } from './code-index';
-import { PICQER_PAGE_SIZE, type CallOptions, type OrderListFilter, type PicklistListFilter, type PicqerClient, type ProductListFilter } from './client';
-import { toOrder, toPicklist, toProduct, toWarehouse } from './map';
+import { productLoaders, settle, type PicqerCacheBinding, type ProductCalls } from './product-loaders';
+import { PICQER_PAGE_SIZE, type OrderListFilter, type PicklistListFilter, type PicqerClient, type ProductListFilter } from './client';
+import { toOrder, toPicklist, toWarehouse } from './map';
 import type { PicqerOrderModel, PicqerPicklistModel, PicqerProductModel, PicqerStockLevelModel, PicqerWarehouseModel } from './model';
 
 /**
@@ -35,23 +36,23 @@ export interface PicqerLoaders {
   picklistList: (filter: PicklistListFilter) => Promise<PicqerPicklistModel[]>;
 }
 
-/** What every loader of one request shares: the client, who pays, and the cross-request code index. */
-interface Calls {
-  client: PicqerClient;
-  o: CallOptions;
-  codes?: ProductCodeIndex;
-}
+/** What every loader of one request shares: the client, who pays, the code index and the shared cache. */
+type Calls = ProductCalls;
 
-export function createPicqerLoaders(client: PicqerClient, accounting: CallAccounting, codes?: ProductCodeIndex): PicqerLoaders {
-  const calls: Calls = { client, o: { accounting }, codes };
+/**
+ * Builds one request's Picqer loaders. With `cached`, products, their codes, list pages and the
+ * warehouses are read through the shared entity cache (product-loaders.ts); orders and
+ * picklists carry personal data and are never cached.
+ */
+export function createPicqerLoaders(client: PicqerClient, accounting: CallAccounting, codes?: ProductCodeIndex, cached?: PicqerCacheBinding): PicqerLoaders {
+  const calls: Calls = { client, o: { accounting }, codes, cached };
   const products = productLoaders(calls);
   const orderById = byIdLoader((id) => client.getOrder(id, calls.o), toOrder);
   const picklistById = byIdLoader((id) => client.getPicklist(id, calls.o), toPicklist);
   const warehouses = warehouseList(calls);
   const memo = listMemo();
 
-  const productList = (filter: ProductListFilter): Promise<PicqerProductModel[]> =>
-    memo('products', filter, async () => products.prime((await client.listProducts(filter, calls.o)).map(toProduct)));
+  const productList = (filter: ProductListFilter): Promise<PicqerProductModel[]> => memo('products', filter, () => products.list(filter));
   const orderList = (filter: OrderListFilter): Promise<PicqerOrderModel[]> =>
     memo('orders', filter, async () => primeAll(orderById, (await client.listOrders(filter, calls.o)).map(toOrder), (r) => r.idorder));
   const picklistList = (filter: PicklistListFilter): Promise<PicqerPicklistModel[]> =>
@@ -84,63 +85,6 @@ export function generalFreeStock(stock: readonly PicqerStockLevelModel[], wareho
   return stock.reduce((sum, s) => (counting.has(s.idwarehouse) ? sum + s.freeStock : sum), 0);
 }
 
-/**
- * Products by id and by code, each priming the other: a product found one way is known the
- * other way for the rest of the request, and its code goes into the cross-request index.
- */
-function productLoaders(calls: Calls): {
-  byId: DataLoader<number, PicqerProductModel | null>;
-  byCode: DataLoader<string, PicqerProductModel | null>;
-  prime: (rows: PicqerProductModel[]) => PicqerProductModel[];
-} {
-  const { client, o, codes } = calls;
-  const byId: DataLoader<number, PicqerProductModel | null> = new DataLoader(
-    async (ids) => {
-      const found = new Map<number, PicqerProductModel>();
-      await Promise.all(
-        chunk(ids, PICQER_PAGE_SIZE).map(async (idproducts) => {
-          for (const w of await client.listProducts({ idproducts }, o)) found.set(w.idproduct, toProduct(w));
-        }),
-      );
-      for (const p of found.values()) remember(p, { byCode: true });
-      return ids.map((id) => found.get(id) ?? null);
-    },
-    { maxBatchSize: PICQER_PAGE_SIZE * 10 },
-  );
-  const byCode: DataLoader<string, PicqerProductModel | null> = new DataLoader(async (keys) => settle(keys.map(loadByCode)));
-
-  /** Primes the loader(s) not asked and records the code's id for later requests. */
-  function remember(p: PicqerProductModel, prime: { byId?: boolean; byCode?: boolean }): void {
-    if (prime.byId) byId.prime(p.idproduct, p);
-    if (prime.byCode) byCode.prime(p.productcode, p);
-    codes?.set(p.productcode, p.idproduct);
-  }
-
-  async function loadByCode(code: string): Promise<PicqerProductModel | null> {
-    const id = codes?.get(code);
-    if (id !== undefined) {
-      const p = await byId.load(id);
-      if (p?.productcode === code) return p;
-      codes?.forget(code); // renamed or deleted since we saw it
-    }
-    // The productcode filter may match more than one code in theory; only an exact match counts.
-    const hit = (await client.listProducts({ productcode: code }, o)).find((w) => w.productcode === code);
-    if (!hit) return null;
-    const p = toProduct(hit);
-    remember(p, { byId: true });
-    return p;
-  }
-
-  return {
-    byId,
-    byCode,
-    prime: (rows) => {
-      for (const p of rows) remember(p, { byId: true, byCode: true });
-      return rows;
-    },
-  };
-}
-
 /** One call per distinct id (Picqer has no multi-id filter here); a 404 is a null, not an error. */
 function byIdLoader<W, M>(get: (id: number) => Promise<W>, map: (w: W) => M): DataLoader<number, M | null> {
   return new DataLoader<number, M | null>(async (ids) =>
@@ -153,18 +97,31 @@ function byIdLoader<W, M>(get: (id: number) => Promise<W>, map: (w: W) => M): Da
   );
 }
 
-/** All warehouses, every page, fetched once per request. */
-function warehouseList({ client, o }: Calls): () => Promise<PicqerWarehouseModel[]> {
+/** All warehouses, every page, fetched once per request (and shared through the cache when there is one). */
+function warehouseList({ client, o, cached }: Calls): () => Promise<PicqerWarehouseModel[]> {
   let all: Promise<PicqerWarehouseModel[]> | undefined;
-  return () =>
-    (all ??= (async () => {
-      const rows: PicqerWarehouseModel[] = [];
-      for (let offset = 0; ; offset += PICQER_PAGE_SIZE) {
-        const page = await client.listWarehouses(offset, o);
-        rows.push(...page.map(toWarehouse));
-        if (page.length < PICQER_PAGE_SIZE) return rows;
-      }
-    })());
+  const fetchAll = async (): Promise<PicqerWarehouseModel[]> => {
+    const rows: PicqerWarehouseModel[] = [];
+    for (let offset = 0; ; offset += PICQER_PAGE_SIZE) {
+      const page = await client.listWarehouses(offset, o);
+      rows.push(...page.map(toWarehouse));
+      if (page.length < PICQER_PAGE_SIZE) return rows;
+    }
+  };
+  const viaCache = async (c: PicqerCacheBinding): Promise<PicqerWarehouseModel[]> => {
+    const [rows] = await c.cache.load({
+      upstream: 'picqer',
+      type: 'warehouses',
+      namespace: c.namespace,
+      keys: ['all'],
+      id: (k) => k,
+      fetch: async () => [await fetchAll()],
+      usage: o.accounting,
+    });
+    if (rows instanceof Error) throw rows;
+    return rows ?? [];
+  };
+  return () => (all ??= cached ? viaCache(cached) : fetchAll());
 }
 
 /** One call per distinct (kind, filter) within the request. */
@@ -186,12 +143,6 @@ function primeAll<K, M>(loader: DataLoader<K, M | null>, rows: M[], key: (row: M
   return rows;
 }
 
-function chunk<T>(xs: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
-  return out;
-}
-
 async function nullOn404<T>(p: Promise<T>): Promise<T | null> {
   try {
     return await p;
@@ -199,10 +150,4 @@ async function nullOn404<T>(p: Promise<T>): Promise<T | null> {
     if (err instanceof UpstreamError && err.status === 404) return null;
     throw err;
   }
-}
-
-/** One failing key must not fail its batch-mates: DataLoader takes an Error per key. */
-async function settle<T>(ps: Array<Promise<T>>): Promise<Array<T | Error>> {
-  const results = await Promise.allSettled(ps);
-  return results.map((r) => (r.status === 'fulfilled' ? r.value : r.reason instanceof Error ? r.reason : new Error(String(r.reason))));
 }

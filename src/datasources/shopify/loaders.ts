@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { LocationsCache } from './locations-cache';
 import type { CallAccounting } from '../upstream/accounting';
+import type { EntityCache } from '../upstream/cache/entity-cache';
 import type { Priority } from '../upstream/governor/governor.types';
 import type { ShopifyClient } from './client';
 import { toLocation, toSetResult, toVariant } from './map';
@@ -31,6 +32,13 @@ export interface ShopifyLoadersOptions {
   priority?: Priority;
   /** Locations shared across requests (services.shopifyLocations). Default: read once per request. */
   locationsCache?: LocationsCache;
+  /** The shared entity cache and this shop's namespace in it. Default: none (every batch asks Shopify). */
+  cached?: { cache: EntityCache; namespace: string };
+}
+
+/** The cache id of an inventory item's SKU: Shopify's inventory webhook names the item, not the SKU. */
+export function inventoryItemCacheId(inventoryItemId: string): string {
+  return `item:${inventoryItemId}`;
 }
 
 export interface ShopifyLoaders {
@@ -58,7 +66,13 @@ export function createShopifyLoaders(client: ShopifyClient, accounting: CallAcco
         throw err;
       }));
 
-  const variantBySku = variantLoader(client, call, locations, { skusPerQuery, maxChars, maxLevels });
+  const fetchVariants = variantFetcher(client, call, locations, { skusPerQuery, maxChars, maxLevels });
+  const cached = opts.cached;
+  const variantBySku = new DataLoader<string, ShopifyVariantModel | null>(
+    async (skus) => (cached ? readThrough(cached, skus, fetchVariants, accounting) : fetchVariants(skus)),
+    // The search length, not DataLoader, bounds a batch: chunking happens inside.
+    { maxBatchSize: 1000 },
+  );
 
   const locationMap = new Map(Object.entries(opts.locationMap ?? {}).map(([k, v]) => [Number(k), v] as const));
 
@@ -74,51 +88,78 @@ export function createShopifyLoaders(client: ShopifyClient, accounting: CallAcco
         out.userErrors.push(...r.userErrors.map((e) => ({ ...e, field: shiftIndex(e.field, i) })));
       }
       for (const s of skus) variantBySku.clear(s);
+      // Our own push changed Shopify's stock: no replica may serve the variants as they were.
+      await cached?.cache.invalidate('shopify', 'shopifyVariant', cached.namespace, skus);
       return out;
     },
   };
 }
 
 /**
+ * Variants by SKU through the shared cache; each variant found also records its inventory item's
+ * SKU, so an inventory webhook (which names only the item) can drop the right entry.
+ */
+async function readThrough(
+  cached: { cache: EntityCache; namespace: string },
+  skus: readonly string[],
+  fetch: (skus: readonly string[]) => Promise<Array<ShopifyVariantModel | null>>,
+  accounting: CallAccounting,
+): Promise<Array<ShopifyVariantModel | null | Error>> {
+  const { cache, namespace } = cached;
+  return cache.load({
+    upstream: 'shopify',
+    type: 'shopifyVariant',
+    namespace,
+    keys: skus,
+    id: (sku) => sku,
+    fetch: async (miss) => {
+      const startedAt = cache.clock();
+      const found = await fetch(miss);
+      const items = found.flatMap((v) => (v ? [{ id: inventoryItemCacheId(v.inventoryItemId), value: v.sku }] : []));
+      await cache.fill('shopifyVariant', namespace, items, startedAt);
+      return found;
+    },
+    usage: accounting,
+  });
+}
+
+/**
  * Variants by SKU: each batch searches Shopify in chunks of SKUs (bounded by count and query
  * length), following pages, and keeps the first exact match per asked SKU.
  */
-function variantLoader(
+function variantFetcher(
   client: ShopifyClient,
   call: { accounting: CallAccounting; priority?: ShopifyLoadersOptions['priority'] },
   locations: () => Promise<ShopifyLocationModel[]>,
   limits: { skusPerQuery: number; maxChars: number; maxLevels: number },
-): DataLoader<string, ShopifyVariantModel | null> {
+): (skus: readonly string[]) => Promise<Array<ShopifyVariantModel | null>> {
   const { skusPerQuery, maxChars, maxLevels } = limits;
-  return new DataLoader<string, ShopifyVariantModel | null>(
-    async (skus) => {
-      const levels = Math.max(1, Math.min(maxLevels, (await locations()).length));
-      const maxFirst = maxVariantsPerQuery(levels);
-      // Leave room in each page for duplicates and near-matches of the asked SKUs.
-      const perQuery = Math.max(1, Math.min(skusPerQuery, Math.floor(maxFirst * 0.8)));
-      const wanted = [...new Set(skus.filter((s) => s.trim() !== ''))];
-      const found = new Map<string, ShopifyVariantWire>();
-      await Promise.all(
-        chunkSkus(wanted, perQuery, maxChars).map(async (chunk) => {
-          const asked = new Set(chunk);
-          // The bucket must hold the whole requested cost up front, so ask for little more than
-          // the SKUs we search; duplicates beyond that come on a next page.
-          const first = Math.min(maxFirst, chunk.length + Math.max(2, Math.ceil(chunk.length / 10)));
-          let after: string | null = null;
-          do {
-            const page: Awaited<ReturnType<ShopifyClient['variantsBySkus']>> = await client.variantsBySkus(chunk, { first, after, levels }, call);
-            for (const v of page.nodes) if (v.sku !== null && asked.has(v.sku) && !found.has(v.sku)) found.set(v.sku, v);
-            after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-          } while (after);
-        }),
-      );
-      return skus.map((s) => {
-        const w = found.get(s);
-        return w ? toVariant(w) : null;
-      });
-    },
-    { maxBatchSize: 1000 },
-  );
+  return async (skus) => {
+    const levels = Math.max(1, Math.min(maxLevels, (await locations()).length));
+    const maxFirst = maxVariantsPerQuery(levels);
+    // Leave room in each page for duplicates and near-matches of the asked SKUs.
+    const perQuery = Math.max(1, Math.min(skusPerQuery, Math.floor(maxFirst * 0.8)));
+    const wanted = [...new Set(skus.filter((s) => s.trim() !== ''))];
+    const found = new Map<string, ShopifyVariantWire>();
+    await Promise.all(
+      chunkSkus(wanted, perQuery, maxChars).map(async (chunk) => {
+        const asked = new Set(chunk);
+        // The bucket must hold the whole requested cost up front, so ask for little more than
+        // the SKUs we search; duplicates beyond that come on a next page.
+        const first = Math.min(maxFirst, chunk.length + Math.max(2, Math.ceil(chunk.length / 10)));
+        let after: string | null = null;
+        do {
+          const page: Awaited<ReturnType<ShopifyClient['variantsBySkus']>> = await client.variantsBySkus(chunk, { first, after, levels }, call);
+          for (const v of page.nodes) if (v.sku !== null && asked.has(v.sku) && !found.has(v.sku)) found.set(v.sku, v);
+          after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+        } while (after);
+      }),
+    );
+    return skus.map((s) => {
+      const w = found.get(s);
+      return w ? toVariant(w) : null;
+    });
+  };
 }
 
 /** Splits SKUs into search queries of at most `size` SKUs and `maxChars` characters. */

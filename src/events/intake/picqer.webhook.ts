@@ -5,6 +5,8 @@ import { OrderStatus, PicklistStatus } from '../../schema/enums';
 import type { EventLog } from '../log/event-log.types';
 import type { NewEvent, OrderPayload, PicklistPayload, StockChangePayload } from '../log/event.types';
 import { MAX_PRODUCTCODE_LENGTH } from '../../util/productcodes';
+import type { PicqerCacheEffect, PicqerCacheEffects } from '../../datasources/picqer/cache-effects';
+import { picqerCacheEffect, PICQER_STOCK_EVENTS } from './picqer.effects';
 import { id, INT_MAX, INT_MIN, list, obj, oneOf, optId, optTime, parseJson, qty, str } from './delivery-fields';
 import { verifyBase64Hmac } from './signature';
 import { BadSignatureError, DEFAULT_WEBHOOK_BODY_LIMIT, MalformedDeliveryError, registerWebhookRoute } from './webhook-route';
@@ -33,6 +35,8 @@ export interface PicqerWebhookOptions {
   dedupe?: PicqerDedupeMode;
   /** Default '/webhooks/picqer'. */
   path?: string;
+  /** The shared cache's receiver side; without it deliveries only feed the event log. */
+  cache?: PicqerCacheEffects;
 }
 
 /**
@@ -54,11 +58,18 @@ export function registerPicqerWebhooks(app: FastifyInstance, opts: PicqerWebhook
       const header = Array.isArray(signature) ? signature[0] : signature;
       if (!verifyBase64Hmac(raw, opts.secret, header)) throw new BadSignatureError('X-Picqer-Signature', !header);
       const delivery = parsePicqerDelivery(parseJson(raw), raw, { timeZone, dedupe });
-      if (!delivery.normalised) {
+      const effect = opts.cache ? delivery.effect : null;
+      if (!delivery.normalised && !effect) {
         opts.logger.debug({ event: delivery.event }, 'picqer webhook: event not used, ignored');
         return { status: 202, body: { ignored: true, event: delivery.event } };
       }
+      // The cache first: by the time the event is in the log (and so on its way to subscribers),
+      // no replica serves what it replaced.
+      if (effect) await opts.cache!.apply(effect);
+      if (!delivery.normalised) return { status: 200, body: { cached: true, event: delivery.event } };
       const stored = await opts.log.append(delivery.normalised, [delivery.dedupeKey]);
+      // A repeat may carry older stock than a delivery applied since: drop rather than trust it.
+      if (effect && stored.duplicate) await opts.cache!.distrust(effect);
       opts.logger.debug({ event: delivery.event, id: stored.id, duplicate: stored.duplicate }, 'picqer webhook stored');
       return { status: 200, body: { id: stored.id, duplicate: stored.duplicate } };
     },
@@ -94,8 +105,10 @@ export type PicqerDedupeMode = 'body' | 'fields';
 
 export interface ParsedPicqerDelivery {
   event: string;
-  /** Null for an event this gateway does not use (answered 202, not stored). */
+  /** The subscription event, or null for an event no subscription carries. */
   normalised: NewEvent | null;
+  /** What the delivery does to the shared cache, or null. Neither: the event is not used (202). */
+  effect: PicqerCacheEffect | null;
   dedupeKey: string;
 }
 
@@ -121,9 +134,17 @@ export function parsePicqerDelivery(body: unknown, raw: Buffer, opts: { timeZone
   const occurredAt = optTime(d.event_triggered_at, 'event_triggered_at', opts.timeZone);
   const triggeredAt = typeof d.event_triggered_at === 'string' ? d.event_triggered_at : '';
   const data = obj(d.data, 'data');
-  const normalised = normalise(event === FREE_STOCK_ALIAS ? PICQER_EVENTS.freeStockChanged : event, data, occurredAt, opts.timeZone);
+  const name = event === FREE_STOCK_ALIAS ? PICQER_EVENTS.freeStockChanged : event;
+  const normalised = normalise(name, data, occurredAt, opts.timeZone);
+  const stock =
+    normalised?.topic === 'freeStockChanged'
+      ? normalised.payload
+      : (PICQER_STOCK_EVENTS as readonly string[]).includes(name)
+        ? stockChange(data, occurredAt)
+        : null;
+  const effect = picqerCacheEffect(name, data, stock);
   const identity = opts.dedupe === 'fields' ? `${idhook}|${event}|${triggeredAt}|${normalised ? resourceId(normalised) : ''}` : raw;
-  return { event, normalised, dedupeKey: `picqer:${createHash('sha256').update(identity).digest('hex')}` };
+  return { event, normalised, effect, dedupeKey: `picqer:${createHash('sha256').update(identity).digest('hex')}` };
 }
 
 /** The delivery's `data` as the event of its kind, or null for an event this gateway does not use. */

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ShopifyCacheEffects } from '../../datasources/shopify/cache-effects';
 import type { Logger } from '../../logger';
 import { int, obj, optTime, parseJson } from './delivery-fields';
 import type { EventLog } from '../log/event-log.types';
@@ -17,6 +18,8 @@ export interface ShopifyWebhookOptions {
   bodyLimitBytes?: number;
   /** Default '/webhooks/shopify'. */
   path?: string;
+  /** The shared cache's receiver side; without it deliveries only feed the event log. */
+  cache?: ShopifyCacheEffects;
 }
 
 /**
@@ -44,6 +47,8 @@ export function registerShopifyWebhooks(app: FastifyInstance, opts: ShopifyWebho
         return { status: 202, body: { ignored: true, topic } };
       }
       const event = parseInventoryLevel(body, raw);
+      // The cache first: by the time the event is in the log, no replica serves the old variant.
+      if (opts.cache && event.topic === 'channelStockChanged') await opts.cache.inventoryChanged(event.payload.inventoryItemId);
       const eventId = header(req, 'x-shopify-event-id');
       const keys = [`shopify:webhook:${webhookId}`, ...(eventId ? [`shopify:event:${eventId}`] : [])];
       const { id, duplicate } = await opts.log.append(event, keys);

@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { PicqerStockLevelModel, PicqerProductModel } from './model';
+import { PAGE_GENERATION_ID, type PicqerCacheBinding } from './product-loaders';
+
+/**
+ * What a Picqer webhook does to the shared cache, applied by the receiver before the delivery is
+ * acknowledged and before its event reaches the log (so before any subscriber sees it): one event
+ * updates the cache and the subscribers alike, on every replica, since the cache is shared.
+ * - `stock`: the delivery carries the product's new stock (free_stock_changed, stock_changed): the
+ *   cached product is updated in place, no upstream call;
+ * - `products`: something changed without the new value (a product created or changed, a
+ *   picklist closed, an order's status): exactly those products are dropped, and with
+ *   `membership` (which products exist or match a list) every cached list page too.
+ */
+export type PicqerCacheEffect =
+  | { kind: 'stock'; idproduct: number; productcode: string; stock: PicqerStockLevelModel[] }
+  | { kind: 'products'; idproducts: number[]; productcodes: string[]; membership: boolean };
+
+/** The receiver's view of the cache: apply an effect, or distrust it (a repeated delivery may be older than what we hold). */
+export interface PicqerCacheEffects {
+  apply(effect: PicqerCacheEffect): Promise<void>;
+  /** Drops what the effect touches instead of writing it: for a delivery seen before, whose data may be older than a later one's. */
+  distrust(effect: PicqerCacheEffect): Promise<void>;
+}
+
+export function picqerCacheEffects({ cache, namespace }: PicqerCacheBinding): PicqerCacheEffects {
+  const drop = (idproducts: number[], productcodes: string[]): Promise<unknown> =>
+    Promise.all([cache.invalidate('picqer', 'product', namespace, idproducts.map(String)), cache.invalidate('picqer', 'productCode', namespace, productcodes)]);
+  return {
+    async apply(effect) {
+      if (effect.kind === 'products') {
+        await drop(effect.idproducts, effect.productcodes);
+        // A new generation id: every page cached under the old one is unreachable from now on.
+        if (effect.membership) await cache.put('picqer', 'productPage', namespace, [{ id: PAGE_GENERATION_ID, value: randomUUID() }]);
+        return;
+      }
+      const id = String(effect.idproduct);
+      const [held] = await cache.peek<PicqerProductModel>('product', namespace, [id]);
+      if (!held?.value) {
+        // Nothing to update; the mark still stops a fetch begun before this event from storing older stock.
+        await cache.invalidate('picqer', 'product', namespace, [id]);
+        return;
+      }
+      await cache.put('picqer', 'product', namespace, [{ id, value: { ...held.value, stock: effect.stock } }]);
+    },
+    async distrust(effect) {
+      if (effect.kind === 'stock') await drop([effect.idproduct], []);
+      else await drop(effect.idproducts, effect.productcodes);
+    },
+  };
+}

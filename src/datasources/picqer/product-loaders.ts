@@ -1,0 +1,198 @@
+import DataLoader from 'dataloader';
+import type { EntityCache } from '../upstream/cache/entity-cache';
+import type { CallAccounting } from '../upstream/accounting';
+import type { ProductCodeIndex } from './code-index';
+import { PICQER_PAGE_SIZE, type CallOptions, type PicqerClient, type ProductListFilter } from './client';
+import { toProduct } from './map';
+import type { PicqerProductModel } from './model';
+
+/**
+ * Picqer products by id, by code and by list page, read through the shared entity cache when
+ * there is one. What the cache holds (no personal data: products, not orders):
+ * - `product:<idproduct>`: the product with its stock per warehouse, kept fresh by webhooks;
+ * - `productCode:<code>`: the product's id (or null: no such code), so a code costs no call once seen;
+ * - `productPage:<generation>:<filter>`: the ids a list page held; an event that changes which
+ *   products exist writes a new generation, so every cached page is dropped at once.
+ */
+
+/** The shared cache and this credential's namespace in it. */
+export interface PicqerCacheBinding {
+  cache: EntityCache;
+  /** "picqer:<credential hash>": two Picqer accounts never share an entry. */
+  namespace: string;
+}
+
+export interface ProductCalls {
+  client: PicqerClient;
+  o: CallOptions & { accounting: CallAccounting };
+  codes?: ProductCodeIndex;
+  cached?: PicqerCacheBinding;
+}
+
+export interface ProductLoaders {
+  byId: DataLoader<number, PicqerProductModel | null>;
+  byCode: DataLoader<string, PicqerProductModel | null>;
+  /** One list page (Picqer's 100 rows) for the filter, its rows known by id and code afterwards. */
+  list: (filter: ProductListFilter) => Promise<PicqerProductModel[]>;
+}
+
+/** The cache entry that names the current generation of cached list pages. */
+export const PAGE_GENERATION_ID = 'generation';
+
+/**
+ * Products by id and by code, each priming the other: a product found one way is known the
+ * other way for the rest of the request, and its code goes into the cross-request index.
+ */
+export function productLoaders(calls: ProductCalls): ProductLoaders {
+  const reader = new ProductReader(calls);
+  return { byId: reader.byId, byCode: reader.byCode, list: (filter) => reader.list(filter) };
+}
+
+/** The loaders of one request and the ways they reach Picqer or the cache. */
+class ProductReader {
+  readonly byId: DataLoader<number, PicqerProductModel | null>;
+  readonly byCode: DataLoader<string, PicqerProductModel | null>;
+
+  constructor(private readonly calls: ProductCalls) {
+    const { o, cached } = calls;
+    this.byId = new DataLoader(
+      async (ids) => {
+        const rows = cached
+          ? await cached.cache.load({
+              upstream: 'picqer',
+              type: 'product',
+              namespace: cached.namespace,
+              keys: ids,
+              id: String,
+              fetch: (miss) => this.fetchByIds(miss),
+              usage: o.accounting,
+            })
+          : await this.fetchByIds(ids);
+        for (const p of rows) if (p && !(p instanceof Error)) this.remember(p, { byCode: true });
+        return rows;
+      },
+      { maxBatchSize: PICQER_PAGE_SIZE * 10 },
+    );
+    this.byCode = new DataLoader(async (keys) => (cached ? this.byCodeCached(keys, cached) : settle(keys.map((k) => this.loadByCode(k)))));
+  }
+
+  /** A page through the cache: its ids from the page entry, its products from theirs. */
+  async list(filter: ProductListFilter): Promise<PicqerProductModel[]> {
+    const cached = this.calls.cached;
+    if (!cached) return this.fetchPage(filter);
+    const [gen] = await cached.cache.peek<string>('productPage', cached.namespace, [PAGE_GENERATION_ID]);
+    let fetched: PicqerProductModel[] | undefined;
+    const [ids] = await cached.cache.load<string, number[]>({
+      upstream: 'picqer',
+      type: 'productPage',
+      namespace: cached.namespace,
+      keys: [`${gen?.value ?? '0'}:${JSON.stringify(filter)}`],
+      id: (k) => k,
+      fetch: async () => {
+        fetched = await this.fetchPage(filter);
+        return [fetched.map((p) => p.idproduct)];
+      },
+      usage: this.calls.o.accounting,
+    });
+    if (ids instanceof Error) throw ids;
+    if (fetched) return fetched;
+    const rows = await this.byId.loadMany(ids ?? []);
+    const failed = rows.find((r): r is Error => r instanceof Error);
+    if (failed) throw failed;
+    // A product deleted since the page was cached is left out rather than shown as a hole.
+    return rows.filter((r): r is PicqerProductModel => r !== null && !(r instanceof Error));
+  }
+
+  private async fetchByIds(ids: readonly number[]): Promise<Array<PicqerProductModel | null>> {
+    const found = new Map<number, PicqerProductModel>();
+    await Promise.all(
+      chunk(ids, PICQER_PAGE_SIZE).map(async (idproducts) => {
+        for (const w of await this.calls.client.listProducts({ idproducts }, this.calls.o)) found.set(w.idproduct, toProduct(w));
+      }),
+    );
+    return ids.map((id) => found.get(id) ?? null);
+  }
+
+  /** Primes the loader(s) not asked and records the code's id for later requests. */
+  private remember(p: PicqerProductModel, prime: { byId?: boolean; byCode?: boolean }): void {
+    if (prime.byId) this.byId.prime(p.idproduct, p);
+    if (prime.byCode) this.byCode.prime(p.productcode, p);
+    this.calls.codes?.set(p.productcode, p.idproduct);
+  }
+
+  /** Stores products a list or code lookup brought, so the next reader of their id needs no call. */
+  private async keep(rows: PicqerProductModel[], startedAt: number): Promise<void> {
+    const cached = this.calls.cached;
+    if (!cached) return;
+    await cached.cache.fill(
+      'product',
+      cached.namespace,
+      rows.map((p) => ({ id: String(p.idproduct), value: p })),
+      startedAt,
+    );
+  }
+
+  private async loadByCode(code: string): Promise<PicqerProductModel | null> {
+    const { client, o, codes, cached } = this.calls;
+    const id = codes?.get(code);
+    if (id !== undefined) {
+      const p = await this.byId.load(id);
+      if (p?.productcode === code) return p;
+      codes?.forget(code); // renamed or deleted since we saw it
+    }
+    const startedAt = cached?.cache.clock() ?? 0;
+    // The productcode filter may match more than one code in theory; only an exact match counts.
+    const hit = (await client.listProducts({ productcode: code }, o)).find((w) => w.productcode === code);
+    if (!hit) return null;
+    const p = toProduct(hit);
+    this.remember(p, { byId: true });
+    await this.keep([p], startedAt);
+    return p;
+  }
+
+  /** Codes through the cache's code -> id entries, then products by id (batched, cached). */
+  private async byCodeCached(keys: readonly string[], c: PicqerCacheBinding): Promise<Array<PicqerProductModel | null | Error>> {
+    const ids = await c.cache.load<string, number>({
+      upstream: 'picqer',
+      type: 'productCode',
+      namespace: c.namespace,
+      keys,
+      id: (code) => code,
+      fetch: async (miss) => settle(miss.map(async (code) => (await this.loadByCode(code))?.idproduct ?? null)),
+      usage: this.calls.o.accounting,
+    });
+    return settle(
+      keys.map(async (code, i) => {
+        const id = ids[i];
+        if (id instanceof Error) throw id;
+        if (id === null) return null;
+        const p = await this.byId.load(id);
+        if (p?.productcode === code) return p;
+        // The code's product was renamed or deleted since the entry was written: look again.
+        await c.cache.invalidate('picqer', 'productCode', c.namespace, [code]);
+        this.calls.codes?.forget(code);
+        return this.loadByCode(code);
+      }),
+    );
+  }
+
+  private async fetchPage(filter: ProductListFilter): Promise<PicqerProductModel[]> {
+    const startedAt = this.calls.cached?.cache.clock() ?? 0;
+    const rows = (await this.calls.client.listProducts(filter, this.calls.o)).map(toProduct);
+    for (const p of rows) this.remember(p, { byId: true, byCode: true });
+    await this.keep(rows, startedAt);
+    return rows;
+  }
+}
+
+function chunk<T>(xs: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+/** One failing key must not fail its batch-mates: DataLoader takes an Error per key. */
+export async function settle<T>(ps: Array<Promise<T>>): Promise<Array<T | Error>> {
+  const results = await Promise.allSettled(ps);
+  return results.map((r) => (r.status === 'fulfilled' ? r.value : r.reason instanceof Error ? r.reason : new Error(String(r.reason))));
+}
