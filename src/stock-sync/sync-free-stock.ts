@@ -34,9 +34,15 @@ export async function syncFreeStock(loaders: Loaders, productcodes: string[]): P
 /** Which planned changes Shopify applied, and why the others were not (per row). */
 function outcome(plan: SyncPlan, result: ShopifySetResultModel, names: (id: string) => ShopifyLocationModel): Pick<FreeStockSyncResult, 'changed' | 'skipped'> {
   const applied = new Set(result.changes.map((c) => `${c.inventoryItemId}|${c.locationId}`));
-  // A batch with a userError is rejected whole (Shopify's all-or-nothing); say why per row.
+  // A batch with a userError is rejected whole (Shopify's all-or-nothing); say why per row. An
+  // error about the whole call (the reason, the idempotency key …) names no row: it is every
+  // unapplied row's reason.
   const why = new Map<number, string>();
-  for (const e of result.userErrors) if (e.field[1] === 'quantities' && e.field[2] !== undefined) why.set(Number(e.field[2]), e.code ?? 'REJECTED');
+  let whole: string | undefined;
+  for (const e of result.userErrors) {
+    if (e.field[1] === 'quantities' && e.field[2] !== undefined) why.set(Number(e.field[2]), e.code ?? 'REJECTED');
+    else whole ??= e.code ?? 'REJECTED';
+  }
   const skipped: FreeStockSyncResult['skipped'] = plan.skipped.map((s) => ({
     productcode: s.productcode,
     reason: s.reason,
@@ -46,7 +52,7 @@ function outcome(plan: SyncPlan, result: ShopifySetResultModel, names: (id: stri
   plan.changes.forEach((c, i) => {
     const q = plan.quantities[i];
     if (applied.has(`${q.inventoryItemId}|${q.locationId}`)) changed.push({ ...c, location: names(c.locationId) });
-    else skipped.push({ productcode: c.productcode, reason: why.get(i) ?? 'NOT_APPLIED', warehouseId: c.warehouseId });
+    else skipped.push({ productcode: c.productcode, reason: why.get(i) ?? whole ?? 'NOT_APPLIED', warehouseId: c.warehouseId });
   });
   return { changed, skipped };
 }

@@ -82,7 +82,7 @@ describe('calculated query cost', () => {
 
   it('charges a mutation 10 points', async () => {
     const { body } = await post(
-      `mutation { inventorySetQuantities(input: { name: "available", reason: "correction", quantities: [] }) { userErrors { code } } }`,
+      `mutation { inventorySetQuantities(input: { name: "available", reason: "correction", quantities: [] }) @idempotent(key: "cost-1") { userErrors { code } } }`,
     );
     expect(body.extensions.cost.requestedQueryCost).toBe(10);
   });
@@ -119,37 +119,43 @@ describe('leaky bucket', () => {
 });
 
 describe('inventorySetQuantities', () => {
-  const SET = `mutation ($input: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $input) {
+  const SET = `mutation ($input: InventorySetQuantitiesInput!, $key: String!) { inventorySetQuantities(input: $input) @idempotent(key: $key) {
     inventoryAdjustmentGroup { changes { name delta quantityAfterChange } } userErrors { code field } } }`;
   const item = () => shop.state.variants[1];
   const current = () => shop.state.levels.get(`${item().inventoryItemId}:1`)!.available;
+  let n = 0;
+  const key = () => `sandbox-test-key-${++n}`;
 
   it('sets an absolute quantity with compare-and-swap and rejects a stale one as a whole', async () => {
     shop.configure({ bucketSize: 2000 });
     const before = current();
     const q = { inventoryItemId: `gid://shopify/InventoryItem/${item().inventoryItemId}`, locationId: 'gid://shopify/Location/1' };
     const ok = await post(SET, {
+      key: key(),
       input: { name: 'available', reason: 'correction', quantities: [{ ...q, quantity: before + 5, changeFromQuantity: before }] },
     });
     expect(ok.body.data.inventorySetQuantities.userErrors).toEqual([]);
     expect(ok.body.data.inventorySetQuantities.inventoryAdjustmentGroup.changes).toEqual([{ name: 'available', delta: 5, quantityAfterChange: before + 5 }]);
-    const stale = await post(SET, { input: { name: 'available', reason: 'correction', quantities: [{ ...q, quantity: 1, changeFromQuantity: before }] } });
+    const stale = await post(SET, {
+      key: key(),
+      input: { name: 'available', reason: 'correction', quantities: [{ ...q, quantity: 1, changeFromQuantity: before }] },
+    });
     expect(stale.body.data.inventorySetQuantities.userErrors).toEqual([
       { code: 'CHANGE_FROM_QUANTITY_STALE', field: ['input', 'quantities', '0', 'changeFromQuantity'] },
     ]);
     expect(current()).toBe(before + 5);
   });
 
-  it('requires changeFromQuantity from 2026-04 (explicit null opts out), not before', async () => {
+  it('requires changeFromQuantity from 2026-04 (explicit null opts out): COMPARE_QUANTITY_REQUIRED without it', async () => {
     shop.configure({ bucketSize: 2000 });
     const q = { inventoryItemId: `gid://shopify/InventoryItem/${item().inventoryItemId}`, locationId: 'gid://shopify/Location/1', quantity: 3 };
-    const missing = await post(SET, { input: { name: 'available', reason: 'correction', quantities: [q] } }, { version: '2026-10' });
-    expect(missing.body.data.inventorySetQuantities.userErrors[0].code).toBe('CHANGE_FROM_QUANTITY_REQUIRED');
-    const optOut = await post(SET, { input: { name: 'available', reason: 'correction', quantities: [{ ...q, changeFromQuantity: null }] } });
+    const missing = await post(SET, { key: key(), input: { name: 'available', reason: 'correction', quantities: [q] } }, { version: '2026-10' });
+    expect(missing.body.data.inventorySetQuantities.userErrors).toEqual([
+      { code: 'COMPARE_QUANTITY_REQUIRED', field: ['input', 'quantities', '0', 'changeFromQuantity'] },
+    ]);
+    const optOut = await post(SET, { key: key(), input: { name: 'available', reason: 'correction', quantities: [{ ...q, changeFromQuantity: null }] } });
     expect(optOut.body.data.inventorySetQuantities.userErrors).toEqual([]);
-    const old = await post(SET, { input: { name: 'available', reason: 'correction', quantities: [{ ...q, quantity: 4 }] } }, { version: '2026-01' });
-    expect(old.body.data.inventorySetQuantities.userErrors).toEqual([]);
-    expect(current()).toBe(4);
+    expect(current()).toBe(3);
   });
 });
 

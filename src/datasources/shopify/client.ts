@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ShopifyConfig } from '../../config';
 import { UpstreamError } from '../../errors';
 import type { CallAccounting } from '../upstream/accounting';
@@ -8,9 +9,9 @@ import {
   MAX_ARRAY_INPUT,
   MUTATION_COST,
   QUANTITY_NAMES,
-  SET_QUANTITIES_MUTATION,
   VARIANTS_BY_SEARCH_QUERY,
   locationsCost,
+  setQuantitiesRequest,
   skuSearch,
   variantsCost,
 } from './queries';
@@ -52,8 +53,16 @@ export interface ShopifyCallOptions {
 }
 
 export interface ShopifyClient {
-  /** Sends one document for `cost` points; returns `data` or throws UpstreamError. */
-  graphql<T>(query: string, variables: Record<string, unknown>, cost: number, o?: ShopifyCallOptions & { mutation?: boolean }): Promise<T>;
+  /**
+   * Sends one document for `cost` points; returns `data` or throws UpstreamError. A `mutation` is
+   * sent once (a lost answer is not repeated) unless it is `idempotent` (an `@idempotent` key).
+   */
+  graphql<T>(
+    query: string,
+    variables: Record<string, unknown>,
+    cost: number,
+    o?: ShopifyCallOptions & { mutation?: boolean; idempotent?: boolean },
+  ): Promise<T>;
   /** All locations of the shop (pages of 250). */
   locations(o?: ShopifyCallOptions): Promise<ShopifyLocationWire[]>;
   /** One page of variants matching any of `skus`, with `levels` inventory levels each. */
@@ -62,7 +71,11 @@ export interface ShopifyClient {
     page: { first: number; after?: string | null; levels: number },
     o?: ShopifyCallOptions,
   ): Promise<{ nodes: ShopifyVariantWire[]; pageInfo: ShopifyPageInfoWire }>;
-  /** inventorySetQuantities for up to 250 quantities of `available`; null when none are given. */
+  /**
+   * inventorySetQuantities for up to 250 quantities of `available`; null when none are given.
+   * From API 2026-01 the call carries an `@idempotent` key of its own, so a retry after a lost
+   * answer (timeout, 5xx) returns the first result and can never apply the change twice.
+   */
   setAvailable(
     quantities: ShopifyQuantityInput[],
     reason: string,
@@ -89,13 +102,19 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
   });
   const path = `/admin/api/${opts.apiVersion}/graphql.json`;
 
-  async function graphql<T>(query: string, variables: Record<string, unknown>, cost: number, o: ShopifyCallOptions & { mutation?: boolean } = {}): Promise<T> {
+  async function graphql<T>(
+    query: string,
+    variables: Record<string, unknown>,
+    cost: number,
+    o: ShopifyCallOptions & { mutation?: boolean; idempotent?: boolean } = {},
+  ): Promise<T> {
     const res = await http.request<GraphqlBody<T>>({
       method: 'POST',
       path,
       body: { query, variables },
-      // Reads retry safely; a mutation that may have landed is not sent twice (CAS would reject it anyway).
-      idempotent: !o.mutation,
+      // Reads retry safely, and so does a mutation with an idempotency key; any other mutation
+      // that may have landed is not sent twice.
+      idempotent: !o.mutation || o.idempotent === true,
       cost,
       priority: o.priority,
       accounting: o.accounting,
@@ -119,7 +138,7 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
       );
       return d.productVariants;
     },
-    setAvailable: (quantities, reason, o) => setAvailable(graphql, quantities, reason, o),
+    setAvailable: (quantities, reason, o) => setAvailable(graphql, opts.apiVersion, quantities, reason, o),
     close: () => http.close(),
   };
 }
@@ -152,8 +171,16 @@ async function allLocations(graphql: GraphqlCall, o?: ShopifyCallOptions): Promi
   return all;
 }
 
+/**
+ * One push. Its key is a fresh UUID (Shopify's recommendation), sent unchanged by every retry of
+ * this call: a key computed from the change alone would make a later, identical change (5 → 7
+ * again after the shop sold back down to 5) look like a repeat of this one, and Shopify would
+ * answer it from the old result without applying it. A push retried at a higher level (the
+ * auto-sync's retry queue) reads the shop again and is a new change, guarded by its compare values.
+ */
 async function setAvailable(
   graphql: GraphqlCall,
+  apiVersion: string,
   quantities: ShopifyQuantityInput[],
   reason: string,
   o: ShopifyCallOptions & { referenceDocumentUri?: string } = {},
@@ -162,12 +189,26 @@ async function setAvailable(
   if (quantities.length > MAX_ARRAY_INPUT) {
     throw new RangeError(`setAvailable: at most ${MAX_ARRAY_INPUT} quantities per call, got ${quantities.length}`);
   }
-  const input = { name: 'available', reason, referenceDocumentUri: o.referenceDocumentUri, quantities };
-  const d = await graphql<{ inventorySetQuantities: ShopifySetQuantitiesPayloadWire | null }>(SET_QUANTITIES_MUTATION, { input }, MUTATION_COST, {
-    ...o,
-    mutation: true,
-  });
-  return d.inventorySetQuantities;
+  const send = async (key: string): Promise<ShopifySetQuantitiesPayloadWire | null> => {
+    const { query, variables, idempotent } = setQuantitiesRequest(
+      apiVersion,
+      { name: 'available', reason, referenceDocumentUri: o.referenceDocumentUri, quantities },
+      key,
+    );
+    const d = await graphql<{ inventorySetQuantities: ShopifySetQuantitiesPayloadWire | null }>(query, variables, MUTATION_COST, {
+      accounting: o.accounting,
+      priority: o.priority,
+      mutation: true,
+      idempotent,
+    });
+    return d.inventorySetQuantities;
+  };
+  const first = await send(randomUUID());
+  // Shopify: "A previous request with this idempotency key failed. Retry with a new idempotency
+  // key." The failed attempt applied nothing and the compare values still guard every quantity,
+  // so one more try under a new key is safe; a second such answer is passed on.
+  if (first?.userErrors.some((e) => e.code === 'IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED')) return send(randomUUID());
+  return first;
 }
 
 interface GraphqlBody<T> {

@@ -1,3 +1,5 @@
+import type { ShopifyQuantityInput } from './wire';
+
 /**
  * The GraphQL documents the gateway sends to Shopify, each with the cost Shopify will ask for it
  * (its requestedQueryCost, by the documented rules: object 1, scalar 0, connection 2 + first ×
@@ -80,31 +82,83 @@ export function maxVariantsPerQuery(levels: number): number {
   return Math.max(1, Math.min(MAX_ARRAY_INPUT, Math.floor((SINGLE_QUERY_MAX_COST - 2) / variantNodeCost(levels))));
 }
 
-export const SET_QUANTITIES_MUTATION = /* GraphQL */ `
-  mutation GatewaySetQuantities($input: InventorySetQuantitiesInput!) {
-    inventorySetQuantities(input: $input) {
-      inventoryAdjustmentGroup {
-        id
-        changes {
-          name
-          delta
-          quantityAfterChange
-          item {
-            id
-          }
-          location {
-            id
-          }
+const SET_QUANTITIES_PAYLOAD = /* GraphQL */ `
+  {
+    inventoryAdjustmentGroup {
+      id
+      changes {
+        name
+        delta
+        quantityAfterChange
+        item {
+          id
+        }
+        location {
+          id
         }
       }
-      userErrors {
-        code
-        field
-        message
-      }
+    }
+    userErrors {
+      code
+      field
+      message
     }
   }
 `;
+
+/**
+ * inventorySetQuantities with Shopify's `@idempotent(key:)` directive (accepted from 2026-01,
+ * required from 2026-04): a repeat with the same key and variables returns the first result and
+ * changes nothing, so the call can be retried after a timeout or a 5xx.
+ */
+export const SET_QUANTITIES_MUTATION = /* GraphQL */ `
+  mutation GatewaySetQuantities($input: InventorySetQuantitiesInput!, $idempotencyKey: String!) {
+    inventorySetQuantities(input: $input) @idempotent(key: $idempotencyKey) ${SET_QUANTITIES_PAYLOAD}
+  }
+`;
+
+/** The same for versions before 2026-01, which know neither the directive nor changeFromQuantity. */
+export const SET_QUANTITIES_MUTATION_LEGACY = /* GraphQL */ `
+  mutation GatewaySetQuantities($input: InventorySetQuantitiesInput!) {
+    inventorySetQuantities(input: $input) ${SET_QUANTITIES_PAYLOAD}
+  }
+`;
+
+/** True from 2026-01 (and for unstable): `changeFromQuantity` and `@idempotent` exist. */
+export function hasIdempotentSet(apiVersion: string): boolean {
+  return apiVersion === 'unstable' || apiVersion >= '2026-01';
+}
+
+export interface SetQuantitiesInput {
+  name: 'available' | 'on_hand';
+  reason: string;
+  referenceDocumentUri?: string;
+  quantities: ShopifyQuantityInput[];
+}
+
+/**
+ * The request each API version needs. 2026-01 on: `changeFromQuantity` per quantity (mandatory
+ * from 2026-04, null opts out) and the key. Before: the legacy compare-and-swap,
+ * `compareQuantity` per quantity, `ignoreCompareQuantity` only when no quantity has a value to
+ * compare (a mixed batch cannot opt out per quantity: those without one get COMPARE_QUANTITY_REQUIRED).
+ * `idempotent` says whether the call may be sent again after a lost answer.
+ */
+export function setQuantitiesRequest(
+  apiVersion: string,
+  input: SetQuantitiesInput,
+  idempotencyKey: string,
+): { query: string; variables: Record<string, unknown>; idempotent: boolean } {
+  if (hasIdempotentSet(apiVersion)) return { query: SET_QUANTITIES_MUTATION, variables: { input, idempotencyKey }, idempotent: true };
+  const ignore = input.quantities.every((q) => q.changeFromQuantity === null);
+  const quantities = input.quantities.map(({ changeFromQuantity, ...q }) =>
+    ignore || changeFromQuantity === null ? q : { ...q, compareQuantity: changeFromQuantity },
+  );
+  return {
+    query: SET_QUANTITIES_MUTATION_LEGACY,
+    variables: { input: { ...input, quantities, ...(ignore ? { ignoreCompareQuantity: true } : {}) } },
+    idempotent: false,
+  };
+}
 
 /** Any mutation: a flat 10 points (UNCONFIRMED wording, see the sandbox README). */
 export const MUTATION_COST = 10;

@@ -1,10 +1,31 @@
+import type { VersionFeatures } from './versions';
+
 /**
- * The subset of the Shopify Admin GraphQL API the sandbox serves. Names and shapes follow the
- * public schema (see /work/shared/upstreams/shopify-exact.md A5/A6); everything the gateway does
- * not read is left out on purpose, so a client asking for it gets the same validation error a
- * typo would get from the real API.
+ * The subset of the Shopify Admin GraphQL API the sandbox serves, per API version. Names and
+ * shapes follow the public schema (see /work/shared/upstreams/shopify-exact.md A5/A6);
+ * everything the gateway does not read is left out on purpose, so a client asking for it gets
+ * the same validation error a typo would get from the real API. What differs between versions
+ * (versions.ts): the legacy compare fields (2026-01 only here) and the documented
+ * InventorySetQuantitiesUserErrorCode values (user-error-codes.ts).
  */
-export const ADMIN_SDL = /* GraphQL */ `
+export function adminSdl(f: VersionFeatures): string {
+  const legacyQuantity = f.legacyCompare
+    ? `
+    "Deprecated in 2026-01, removed in 2026-04: the quantity we believe is current (used only when changeFromQuantity is absent)."
+    compareQuantity: Int`
+    : '';
+  const legacyInput = f.legacyCompare
+    ? `
+    "Deprecated in 2026-01, removed in 2026-04: skip the compareQuantity check (used only when changeFromQuantity is absent)."
+    ignoreCompareQuantity: Boolean = false`
+    : '';
+  return COMMON_SDL + mutationSdl(legacyQuantity, legacyInput, f.codes);
+}
+
+const COMMON_SDL = /* GraphQL */ `
+  "Shopify's idempotency directive (2026-01 on): a retried mutation with the same key runs once."
+  directive @idempotent(key: String!) on FIELD
+
   scalar DateTime
   scalar Money
 
@@ -176,19 +197,22 @@ export const ADMIN_SDL = /* GraphQL */ `
     node(id: ID!): Node
     nodes(ids: [ID!]!): [Node]!
   }
+`;
 
+function mutationSdl(legacyQuantity: string, legacyInput: string, codes: readonly string[]): string {
+  return /* GraphQL */ `
   input InventoryQuantityInput {
     inventoryItemId: ID!
     locationId: ID!
     quantity: Int!
     "Compare-and-swap: the quantity we believe is current; explicit null opts out (mandatory from 2026-04)."
-    changeFromQuantity: Int
+    changeFromQuantity: Int${legacyQuantity}
   }
   input InventorySetQuantitiesInput {
     name: String!
     reason: String!
     referenceDocumentUri: String
-    quantities: [InventoryQuantityInput!]!
+    quantities: [InventoryQuantityInput!]!${legacyInput}
   }
 
   type InventoryChange {
@@ -207,14 +231,7 @@ export const ADMIN_SDL = /* GraphQL */ `
   }
 
   enum InventorySetQuantitiesUserErrorCode {
-    INVALID_INVENTORY_ITEM
-    INVALID_LOCATION
-    INVALID_QUANTITY_NAME
-    INVALID_REASON
-    ITEM_NOT_STOCKED_AT_LOCATION
-    CHANGE_FROM_QUANTITY_STALE
-    CHANGE_FROM_QUANTITY_REQUIRED
-    NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR
+    ${codes.join('\n    ')}
   }
   type InventorySetQuantitiesUserError {
     code: InventorySetQuantitiesUserErrorCode
@@ -230,3 +247,4 @@ export const ADMIN_SDL = /* GraphQL */ `
     inventorySetQuantities(input: InventorySetQuantitiesInput!): InventorySetQuantitiesPayload
   }
 `;
+}

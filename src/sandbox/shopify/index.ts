@@ -1,9 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LeakyBucket } from './bucket';
+import type { ShopContext } from './context';
 import { answerGraphql } from './graphql-endpoint';
+import { IdempotencyStore } from './idempotency';
 import { buildShopState, levelKey, parseGid, type SandboxLevel, type ShopState, type ShopStateOptions } from './state';
-import { inventoryLevelPayload, sendWebhook, type WebhookDelivery } from './webhooks';
+import { versionFeatures, type VersionFeatures } from './versions';
+import { DEFAULT_RETRY_DELAYS_MS, inventoryLevelPayload, WebhookDispatcher, type WebhookDelivery, type WebhookStats } from './webhooks';
 import type { SandboxRequests } from '../requests';
 
 /**
@@ -20,7 +23,10 @@ export interface ShopifySandboxOptions extends ShopStateOptions {
   port?: number;
   /** Default 'shpat_sandbox_000000000000'. */
   accessToken?: string;
-  /** Versions answered; others get 404. Default 2026-01 … 2027-01. */
+  /**
+   * Versions answered; others get 404. Default 2026-01 … 2027-01. Only versions with a documented
+   * error-code list (user-error-codes.ts) and 'unstable' are accepted: startShopifySandbox throws otherwise.
+   */
   apiVersions?: string[];
   /** Bucket size in cost points. Default 2,000 (UNCONFIRMED per plan; see README). */
   bucketSize?: number;
@@ -36,6 +42,12 @@ export interface ShopifySandboxOptions extends ShopStateOptions {
   webhookTargets?: string[];
   /** Default 'picqer-gateway-demo.myshopify.com'. */
   shopDomain?: string;
+  /** Delays before each webhook retry. Default DEFAULT_RETRY_DELAYS_MS (8 retries over 4 h). */
+  webhookRetryDelaysMs?: readonly number[];
+  /** Remove a target whose delivery used up its retries, as Shopify removes the subscription. Default true. */
+  removeFailingWebhookTargets?: boolean;
+  /** How long an `@idempotent` key is remembered. Default 24 h (UNCONFIRMED). */
+  idempotencyKeyTtlMs?: number;
 }
 
 export interface ShopifySandboxStats {
@@ -50,7 +62,11 @@ export interface ShopifySandboxStats {
   requestedCostTotal: number;
   mutations: number;
   faultsServed: number;
-  webhooks: { sent: number; failed: number };
+  /** Mutations that ran but whose answer was replaced by a 503 (`lostMutationAnswers`). */
+  lostAnswers: number;
+  /** Mutations failed inside the shop (`failingMutations`). */
+  internalFailures: number;
+  webhooks: WebhookStats;
 }
 
 export interface ShopifySandboxConfig {
@@ -60,7 +76,17 @@ export interface ShopifySandboxConfig {
   throttleHttpStatus?: 200 | 429;
   /** HTTP statuses served, in order, to the next GraphQL calls instead of answers. */
   faults?: number[];
+  /** The next N mutations run (and change the shop) but are answered 503, as when an answer is lost on the way. */
+  lostMutationAnswers?: number;
+  /**
+   * The next N mutations fail inside the shop: nothing applies, the answer is a 503, and their
+   * `@idempotent` key is remembered as failed (IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED on a repeat, 2026-10 on).
+   */
+  failingMutations?: number;
   webhookTargets?: string[];
+  webhookRetryDelaysMs?: readonly number[];
+  removeFailingWebhookTargets?: boolean;
+  idempotencyKeyTtlMs?: number;
 }
 
 export interface ShopifySandbox {
@@ -78,8 +104,16 @@ export interface ShopifySandbox {
   configure(c: ShopifySandboxConfig): void;
   /** Sets `available` of a SKU's item at a location and fires `inventory_levels/update`. */
   setAvailable(sku: string, locationId: number, available: number): Promise<{ level: SandboxLevel; deliveries: WebhookDelivery[] }>;
-  /** Waits for webhooks fired by mutations so far. */
+  /** Waits for the first attempts of the webhooks fired so far. */
   flushWebhooks(): Promise<WebhookDelivery[]>;
+  /** Waits until every webhook delivery succeeded or used up its retries. */
+  settleWebhooks(): Promise<void>;
+  /**
+   * Runs `hook` on the shop once, just before the next mutation applies (after its idempotency
+   * check): to change the shop between a client's read and its write, or, returning a promise,
+   * to hold the mutation while a repeat of it arrives.
+   */
+  beforeNextMutation(hook: (state: ShopState) => void | Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -94,7 +128,9 @@ const emptyStats = (): ShopifySandboxStats => ({
   requestedCostTotal: 0,
   mutations: 0,
   faultsServed: 0,
-  webhooks: { sent: 0, failed: 0 },
+  lostAnswers: 0,
+  internalFailures: 0,
+  webhooks: { sent: 0, failed: 0, retried: 0, gaveUp: 0, removedTargets: [] },
 });
 
 /** Starts the sandbox; close() it when done. */
@@ -102,35 +138,37 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
   const accessToken = opts.accessToken ?? 'shpat_sandbox_000000000000';
   const webhookSecret = opts.webhookSecret ?? 'shpss_sandbox_webhook_secret_0000';
   const apiVersions = opts.apiVersions ?? DEFAULT_VERSIONS;
+  // Throws for a version whose documented behaviour the sandbox does not know.
+  const features = new Map<string, VersionFeatures>(apiVersions.map((v) => [v, versionFeatures(v)]));
   const shopDomain = opts.shopDomain ?? 'picqer-gateway-demo.myshopify.com';
   const cfg = {
     latencyMs: opts.latencyMs ?? 0,
     throttleHttpStatus: opts.throttleHttpStatus ?? 200,
     faults: [] as number[],
+    lostMutationAnswers: 0,
+    failingMutations: 0,
     webhookTargets: [...(opts.webhookTargets ?? [])],
+    webhookRetryDelaysMs: [...(opts.webhookRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS)],
+    removeFailingWebhookTargets: opts.removeFailingWebhookTargets ?? true,
+    idempotencyKeyTtlMs: opts.idempotencyKeyTtlMs ?? 86_400_000,
   };
   let state = buildShopState(opts);
   let stats = emptyStats();
   // One bucket per token, as Shopify keeps one per app + shop.
   const bucket = new LeakyBucket(opts.bucketSize ?? 2000, opts.restoreRate ?? 100);
-  let pending: Array<Promise<WebhookDelivery[]>> = [];
-
-  const fire = (level: SandboxLevel): Promise<WebhookDelivery[]> => {
-    const p = sendWebhook('inventory_levels/update', inventoryLevelPayload(level), {
-      targets: cfg.webhookTargets,
-      secret: webhookSecret,
-      shopDomain,
-      apiVersion: apiVersions[apiVersions.length - 1],
-    }).then((ds) => {
-      for (const d of ds) {
-        if (d.status !== null && d.status < 300) stats.webhooks.sent++;
-        else stats.webhooks.failed++;
-      }
-      return ds;
-    });
-    pending.push(p);
-    return p;
-  };
+  const idempotency = new IdempotencyStore(() => cfg.idempotencyKeyTtlMs);
+  let hooks: Array<(s: ShopState) => void | Promise<void>> = [];
+  const webhooks = new WebhookDispatcher({
+    secret: webhookSecret,
+    shopDomain,
+    apiVersion: apiVersions[apiVersions.length - 1],
+    targets: () => cfg.webhookTargets,
+    retryDelaysMs: () => cfg.webhookRetryDelaysMs,
+    onGiveUp: (target) => {
+      if (cfg.removeFailingWebhookTargets) cfg.webhookTargets = cfg.webhookTargets.filter((t) => t !== target);
+    },
+  });
+  const fire = (level: SandboxLevel): Promise<WebhookDelivery[]> => webhooks.fire('inventory_levels/update', inventoryLevelPayload(level));
 
   const setAvailable = async (sku: string, locationId: number, available: number) => {
     const v = state.variants.find((x) => x.sku === sku);
@@ -145,21 +183,58 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
     state = buildShopState(opts);
     stats = emptyStats();
     cfg.faults = [];
+    cfg.lostMutationAnswers = 0;
+    cfg.failingMutations = 0;
+    hooks = [];
+    idempotency.clear();
+    webhooks.cancel();
+    webhooks.resetStats();
     bucket.fill();
   };
 
   const configure = (c: ShopifySandboxConfig): void => {
-    if (c.latencyMs !== undefined) cfg.latencyMs = c.latencyMs;
-    if (c.throttleHttpStatus !== undefined) cfg.throttleHttpStatus = c.throttleHttpStatus;
+    for (const k of [
+      'latencyMs',
+      'throttleHttpStatus',
+      'lostMutationAnswers',
+      'failingMutations',
+      'removeFailingWebhookTargets',
+      'idempotencyKeyTtlMs',
+    ] as const) {
+      if (c[k] !== undefined) (cfg as Record<string, unknown>)[k] = c[k];
+    }
     if (c.faults) cfg.faults.push(...c.faults);
     if (c.webhookTargets) cfg.webhookTargets = [...c.webhookTargets];
+    if (c.webhookRetryDelaysMs) cfg.webhookRetryDelaysMs = [...c.webhookRetryDelaysMs];
     if (c.bucketSize !== undefined || c.restoreRate !== undefined) {
       bucket.reconfigure(c.bucketSize ?? bucket.size, c.restoreRate ?? bucket.restoreRate);
     }
   };
 
+  const contextFor = (version: string): ShopContext => {
+    const ctx: ShopContext = {
+      state,
+      apiVersion: version,
+      features: features.get(version)!,
+      idempotency,
+      beforeApply: async () => {
+        const run = hooks;
+        hooks = [];
+        for (const h of run) await h(state);
+      },
+      failInternally: () => {
+        if (cfg.failingMutations <= 0) return false;
+        cfg.failingMutations--;
+        return (ctx.failed = true);
+      },
+      failed: false,
+      onLevelChanged: (l: SandboxLevel) => void fire({ ...l }),
+    };
+    return ctx;
+  };
+
   const handleGraphql = async (req: IncomingMessage, res: ServerResponse, version: string): Promise<void> => {
-    if (!apiVersions.includes(version)) return send(res, 404, { errors: 'Not Found' });
+    if (!features.has(version)) return send(res, 404, { errors: 'Not Found' });
     if (req.headers['x-shopify-access-token'] !== accessToken) {
       return send(res, 401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
     }
@@ -181,7 +256,7 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
     } catch {
       return answer(400, { errors: 'Body must be JSON: {"query": "...", "variables": {...}}' });
     }
-    const ctx = { state, apiVersion: version, onLevelChanged: (l: SandboxLevel) => void fire({ ...l }) };
+    const ctx = contextFor(version);
     const a = await answerGraphql(body, { bucket, ctx, throttleHttpStatus: cfg.throttleHttpStatus });
     stats.byOperation[a.operation] = (stats.byOperation[a.operation] ?? 0) + 1;
     stats.maxRequestedCost = Math.max(stats.maxRequestedCost, a.requestedQueryCost);
@@ -191,8 +266,21 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
       if (a.body.errors) stats.errors++;
       if (a.mutation && !a.body.errors) stats.mutations++;
     }
+    if (ctx.failed) {
+      stats.internalFailures++;
+      return answer(503, { errors: 'Internal error' });
+    }
+    if (a.mutation && !a.throttled && cfg.lostMutationAnswers > 0) {
+      // The mutation ran; only its answer is lost (a timeout or a proxy error on the way back).
+      cfg.lostMutationAnswers--;
+      stats.lostAnswers++;
+      return answer(503, { errors: 'Internal error' });
+    }
     answer(a.httpStatus, a.body, a.headers);
   };
+
+  /** The counters, with the webhook dispatcher's, as a copy. */
+  const currentStats = (): ShopifySandboxStats => structuredClone({ ...stats, webhooks: webhooks.stats });
 
   const handleControl = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
     let input: Record<string, unknown> = {};
@@ -201,7 +289,7 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
     } catch {
       return send(res, 400, { error: 'Control bodies must be JSON objects.' });
     }
-    if (path === 'stats') return send(res, 200, { ...stats, bucket: bucket.status() });
+    if (path === 'stats') return send(res, 200, { ...currentStats(), bucket: bucket.status() });
     if (path === 'reset' && req.method === 'POST') {
       reset();
       return send(res, 200, { ok: true });
@@ -253,18 +341,16 @@ export async function startShopifySandbox(opts: ShopifySandboxOptions = {}): Pro
     get state() {
       return state;
     },
-    stats: () => structuredClone(stats),
+    stats: currentStats,
     requests: () => ({ total: stats.total, byStatus: { ...stats.byStatus } }),
     reset,
     configure,
     setAvailable,
-    flushWebhooks: async () => {
-      const all = pending;
-      pending = [];
-      return (await Promise.all(all)).flat();
-    },
+    flushWebhooks: () => webhooks.flush(),
+    settleWebhooks: () => webhooks.settled(),
+    beforeNextMutation: (hook) => void hooks.push(hook),
     close: async () => {
-      await Promise.all(pending);
+      await webhooks.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

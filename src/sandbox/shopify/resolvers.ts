@@ -1,6 +1,8 @@
-import { GraphQLError } from 'graphql';
-import { gid, levelKey, parseGid, type SandboxLevel, type SandboxLocation, type SandboxOrder, type SandboxVariant, type ShopState } from './state';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import type { ShopContext } from './context';
 import { matches, parseSearch } from './search';
+import { runSetQuantities, type SetInput } from './set-quantities';
+import { gid, levelKey, parseGid, quantityOf, type SandboxLevel, type SandboxLocation, type SandboxOrder, type SandboxVariant, type ShopState } from './state';
 
 /**
  * Root value and views for graphql-js `execute` over the sandbox shop. Views are plain objects
@@ -9,14 +11,6 @@ import { matches, parseSearch } from './search';
  */
 
 export const MAX_PAGE_SIZE = 250;
-
-/** Per-request context handed to execute. */
-export interface ShopContext {
-  state: ShopState;
-  apiVersion: string;
-  /** Called for every inventory level a mutation changed (fires webhooks). */
-  onLevelChanged: (level: SandboxLevel) => void;
-}
 
 type Args = Record<string, unknown>;
 
@@ -155,14 +149,6 @@ export function createViews(state: ShopState) {
   return { location, level, item, variant, order, node };
 }
 
-/** Quantity by Shopify's state name; states the sandbox does not model are 0. */
-export function quantityOf(lv: SandboxLevel, name: string): number {
-  if (name === 'available') return lv.available;
-  if (name === 'committed') return lv.committed;
-  if (name === 'on_hand') return lv.available + lv.committed;
-  return 0;
-}
-
 /** The root value for queries and mutations. */
 export function createRoot(state: ShopState) {
   const v = createViews(state);
@@ -206,124 +192,6 @@ export function createRoot(state: ShopState) {
     order: (args: Args) => v.node(args.id),
     node: (args: Args) => v.node(args.id),
     nodes: (args: Args) => (args.ids as string[]).map((id) => v.node(id)),
-    inventorySetQuantities: (args: Args, ctx: ShopContext) => setQuantities(args.input as SetInput, ctx, v),
-  };
-}
-
-interface SetInput {
-  name: string;
-  reason: string;
-  referenceDocumentUri?: string | null;
-  quantities: Array<{ inventoryItemId: string; locationId: string; quantity: number; changeFromQuantity?: number | null }>;
-}
-
-const REASONS = new Set([
-  'correction',
-  'cycle_count_available',
-  'damaged',
-  'movement_created',
-  'movement_updated',
-  'movement_received',
-  'movement_canceled',
-  'other',
-  'promotion',
-  'quality_control',
-  'received',
-  'reservation_created',
-  'reservation_deleted',
-  'reservation_updated',
-  'restock',
-  'safety_stock',
-  'shrinkage',
-]);
-
-/** All-or-nothing: every quantity is checked before any is written. */
-function setQuantities(input: SetInput, ctx: ShopContext, v: ReturnType<typeof createViews>) {
-  const errors: Array<{ code: string; field: string[]; message: string }> = [];
-  if (input.name !== 'available' && input.name !== 'on_hand') {
-    errors.push({
-      code: 'INVALID_QUANTITY_NAME',
-      field: ['input', 'name'],
-      message: `The quantity name must be "available" or "on_hand", got "${input.name}".`,
-    });
-  }
-  if (!REASONS.has(input.reason)) errors.push({ code: 'INVALID_REASON', field: ['input', 'reason'], message: 'The reason is not a known inventory reason.' });
-  // From 2026-04 the compare-and-swap field must be present (explicit null opts out).
-  const casRequired = ctx.apiVersion === 'unstable' || ctx.apiVersion >= '2026-04';
-  const targets: Array<{ lv: SandboxLevel; quantity: number }> = [];
-  const seen = new Set<string>();
-  input.quantities.forEach((q, i) => {
-    const field = (f: string) => ['input', 'quantities', String(i), f];
-    const itemId = parseGid(q.inventoryItemId, 'InventoryItem');
-    const locId = parseGid(q.locationId, 'Location');
-    if (itemId === undefined || !ctx.state.variantByItemId.has(itemId)) {
-      errors.push({ code: 'INVALID_INVENTORY_ITEM', field: field('inventoryItemId'), message: 'The specified inventory item could not be found.' });
-      return;
-    }
-    if (locId === undefined || !ctx.state.locations.some((l) => l.id === locId)) {
-      errors.push({ code: 'INVALID_LOCATION', field: field('locationId'), message: 'The specified location could not be found.' });
-      return;
-    }
-    const key = levelKey(itemId, locId);
-    if (seen.has(key)) {
-      errors.push({
-        code: 'NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR',
-        field: field('inventoryItemId'),
-        message: 'The combination of inventoryItemId and locationId must be unique.',
-      });
-      return;
-    }
-    seen.add(key);
-    const lv = ctx.state.levels.get(key);
-    if (!lv) {
-      errors.push({ code: 'ITEM_NOT_STOCKED_AT_LOCATION', field: field('locationId'), message: 'The item is not stocked at the location.' });
-      return;
-    }
-    if (casRequired && !('changeFromQuantity' in q)) {
-      errors.push({
-        code: 'CHANGE_FROM_QUANTITY_REQUIRED',
-        field: field('changeFromQuantity'),
-        message: 'changeFromQuantity is required; pass null to skip the check.',
-      });
-      return;
-    }
-    const current = quantityOf(lv, input.name);
-    if (q.changeFromQuantity != null && q.changeFromQuantity !== current) {
-      errors.push({
-        code: 'CHANGE_FROM_QUANTITY_STALE',
-        field: field('changeFromQuantity'),
-        message: 'The quantity has changed since changeFromQuantity was read.',
-      });
-      return;
-    }
-    targets.push({ lv, quantity: input.name === 'on_hand' ? q.quantity - lv.committed : q.quantity });
-  });
-  if (errors.length) return { inventoryAdjustmentGroup: null, userErrors: errors };
-  const now = new Date().toISOString();
-  const changes = [];
-  for (const t of targets) {
-    const before = quantityOf(t.lv, input.name);
-    if (t.lv.available === t.quantity) continue;
-    t.lv.available = t.quantity;
-    t.lv.updatedAt = now;
-    const variant = ctx.state.variantByItemId.get(t.lv.inventoryItemId)!;
-    changes.push({
-      name: input.name,
-      delta: quantityOf(t.lv, input.name) - before,
-      quantityAfterChange: quantityOf(t.lv, input.name),
-      item: v.item(variant),
-      location: v.location(ctx.state.locations.find((l) => l.id === t.lv.locationId)!),
-    });
-    ctx.onLevelChanged(t.lv);
-  }
-  return {
-    inventoryAdjustmentGroup: {
-      id: `gid://shopify/InventoryAdjustmentGroup/${Date.now()}`,
-      createdAt: now,
-      reason: input.reason,
-      referenceDocumentUri: input.referenceDocumentUri ?? null,
-      changes,
-    },
-    userErrors: [],
+    inventorySetQuantities: (args: Args, ctx: ShopContext, info: GraphQLResolveInfo) => runSetQuantities(args as { input: SetInput }, ctx, info, v),
   };
 }

@@ -18,6 +18,8 @@ export interface SandboxVariant {
   barcode: string;
   price: string;
   inventoryItemId: number;
+  /** A bundle parent: inventorySetQuantities answers NON_MUTABLE_INVENTORY_ITEM. None are seeded; tests set it. */
+  nonMutable?: boolean;
 }
 
 export interface SandboxLevel {
@@ -59,6 +61,8 @@ export interface ShopState {
   /** Keyed by `${inventoryItemId}:${locationId}`. */
   levels: Map<string, SandboxLevel>;
   orders: SandboxOrder[];
+  /** Inventory adjustment groups made so far (their ids count up from 1). */
+  adjustmentGroups: number;
 }
 
 export interface ShopStateOptions extends CatalogOptions {
@@ -163,7 +167,16 @@ export function buildShopState(opts: ShopStateOptions = {}): ShopState {
     locations: SANDBOX_LOCATIONS.map((l) => ({ ...l })),
     levels,
     orders,
+    adjustmentGroups: 0,
   };
+}
+
+/** Quantity by Shopify's state name; states the sandbox does not model are 0. */
+export function quantityOf(lv: SandboxLevel, name: string): number {
+  if (name === 'available') return lv.available;
+  if (name === 'committed') return lv.committed;
+  if (name === 'on_hand') return lv.available + lv.committed;
+  return 0;
 }
 
 function buildOrders(variants: SandboxVariant[], count: number, seed: number): SandboxOrder[] {
