@@ -5,7 +5,8 @@ import { exactClientFromConfig, RedisTokenStore, type ExactClient } from './data
 import { picqerClientFromConfig, ProductCodeIndex, type PicqerClient } from './datasources/picqer';
 import { LocationsCache, shopifyClientFromConfig, type ShopifyClient } from './datasources/shopify';
 import { createCacheStore } from './datasources/upstream/cache';
-import { cacheNamespace, EntityCache } from './datasources/upstream/cache/entity-cache';
+import { EntityCache } from './datasources/upstream/cache/entity-cache';
+import { cacheNamespace } from './datasources/upstream/cache/namespace';
 import { createGovernorRegistry } from './datasources/upstream/governor';
 import type { GovernorRegistry } from './datasources/upstream/governor/governor.types';
 import type { Upstream } from './errors';

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { CACHE_TYPES, type CachePolicy, type CacheType } from '../../../config/cache-config';
 import type { Upstream } from '../../../errors';
 import type { CacheWrite, EntityCacheStore, StoredEntry } from './cache.types';
@@ -233,39 +232,63 @@ export class EntityCache {
     return Promise.all(results);
   }
 
-  /** Takes the cross-replica locks; fetches what it locked, waits for the rest (or fetches after lockTtlMs). */
+  /**
+   * Takes the cross-replica locks and fetches what it locked; for the keys another replica holds,
+   * looks for that replica's answer every `lockPollMs`, taking the lock itself once it is free
+   * (that fetch failed), and after `lockTtlMs` of real time fetches regardless.
+   */
   private async fetchLocked<K, V>(req: ReadRequest<K, V>, keys: K[], full: string[], policy: CachePolicy): Promise<Array<Outcome<V>>> {
-    const locks = full.map((k) => `${k}:lock`);
-    const taken = await this.opts.store.tryLock(locks, this.lockTtlMs).catch(() => locks.map(() => true));
     const out = new Array<Outcome<V>>(keys.length);
-    const fetchIdx = taken.flatMap((t, i) => (t ? [i] : []));
-    const waitIdx = taken.flatMap((t, i) => (t ? [] : [i]));
-    const fetching = this.fetchAndFill(
-      req,
-      fetchIdx.map((i) => keys[i]),
-      fetchIdx.map((i) => full[i]),
-      policy,
-    ).finally(() => void this.opts.store.unlock(fetchIdx.map((i) => locks[i])).catch(() => undefined));
-    const waiting = this.waitForOthers(waitIdx.map((i) => full[i]));
-    const [fetched, waited] = await Promise.all([fetching, waiting]);
-    fetchIdx.forEach((i, j) => (out[i] = fetched[j]));
-    const late: number[] = [];
-    waitIdx.forEach((i, j) => {
-      const e = waited[j];
-      if (e) out[i] = { value: JSON.parse(e.data) as V | null };
-      else late.push(i);
-    });
-    if (late.length > 0) {
-      // The other replica's fetch failed or outlived its lock: fetch these ourselves.
-      const again = await this.fetchAndFill(
-        req,
-        late.map((i) => keys[i]),
-        late.map((i) => full[i]),
-        policy,
-      );
-      late.forEach((i, j) => (out[i] = again[j]));
+    const lock = (i: number): string => `${full[i]}:lock`;
+    const giveUpAt = Date.now() + this.lockTtlMs;
+    const fetches: Array<Promise<void>> = [];
+    let open = keys.map((_, i) => i);
+    while (open.length > 0) {
+      const force = Date.now() >= giveUpAt || this.closed;
+      const taken = force ? open.map(() => true) : await this.opts.store.tryLock(open.map(lock), this.lockTtlMs).catch(() => open.map(() => true));
+      let mine = open.filter((_, j) => taken[j]);
+      // Another replica may have stored the answer and let go of the lock since we last looked.
+      if (!force && mine.length > 0) mine = await this.takeStored(mine, full, out, policy);
+      if (mine.length > 0) {
+        const fetched = this.fetchAndFill(
+          req,
+          mine.map((i) => keys[i]),
+          mine.map((i) => full[i]),
+          policy,
+        );
+        fetches.push(
+          fetched
+            .then((r) => mine.forEach((i, j) => (out[i] = r[j])))
+            .finally(() => (force ? undefined : this.opts.store.unlock(mine.map(lock)).catch(() => undefined))),
+        );
+      }
+      open = open.filter((_, j) => !taken[j]);
+      if (open.length === 0) break;
+      await new Promise((r) => setTimeout(r, this.lockPollMs));
+      open = await this.readFresh(open, full, out, policy);
     }
+    await Promise.all(fetches);
     return out;
+  }
+
+  /** Of keys just locked, answers those another replica stored fresh meanwhile (and lets their locks go); returns the rest. */
+  private async takeStored<V>(idx: number[], full: string[], out: Array<Outcome<V>>, policy: CachePolicy): Promise<number[]> {
+    const rest = await this.readFresh(idx, full, out, policy);
+    const stored = idx.filter((i) => !rest.includes(i));
+    if (stored.length > 0) await this.opts.store.unlock(stored.map((i) => `${full[i]}:lock`)).catch(() => undefined);
+    return rest;
+  }
+
+  /** Answers the keys whose entry is fresh now (another replica's fetch); returns the others. */
+  private async readFresh<V>(idx: number[], full: string[], out: Array<Outcome<V>>, policy: CachePolicy): Promise<number[]> {
+    const got = await this.opts.store.getMany(idx.map((i) => full[i]));
+    const now = this.now();
+    return idx.filter((i, j) => {
+      const e = got[j];
+      const fresh = e !== undefined && now - e.at <= policy.ttlMs;
+      if (fresh) out[i] = { value: JSON.parse(e.data) as V | null };
+      return !fresh;
+    });
   }
 
   /** One upstream fetch for `keys`, its answers stored unless an event changed a key meanwhile. */
@@ -286,23 +309,6 @@ export class EntityCache {
     });
     if (writes.length > 0) await this.opts.store.fill(writes, startedAt).catch(() => undefined);
     return values.map((v) => (v instanceof Error ? { error: v } : { value: v }));
-  }
-
-  /** Polls for entries another replica is fetching, until all are there or `lockTtlMs` has passed. */
-  private async waitForOthers(full: string[]): Promise<Array<StoredEntry | undefined>> {
-    const found = new Array<StoredEntry | undefined>(full.length);
-    if (full.length === 0) return found;
-    const until = this.now() + this.lockTtlMs;
-    let open = full.map((_, i) => i);
-    while (open.length > 0 && this.now() < until && !this.closed) {
-      await new Promise((r) => setTimeout(r, this.lockPollMs));
-      const got = await this.opts.store.getMany(open.map((i) => full[i]));
-      open = open.filter((i, j) => {
-        found[i] = got[j];
-        return got[j] === undefined;
-      });
-    }
-    return found;
   }
 
   /** Refreshes stale entries after the answer has gone, one refresh per key across replicas. */
@@ -340,11 +346,3 @@ export class EntityCache {
 }
 
 export { CACHE_TYPES, type CachePolicy, type CacheType };
-
-/**
- * The namespace of one upstream credential: the upstream and a hash of what identifies the account
- * (never the credential itself), so two accounts behind one gateway never share an entry.
- */
-export function cacheNamespace(upstream: Upstream, identity: readonly string[]): string {
-  return `${upstream}:${createHash('sha256').update(identity.join('\0')).digest('hex').slice(0, 16)}`;
-}
