@@ -104,7 +104,8 @@ const stats = (sb: PicqerSandbox): Promise<Stats> => control(sb, 'GET', 'stats')
 let privateRedis: PrivateRedis | undefined;
 
 beforeAll(async () => {
-  sandbox = await startPicqerSandbox({ rateLimitPerMinute: LIMIT, rateWindowMs: WINDOW_MS, products: 300, orders: 50 });
+  // Retry-After on the sandbox's own 429s (not its default): 'a limit lowered mid-run' pauses for it.
+  sandbox = await startPicqerSandbox({ rateLimitPerMinute: LIMIT, rateWindowMs: WINDOW_MS, products: 300, orders: 50, retryAfterOn429: true });
   unused = sandbox.state.products.map((p: { idproduct: number }) => p.idproduct);
 });
 

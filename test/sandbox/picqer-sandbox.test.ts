@@ -223,7 +223,7 @@ describe('Picqer sandbox: rate limit and faults', () => {
     await call(sb, 'POST', '/__sandbox/stats/reset');
   });
 
-  it('answers 429 with error code 28 over the limit, serves none of those, and reports maxInWindow', async () => {
+  it('answers 429 with error code 28 and no Retry-After over the limit, serves none of those, and reports maxInWindow', async () => {
     const answers = [];
     for (let i = 0; i < 8; i++) answers.push(await call(sb, 'GET', '/warehouses'));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
@@ -231,9 +231,20 @@ describe('Picqer sandbox: rate limit and faults', () => {
     const refused = answers[5];
     expect(refused.json).toMatchObject({ error: true, error_code: 28 });
     expect(refused.headers['x-ratelimit-limit']).toBe('5');
-    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.headers['x-ratelimit-remaining']).toBe('0');
+    // Picqer documents only the X-RateLimit-* pair; Retry-After is sent only when asked for.
+    expect(refused.headers['retry-after']).toBeUndefined();
     const stats = (await call(sb, 'GET', '/__sandbox/stats')).json;
     expect(stats).toMatchObject({ total: 8, served429: 3, maxInWindow: 5, limit: 5, windowMs: 60000 });
+    expect((await call(sb, 'PUT', '/__sandbox/config', { body: { retryAfterOn429: true } })).json.retryAfterOn429).toBe(true);
+    const withHeader = await call(sb, 'GET', '/warehouses');
+    expect(withHeader.status).toBe(429);
+    // Seconds until the oldest request leaves the 60 s window.
+    expect(Number(withHeader.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(withHeader.headers['retry-after'])).toBeLessThanOrEqual(60);
+    await call(sb, 'PUT', '/__sandbox/config', { body: { retryAfterOn429: false } });
+    expect((await call(sb, 'GET', '/warehouses')).headers['retry-after']).toBeUndefined();
+    expect((await call(sb, 'PUT', '/__sandbox/config', { body: { retryAfterOn429: 'yes' } })).status).toBe(400);
 
     // A new limit shows in the next answer at once.
     sb.state.setRateLimit(7);
@@ -253,7 +264,7 @@ describe('Picqer sandbox: rate limit and faults', () => {
     expect(statuses).toEqual([503, 503, 200]);
   });
 
-  it('injects a 429 storm with Retry-After that costs no rate budget', async () => {
+  it('injects a 429 storm that costs no rate budget, with Retry-After only when given', async () => {
     await call(sb, 'PUT', '/__sandbox/config', { body: { faults: { storm429: 2, retryAfterSeconds: 3 } } });
     const a = await call(sb, 'GET', '/warehouses');
     const b = await call(sb, 'GET', '/warehouses');
@@ -263,6 +274,10 @@ describe('Picqer sandbox: rate limit and faults', () => {
     const stats = sb.state.stats();
     expect(stats.served429).toBe(2);
     expect(stats.maxInWindow).toBe(0);
+    sb.state.setFaults({ storm429: 1 });
+    const plain = await call(sb, 'GET', '/warehouses');
+    expect(plain.status).toBe(429);
+    expect(plain.headers['retry-after']).toBeUndefined();
   });
 
   it('hangs then closes the connection for a timeout fault', async () => {

@@ -35,10 +35,14 @@ export function picqerControlRouter(state: PicqerSandboxState): Router {
     state.resetStats();
     return { status: 200, body: state.stats() };
   });
-  r.add('GET', '/config', () => ({
-    status: 200,
-    body: { latencyMs: state.latencyMs, rateLimitPerMinute: state.limiter.currentLimit, windowMs: state.limiter.windowMs, faults: state.faults },
-  }));
+  const config = () => ({
+    latencyMs: state.latencyMs,
+    rateLimitPerMinute: state.limiter.currentLimit,
+    windowMs: state.limiter.windowMs,
+    retryAfterOn429: state.retryAfterOn429,
+    faults: state.faults,
+  });
+  r.add('GET', '/config', () => ({ status: 200, body: config() }));
   r.add('PUT', '/config', async ({ req }) => {
     const body = await readJsonObject(req);
     const latency = optionalNumber(body, 'latencyMs');
@@ -46,15 +50,16 @@ export function picqerControlRouter(state: PicqerSandboxState): Router {
     if (body.faults !== undefined && (body.faults === null || typeof body.faults !== 'object' || Array.isArray(body.faults))) {
       throw badInput('"faults" must be an object like {"status": 503, "count": 2}.');
     }
+    if (body.retryAfterOn429 !== undefined && typeof body.retryAfterOn429 !== 'boolean') {
+      throw badInput(`"retryAfterOn429" must be true or false, got ${JSON.stringify(body.retryAfterOn429)}.`);
+    }
     guarded(() => {
       if (latency !== undefined) state.setLatency(latency);
       if (limit !== undefined) state.setRateLimit(limit);
       if (body.faults !== undefined) state.setFaults(body.faults as PicqerSandboxFaults);
+      if (typeof body.retryAfterOn429 === 'boolean') state.retryAfterOn429 = body.retryAfterOn429;
     });
-    return {
-      status: 200,
-      body: { latencyMs: state.latencyMs, rateLimitPerMinute: state.limiter.currentLimit, windowMs: state.limiter.windowMs, faults: state.faults },
-    };
+    return { status: 200, body: config() };
   });
   r.add('POST', '/stock', async ({ req }) => {
     const body = await readJsonObject(req);

@@ -38,7 +38,11 @@ export interface PicqerSandboxOptions {
   webhookRetryDelaysMs?: number[];
   /** How long a webhook receiver may take. Default 10,000 (Picqer: 10 s). */
   webhookTimeoutMs?: number;
-  /** Send Retry-After on rate-limit 429s (Picqer's header is UNCONFIRMED). Default true. */
+  /**
+   * Send Retry-After (seconds until a slot frees) on rate-limit 429s. Default false: Picqer
+   * documents only X-RateLimit-Limit/-Remaining, and its own PHP client ignores Retry-After and
+   * waits 20 s (UNCONFIRMED whether Picqer sends it). Also `PUT /__sandbox/config {retryAfterOn429}`.
+   */
   retryAfterOn429?: boolean;
   /** Simulator picks per minute at start. Default 0 (off). */
   picksPerMinute?: number;
@@ -98,6 +102,7 @@ export async function startPicqerSandbox(opts: PicqerSandboxOptions = {}): Promi
     logger: opts.logger,
     now: opts.now,
     timeZone,
+    retryAfterOn429: opts.retryAfterOn429 ?? false,
   });
   state.setLatency(state.latencyMs);
   const keys = new Set(apiKeys);
@@ -112,7 +117,7 @@ export async function startPicqerSandbox(opts: PicqerSandboxOptions = {}): Promi
       }, ms);
       pending.add(t);
     });
-  const pipeline = { state, keys, api, wait, retryAfterOn429: opts.retryAfterOn429 ?? true, logger: opts.logger };
+  const pipeline = { state, keys, api, wait, logger: opts.logger };
 
   const server = createServer((req, res) => {
     handle(pipeline, control, req, res).catch((err: unknown) => {
@@ -150,7 +155,6 @@ interface Pipeline {
   keys: Set<string>;
   api: Router;
   wait: (ms: number) => Promise<void>;
-  retryAfterOn429: boolean;
   logger?: Logger;
 }
 
@@ -172,11 +176,10 @@ async function handle(p: Pipeline, control: Router, req: IncomingMessage, res: S
   if (faulty && f.storm429 > 0) {
     f.storm429--;
     record(429);
-    sendPicqerError(res, new PicqerSandboxHttpError(429, PICQER_ERROR.rateLimited, 'Rate limit exceeded.'), {
-      'retry-after': String(f.retryAfterSeconds),
-      'x-ratelimit-limit': String(p.state.limiter.currentLimit),
-      'x-ratelimit-remaining': '0',
-    });
+    const headers: Record<string, string> = { 'x-ratelimit-limit': String(p.state.limiter.currentLimit), 'x-ratelimit-remaining': '0' };
+    const retryAfter = f.retryAfterSeconds ?? (p.state.retryAfterOn429 ? 1 : null);
+    if (retryAfter !== null) headers['retry-after'] = String(retryAfter);
+    sendPicqerError(res, new PicqerSandboxHttpError(429, PICQER_ERROR.rateLimited, 'Rate limit exceeded.'), headers);
     return;
   }
   if (faulty && f.remaining > 0) {
@@ -213,7 +216,7 @@ async function handle(p: Pipeline, control: Router, req: IncomingMessage, res: S
   const rateHeaders: Record<string, string> = { 'x-ratelimit-limit': String(decision.limit), 'x-ratelimit-remaining': String(decision.remaining) };
   if (!decision.allowed) {
     record(429);
-    if (p.retryAfterOn429) rateHeaders['retry-after'] = String(decision.retryAfterSeconds);
+    if (p.state.retryAfterOn429) rateHeaders['retry-after'] = String(decision.retryAfterSeconds);
     sendPicqerError(res, new PicqerSandboxHttpError(429, PICQER_ERROR.rateLimited, 'Rate limit exceeded.'), rateHeaders);
     return;
   }

@@ -21,9 +21,12 @@ export interface PicqerSandboxFaults {
   count?: number;
   /** Hang the next `count` requests this long, then close the connection without an answer. */
   timeoutMs?: number;
-  /** Answer the next N requests with 429, `Retry-After` and Picqer error code 28. */
+  /** Answer the next N requests with 429 and Picqer error code 28 (what a rate-limit 429 carries). */
   storm429?: number;
-  /** Retry-After seconds for storm429 answers. Default 1. */
+  /**
+   * Send `Retry-After` with this many seconds on the storm429 answers. Default: like the rate
+   * limiter's own 429s, i.e. none unless the sandbox runs with `retryAfterOn429` (then 1).
+   */
   retryAfterSeconds?: number;
   /** Only requests whose path starts with this (e.g. "/api/v1/orders/1") get the faults. Default: all. */
   path?: string;
@@ -58,6 +61,8 @@ export interface PicqerSandboxStateOptions {
   now?: () => number;
   /** Zone those times are written in. Default DEFAULT_PICQER_TIME_ZONE. */
   timeZone?: string;
+  /** Send Retry-After on rate-limit 429s. Default false (UNCONFIRMED that Picqer sends it). */
+  retryAfterOn429?: boolean;
 }
 
 /** The fault counters as the request pipeline consumes them. */
@@ -66,7 +71,8 @@ export interface ActiveFaults {
   timeoutMs: number;
   remaining: number;
   storm429: number;
-  retryAfterSeconds: number;
+  /** null: follow `retryAfterOn429`. */
+  retryAfterSeconds: number | null;
   path: string;
 }
 
@@ -77,7 +83,9 @@ export class PicqerSandboxState {
   readonly requests = new RequestStats();
   readonly simulator: PicqerSimulator;
   latencyMs: number;
-  readonly faults: ActiveFaults = { status: 0, timeoutMs: 0, remaining: 0, storm429: 0, retryAfterSeconds: 1, path: '' };
+  /** Whether rate-limit 429s carry Retry-After (seconds until a slot frees). */
+  retryAfterOn429: boolean;
+  readonly faults: ActiveFaults = { status: 0, timeoutMs: 0, remaining: 0, storm429: 0, retryAfterSeconds: null, path: '' };
 
   constructor(opts: PicqerSandboxStateOptions) {
     const now = opts.now ?? Date.now;
@@ -92,6 +100,7 @@ export class PicqerSandboxState {
     this.limiter = new SlidingWindowRateLimiter(opts.rateLimitPerMinute, opts.rateWindowMs);
     this.simulator = new PicqerSimulator(this.store, opts.seed);
     this.latencyMs = opts.latencyMs;
+    this.retryAfterOn429 = opts.retryAfterOn429 ?? false;
   }
 
   get products() {
@@ -143,18 +152,18 @@ export class PicqerSandboxState {
       count,
       timeoutMs: f.timeoutMs ?? 0,
       storm429: f.storm429 ?? 0,
-      retryAfterSeconds: f.retryAfterSeconds ?? 1,
+      retryAfterSeconds: f.retryAfterSeconds ?? 0,
     })) {
       if (!Number.isInteger(v) || v < 0) throw new RangeError(`faults.${k} must be a non-negative integer, got ${JSON.stringify(v)}`);
     }
     if (f.status !== undefined && (f.status < 100 || f.status > 599)) throw new RangeError(`faults.status must be an HTTP status 100..599, got ${f.status}`);
+    if (f.path !== undefined && (typeof f.path !== 'string' || !f.path.startsWith('/')))
+      throw new RangeError(`faults.path must start with "/", got ${JSON.stringify(f.path)}`);
     this.faults.status = f.status ?? 0;
     this.faults.timeoutMs = f.timeoutMs ?? 0;
     this.faults.remaining = f.status || f.timeoutMs ? count : 0;
     this.faults.storm429 = f.storm429 ?? 0;
-    this.faults.retryAfterSeconds = f.retryAfterSeconds ?? 1;
-    if (f.path !== undefined && (typeof f.path !== 'string' || !f.path.startsWith('/')))
-      throw new RangeError(`faults.path must start with "/", got ${JSON.stringify(f.path)}`);
+    this.faults.retryAfterSeconds = f.retryAfterSeconds ?? null;
     this.faults.path = f.path ?? '';
   }
 
