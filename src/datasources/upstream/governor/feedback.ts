@@ -8,9 +8,7 @@ import type { ParsedFeedback } from './budget.types';
 export function parseFeedback(model: BudgetModel, fb: ResponseFeedback): ParsedFeedback {
   const h = fb.headers;
   if (model.kind === 'requests-per-minute') {
-    // A 429's Remaining is 0 by definition and its Retry-After (the pause) says when budget is
-    // back; booking that 0 as foreign usage would hold the key for a whole window instead.
-    return { limit: num(h['x-ratelimit-limit']), remaining: fb.status === 429 ? undefined : num(h['x-ratelimit-remaining']) };
+    return { limit: num(h['x-ratelimit-limit']), remaining: slidingRemaining(fb) };
   }
   if (model.kind === 'minute-and-day') {
     return {
@@ -30,6 +28,26 @@ export function parseFeedback(model: BudgetModel, fb: ResponseFeedback): ParsedF
   const requested = Number(fb.cost.requestedQueryCost);
   if (![size, available, rate, requested].every((n) => Number.isFinite(n) && n >= 0) || size === 0 || rate === 0) return {};
   return { bucket: { requested, size, available, restorePerSecond: rate } };
+}
+
+/**
+ * What a Picqer answer says is left in the window. A 429's Remaining is 0 by definition. With a
+ * Retry-After, that pause says when budget is back, and booking the 0 as usage would hold the key
+ * for a whole window instead. Without one (Picqer documents none; its PHP client just waits 20 s),
+ * the 0 is all there is: the window is full of calls this gateway did not make, so they are
+ * booked and calls wait until the window has room, instead of probing with short back-offs that
+ * each meet another 429 and give up while the window is still full.
+ */
+function slidingRemaining(fb: ResponseFeedback): number | undefined {
+  if (fb.status !== 429) return num(fb.headers['x-ratelimit-remaining']);
+  return hasRetryAfter(fb.headers['retry-after']) ? undefined : 0;
+}
+
+/** Whether a Retry-After header holds a usable value (seconds, or an HTTP date), as http.ts reads it. */
+function hasRetryAfter(v: string | string[] | undefined): boolean {
+  const s = Array.isArray(v) ? v[0] : v;
+  if (s === undefined || s.trim() === '') return false;
+  return (Number.isFinite(Number(s)) && Number(s) >= 0) || Number.isFinite(Date.parse(s));
 }
 
 function num(v: string | string[] | undefined): number | undefined {
