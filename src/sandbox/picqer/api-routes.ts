@@ -1,5 +1,6 @@
 import { PICQER_ERROR, PicqerSandboxHttpError, readJsonObject } from './http-util';
 import { listCustomers, listOrders, listPicklists, listProducts, page, parseOffset } from './filters';
+import { parseProductInput } from './product-input';
 import { Router, type RouteAnswer } from './router';
 import type { PicqerStore } from './store';
 import { WebhookDispatcher } from './webhooks';
@@ -40,7 +41,23 @@ function stockOperation(body: Record<string, unknown>): { change: number } | { a
 export function picqerApiRouter(store: PicqerStore, hooks: WebhookDispatcher): Router {
   const r = new Router();
   r.add('GET', '/products', ({ query }) => list(listProducts(store, query)));
+  r.add('POST', '/products', async ({ req }) => ok(store.createProduct(parseProductInput(await readJsonObject(req), 'create')), 201));
   r.add('GET', '/products/:idproduct', ({ params }) => ok(found(store.product(Number(params.idproduct)), 'Product', params.idproduct)));
+  r.add('PUT', '/products/:idproduct', async ({ params, req }) => {
+    const body = await readJsonObject(req);
+    const p = found(store.product(Number(params.idproduct)), 'Product', params.idproduct);
+    return ok(store.updateProduct(p.idproduct, parseProductInput(body, 'update', p)));
+  });
+  // Picqer's PHP client: POST /products/{id}/inactivate and /activate, no body (answer UNCONFIRMED: the product).
+  for (const [action, active] of [
+    ['inactivate', false],
+    ['activate', true],
+  ] as const) {
+    r.add('POST', `/products/:idproduct/${action}`, ({ params }) => {
+      const p = found(store.product(Number(params.idproduct)), 'Product', params.idproduct);
+      return ok(store.updateProduct(p.idproduct, { active }));
+    });
+  }
   r.add('GET', '/products/:idproduct/stock', ({ params }) => ok(found(store.product(Number(params.idproduct)), 'Product', params.idproduct).stock));
   r.add('GET', '/products/:idproduct/stock/:idwarehouse', ({ params }) => {
     const p = found(store.product(Number(params.idproduct)), 'Product', params.idproduct);

@@ -10,6 +10,8 @@ export const PICQER_ERROR = {
   unknown: 1,
   missingParameters: 5,
   notImplemented: 8,
+  invalidCountryCode: 9,
+  unknownVatgroup: 14,
   itemNotFound: 20,
   wrongStatus: 21,
   invalidJson: 22,

@@ -268,4 +268,4 @@ function basicUser(header: string | undefined): string | null {
 
 export { PicqerSandboxState } from './state';
 export type { PicqerSandboxFaults, PicqerSandboxStats } from './state';
-export { FREE_STOCK_EVENT, FREE_STOCK_EVENT_ALIAS, PICQER_HOOK_EVENTS } from './webhooks';
+export { FIRED_EVENTS, FREE_STOCK_EVENT, FREE_STOCK_EVENT_ALIAS, PICQER_HOOK_EVENTS } from './events';

@@ -34,6 +34,10 @@ export interface ProductRecord {
   type: 'normal' | 'unlimited_stock' | 'virtual_composition' | 'composition_with_stock';
   unlimitedstock: boolean;
   weight: number | null;
+  /** Centimetres; not available for virtual compositions. */
+  length: number | null;
+  width: number | null;
+  height: number | null;
   minimum_purchase_quantity: number;
   purchase_in_quantities_of: number;
   hs_code: string | null;

@@ -1,4 +1,5 @@
 import { DEFAULT_PICQER_TIME_ZONE, PICQER_ERROR, PicqerSandboxHttpError, picqerTimestamp } from './http-util';
+import type { FiredEvent } from './events';
 import {
   ALLOCATING_ORDER_STATUSES,
   OPEN_PICKLIST_STATUSES,
@@ -10,6 +11,8 @@ import {
   type StockRecord,
   type WarehouseRecord,
 } from './model';
+import type { ProductInput } from './product-input';
+import { newOrderRecord, newPicklistRecord, newProductRecord } from './records';
 import type { PicqerSeed } from './seed';
 
 /**
@@ -18,12 +21,11 @@ import type { PicqerSeed } from './seed';
  * what it changed through `onEvent`, which the webhook dispatcher turns into deliveries.
  */
 
-/** A Picqer webhook event and the resource it carries (serialised at dispatch time). */
-export type StoreEvent =
-  | { event: 'products.free_stock_changed'; data: ProductRecord }
-  | { event: 'picklists.closed'; data: PicklistRecord }
-  | { event: 'orders.status_changed'; data: OrderRecord }
-  | { event: 'orders.completed'; data: OrderRecord };
+/** A Picqer webhook event and the resource it carries (serialised at dispatch time, so as it is now). */
+export interface StoreEvent {
+  event: FiredEvent;
+  data: ProductRecord | OrderRecord | PicklistRecord;
+}
 
 export type ProductRef = { idproduct: number } | { productcode: string };
 
@@ -39,7 +41,7 @@ export class PicqerStore {
   private readonly picklistById = new Map<number, PicklistRecord>();
   private readonly picklistsByOrder = new Map<number, PicklistRecord[]>();
   private readonly customerById = new Map<number, CustomerRecord>();
-  private nextIds = { order: 0, orderLine: 0, picklist: 0, picklistLine: 0 };
+  private nextIds = { product: 0, order: 0, orderLine: 0, picklist: 0, picklistLine: 0 };
 
   /**
    * @param now clock for `updated` stamps; injectable so tests stay deterministic.
@@ -67,6 +69,7 @@ export class PicqerStore {
     for (const o of this.orders) if (ALLOCATING_ORDER_STATUSES.has(o.status)) this.allocate(o, +1);
     for (const pl of this.picklists) if (OPEN_PICKLIST_STATUSES.has(pl.status)) this.reservePicklist(pl, +1);
     this.nextIds = {
+      product: Math.max(10000, ...this.products.map((p) => p.idproduct)),
       order: Math.max(5000, ...this.orders.map((o) => o.idorder)),
       orderLine: Math.max(400000, ...this.orders.flatMap((o) => o.products.map((l) => l.idorder_product))),
       picklist: Math.max(70000, ...this.picklists.map((p) => p.idpicklist)),
@@ -116,8 +119,42 @@ export class PicqerStore {
   }
 
   /**
+   * Adds a product (Picqer's POST /products) with no stock in any warehouse; fires products.created.
+   * `input` is checked already (parseProductInput); the product code must not be taken.
+   */
+  createProduct(input: ProductInput): ProductRecord {
+    this.assertCodeFree(input.productcode!, undefined);
+    const p = newProductRecord(++this.nextIds.product, input, this.warehouses, picqerTimestamp(this.now(), this.timeZone));
+    this.products.push(p);
+    this.productById.set(p.idproduct, p);
+    this.productByCode.set(p.productcode, p);
+    this.onEvent({ event: 'products.created', data: p });
+    return p;
+  }
+
+  /**
+   * Changes a product's attributes (Picqer's PUT /products/{idproduct}, and activate/inactivate);
+   * fires products.changed when a value actually changed (a repeated identical PUT fires nothing,
+   * UNCONFIRMED). Picqer documents no event of its own for inactivation.
+   */
+  updateProduct(idproduct: number, input: ProductInput): ProductRecord {
+    const p = this.resolveProduct({ idproduct });
+    if (input.productcode !== undefined) this.assertCodeFree(input.productcode, p);
+    if ((Object.keys(input) as Array<keyof ProductInput>).every((k) => p[k] === input[k])) return p;
+    if (input.productcode !== undefined && input.productcode !== p.productcode) {
+      this.productByCode.delete(p.productcode);
+      this.productByCode.set(input.productcode, p);
+    }
+    Object.assign(p, input);
+    this.touch(p);
+    this.onEvent({ event: 'products.changed', data: p });
+    return p;
+  }
+
+  /**
    * Changes physical stock by `change` (or sets it to `amount`) in one warehouse. Like Picqer,
-   * stock may not go below zero nor below what open picklists reserve. Fires products.free_stock_changed.
+   * stock may not go below zero nor below what open picklists reserve. Fires products.stock_changed
+   * and products.free_stock_changed.
    */
   changeStock(ref: ProductRef, idwarehouse: number, op: { change: number } | { amount: number }): StockRecord {
     const p = this.resolveProduct(ref);
@@ -134,14 +171,16 @@ export class PicqerStore {
     row.stock = next;
     this.recompute(row);
     this.touch(p);
+    this.onEvent({ event: 'products.stock_changed', data: p });
     this.onEvent({ event: 'products.free_stock_changed', data: p });
     return row;
   }
 
   /**
    * Closes an open picklist: everything is picked, stock leaves the warehouse, the reservation is
-   * released, and the order is completed once none of its picklists is open. Fires picklists.closed,
-   * products.free_stock_changed per product, and the order's status events.
+   * released, and the order is completed once none of its picklists is open. Fires picklists.closed
+   * and picklists.changed, products.stock_changed and products.free_stock_changed per product, and
+   * the order's status events.
    */
   closePicklist(idpicklist: number): PicklistRecord {
     const pl = this.picklistById.get(idpicklist);
@@ -153,6 +192,58 @@ export class PicqerStore {
         `Picklist ${idpicklist} has status "${pl.status}": only new, paused or snoozed picklists can be closed.`,
       );
     }
+    return this.closeOpenPicklist(pl);
+  }
+
+  /**
+   * Sets an order's status the way Picqer's workflow would: processing creates a picklist,
+   * paused pauses it, cancelled cancels it, completed closes it; concept/expected allocate stock.
+   */
+  setOrderStatus(idorder: number, status: string): OrderRecord {
+    const order = this.orderById.get(idorder);
+    if (!order) throw new PicqerSandboxHttpError(404, PICQER_ERROR.itemNotFound, `Order ${idorder} not found.`);
+    if (!(ORDER_STATUSES as readonly string[]).includes(status)) {
+      throw new PicqerSandboxHttpError(400, PICQER_ERROR.unknown, `Order status "${status}" is not valid: expected one of ${ORDER_STATUSES.join(', ')}.`);
+    }
+    if (order.status === status) return order;
+    if (status === 'completed') {
+      const open = this.picklistsOfOrder(idorder).filter((x) => OPEN_PICKLIST_STATUSES.has(x.status));
+      // Closing the last open picklist completes the order and fires its events.
+      if (open.length > 0) {
+        for (const pl of open) this.closeOpenPicklist(pl);
+        return order;
+      }
+    }
+    this.applyOrderStatus(order, status as OrderRecord['status'], true);
+    return order;
+  }
+
+  /**
+   * Takes in a new order and processes it at once, with one open picklist in `idwarehouse` (the
+   * simulator's orders). Fires orders.created (as a concept), then picklists.created, free stock,
+   * orders.status_changed and orders.closed (Picqer: "triggered when you process an order").
+   */
+  createProcessingOrder(lines: Array<{ idproduct: number; amount: number }>, idwarehouse: number, idcustomer: number): OrderRecord {
+    const customer = this.customerById.get(idcustomer) ?? this.customers[0];
+    const resolved = lines.map((l) => ({ product: this.resolveProduct({ idproduct: l.idproduct }), amount: l.amount }));
+    const ts = picqerTimestamp(this.now(), this.timeZone);
+    const order = newOrderRecord({ idorder: ++this.nextIds.order, nextLineId: () => ++this.nextIds.orderLine }, customer, idwarehouse, resolved, ts);
+    this.orders.push(order);
+    this.orderById.set(order.idorder, order);
+    this.onEvent({ event: 'orders.created', data: order });
+    order.status = 'processing';
+    // A processed order goes straight to a picklist: its reservation lowers free stock.
+    const pl = this.createPicklist(order, 'new');
+    this.reservePicklist(pl, +1);
+    this.onEvent({ event: 'picklists.created', data: pl });
+    for (const { product } of resolved) this.onEvent({ event: 'products.free_stock_changed', data: product });
+    this.onEvent({ event: 'orders.status_changed', data: order });
+    this.onEvent({ event: 'orders.closed', data: order });
+    return order;
+  }
+
+  /** closePicklist's work, once the picklist is known to be open. */
+  private closeOpenPicklist(pl: PicklistRecord): PicklistRecord {
     this.reservePicklist(pl, -1);
     const touched: ProductRecord[] = [];
     for (const line of pl.products) {
@@ -171,7 +262,11 @@ export class PicqerStore {
     pl.closed_at = ts;
     pl.updated = ts;
     this.onEvent({ event: 'picklists.closed', data: pl });
-    for (const p of touched) this.onEvent({ event: 'products.free_stock_changed', data: p });
+    this.onEvent({ event: 'picklists.changed', data: pl });
+    for (const p of touched) {
+      this.onEvent({ event: 'products.stock_changed', data: p });
+      this.onEvent({ event: 'products.free_stock_changed', data: p });
+    }
     const order = this.orderById.get(pl.idorder);
     if (order && order.status !== 'completed' && !this.picklistsOfOrder(order.idorder).some((x) => OPEN_PICKLIST_STATUSES.has(x.status))) {
       this.applyOrderStatus(order, 'completed', false);
@@ -179,158 +274,53 @@ export class PicqerStore {
     return pl;
   }
 
-  /**
-   * Sets an order's status the way Picqer's workflow would: processing creates a picklist,
-   * paused pauses it, cancelled cancels it, completed closes it; concept/expected allocate stock.
-   */
-  setOrderStatus(idorder: number, status: string): OrderRecord {
-    const order = this.orderById.get(idorder);
-    if (!order) throw new PicqerSandboxHttpError(404, PICQER_ERROR.itemNotFound, `Order ${idorder} not found.`);
-    if (!(ORDER_STATUSES as readonly string[]).includes(status)) {
-      throw new PicqerSandboxHttpError(400, PICQER_ERROR.unknown, `Order status "${status}" is not valid: expected one of ${ORDER_STATUSES.join(', ')}.`);
-    }
-    if (order.status === status) return order;
-    if (status === 'completed') {
-      const open = this.picklistsOfOrder(idorder).filter((x) => OPEN_PICKLIST_STATUSES.has(x.status));
-      if (open.length > 0) {
-        // Closing the last open picklist completes the order and fires its events.
-        for (const pl of open) this.closePicklist(pl.idpicklist);
-        return order;
-      }
-    }
-    this.applyOrderStatus(order, status as OrderRecord['status'], true);
-    return order;
-  }
-
-  /** Creates a processing order with one open picklist in `idwarehouse` (used by the simulator). */
-  createProcessingOrder(lines: Array<{ idproduct: number; amount: number }>, idwarehouse: number, idcustomer: number): OrderRecord {
-    const customer = this.customerById.get(idcustomer) ?? this.customers[0];
-    const ts = picqerTimestamp(this.now(), this.timeZone);
-    const id = ++this.nextIds.order;
-    const address = customer.addresses[0];
-    const order: OrderRecord = {
-      idorder: id,
-      orderid: `2025${String(id).padStart(5, '0')}`,
-      reference: `WEB-${200000 + id}`,
-      idcustomer: customer.idcustomer,
-      idwarehouse,
-      status: 'concept',
-      deliveryname: customer.name,
-      deliverycontactname: customer.contactname,
-      deliveryaddress: address.address,
-      deliveryaddress2: null,
-      deliveryzipcode: address.zipcode,
-      deliverycity: address.city,
-      deliveryregion: null,
-      deliverycountry: address.country,
-      invoicename: customer.name,
-      invoicecontactname: customer.contactname,
-      invoiceaddress: address.address,
-      invoiceaddress2: null,
-      invoicezipcode: address.zipcode,
-      invoicecity: address.city,
-      invoiceregion: null,
-      invoicecountry: address.country,
-      emailaddress: customer.emailaddress,
-      telephone: null,
-      customer_remarks: null,
-      discount: 0,
-      invoiced: false,
-      created: ts,
-      updated: ts,
-      products: lines.map((l) => {
-        const p = this.resolveProduct({ idproduct: l.idproduct });
-        return {
-          idorder_product: ++this.nextIds.orderLine,
-          idproduct: p.idproduct,
-          idvatgroup: p.idvatgroup,
-          productcode: p.productcode,
-          name: p.name,
-          remarks: '',
-          price: p.price,
-          amount: l.amount,
-          amount_cancelled: 0,
-          weight: p.weight,
-        };
-      }),
-    };
-    order.status = 'processing';
-    this.orders.push(order);
-    this.orderById.set(id, order);
-    // A new processing order goes straight to a picklist: its reservation lowers free stock.
-    this.reservePicklist(this.createPicklist(order, 'new'), +1);
-    for (const line of order.products) {
-      const p = this.productById.get(line.idproduct);
-      if (p) this.onEvent({ event: 'products.free_stock_changed', data: p });
-    }
-    return order;
-  }
-
   /** Moves an order to `status`, adjusting picklists and reservations, then fires its events. */
   private applyOrderStatus(order: OrderRecord, status: OrderRecord['status'], adjustPicklists: boolean): void {
-    const touched = new Set<ProductRecord>();
     const before = this.freeSnapshot(order);
-    if (ALLOCATING_ORDER_STATUSES.has(order.status) && !ALLOCATING_ORDER_STATUSES.has(status)) this.allocate(order, -1);
-    if (!ALLOCATING_ORDER_STATUSES.has(order.status) && ALLOCATING_ORDER_STATUSES.has(status)) this.allocate(order, +1);
-    if (adjustPicklists) {
-      const mine = this.picklistsOfOrder(order.idorder);
-      const open = mine.filter((x) => OPEN_PICKLIST_STATUSES.has(x.status));
-      if ((status === 'processing' || status === 'paused') && open.length === 0) {
-        const pl = this.createPicklist(order, status === 'paused' ? 'paused' : 'new');
-        this.reservePicklist(pl, +1);
-      } else {
-        for (const pl of open) {
-          if (status === 'processing' && pl.status === 'paused') pl.status = 'new';
-          else if (status === 'paused') pl.status = 'paused';
-          else if (status === 'cancelled' || ALLOCATING_ORDER_STATUSES.has(status)) {
-            this.reservePicklist(pl, -1);
-            pl.status = 'cancelled';
-          }
-          pl.updated = picqerTimestamp(this.now(), this.timeZone);
-        }
-      }
-    }
-    for (const [p, free] of before) if (this.totalFree(p) !== free) touched.add(p);
+    const from = order.status;
+    if (ALLOCATING_ORDER_STATUSES.has(from) && !ALLOCATING_ORDER_STATUSES.has(status)) this.allocate(order, -1);
+    if (!ALLOCATING_ORDER_STATUSES.has(from) && ALLOCATING_ORDER_STATUSES.has(status)) this.allocate(order, +1);
+    if (adjustPicklists) this.adjustPicklists(order, status);
     order.status = status;
     order.updated = picqerTimestamp(this.now(), this.timeZone);
-    for (const p of touched) {
+    for (const [p, free] of before) {
+      if (this.totalFree(p) === free) continue;
       this.touch(p);
       this.onEvent({ event: 'products.free_stock_changed', data: p });
     }
     this.onEvent({ event: 'orders.status_changed', data: order });
     if (status === 'completed') this.onEvent({ event: 'orders.completed', data: order });
+    if (status === 'paused') this.onEvent({ event: 'orders.paused', data: order });
+    if (status === 'processing') this.onEvent({ event: from === 'paused' ? 'orders.resumed' : 'orders.closed', data: order });
+  }
+
+  /** The picklists an order's new status implies: created, paused, resumed or cancelled, each with its events. */
+  private adjustPicklists(order: OrderRecord, status: OrderRecord['status']): void {
+    const open = this.picklistsOfOrder(order.idorder).filter((x) => OPEN_PICKLIST_STATUSES.has(x.status));
+    if ((status === 'processing' || status === 'paused') && open.length === 0) {
+      const pl = this.createPicklist(order, status === 'paused' ? 'paused' : 'new');
+      this.reservePicklist(pl, +1);
+      this.onEvent({ event: 'picklists.created', data: pl });
+      return;
+    }
+    for (const pl of open) {
+      let event: 'picklists.paused' | 'picklists.resumed' | 'picklists.cancelled';
+      if (status === 'processing' && pl.status === 'paused') [pl.status, event] = ['new', 'picklists.resumed'];
+      else if (status === 'paused' && pl.status !== 'paused') [pl.status, event] = ['paused', 'picklists.paused'];
+      else if (status === 'cancelled' || ALLOCATING_ORDER_STATUSES.has(status)) {
+        this.reservePicklist(pl, -1);
+        [pl.status, event] = ['cancelled', 'picklists.cancelled'];
+      } else continue;
+      pl.updated = picqerTimestamp(this.now(), this.timeZone);
+      this.onEvent({ event, data: pl });
+      this.onEvent({ event: 'picklists.changed', data: pl });
+    }
   }
 
   private createPicklist(order: OrderRecord, status: 'new' | 'paused'): PicklistRecord {
-    const id = ++this.nextIds.picklist;
     const ts = picqerTimestamp(this.now(), this.timeZone);
-    const pl: PicklistRecord = {
-      idpicklist: id,
-      picklistid: `P2025-${String(id).padStart(5, '0')}`,
-      idorder: order.idorder,
-      idcustomer: order.idcustomer,
-      idwarehouse: order.idwarehouse ?? this.warehouses[0].idwarehouse,
-      status,
-      reference: order.reference,
-      urgent: false,
-      invoiced: false,
-      deliveryname: order.deliveryname,
-      deliverycountry: order.deliverycountry,
-      totalproducts: order.products.reduce((s, l) => s + l.amount, 0),
-      totalpicked: 0,
-      created: ts,
-      updated: ts,
-      closed_at: null,
-      products: order.products.map((l) => ({
-        idpicklist_product: ++this.nextIds.picklistLine,
-        idproduct: l.idproduct,
-        idorder_product: l.idorder_product,
-        productcode: l.productcode,
-        name: l.name,
-        amount: l.amount,
-        amount_picked: 0,
-      })),
-    };
+    const idwarehouse = order.idwarehouse ?? this.warehouses[0].idwarehouse;
+    const pl = newPicklistRecord({ idpicklist: ++this.nextIds.picklist, nextLineId: () => ++this.nextIds.picklistLine }, order, idwarehouse, status, ts);
     this.picklists.push(pl);
     this.indexPicklist(pl);
     return pl;
@@ -367,6 +357,17 @@ export class PicqerStore {
   private recompute(row: StockRecord): void {
     row.reserved = row.reservedpicklists + row.reservedallocations + row.reservedbackorders;
     row.freestock = row.stock - row.reserved;
+  }
+
+  private assertCodeFree(productcode: string, self: ProductRecord | undefined): void {
+    const holder = this.productByCode.get(productcode);
+    if (holder && holder !== self) {
+      throw new PicqerSandboxHttpError(
+        400,
+        PICQER_ERROR.unknown,
+        `Product code "${productcode}" is taken by product ${holder.idproduct}: it needs to be unique.`,
+      );
+    }
   }
 
   private freeSnapshot(order: OrderRecord): Map<ProductRecord, number> {

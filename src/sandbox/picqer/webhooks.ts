@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { request } from 'undici';
 import type { Logger } from 'pino';
 import type { HookWire } from './model';
+import { FREE_STOCK_EVENT, FREE_STOCK_EVENT_ALIAS, PICQER_HOOK_EVENTS } from './events';
 import { PICQER_ERROR, PicqerSandboxHttpError, picqerTimestamp } from './http-util';
 
 /**
@@ -11,46 +12,6 @@ import { PICQER_ERROR, PicqerSandboxHttpError, picqerTimestamp } from './http-ut
  * (so a hook sees its events in order), retried on the configured schedule; a hook with
  * `maxCompleteFailures` fully failed deliveries within `failureWindowMs` is deactivated.
  */
-
-/** The free-stock event as Picqer's webhooks page spells it. */
-export const FREE_STOCK_EVENT = 'products.free_stock_changed';
-/**
- * Spelling used in this project's brief; accepted as an alias of FREE_STOCK_EVENT so hooks registered
- * either way receive free-stock deliveries (the envelope carries the name the hook registered).
- */
-export const FREE_STOCK_EVENT_ALIAS = 'products.freestockchanged';
-
-/** Events Picqer documents on its webhooks page (plus the alias); a hook may subscribe to any, the sandbox fires a few. */
-export const PICQER_HOOK_EVENTS: readonly string[] = [
-  'comments.created',
-  'movements.moved',
-  'orders.created',
-  'orders.allocated',
-  'orders.closed',
-  'orders.paused',
-  'orders.resumed',
-  'orders.status_changed',
-  'orders.completed',
-  'orders.notes.created',
-  'picklists.created',
-  'picklists.changed',
-  'picklists.paused',
-  'picklists.resumed',
-  'picklists.closed',
-  'picklists.cancelled',
-  'picklists.shipments.created',
-  'picklists.snoozed',
-  'picklists.unsnoozed',
-  'picklist_batches.created',
-  'products.changed',
-  FREE_STOCK_EVENT,
-  FREE_STOCK_EVENT_ALIAS,
-  'purchase_orders.receipts.created',
-  'returns.created',
-  'returns.changed',
-  'returns.status_changed',
-  'returns.products_received',
-];
 
 /** About 17 hours over 15 retries, like Picqer's documented "15 times over ~17 h" (exact steps UNCONFIRMED). */
 export const DEFAULT_WEBHOOK_RETRY_DELAYS_MS: readonly number[] = [1, 2, 5, 10, 15, 30, 30, 60, 60, 120, 120, 120, 120, 120, 180].map((m) => m * 60_000);
@@ -148,7 +109,7 @@ export class WebhookDispatcher {
       throw new PicqerSandboxHttpError(
         400,
         PICQER_ERROR.unknown,
-        `Unknown hook event "${event}": expected one of Picqer's events, e.g. products.freestockchanged.`,
+        `Unknown hook event "${event}": expected one of Picqer's documented events, e.g. ${FREE_STOCK_EVENT} or products.stock_changed.`,
       );
     }
     let url: URL;
