@@ -28,6 +28,14 @@ function optionalNumber(body: Record<string, unknown>, key: string): number | un
   return v;
 }
 
+/** An optional query parameter that must be a whole non-negative number (400 naming it otherwise). */
+function nonNegativeInt(query: URLSearchParams, key: string, what: string): number | undefined {
+  const v = query.get(key);
+  if (v === null) return undefined;
+  if (!/^\d{1,15}$/.test(v)) throw badInput(`"${key}" must be ${what} (a whole number >= 0), got ${JSON.stringify(v)}.`);
+  return Number(v);
+}
+
 export function picqerControlRouter(state: PicqerSandboxState): Router {
   const r = new Router();
   r.add('GET', '/stats', () => ({ status: 200, body: state.stats() }));
@@ -60,6 +68,11 @@ export function picqerControlRouter(state: PicqerSandboxState): Router {
       if (typeof body.retryAfterOn429 === 'boolean') state.retryAfterOn429 = body.retryAfterOn429;
     });
     return { status: 200, body: config() };
+  });
+  r.add('GET', '/stock-history', ({ query }) => {
+    const since = nonNegativeInt(query, 'since', 'epoch milliseconds');
+    const idproduct = nonNegativeInt(query, 'idproduct', 'a product id');
+    return { status: 200, body: state.stockHistory(since ?? 0, idproduct) };
   });
   r.add('POST', '/stock', async ({ req }) => {
     const body = await readJsonObject(req);

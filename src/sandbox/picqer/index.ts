@@ -44,6 +44,8 @@ export interface PicqerSandboxOptions {
    * waits 20 s (UNCONFIRMED whether Picqer sends it). Also `PUT /__sandbox/config {retryAfterOn429}`.
    */
   retryAfterOn429?: boolean;
+  /** Stock changes kept for GET /__sandbox/stock-history; the oldest go first. Default 100,000. */
+  stockHistoryMax?: number;
   /** Simulator picks per minute at start. Default 0 (off). */
   picksPerMinute?: number;
   /**
@@ -102,6 +104,7 @@ export async function startPicqerSandbox(opts: PicqerSandboxOptions = {}): Promi
     logger: opts.logger,
     now: opts.now,
     timeZone,
+    stockHistoryMax: opts.stockHistoryMax,
     retryAfterOn429: opts.retryAfterOn429 ?? false,
   });
   state.setLatency(state.latencyMs);
@@ -269,3 +272,4 @@ function basicUser(header: string | undefined): string | null {
 export { PicqerSandboxState } from './state';
 export type { PicqerSandboxFaults, PicqerSandboxStats } from './state';
 export { FIRED_EVENTS, FREE_STOCK_EVENT, FREE_STOCK_EVENT_ALIAS, PICQER_HOOK_EVENTS } from './events';
+export type { StockChange } from './stock-history';

@@ -3,6 +3,7 @@ import { SlidingWindowRateLimiter } from './rate-limiter';
 import { seedPicqerData } from './seed';
 import { PicqerSimulator } from './simulator';
 import { RequestStats } from './stats';
+import { StockHistory, type StockChange } from './stock-history';
 import { PicqerStore, type ProductRef } from './store';
 import { WebhookDispatcher, type DeliveryStats } from './webhooks';
 import type { OrderRecord, PicklistRecord, StockRecord } from './model';
@@ -45,6 +46,8 @@ export interface PicqerSandboxStats {
   latencyMs: number;
   webhooks: DeliveryStats;
   simulator: { picksPerMinute: number; picks: number };
+  /** Entries in the stock history, its bound, and how many old ones the bound has dropped. */
+  stockHistory: { size: number; max: number; dropped: number };
 }
 
 export interface PicqerSandboxStateOptions {
@@ -61,6 +64,8 @@ export interface PicqerSandboxStateOptions {
   now?: () => number;
   /** Zone those times are written in. Default DEFAULT_PICQER_TIME_ZONE. */
   timeZone?: string;
+  /** Bound of the stock history. Default DEFAULT_STOCK_HISTORY_MAX (100,000). */
+  stockHistoryMax?: number;
   /** Send Retry-After on rate-limit 429s. Default false (UNCONFIRMED that Picqer sends it). */
   retryAfterOn429?: boolean;
 }
@@ -96,7 +101,8 @@ export class PicqerSandboxState {
       now,
       timeZone: opts.timeZone,
     });
-    this.store = new PicqerStore(seedPicqerData(opts), (e) => this.hooks.dispatch(e.event, e.data), now, opts.timeZone);
+    const history = new StockHistory(opts.stockHistoryMax);
+    this.store = new PicqerStore(seedPicqerData(opts), (e) => this.hooks.dispatch(e.event, e.data), now, opts.timeZone, history);
     this.limiter = new SlidingWindowRateLimiter(opts.rateLimitPerMinute, opts.rateWindowMs);
     this.simulator = new PicqerSimulator(this.store, opts.seed);
     this.latencyMs = opts.latencyMs;
@@ -119,7 +125,15 @@ export class PicqerSandboxState {
     return this.store.customers;
   }
 
-  /** Adds `change` (may be negative) to a product's stock in a warehouse; fires products.free_stock_changed. */
+  /**
+   * Every stock change at or after `since` (epoch ms on the sandbox's clock), of one product when
+   * `idproduct` is given, oldest first: GET /__sandbox/stock-history.
+   */
+  stockHistory(since = 0, idproduct?: number): StockChange[] {
+    return this.store.history.since(since, idproduct);
+  }
+
+  /** Adds `change` (may be negative) to a product's stock in a warehouse; fires products.stock_changed and products.free_stock_changed. */
   moveStock(ref: ProductRef, idwarehouse: number, change: number): StockRecord {
     return this.store.changeStock(ref, idwarehouse, { change });
   }
@@ -185,6 +199,7 @@ export class PicqerSandboxState {
       latencyMs: this.latencyMs,
       webhooks: this.hooks.stats(),
       simulator: { picksPerMinute: this.simulator.picksPerMinute, picks: this.simulator.picks },
+      stockHistory: { size: this.store.history.size, max: this.store.history.max, dropped: this.store.history.dropped },
     };
   }
 

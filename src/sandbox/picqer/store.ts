@@ -14,11 +14,13 @@ import {
 import type { ProductInput } from './product-input';
 import { newOrderRecord, newPicklistRecord, newProductRecord } from './records';
 import type { PicqerSeed } from './seed';
+import { StockChangeSet, StockHistory } from './stock-history';
 
 /**
  * The sandbox's data and the operations that change it. Every change keeps stock consistent
- * (freestock = stock − reserved; reserved = picklists + allocations + backorders) and reports
- * what it changed through `onEvent`, which the webhook dispatcher turns into deliveries.
+ * (freestock = stock − reserved; reserved = picklists + allocations + backorders), reports what
+ * it changed through `onEvent`, which the webhook dispatcher turns into deliveries, and records
+ * each stock row it changed in the stock history (one entry per row and operation).
  */
 
 /** A Picqer webhook event and the resource it carries (serialised at dispatch time, so as it is now). */
@@ -42,17 +44,21 @@ export class PicqerStore {
   private readonly picklistsByOrder = new Map<number, PicklistRecord[]>();
   private readonly customerById = new Map<number, CustomerRecord>();
   private nextIds = { product: 0, order: 0, orderLine: 0, picklist: 0, picklistLine: 0 };
+  private readonly changes: StockChangeSet;
 
   /**
-   * @param now clock for `updated` stamps; injectable so tests stay deterministic.
+   * @param now clock for `updated` stamps and the stock history; injectable so tests stay deterministic.
    * @param timeZone zone the stamps are written in (see DEFAULT_PICQER_TIME_ZONE).
+   * @param history where every stock change is recorded.
    */
   constructor(
     seed: PicqerSeed,
     private readonly onEvent: (e: StoreEvent) => void,
     private readonly now: () => number = Date.now,
     private readonly timeZone: string = DEFAULT_PICQER_TIME_ZONE,
+    readonly history: StockHistory = new StockHistory(),
   ) {
+    this.changes = new StockChangeSet(history, now);
     this.products = seed.products;
     this.warehouses = seed.warehouses;
     this.customers = seed.customers;
@@ -68,6 +74,8 @@ export class PicqerStore {
     // Reservations are derived, never seeded, so they cannot disagree with the open work.
     for (const o of this.orders) if (ALLOCATING_ORDER_STATUSES.has(o.status)) this.allocate(o, +1);
     for (const pl of this.picklists) if (OPEN_PICKLIST_STATUSES.has(pl.status)) this.reservePicklist(pl, +1);
+    // From here on every change of a stock row is history; the derivation above was set-up.
+    this.changes.enabled = true;
     this.nextIds = {
       product: Math.max(10000, ...this.products.map((p) => p.idproduct)),
       order: Math.max(5000, ...this.orders.map((o) => o.idorder)),
@@ -168,8 +176,11 @@ export class PicqerStore {
       );
     }
     if (next === row.stock) return row;
-    row.stock = next;
-    this.recompute(row);
+    this.changes.run(() => {
+      this.changes.note(p, row);
+      row.stock = next;
+      this.recompute(row);
+    });
     this.touch(p);
     this.onEvent({ event: 'products.stock_changed', data: p });
     this.onEvent({ event: 'products.free_stock_changed', data: p });
@@ -192,7 +203,7 @@ export class PicqerStore {
         `Picklist ${idpicklist} has status "${pl.status}": only new, paused or snoozed picklists can be closed.`,
       );
     }
-    return this.closeOpenPicklist(pl);
+    return this.changes.run(() => this.closeOpenPicklist(pl));
   }
 
   /**
@@ -206,16 +217,18 @@ export class PicqerStore {
       throw new PicqerSandboxHttpError(400, PICQER_ERROR.unknown, `Order status "${status}" is not valid: expected one of ${ORDER_STATUSES.join(', ')}.`);
     }
     if (order.status === status) return order;
-    if (status === 'completed') {
-      const open = this.picklistsOfOrder(idorder).filter((x) => OPEN_PICKLIST_STATUSES.has(x.status));
-      // Closing the last open picklist completes the order and fires its events.
-      if (open.length > 0) {
-        for (const pl of open) this.closeOpenPicklist(pl);
-        return order;
+    return this.changes.run(() => {
+      if (status === 'completed') {
+        const open = this.picklistsOfOrder(idorder).filter((x) => OPEN_PICKLIST_STATUSES.has(x.status));
+        // Closing the last open picklist completes the order and fires its events.
+        if (open.length > 0) {
+          for (const pl of open) this.closeOpenPicklist(pl);
+          return order;
+        }
       }
-    }
-    this.applyOrderStatus(order, status as OrderRecord['status'], true);
-    return order;
+      this.applyOrderStatus(order, status as OrderRecord['status'], true);
+      return order;
+    });
   }
 
   /**
@@ -231,18 +244,20 @@ export class PicqerStore {
     this.orders.push(order);
     this.orderById.set(order.idorder, order);
     this.onEvent({ event: 'orders.created', data: order });
-    order.status = 'processing';
-    // A processed order goes straight to a picklist: its reservation lowers free stock.
-    const pl = this.createPicklist(order, 'new');
-    this.reservePicklist(pl, +1);
-    this.onEvent({ event: 'picklists.created', data: pl });
-    for (const { product } of resolved) this.onEvent({ event: 'products.free_stock_changed', data: product });
-    this.onEvent({ event: 'orders.status_changed', data: order });
-    this.onEvent({ event: 'orders.closed', data: order });
-    return order;
+    return this.changes.run(() => {
+      order.status = 'processing';
+      // A processed order goes straight to a picklist: its reservation lowers free stock.
+      const pl = this.createPicklist(order, 'new');
+      this.reservePicklist(pl, +1);
+      this.onEvent({ event: 'picklists.created', data: pl });
+      for (const { product } of resolved) this.onEvent({ event: 'products.free_stock_changed', data: product });
+      this.onEvent({ event: 'orders.status_changed', data: order });
+      this.onEvent({ event: 'orders.closed', data: order });
+      return order;
+    });
   }
 
-  /** closePicklist's work, once the picklist is known to be open. */
+  /** closePicklist's work, inside the caller's change set. */
   private closeOpenPicklist(pl: PicklistRecord): PicklistRecord {
     this.reservePicklist(pl, -1);
     const touched: ProductRecord[] = [];
@@ -250,6 +265,7 @@ export class PicqerStore {
       const p = this.productById.get(line.idproduct);
       if (!p) continue;
       const row = this.stockRow(p, pl.idwarehouse);
+      this.changes.note(p, row);
       row.stock = Math.max(0, row.stock - line.amount);
       this.recompute(row);
       line.amount_picked = line.amount;
@@ -338,6 +354,7 @@ export class PicqerStore {
       const p = this.productById.get(line.idproduct);
       if (!p) continue;
       const row = this.stockRow(p, pl.idwarehouse);
+      this.changes.note(p, row);
       row.reservedpicklists += sign * (line.amount - line.amount_picked);
       this.recompute(row);
     }
@@ -349,6 +366,7 @@ export class PicqerStore {
       const p = this.productById.get(line.idproduct);
       if (!p) continue;
       const row = this.stockRow(p, wh);
+      this.changes.note(p, row);
       row.reservedallocations += sign * (line.amount - line.amount_cancelled);
       this.recompute(row);
     }
