@@ -53,7 +53,7 @@ export interface ExactClient {
   readonly maxUrlLength: number;
   /** The encoded length of the URL a `list` call would send, for sizing `$filter` chunks. */
   urlLength(entity: string, query: ODataQuery): number;
-  /** GETs a collection and follows `d.__next` (sequentially, as Exact asks) until the last page. */
+  /** GETs a collection and follows `d.__next` (sequentially, as Exact asks) until the last page; a `$top` query is one answer, `{"d":[…]}`. */
   list<T>(entity: string, query: ODataQuery, call?: ExactCallOptions): Promise<T[]>;
   close(): Promise<void>;
 }
@@ -185,12 +185,13 @@ async function listAll<T>(get: Get, api: { origin: string; apiPath: string }, en
   let q: ODataQuery = query;
   for (let page = 0; page < MAX_PAGES; page++) {
     const body = await get<ExactCollection<T>>(path, q, call);
-    if (!body || !body.d || !Array.isArray(body.d.results)) {
-      throw new UpstreamError('exact', 502, `Exact answered ${entity} without d.results.`);
-    }
-    out.push(...body.d.results);
-    if (!body.d.__next) return out;
-    ({ path, q } = nextPage(body.d.__next, api.origin, api.apiPath, entity));
+    const d = body?.d;
+    // A `$top` query is answered `{"d":[…]}`, without `results` and without a next page.
+    if (Array.isArray(d)) return [...out, ...d];
+    if (!d || !Array.isArray(d.results)) throw new UpstreamError('exact', 502, `Exact answered ${entity} without d.results.`);
+    out.push(...d.results);
+    if (!d.__next) return out;
+    ({ path, q } = nextPage(d.__next, api.origin, api.apiPath, entity));
   }
   throw new UpstreamError('exact', 502, `Exact returned more than ${MAX_PAGES} pages for ${entity}; narrow the $filter.`);
 }

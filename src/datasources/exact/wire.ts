@@ -3,9 +3,13 @@
  * them into models (model.ts). Field names are Exact's; see /work/shared/upstreams/shopify-exact.md part B.
  */
 
-/** A collection answer: `{"d":{"results":[…],"__next":"<full URL with $skiptoken>"}}`. */
+/**
+ * A collection answer: `{"d":{"results":[…],"__next":"<full URL with $skiptoken>"}}`, or, for a
+ * `$top` query, `{"d":[…]}` (a plain array, no `__next`; picqer/exact-php-client reads `$top=1`
+ * answers as `d[0]`).
+ */
 export interface ExactCollection<T> {
-  d: { results: T[]; __next?: string };
+  d: { results: T[]; __next?: string } | T[];
 }
 
 /** `logistics/Items`, with the properties the gateway selects. */

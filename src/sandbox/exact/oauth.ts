@@ -5,12 +5,20 @@ import { randomBytes } from 'node:crypto';
  * client credentials returns a 10-minute access token and a NEW refresh token; the old refresh
  * token is dead from then on (rotation, enforced by Exact since 2018). A new token is refused
  * until `minRefreshIntervalSeconds` after the previous one (Exact: 570 s, "TooEarlyToRefreshTokens").
+ * And at most `tokenCallsPerDay` calls to the token endpoint per app (Exact since 2021-07-01:
+ * "Maximum of 200 token endpoint calls per API key, per user, per day"; the sandbox has one
+ * user). UNCONFIRMED: the answer past that cap (the sandbox: `tokenLimitStatus`, default 400, with
+ * the body of the documented "too early" refusal) and the day's boundary (the sandbox: UTC).
  */
 
 export interface TokenSettings {
   accessTokenTtlSeconds: number;
   minRefreshIntervalSeconds: number;
+  tokenCallsPerDay: number;
+  tokenLimitStatus: number;
 }
+
+const DAY = 86_400_000;
 
 export interface TokenAnswer {
   status: number;
@@ -26,6 +34,9 @@ export class SandboxOAuth {
   refreshes = 0;
   private readonly accessTokens = new Map<string, number>();
   private lastIssuedAt = Number.NEGATIVE_INFINITY;
+  /** Token calls by this app on `callsDay` (a UTC day number). */
+  private calls = 0;
+  private callsDay = -1;
 
   constructor(
     readonly clientId: string,
@@ -45,6 +56,14 @@ export class SandboxOAuth {
     }
     if (form.get('client_id') !== this.clientId || form.get('client_secret') !== this.clientSecret) {
       return { status: 400, body: { error: 'invalid_client', error_description: 'unknown client_id or wrong client_secret' } };
+    }
+    const day = Math.floor(this.clock() / DAY);
+    if (day !== this.callsDay) [this.callsDay, this.calls] = [day, 0];
+    if (++this.calls > s.tokenCallsPerDay) {
+      return {
+        status: s.tokenLimitStatus,
+        body: { error: 'access_denied', error_description: `Rate limit exceeded: at most ${s.tokenCallsPerDay} token requests per day` },
+      };
     }
     const given = form.get('refresh_token');
     if (!given || given !== this.refreshToken) {
@@ -94,9 +113,15 @@ export class SandboxOAuth {
     this.lastIssuedAt = Number.NEGATIVE_INFINITY;
   }
 
+  /** True when the bearer token was issued here, expired or not: the call can be put on this app's account. */
+  issued(accessToken: string | undefined): boolean {
+    return accessToken !== undefined && this.accessTokens.has(accessToken);
+  }
+
   reset(initialRefreshToken: string): void {
     this.accessTokens.clear();
     this.refreshes = 0;
+    this.calls = 0;
     this.authorize(initialRefreshToken);
   }
 }
