@@ -1,12 +1,13 @@
 import { setMaxListeners } from 'node:events';
 import { Pool } from 'undici';
+import { PICQER_LINE_EVENTS, PICQER_PRODUCT_EVENTS, PICQER_STOCK_EVENTS } from '../src/events/intake/picqer.effects';
 import { PICQER_HOOK_EVENTS } from '../src/events/intake/picqer.webhook';
 import { prng } from '../src/sandbox/catalog';
 import { encodeCursor } from '../src/schema/common/cursor';
 import { deleteKeys } from '../test/helpers/redis-keys';
 import { forkReplica, type ForkedReplica } from './support/fork-replica';
-import { startSandboxProcess, type SandboxProcess } from './support/sandbox-process';
-import { StalenessJudge } from './support/staleness';
+import { startSandboxProcess, type BalancerStats, type SandboxProcess } from './support/sandbox-process';
+import { judgeReads, StalenessJudge, type JudgedRead } from './support/staleness';
 
 /**
  * The shared entity cache under a webshop's read load (issue 13). R gateway replicas (child
@@ -56,7 +57,8 @@ export async function run(args: string[]): Promise<void> {
       ...o.env,
     };
     for (let r = 0; r < o.replicas; r++) replicas.push(await forkReplica(env));
-    const events = [...new Set([...PICQER_HOOK_EVENTS, ...CACHE_EVENTS])];
+    // The gateway's subscription events and every event its cache acts on (those the sandbox knows).
+    const events = [...new Set([...PICQER_HOOK_EVENTS, ...PICQER_STOCK_EVENTS, ...PICQER_PRODUCT_EVENTS, ...PICQER_LINE_EVENTS])];
     const hooks = await sandbox.balance(
       replicas.map((r) => r.url),
       secret,
@@ -80,8 +82,6 @@ export async function run(args: string[]): Promise<void> {
 
 const PRODUCTS = 2000;
 const PAGE_SIZE = 20;
-/** The Picqer events the cache keeps itself fresh with (registered when the sandbox knows them). */
-const CACHE_EVENTS = ['products.free_stock_changed', 'picklists.closed', 'orders.status_changed', 'products.created', 'products.changed'];
 
 interface Options {
   seconds: number;
@@ -129,16 +129,9 @@ function options(args: string[]): Options {
   };
 }
 
-/** One answered read: when it was sent and answered, and the free stock it returned as [idproduct, idwarehouse, freeStock, ...]. */
-interface Read {
-  t0: number;
-  t1: number;
-  values: number[];
-}
-
 /** What the frontends saw. */
 class Tally {
-  readonly reads: Read[] = [];
+  readonly reads: JudgedRead[] = [];
   productReads = 0;
   pageReads = 0;
   errors = 0;
@@ -269,32 +262,12 @@ interface Outcome {
   stats: { total: number; byStatus: Record<string, number>; limit: number; windowMs: number; webhooks: Record<string, number> };
   rss: number[];
   history: { changes: unknown[]; source: string };
-  balancer: { forwarded: number[]; failed: number; answerMs: number[]; lagMs: number[] };
+  balancer: BalancerStats;
   judge: StalenessJudge;
 }
 
 function report(o: Options, tally: Tally, out: Outcome): void {
-  let stale = 0;
-  let wrong = 0;
-  let behind = 0;
-  let values = 0;
-  let maxLag = 0;
-  const lags: number[] = [];
-  for (const r of tally.reads) {
-    let lag = 0;
-    let never = false;
-    for (let i = 0; i < r.values.length; i += 3) {
-      const l = out.judge.lag(r.values[i], r.values[i + 1], r.values[i + 2], r.t0, r.t1);
-      values += 1;
-      if (l === null) never = true;
-      else lag = Math.max(lag, l);
-    }
-    if (never) wrong += 1;
-    if (lag > 0) behind += 1;
-    if (never || lag > o.windowMs) stale += 1;
-    maxLag = Math.max(maxLag, lag);
-    lags.push(lag);
-  }
+  const v = judgeReads(tally.reads, out.judge, out.balancer.stockAcks, o.windowMs);
   const reads = tally.reads.length;
   const u = out.stats.total;
   const budget = Math.floor((out.stats.limit * o.seconds * 1000) / out.stats.windowMs);
@@ -303,8 +276,10 @@ function report(o: Options, tally: Tally, out: Outcome): void {
   const w = out.stats.webhooks;
   const b = out.balancer;
   process.stdout.write(
-    `# reads: ${tally.productReads} product, ${tally.pageReads} page (${values} free-stock values judged); reads/U=${u ? (reads / u).toFixed(1) : 'inf'}; ` +
-      `behind (lag > 0) ${behind}, lag p99 ${pct(lags, 0.99)} ms, never the sandbox's ${wrong}; cut off at the end ${tally.cutOff}; ` +
+    `# reads: ${tally.productReads} product, ${tally.pageReads} page (${v.values} free-stock values judged); reads/U=${u ? (reads / u).toFixed(1) : 'inf'}; ` +
+      `behind (lag > 0) ${v.behind}, lag p99 ${pct(v.lags, 0.99)} ms, never the sandbox's ${v.wrong}; ` +
+      `after the change's webhook was acknowledged: ${v.afterAck.values} superseded values, ${v.afterAck.staleReads} stale reads, worst ${v.afterAck.maxMs} ms; ` +
+      `cut off at the end ${tally.cutOff}; ` +
       `errors ${JSON.stringify(tally.errorCodes)}; upstream by status ${JSON.stringify(out.stats.byStatus)}\n`,
   );
   process.stdout.write(
@@ -317,7 +292,7 @@ function report(o: Options, tally: Tally, out: Outcome): void {
   );
   process.stdout.write(
     `cache: replicas=${o.replicas} seconds=${o.seconds} reads=${reads} upstream_calls=${u} budget=${budget} hit_ratio=${hitRatio} ` +
-      `stale_reads=${stale} max_staleness_ms=${Math.round(maxLag)} errors=${tally.errors} rss_mb=${out.rss.join('/')}\n`,
+      `stale_reads=${v.stale} max_staleness_ms=${Math.round(v.maxLag)} errors=${tally.errors} rss_mb=${out.rss.join('/')}\n`,
   );
 }
 

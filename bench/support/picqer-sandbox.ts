@@ -10,12 +10,13 @@ import { PICQER_HOOK_EVENTS, startPicqerSandbox, type PicqerSandbox } from '../.
  * way round. Besides the sandbox it runs a webhook balancer: a tiny HTTP proxy that hands each
  * delivery to the next gateway replica in turn, as a load balancer in front of the replicas would,
  * and times each delivery: `answerMs` from forwarding to the replica's answer, `lagMs` from the
- * change (the dispatch) to the replica's acknowledgement, queueing behind earlier deliveries included.
+ * change (the dispatch) to the replica's acknowledgement, queueing behind earlier deliveries included,
+ * and for free-stock deliveries which product's change was acknowledged when (`stockAcks`).
  *
  * Parent -> child: { type: 'start', products, seed } | { type: 'balance', targets, secret, events }
  *   | { type: 'history', since } | { type: 'balancer-stats' } | { type: 'close' }
  * Child -> parent: { type: 'ready', origin, baseUrl, apiKey, at, snapshot } | { type: 'balancing', address, events, unsupported }
- *   | { type: 'history', changes } | { type: 'balancer-stats', forwarded, failed, answerMs, lagMs } | { type: 'failed', message }
+ *   | { type: 'history', changes } | { type: 'balancer-stats', forwarded, failed, answerMs, lagMs, stockAcks } | { type: 'failed', message }
  *
  * `snapshot` is every product's free stock per warehouse at `at`, before anything moved: the
  * start of the stock history a bench judges reads against. `history` answers from this process's
@@ -50,7 +51,16 @@ type FromParent =
 let sandbox: PicqerSandbox | undefined;
 let balancer: Server | undefined;
 const changes: StockChange[] = [];
-const balance = { targets: [] as string[], next: 0, forwarded: [] as number[], failed: 0, answerMs: [] as number[], lagMs: [] as number[] };
+const balance = {
+  targets: [] as string[],
+  next: 0,
+  forwarded: [] as number[],
+  failed: 0,
+  answerMs: [] as number[],
+  lagMs: [] as number[],
+  /** Acknowledged products.free_stock_changed deliveries: [idproduct, queued at, acknowledged at] (ms). */
+  stockAcks: [] as Array<[number, number, number]>,
+};
 /** Per event, when each delivery not yet acknowledged was queued (one hook per event: the dispatcher delivers them in order). */
 const queued = new Map<string, number[]>();
 
@@ -144,8 +154,13 @@ async function forward(req: IncomingMessage, res: ServerResponse): Promise<void>
     balance.forwarded[k] += 1;
     balance.answerMs.push(performance.now() - t0);
     if (answer.statusCode >= 200 && answer.statusCode < 300) {
-      const since = queued.get((JSON.parse(body.toString('utf8')) as { event: string }).event)?.shift();
-      if (since !== undefined) balance.lagMs.push(Date.now() - since);
+      const delivery = JSON.parse(body.toString('utf8')) as { event: string; data?: { idproduct?: number } };
+      const since = queued.get(delivery.event)?.shift();
+      const now = Date.now();
+      if (since !== undefined) balance.lagMs.push(now - since);
+      if (since !== undefined && delivery.event === 'products.free_stock_changed' && typeof delivery.data?.idproduct === 'number') {
+        balance.stockAcks.push([delivery.data.idproduct, since, now]);
+      }
     }
     res.writeHead(answer.statusCode, { 'content-type': String(answer.headers['content-type'] ?? 'application/json') });
     res.end(text);
@@ -178,9 +193,11 @@ process.on('message', (msg: FromParent) => {
     case 'history':
       reply({ type: 'history', changes: changes.filter((c) => c.at >= msg.since) });
       return;
-    case 'balancer-stats':
-      reply({ type: 'balancer-stats', forwarded: balance.forwarded, failed: balance.failed, answerMs: balance.answerMs, lagMs: balance.lagMs });
+    case 'balancer-stats': {
+      const { forwarded, failed: unreachable, answerMs, lagMs, stockAcks } = balance;
+      reply({ type: 'balancer-stats', forwarded, failed: unreachable, answerMs, lagMs, stockAcks });
       return;
+    }
     case 'close':
       void shutdown(0);
   }

@@ -4,6 +4,19 @@ import type { SnapshotRow, StockChange } from './picqer-sandbox';
 
 export type { SnapshotRow, StockChange };
 
+export interface BalancerStats {
+  /** Deliveries forwarded, per replica. */
+  forwarded: number[];
+  /** Deliveries no replica took (answered 502 to the sandbox, which retries them). */
+  failed: number;
+  /** Per delivery, ms from forwarding it to the replica's answer. */
+  answerMs: number[];
+  /** Per acknowledged delivery, ms from the change (its dispatch) to the acknowledgement. */
+  lagMs: number[];
+  /** Acknowledged products.free_stock_changed deliveries: [idproduct, queued at, acknowledged at] (epoch ms). */
+  stockAcks: Array<[number, number, number]>;
+}
+
 /** The Picqer sandbox running in its own process (./picqer-sandbox.ts), as a bench sees it. */
 export interface SandboxProcess {
   origin: string;
@@ -19,8 +32,8 @@ export interface SandboxProcess {
    * sandbox has it, else from the child's own recorder. `source` says which.
    */
   history(since: number): Promise<{ changes: StockChange[]; source: string }>;
-  /** Deliveries forwarded per replica, those no replica took, and per delivery the replica's answer time and the lag from the change to its acknowledgement (ms). */
-  balancerStats(): Promise<{ forwarded: number[]; failed: number; answerMs: number[]; lagMs: number[] }>;
+  /** What the webhook balancer saw (bench/support/picqer-sandbox.ts). */
+  balancerStats(): Promise<BalancerStats>;
   /** A control call under /__sandbox (JSON in and out). */
   control<T>(method: string, route: string, body?: object): Promise<T>;
   close(): Promise<void>;
