@@ -13,6 +13,7 @@ import { buildGateway, type Gateway } from './server';
 import { closeServices, createServices, type Services } from './services';
 import { attachGraphqlWs } from './events/fanout/ws-server';
 import { ensurePicqerHooks } from './events/intake/picqer.hooks';
+import { PICQER_CACHE_HOOK_EVENTS } from './events/intake/picqer.effects';
 import { PICQER_HOOK_EVENTS, registerPicqerWebhooks } from './events/intake/picqer.webhook';
 import { registerShopifyWebhooks } from './events/intake/shopify.webhook';
 import { startAutoSync, type AutoSync } from './stock-sync/auto-sync';
@@ -167,7 +168,13 @@ async function ensureHooksPointHere(config: Readonly<Config>, services: Services
     await ensurePicqerHooks(
       { listHooks: (offset) => picqer.listHooks(offset, { priority: 'background' }), createHook: (input) => picqer.createHook(input) },
       // In sandbox mode the hooks live in the local sandbox: it reaches the listening address.
-      { publicUrl: config.sandbox ? url : (config.publicUrl ?? url), secret: config.picqer.webhookSecret, events: PICQER_HOOK_EVENTS, logger: services.logger },
+      {
+        publicUrl: config.sandbox ? url : (config.publicUrl ?? url),
+        secret: config.picqer.webhookSecret,
+        // The cache also listens to product events no subscription carries.
+        events: services.cache ? [...PICQER_HOOK_EVENTS, ...PICQER_CACHE_HOOK_EVENTS] : PICQER_HOOK_EVENTS,
+        logger: services.logger,
+      },
     );
   } catch (err) {
     // The gateway still answers queries; webhooks wait until the hooks exist.

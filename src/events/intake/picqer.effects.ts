@@ -11,10 +11,17 @@ import { id, list, obj, str } from './delivery-fields';
 
 /** Events whose delivery carries the whole product with its new stock per warehouse. */
 export const PICQER_STOCK_EVENTS = ['products.free_stock_changed', 'products.stock_changed'] as const;
-/** Events that change which products exist or what they are, without a stock value to trust. */
-export const PICQER_PRODUCT_EVENTS = ['products.created', 'products.changed', 'products.deleted', 'products.assembled_stock_changed'] as const;
+/**
+ * Events that change which products exist or what they are, without a stock value to trust.
+ * Picqer documents no deactivation event; inactivating a product fires products.changed
+ * (UNCONFIRMED, see src/sandbox/README.md).
+ */
+export const PICQER_PRODUCT_EVENTS = ['products.created', 'products.changed', 'products.assembled_stock_changed'] as const;
 /** Order and picklist events whose products' stock and reservations move. */
 export const PICQER_LINE_EVENTS = ['picklists.closed', 'orders.status_changed'] as const;
+
+/** The hooks the cache needs beyond the subscriptions' own (registered when the cache is on). */
+export const PICQER_CACHE_HOOK_EVENTS: readonly string[] = ['products.stock_changed', ...PICQER_PRODUCT_EVENTS];
 
 /** Most product lines one picklist or order delivery may list for invalidation. */
 const MAX_LINES = 5000;
