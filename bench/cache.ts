@@ -134,6 +134,8 @@ class Tally {
   readonly reads: JudgedRead[] = [];
   productReads = 0;
   pageReads = 0;
+  /** Answer times (t1 - t0), ms, per kind of read. */
+  readonly latency = { product: [] as number[], page: [] as number[] };
   errors = 0;
   readonly errorCodes: Record<string, number> = {};
   cutOff = 0;
@@ -204,7 +206,7 @@ async function measure(o: Options, sandbox: SandboxProcess, replicas: ForkedRepl
     await sampleRss();
     const history = await sandbox.history(sandbox.at);
     const balancer = await sandbox.balancerStats();
-    report(o, tally, { stats, rss, history, balancer, judge: new StalenessJudge(sandbox.snapshot, history.changes) });
+    report(o, tally, { start, stats, rss, history, balancer, judge: new StalenessJudge(sandbox.snapshot, history.changes) });
   } finally {
     clearInterval(sampler);
     await Promise.all(pools.map((p) => p.close()));
@@ -228,6 +230,7 @@ async function read(pool: Pool, body: object, isPage: boolean, tally: Tally, sig
   const t1 = Date.now();
   if (isPage) tally.pageReads += 1;
   else tally.productReads += 1;
+  tally.latency[isPage ? 'page' : 'product'].push(t1 - t0);
   let answer: Answer;
   try {
     answer = JSON.parse(text) as Answer;
@@ -259,6 +262,8 @@ async function read(pool: Pool, body: object, isPage: boolean, tally: Tally, sig
 }
 
 interface Outcome {
+  /** When the frontends started (epoch ms). */
+  start: number;
   stats: { total: number; byStatus: Record<string, number>; limit: number; windowMs: number; webhooks: Record<string, number> };
   rss: number[];
   history: { changes: unknown[]; source: string };
@@ -281,6 +286,13 @@ function report(o: Options, tally: Tally, out: Outcome): void {
       `after the change's webhook was acknowledged: ${v.afterAck.values} superseded values, ${v.afterAck.staleReads} stale reads, worst ${v.afterAck.maxMs} ms; ` +
       `cut off at the end ${tally.cutOff}; ` +
       `errors ${JSON.stringify(tally.errorCodes)}; upstream by status ${JSON.stringify(out.stats.byStatus)}\n`,
+  );
+  const tenths = Array.from({ length: 10 }, () => 0);
+  for (const r of tally.reads) tenths[Math.min(9, Math.floor(((r.t1 - out.start) * 10) / (o.seconds * 1000)))] += 1;
+  const lat = (xs: number[]): string => `${pct(xs, 0.5)}/${pct(xs, 0.99)}/${pct(xs, 1)}`;
+  process.stdout.write(
+    `# answer ms p50/p99/max: product ${lat(tally.latency.product)}, page ${lat(tally.latency.page)}; ` +
+      `reads/s in each tenth of the run: ${tenths.map((n) => Math.round(n / (o.seconds / 10))).join(' ')}\n`,
   );
   process.stdout.write(
     `# cache (extensions.upstream.picqer, summed): hits ${c.hits} misses ${c.misses} stale ${c.stale} staleOnError ${c.staleOnError} ` +
