@@ -6,7 +6,7 @@ import { GraphQLError } from 'graphql';
  * Messages name the bad thing and what was expected; none carries a key, token or personal data.
  */
 
-export type Upstream = 'picqer' | 'shopify' | 'exact';
+export type Upstream = 'picqer' | 'shopify' | 'exact' | 'lightspeed' | 'lightspeedRetail';
 
 export const ERROR_CODES = [
   'BAD_USER_INPUT',

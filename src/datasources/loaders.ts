@@ -32,8 +32,11 @@ export interface LoaderSources {
   cacheNamespaces: Readonly<Partial<Record<Upstream, string>>>;
 }
 
-/** The variables that configure each upstream, named in UPSTREAM_NOT_CONFIGURED. */
-const CONFIG_VARIABLES: Readonly<Record<Upstream, readonly string[]>> = {
+/**
+ * The variables that configure each upstream, named in UPSTREAM_NOT_CONFIGURED. Keyed by the
+ * upstreams that have loaders: Upstream names Lightspeed for its governor before its client lands.
+ */
+const CONFIG_VARIABLES: Readonly<Record<keyof Loaders, readonly string[]>> = {
   picqer: ['PICQER_SUBDOMAIN', 'PICQER_API_KEY'],
   shopify: ['SHOPIFY_SHOP', 'SHOPIFY_ACCESS_TOKEN'],
   exact: ['EXACT_DIVISION', 'EXACT_CLIENT_ID', 'EXACT_CLIENT_SECRET', 'EXACT_REFRESH_TOKEN'],
@@ -60,7 +63,7 @@ export function createLoaders(sources: LoaderSources, accounting: CallAccounting
 }
 
 /** The loaders of `upstream`, or UPSTREAM_NOT_CONFIGURED naming the variables that configure it. */
-export function requireLoaders<U extends Upstream>(loaders: Loaders, upstream: U): NonNullable<Loaders[U]> {
+export function requireLoaders<U extends keyof Loaders>(loaders: Loaders, upstream: U): NonNullable<Loaders[U]> {
   const l = loaders[upstream];
   if (l) return l;
   throw new UpstreamNotConfiguredError(upstream, [...CONFIG_VARIABLES[upstream]]);

@@ -3,6 +3,7 @@ import type { GovernorRegistryOptions } from '../../src/datasources/upstream/gov
 import type { BudgetModel, Governor, GovernorRegistry, Permit, Priority } from '../../src/datasources/upstream/governor/governor.types';
 import { until } from '../helpers/until';
 import { ManualClock, NOON_2030 } from './manual-clock';
+import { multiWindowContract } from './multi-window.contract';
 
 /**
  * One behaviour suite for every budget backend (memory, Redis). `make` builds a registry with the
@@ -263,5 +264,7 @@ export function governorContract(name: string, backend: ContractBackend): void {
       await r.close();
       expect(await waiting).toBe('UPSTREAM_UNAVAILABLE');
     });
+
+    multiWindowContract({ make, peer, credential: freshCredential, maxInSlidingWindow });
   });
 }

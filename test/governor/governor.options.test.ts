@@ -19,6 +19,25 @@ describe('governor registry options and misuse', () => {
     await r.close();
   });
 
+  test('a multi-window model needs windows, each with a positive limit and length, no length twice', async () => {
+    const r = createGovernorRegistry({ keyPrefix: 'x:' });
+    expect(() => r.governor('lightspeed', 'k', { kind: 'multi-window', windows: [] })).toThrow(
+      /windows must be a non-empty array of \{ limit, windowMs \}, got \[\]/,
+    );
+    expect(() => r.governor('lightspeed', 'k', { kind: 'multi-window', windows: [{ limit: 300, windowMs: 0 }] })).toThrow(
+      /windows\[0\]\.windowMs must be a positive number, got 0/,
+    );
+    const twice = {
+      kind: 'multi-window',
+      windows: [
+        { limit: 3, windowMs: 1_000 },
+        { limit: 5, windowMs: 1_000 },
+      ],
+    } as const;
+    expect(() => r.governor('lightspeed', 'k', twice)).toThrow(/windows\[\]\.windowMs must be distinct, got \[1000, 1000\]/);
+    await r.close();
+  });
+
   test('the same credential gets the same governor; another credential its own budget', async () => {
     const r = createGovernorRegistry({ keyPrefix: 'x:' });
     const model = { kind: 'requests-per-minute', limit: 5 } as const;

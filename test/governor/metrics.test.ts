@@ -29,3 +29,31 @@ test('metrics are read from stats() on scrape, labelled by upstream and credenti
   expect(await prom.metrics()).toContain(`gateway_governor_calls_total{${labels}} 2`);
   await governors.close();
 });
+
+test('a multi-window governor reports each window, and the one closest to full as limit/used', async () => {
+  const governors = createGovernorRegistry({ keyPrefix: 'unused:' });
+  const prom = new Registry();
+  registerGovernorMetrics(governors, prom);
+  const g = governors.governor('lightspeed', 'metrics-lightspeed-key', {
+    kind: 'multi-window',
+    windows: [
+      { limit: 300, windowMs: 300_000 },
+      { limit: 3_000, windowMs: 3_600_000 },
+    ],
+  });
+  await g.acquire({ cost: 1, priority: 'live', deadline: Date.now() + 1_000 });
+  // Another app on the key spent 2,000 of the hour: that window is now the closest to full.
+  await g.observe({ status: 200, headers: { 'x-ratelimit-limit': '300/3000', 'x-ratelimit-remaining': '299/999' } });
+  await g.acquire({ cost: 1, priority: 'live', deadline: Date.now() + 1_000 });
+
+  const text = await prom.metrics();
+  const labels = `upstream="lightspeed",credential="${g.stats().credential}"`;
+  expect(text).toContain(`gateway_governor_window_limit{${labels},window_ms="300000"} 300`);
+  expect(text).toContain(`gateway_governor_window_used{${labels},window_ms="300000"} 2`);
+  expect(text).toContain(`gateway_governor_window_limit{${labels},window_ms="3600000"} 3000`);
+  expect(text).toContain(`gateway_governor_window_used{${labels},window_ms="3600000"} 2002`);
+  expect(text).toContain(`gateway_governor_limit{${labels}} 3000`);
+  expect(text).toContain(`gateway_governor_used{${labels}} 2002`);
+  expect(text).toContain(`gateway_governor_calls_total{${labels}} 2`);
+  await governors.close();
+});

@@ -1,8 +1,9 @@
 import type { BudgetModel } from './governor.types';
 import { feedbackLookbackMs, type BudgetStore, type Decision, type ParsedFeedback, type WindowSettings } from './budget.types';
+import { MultiWindowBudget } from './budget.multi-window';
 
 /**
- * The three budget models in process memory. Used without Redis (one process owns the whole
+ * The budget models in process memory (multi-window in budget.multi-window.ts). Used without Redis (one process owns the whole
  * budget, share 1) and as the fallback while Redis is unreachable (share < 1: this replica's
  * conservative slice). The algorithms match scripts.lua.ts step for step; the contract suite
  * runs the same assertions against both.
@@ -10,6 +11,7 @@ import { feedbackLookbackMs, type BudgetStore, type Decision, type ParsedFeedbac
 export function createMemoryBudget(model: BudgetModel, w: WindowSettings, share = 1, clock: () => number = Date.now): BudgetStore {
   if (model.kind === 'requests-per-minute') return new SlidingWindowBudget(model.limit, w, share, clock);
   if (model.kind === 'minute-and-day') return new MinuteDayBudget(model.perMinute, model.perDay, w, share, clock);
+  if (model.kind === 'multi-window') return new MultiWindowBudget(model.windows, w, share, clock);
   return new CostBucketBudget(model.size, model.restorePerSecond, share, clock);
 }
 

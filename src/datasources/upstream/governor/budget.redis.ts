@@ -1,4 +1,4 @@
-import type { BudgetModel } from './governor.types';
+import type { BudgetModel, WindowLimit } from './governor.types';
 import { feedbackLookbackMs, type BudgetStore, type Decision, type ParsedFeedback, type WindowSettings } from './budget.types';
 import type { RedisLink } from './redis-link';
 
@@ -14,6 +14,8 @@ const STATE_TTL_MS = 600_000;
 export class RedisBudget implements BudgetStore {
   private readonly state: string;
   private readonly window: string;
+  /** Multi-window models: one admissions zset per window, named by its length. */
+  private readonly windowKeys: string[];
   private readonly span: number;
   private readonly lookback: number;
 
@@ -26,13 +28,14 @@ export class RedisBudget implements BudgetStore {
   ) {
     this.state = `${keyBase}:state`;
     this.window = `${keyBase}:admitted`;
+    this.windowKeys = model.kind === 'multi-window' ? model.windows.map((x) => `${keyBase}:admitted:${x.windowMs}`) : [];
     this.span = w.windowMs + w.marginMs;
     this.lookback = feedbackLookbackMs(w);
   }
 
   /** Every key this budget may write, for clean-up in tests and tools. */
   keys(): string[] {
-    return [this.state, this.window];
+    return [this.state, this.window, ...this.windowKeys];
   }
 
   async take(cost: number): Promise<Decision> {
@@ -40,6 +43,7 @@ export class RedisBudget implements BudgetStore {
     const m = this.model;
     let r: unknown;
     const now = this.now();
+    if (m.kind === 'multi-window') return this.multiTake(m.windows, cost, now);
     if (m.kind === 'requests-per-minute') r = await c.govSlidingTake(this.state, this.window, cost, m.limit, this.span, 1, STATE_TTL_MS, this.lookback, now);
     else if (m.kind === 'minute-and-day') {
       r = await c.govFixedTake(this.state, cost, m.perMinute, m.perDay, this.w.minuteMs, this.w.dayMs, this.w.marginMs, 1, now);
@@ -52,6 +56,7 @@ export class RedisBudget implements BudgetStore {
     const c = this.link.commands;
     const m = this.model;
     const s = (v: number | undefined): string => (v === undefined ? '' : String(v));
+    if (m.kind === 'multi-window') return this.multiObserve(m.windows, fb);
     if (m.kind === 'requests-per-minute') {
       if (fb.limit === undefined && fb.remaining === undefined) return false;
       return (
@@ -85,6 +90,24 @@ export class RedisBudget implements BudgetStore {
 
   async pause(ms: number): Promise<void> {
     await this.link.commands.govPause(this.state, Math.ceil(ms), this.now());
+  }
+
+  private async multiTake(windows: readonly WindowLimit[], cost: number, now: string): Promise<Decision> {
+    const keys = [this.state, ...this.windowKeys];
+    const args = windows.flatMap((x) => [x.windowMs, x.limit]);
+    const r = (await this.link.commands.govMultiTake(keys.length, ...keys, cost, 1, this.w.marginMs, STATE_TTL_MS, ...args, now)) as Array<number | string>;
+    const [granted, waitMs, limit, used, at, ...per] = r.map(Number);
+    const stats = windows.map((x, i) => ({ windowMs: x.windowMs, limit: per[2 * i], used: per[2 * i + 1] }));
+    return { granted: granted === 1, waitMs, limit, used, at, windows: stats };
+  }
+
+  private async multiObserve(windows: readonly WindowLimit[], fb: ParsedFeedback): Promise<boolean> {
+    const f = fb.windows;
+    if (!f?.some((x) => x.limit !== undefined || x.remaining !== undefined)) return false;
+    const s = (v: number | undefined): string => (v === undefined ? '' : String(v));
+    const keys = [this.state, ...this.windowKeys];
+    const args = windows.flatMap((x, i) => [x.windowMs, x.limit, s(f[i]?.limit), s(f[i]?.remaining)]);
+    return (await this.link.commands.govMultiObserve(keys.length, ...keys, 1, this.w.marginMs, STATE_TTL_MS, ...args, this.now())) === 1;
   }
 
   /** The scripts' last argument: '' for Redis's own TIME, else the injected clock's reading. */

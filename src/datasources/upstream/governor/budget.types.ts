@@ -1,4 +1,4 @@
-import type { BudgetModel } from './governor.types';
+import type { BudgetModel, WindowStats } from './governor.types';
 
 /**
  * What a governor asks of a budget store. A store answers one question at a time ("may a call
@@ -17,6 +17,8 @@ export interface Decision {
   used: number;
   /** The store's clock when it decided (epoch ms): a granted call's admission time. */
   at: number;
+  /** Multi-window models: every window after this decision (`limit`/`used` name the one closest to full). */
+  windows?: WindowStats[];
 }
 
 /** Rate-limit facts read from one response, already parsed to numbers. */
@@ -32,6 +34,8 @@ export interface ParsedFeedback {
   minuteReset?: number;
   /** Shopify throttleStatus plus the requested cost of the call it answers. */
   bucket?: { requested: number; size: number; available: number; restorePerSecond: number };
+  /** Multi-window models: value i of the multi-value headers, for the model's windows[i]. */
+  windows?: Array<{ limit?: number; remaining?: number }>;
 }
 
 /** Window lengths and margins, resolved from the registry options. */
@@ -63,7 +67,23 @@ export interface BudgetStore {
 export function modelLimit(model: BudgetModel): number {
   if (model.kind === 'requests-per-minute') return model.limit;
   if (model.kind === 'cost-bucket') return model.size;
+  if (model.kind === 'multi-window') return model.windows[0].limit;
   return model.perMinute;
+}
+
+/** A multi-window model's windows before any call (undefined for the other models). */
+export function modelWindows(model: BudgetModel): WindowStats[] | undefined {
+  return model.kind === 'multi-window' ? model.windows.map((w) => ({ windowMs: w.windowMs, limit: w.limit, used: 0 })) : undefined;
+}
+
+/**
+ * The window a multi-window decision is summarised by (`limit`, `used`, the two gauges): the
+ * one closest to full, the first of equals. scripts.multi-window.lua.ts picks the same.
+ */
+export function fullestWindow(windows: readonly WindowStats[]): WindowStats {
+  let best = windows[0];
+  for (const w of windows) if (w.used * best.limit > best.used * w.limit) best = w;
+  return best;
 }
 
 /**

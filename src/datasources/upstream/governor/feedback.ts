@@ -1,4 +1,4 @@
-import type { BudgetModel, ResponseFeedback } from './governor.types';
+import type { BudgetModel, ResponseFeedback, WindowLimit } from './governor.types';
 import type { ParsedFeedback } from './budget.types';
 
 /**
@@ -10,6 +10,7 @@ export function parseFeedback(model: BudgetModel, fb: ResponseFeedback): ParsedF
   if (model.kind === 'requests-per-minute') {
     return { limit: num(h['x-ratelimit-limit']), remaining: slidingRemaining(fb) };
   }
+  if (model.kind === 'multi-window') return { windows: multiWindowFeedback(model.windows, fb) };
   if (model.kind === 'minute-and-day') {
     return {
       limit: num(h['x-ratelimit-limit']),
@@ -41,6 +42,37 @@ export function parseFeedback(model: BudgetModel, fb: ResponseFeedback): ParsedF
 function slidingRemaining(fb: ResponseFeedback): number | undefined {
   if (fb.status !== 429) return num(fb.headers['x-ratelimit-remaining']);
   return hasRetryAfter(fb.headers['retry-after']) ? undefined : 0;
+}
+
+/**
+ * Lightspeed reports its windows in one header each, value i for window i: eCom sends
+ * `X-RateLimit-Limit: 300/3000/12000` and `X-RateLimit-Remaining: 299/2999/11999` (5 minutes,
+ * hour, day; the '/' is how eCom clients split them, e.g. timothydc/laravel-lightspeed-ecom-api;
+ * UNCONFIRMED in Lightspeed's own pages, so ',' is read too), Retail X-Series one value each.
+ * `X-RateLimit-Reset` (seconds until each window resets) is not used: booking foreign usage now
+ * is the safe choice while it is UNCONFIRMED whether Lightspeed's windows are fixed or sliding.
+ * A 429 obeys the Picqer rule per window: with a Retry-After its Remaining is not booked (the pause
+ * rules); without one the window the answer shows at 0 is booked full, and when none shows 0
+ * (or there are no headers), the shortest window is: the one a burst fills, the cheapest to wait for.
+ */
+function multiWindowFeedback(windows: readonly WindowLimit[], fb: ResponseFeedback): Array<{ limit?: number; remaining?: number }> {
+  const limits = list(fb.headers['x-ratelimit-limit']);
+  const remaining = list(fb.headers['x-ratelimit-remaining']);
+  const out = windows.map((_, i) => ({ limit: limits[i], remaining: remaining[i] }));
+  if (fb.status !== 429) return out;
+  if (hasRetryAfter(fb.headers['retry-after'])) return out.map((w) => ({ limit: w.limit }));
+  if (!out.some((w) => w.remaining === 0)) {
+    const shortest = windows.reduce((best, w, i) => (w.windowMs < windows[best].windowMs ? i : best), 0);
+    out[shortest].remaining = 0;
+  }
+  return out;
+}
+
+/** A multi-value header ('/' or ',' between values) as numbers; a mangled value is undefined at its place. */
+function list(v: string | string[] | undefined): Array<number | undefined> {
+  const s = Array.isArray(v) ? v.join(',') : v;
+  if (s === undefined) return [];
+  return s.split(/[/,]/).map((part) => num(part));
 }
 
 /** Whether a Retry-After header holds a usable value (seconds, or an HTTP date), as http.ts reads it. */

@@ -2,7 +2,7 @@ import type { Upstream } from '../../../errors';
 import { RateLimitedError, UpstreamUnavailableError } from '../../../errors';
 import type { AcquireRequest, BudgetModel, Governor, GovernorStats, Permit, ResponseFeedback } from './governor.types';
 import type { BudgetStore, Decision } from './budget.types';
-import { modelLimit } from './budget.types';
+import { modelLimit, modelWindows } from './budget.types';
 import { parseFeedback } from './feedback';
 import type { RedisLink } from './redis-link';
 
@@ -53,7 +53,7 @@ export class QueuedGovernor implements Governor {
     /** Epoch ms; tests inject one they move by hand. Timers still run on real time. */
     private readonly clock: () => number = Date.now,
   ) {
-    this.last = { granted: true, waitMs: 0, limit: modelLimit(model), used: 0, at: this.clock() };
+    this.last = { granted: true, waitMs: 0, limit: modelLimit(model), used: 0, at: this.clock(), windows: modelWindows(model) };
   }
 
   /** Waits for budget; rejects with RateLimitedError when it cannot come before `deadline`. */
@@ -136,6 +136,7 @@ export class QueuedGovernor implements Governor {
       mode: this.currentMode(),
       limit: this.last.limit,
       used: this.last.used,
+      ...(this.last.windows ? { windows: this.last.windows.map((w) => ({ ...w })) } : {}),
       queued: this.queues.live.length + this.queues.background.length,
       ...this.counts,
     };

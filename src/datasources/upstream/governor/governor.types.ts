@@ -54,10 +54,15 @@ export interface GovernorStats {
   credential: string;
   /** 'redis' | 'memory' | 'fallback' (Redis configured but unreachable: local conservative share). */
   mode: 'redis' | 'memory' | 'fallback';
-  /** Current budget per window (Picqer/Exact: requests per minute; Shopify: bucket size). */
+  /**
+   * Current budget per window (Picqer/Exact: requests per minute; Shopify: bucket size;
+   * multi-window: the window closest to full, every window in `windows`).
+   */
   limit: number;
   /** Spent in the current window (or bucket points in use). */
   used: number;
+  /** Multi-window models only: each window's limit and usage, in the model's order. */
+  windows?: WindowStats[];
   queued: number;
   waitedMsTotal: number;
   upstream429: number;
@@ -92,7 +97,30 @@ export type BudgetModel =
   /** Shopify GraphQL: leaky bucket of cost points per app+shop; size and rate re-read from throttleStatus. */
   | { kind: 'cost-bucket'; size: number; restorePerSecond: number }
   /** Exact Online: per calendar minute and per day, per app+division; re-read from X-RateLimit-* headers. */
-  | { kind: 'minute-and-day'; perMinute: number; perDay: number };
+  | { kind: 'minute-and-day'; perMinute: number; perDay: number }
+  /**
+   * Several sliding windows at once (Lightspeed: 5 minutes, an hour, a day); a call goes only when
+   * every window has room. Value i of a multi-value X-RateLimit-Limit / -Remaining re-syncs
+   * windows[i], so list windows in the upstream's header order (see models.ts).
+   */
+  | { kind: 'multi-window'; windows: readonly WindowLimit[] };
+
+export type MultiWindowModel = Extract<BudgetModel, { kind: 'multi-window' }>;
+
+/** One window of a multi-window model. */
+export interface WindowLimit {
+  /** Requests per window until the upstream's headers say otherwise. */
+  limit: number;
+  /** The window's length, counted sliding (stricter than a fixed window of the same length). Distinct per model. */
+  windowMs: number;
+}
+
+/** One window's figures, as stats() and the metrics report them. */
+export interface WindowStats {
+  windowMs: number;
+  limit: number;
+  used: number;
+}
 
 /** One governor per (upstream, credential); all replicas sharing a Redis share each budget. */
 export interface GovernorRegistry {

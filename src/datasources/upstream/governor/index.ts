@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Upstream } from '../../../errors';
-import type { BudgetModel, Governor, GovernorRegistry, GovernorStats } from './governor.types';
+import type { BudgetModel, Governor, GovernorRegistry, GovernorStats, WindowLimit } from './governor.types';
 import { createMemoryBudget } from './budget.memory';
 import { RedisBudget } from './budget.redis';
 import type { WindowSettings } from './budget.types';
 import { QueuedGovernor, type BudgetBackends } from './governor';
 import { RedisLink, type GovernorLogger } from './redis-link';
+
+export { LIGHTSPEED_ECOM_WINDOWS, lightspeedEcomModel, lightspeedRetailXModel, shortenWindows } from './models';
 
 /**
  * The rate-limit governor: one budget per upstream credential, shared by every replica through
@@ -116,6 +118,16 @@ function resolveOptions(opts: GovernorRegistryOptions): { windows: WindowSetting
 }
 
 function validateModel(m: BudgetModel): void {
+  const bad = (what: string, v: unknown, expected = 'a positive number'): RangeError =>
+    new RangeError(`BudgetModel ${m.kind}: ${what} must be ${expected}, got ${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`);
+  if (m.kind === 'multi-window') {
+    // Checked for callers without types (configuration built at run time).
+    const windows = m.windows as readonly WindowLimit[] | undefined;
+    if (!windows?.length) throw bad('windows', windows, 'a non-empty array of { limit, windowMs }');
+    const lengths = windows.map((w) => w.windowMs);
+    // Windows are keyed by their length in Redis and in the limits re-read from headers.
+    if (new Set(lengths).size !== lengths.length) throw bad('windows[].windowMs', lengths, 'distinct');
+  }
   const nums: Array<[string, number]> =
     m.kind === 'requests-per-minute'
       ? [['limit', m.limit]]
@@ -124,11 +136,16 @@ function validateModel(m: BudgetModel): void {
             ['size', m.size],
             ['restorePerSecond', m.restorePerSecond],
           ]
-        : [
-            ['perMinute', m.perMinute],
-            ['perDay', m.perDay],
-          ];
+        : m.kind === 'multi-window'
+          ? m.windows.flatMap((w, i): Array<[string, number]> => [
+              [`windows[${i}].limit`, w.limit],
+              [`windows[${i}].windowMs`, w.windowMs],
+            ])
+          : [
+              ['perMinute', m.perMinute],
+              ['perDay', m.perDay],
+            ];
   for (const [k, v] of nums) {
-    if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`BudgetModel ${m.kind}: ${k} must be a positive number, got ${v}`);
+    if (!(Number.isFinite(v) && v > 0)) throw bad(k, v);
   }
 }

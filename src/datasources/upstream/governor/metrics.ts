@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { GovernorRegistry, GovernorStats } from './governor.types';
+import type { GovernorRegistry, GovernorStats, WindowStats } from './governor.types';
 
 /**
  * Prometheus metrics for every governor, read from `stats()` when scraped (nothing is counted
@@ -48,8 +48,30 @@ export function registerGovernorMetrics(registry: GovernorRegistry, promRegistry
       }
     },
   });
+  registerWindowGauges(registry, promRegistry);
   counter('gateway_governor_calls_total', 'Calls admitted.', (s) => s.calls);
   counter('gateway_governor_waited_ms_total', 'Milliseconds admitted calls spent waiting for budget.', (s) => s.waitedMsTotal);
   counter('gateway_governor_upstream_429_total', '429 / THROTTLED answers from the upstream.', (s) => s.upstream429);
   counter('gateway_governor_rate_limited_total', 'Calls failed with RATE_LIMITED (no budget before the deadline).', (s) => s.rateLimited);
+}
+
+/** Multi-window models (Lightspeed): every window's figures, labelled by its length. */
+function registerWindowGauges(registry: GovernorRegistry, promRegistry: Registry): void {
+  const perWindow = (name: string, help: string, pick: (w: WindowStats) => number): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['upstream', 'credential', 'window_ms'],
+      registers: [promRegistry],
+      collect() {
+        this.reset();
+        for (const s of registry.stats()) {
+          for (const w of s.windows ?? []) this.set({ upstream: s.upstream, credential: s.credential, window_ms: String(w.windowMs) }, pick(w));
+        }
+      },
+    });
+  };
+  // gateway_governor_limit / _used show the window closest to full.
+  perWindow('gateway_governor_window_limit', 'Multi-window models: current budget of each window (requests).', (w) => w.limit);
+  perWindow('gateway_governor_window_used', 'Multi-window models: requests counted in each window, foreign usage included.', (w) => w.used);
 }

@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { BUCKET_OBSERVE, BUCKET_TAKE, FIXED_OBSERVE, FIXED_TAKE, PAUSE, SLIDING_OBSERVE, SLIDING_TAKE } from './scripts.lua';
+import { MULTI_OBSERVE, MULTI_TAKE } from './scripts.multi-window.lua';
 
 /** The logger a registry accepts: pino's shape, or anything with these two methods. */
 export interface GovernorLogger {
@@ -18,6 +19,9 @@ export interface GovernorCommands {
   govFixedObserve: Script;
   govBucketTake: Script;
   govBucketObserve: Script;
+  /** Multi-window scripts take one zset per window: the first argument is the number of keys. */
+  govMultiTake: Script;
+  govMultiObserve: Script;
   govPause: Script;
 }
 
@@ -53,13 +57,15 @@ export class RedisLink {
       // close before destroying it (default 2 s, which outlives close() and keeps the process up).
       ...({ disconnectTimeout: 100 } as object),
     });
-    const defs: Array<[keyof GovernorCommands, number, string]> = [
+    const defs: Array<[keyof GovernorCommands, number | undefined, string]> = [
       ['govSlidingTake', 2, SLIDING_TAKE],
       ['govSlidingObserve', 2, SLIDING_OBSERVE],
       ['govFixedTake', 1, FIXED_TAKE],
       ['govFixedObserve', 1, FIXED_OBSERVE],
       ['govBucketTake', 1, BUCKET_TAKE],
       ['govBucketObserve', 1, BUCKET_OBSERVE],
+      ['govMultiTake', undefined, MULTI_TAKE],
+      ['govMultiObserve', undefined, MULTI_OBSERVE],
       ['govPause', 1, PAUSE],
     ];
     for (const [name, numberOfKeys, lua] of defs) this.redis.defineCommand(name, { numberOfKeys, lua });

@@ -13,11 +13,12 @@
  * Take replies are integer arrays (Redis truncates Lua floats): {granted, waitMs, limit, used, now}.
  */
 
-const NOW = `local now
+/** Sets `now`: the injected clock's reading (last ARGV) or Redis's TIME. Shared with scripts.multi-window.lua.ts. */
+export const NOW = `local now
 if ARGV[#ARGV] ~= '' then now = tonumber(ARGV[#ARGV])
 else local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end`;
-const PAUSED = `local paused = tonumber(redis.call('HGET', KEYS[1], 'pausedUntil') or '0')`;
-const slice = `local function slice(l) return math.max(1, math.floor(l * share)) end`;
+export const PAUSED = `local paused = tonumber(redis.call('HGET', KEYS[1], 'pausedUntil') or '0')`;
+export const slice = `local function slice(l) return math.max(1, math.floor(l * share)) end`;
 
 /**
  * KEYS: state hash, admissions zset. ARGV: cost, default limit, span ms, share, ttl ms, lookback ms.
