@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { demoCatalog } from '../../src/sandbox/catalog';
 import { startLightspeedEcomSandbox, type LightspeedEcomSandbox } from '../../src/sandbox/lightspeed';
+import { lightspeedEcomEnv, sandboxEnv } from '../../src/sandbox/env';
 import { until } from '../helpers/until';
 import { basic, call, startReceiver, type Receiver } from './receiver';
 
@@ -229,5 +230,18 @@ describe('counters and control', () => {
     for (let i = 0; i < 3; i++) statuses.push((await call(`${ls.baseUrl}/variants/count.json`, { headers: auth() })).status);
     expect(statuses).toEqual([503, 503, 200]);
     expect(ls.state.stats().faultsServed).toBe(2);
+  });
+});
+
+describe('env', () => {
+  it('names the LIGHTSPEED_ECOM_* variables the gateway will read', () => {
+    expect(lightspeedEcomEnv(ls)).toEqual({
+      LIGHTSPEED_ECOM_BASE_URL: ls.origin,
+      LIGHTSPEED_ECOM_LANGUAGE: 'nl',
+      LIGHTSPEED_ECOM_API_KEY: ls.apiKey,
+      LIGHTSPEED_ECOM_API_SECRET: ls.apiSecret,
+      LIGHTSPEED_ECOM_WEBHOOK_SECRET: ls.webhookSecret,
+    });
+    expect(sandboxEnv({ lightspeedEcom: ls })).toEqual(lightspeedEcomEnv(ls));
   });
 });
