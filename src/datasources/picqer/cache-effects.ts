@@ -18,22 +18,37 @@ export type PicqerCacheEffect =
 
 /** The receiver's view of the cache: apply an effect, or distrust it (a repeated delivery may be older than what we hold). */
 export interface PicqerCacheEffects {
-  apply(effect: PicqerCacheEffect): Promise<void>;
+  /**
+   * Applies the effect of the delivery identified by `deliveryKey` (its dedupe key). Only the
+   * first receipt of a delivery, on any replica, writes stock in place; a repeat (Picqer retrying
+   * a delivery whose answer it missed, say, after later ones were applied) drops the product
+   * instead, before anyone can read the older stock it carries.
+   */
+  apply(effect: PicqerCacheEffect, deliveryKey: string): Promise<void>;
   /** Drops what the effect touches instead of writing it: for a delivery seen before, whose data may be older than a later one's. */
   distrust(effect: PicqerCacheEffect): Promise<void>;
 }
+
+/**
+ * How long a delivery's first receipt is remembered: as long as the event log remembers a
+ * delivery for its dedupe (48 h; Picqer retries for about 17 h). Only stock deliveries are
+ * remembered, one small key each, with this ttl.
+ */
+export const DELIVERY_REPEAT_WINDOW_MS = 48 * 60 * 60 * 1000;
 
 export function picqerCacheEffects({ cache, namespace }: PicqerCacheBinding): PicqerCacheEffects {
   const drop = (idproducts: number[], productcodes: string[]): Promise<unknown> =>
     Promise.all([cache.invalidate('picqer', 'product', namespace, idproducts.map(String)), cache.invalidate('picqer', 'productCode', namespace, productcodes)]);
   return {
-    async apply(effect) {
+    async apply(effect, deliveryKey) {
       if (effect.kind === 'products') {
         await drop(effect.idproducts, effect.productcodes);
         // A new generation id: every page cached under the old one is unreachable from now on.
         if (effect.membership) await cache.put('picqer', 'productPage', namespace, [{ id: PAGE_GENERATION_ID, value: randomUUID() }]);
         return;
       }
+      // Dropping is safe whatever the order of deliveries; writing a repeat's stock is not.
+      if (!(await cache.claim(namespace, `delivery:${deliveryKey}`, DELIVERY_REPEAT_WINDOW_MS))) return void (await drop([effect.idproduct], []));
       const id = String(effect.idproduct);
       const [held] = await cache.peek<PicqerProductModel>('product', namespace, [id]);
       if (!held?.value) {

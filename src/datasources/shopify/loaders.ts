@@ -36,9 +36,14 @@ export interface ShopifyLoadersOptions {
   cached?: { cache: EntityCache; namespace: string };
 }
 
-/** The cache id of an inventory item's SKU: Shopify's inventory webhook names the item, not the SKU. */
+/**
+ * The cache id of an inventory item's SKU: Shopify's inventory webhook names the item, not the SKU.
+ * The variant carries the item's GID ("gid://shopify/InventoryItem/123"), the webhook its bare
+ * number ("123"): both are keyed by the number, or the webhook would never find the SKU.
+ */
 export function inventoryItemCacheId(inventoryItemId: string): string {
-  return `item:${inventoryItemId}`;
+  const number = /^gid:\/\/shopify\/InventoryItem\/(\d+)$/.exec(inventoryItemId)?.[1];
+  return `item:${number ?? inventoryItemId}`;
 }
 
 export interface ShopifyLoaders {

@@ -65,7 +65,7 @@ export function registerPicqerWebhooks(app: FastifyInstance, opts: PicqerWebhook
       }
       // The cache first: by the time the event is in the log (and so on its way to subscribers),
       // no replica serves what it replaced.
-      if (effect) await opts.cache!.apply(effect);
+      if (effect) await opts.cache!.apply(effect, delivery.dedupeKey);
       if (!delivery.normalised) return { status: 200, body: { cached: true, event: delivery.event } };
       const stored = await opts.log.append(delivery.normalised, [delivery.dedupeKey]);
       // A repeat may carry older stock than a delivery applied since: drop rather than trust it.

@@ -1,6 +1,9 @@
 import { CACHE_TYPES, type CachePolicy, type CacheType } from '../../../config/cache-config';
 import type { Upstream } from '../../../errors';
-import type { CacheWrite, EntityCacheStore, StoredEntry } from './cache.types';
+import type { CacheWrite, StoredEntry } from './cache.types';
+import type { CacheCounts, EntityCacheOptions, ReadRequest } from './entity-cache.types';
+
+export type { CacheCounts, CacheUsageSink, EntityCacheOptions, ReadRequest } from './entity-cache.types';
 
 /**
  * The entity cache the loaders read through. One instance per process, shared by every request;
@@ -18,49 +21,8 @@ import type { CacheWrite, EntityCacheStore, StoredEntry } from './cache.types';
  *
  * Concurrent misses for one key make one upstream call: within the process they share one promise;
  * across replicas the first takes a lock in the store and the others wait for its answer to appear
- * (at most `lockTtlMs`, then they fetch themselves).
+ * (taking the lock once it is free without one, and after `lockTtlMs` fetching regardless).
  */
-
-/** What one request's reads did, per upstream: reported as `extensions.upstream`. */
-export interface CacheUsageSink {
-  recordCache(upstream: Upstream, r: { hits: number; misses: number; stale: number; staleOnError: number; oldestAgeMs: number }): void;
-}
-
-/** Running totals, per upstream and type, for /metrics. */
-export interface CacheCounts {
-  hits: number;
-  misses: number;
-  stale: number;
-  staleOnError: number;
-  invalidations: number;
-  writes: number;
-}
-
-export interface EntityCacheOptions {
-  store: EntityCacheStore;
-  policies: Readonly<Record<CacheType, CachePolicy>>;
-  /** Clock, epoch ms. Default Date.now. */
-  now?: () => number;
-  /** How long one replica may hold a key's fetch before another fetches it too. Default 10,000 ms. */
-  lockTtlMs?: number;
-  /** How often a replica waiting on another's fetch looks for its answer. Default 25 ms. */
-  lockPollMs?: number;
-  /** Background refresh failures are reported here; nothing else is logged. */
-  onBackgroundError?: (err: unknown) => void;
-}
-
-/** One read-through batch: keys of one type, how to name them, and how to fetch the misses. */
-export interface ReadRequest<K, V> {
-  upstream: Upstream;
-  type: CacheType;
-  /** Upstream and credential, e.g. "picqer:3f2a…": two accounts never share an entry. */
-  namespace: string;
-  keys: readonly K[];
-  id: (key: K) => string;
-  /** Fetches the given keys (never empty), answering in their order; an Error fails only its key. */
-  fetch: (keys: K[]) => Promise<Array<V | null | Error>>;
-  usage?: CacheUsageSink;
-}
 
 type Outcome<V> = { value: V | null } | { error: Error };
 
@@ -174,6 +136,16 @@ export class EntityCache {
   async peek<V>(type: CacheType, namespace: string, ids: readonly string[]): Promise<Array<{ value: V | null; at: number } | undefined>> {
     const entries = await this.opts.store.getMany(ids.map((id) => this.key(namespace, type, id)));
     return entries.map((e: StoredEntry | undefined) => (e ? { value: JSON.parse(e.data) as V | null, at: e.at } : undefined));
+  }
+
+  /**
+   * True for the first caller on any replica to claim `id` within `ttlMs`, false for every later
+   * one, and false when the store cannot tell (so false must be read as "seen before"). A webhook
+   * receiver tells a delivery's first receipt from its repeats this way.
+   */
+  async claim(namespace: string, id: string, ttlMs: number): Promise<boolean> {
+    const [first] = await this.opts.store.tryLock([`${namespace}:claim:${id}`], ttlMs).catch(() => [false]);
+    return first === true;
   }
 
   /** Drops entries on every replica; fetches begun before now will not bring them back. */
