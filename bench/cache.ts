@@ -23,9 +23,11 @@ import { judgeReads, StalenessJudge, type JudgedRead } from './support/staleness
  * Every free-stock value returned is judged against the sandbox's history of that product's stock
  * in that warehouse (bench/support/staleness.ts): a read is stale when a value it returned had
  * been superseded more than --window-ms before the request was sent, or was never the sandbox's;
- * max_staleness_ms is the worst such lag over all reads. upstream_calls counts the sandbox's API
- * requests during the run (its own counter, reset at the start); budget is the sandbox's limit
- * over the run's length. Requests still open when the time is up are cut off and not counted.
+ * max_staleness_ms is the worst such lag over all reads. The replicas run with the gateway's
+ * defaults (the product warm-up, PICQER_WARMUP_PAGES, fills the shared cache at start); the run
+ * starts once their start-up calls have stopped. upstream_calls counts the sandbox's API requests
+ * during the run (its own counter, reset at the start); budget is the sandbox's limit over the
+ * run's length. Requests still open when the time is up are cut off and not counted.
  *
  * Args (--name value or --name=value): --seconds 60 --frontends 50 --replicas 3 --picks 120
  * (simulator picks a minute) --page-share 0.2 --window-ms 250 --seed 13 --redis redis://127.0.0.1:6379
@@ -51,8 +53,6 @@ export async function run(args: string[]): Promise<void> {
       PICQER_API_KEY: sandbox.apiKey,
       PICQER_BASE_URL: sandbox.baseUrl,
       PICQER_WEBHOOK_SECRET: secret,
-      // No product-code warm-up: every upstream call in the run is one a read caused.
-      PICQER_WARMUP_PAGES: '0',
       CACHE_ENABLED: 'true',
       ...o.env,
     };
@@ -139,12 +139,17 @@ class Tally {
   errors = 0;
   readonly errorCodes: Record<string, number> = {};
   cutOff = 0;
+  /** How long each cut-off request had been waiting when the run ended, ms. */
+  readonly cutOffWaitedMs: number[] = [];
+  /** When each error was seen (epoch ms). */
+  readonly errorTimes: number[] = [];
   /** Summed from extensions.upstream.picqer; `reported` is false when no answer carried cacheHits. */
   readonly cache = { reported: false, hits: 0, misses: 0, stale: 0, staleOnError: 0, oldestAgeMs: 0, calls: 0 };
 
   error(code: string): void {
     this.errors += 1;
     this.errorCodes[code] = (this.errorCodes[code] ?? 0) + 1;
+    this.errorTimes.push(Date.now());
   }
 }
 
@@ -182,6 +187,7 @@ async function measure(o: Options, sandbox: SandboxProcess, replicas: ForkedRepl
   const sampler = setInterval(() => void sampleRss().catch(() => undefined), 2000);
   try {
     await sandbox.control('POST', '/simulator', { picksPerMinute: o.picks });
+    const setupCalls = await settled(sandbox);
     await sandbox.control('POST', '/stats/reset');
     const start = Date.now();
     const end = start + o.seconds * 1000;
@@ -198,18 +204,31 @@ async function measure(o: Options, sandbox: SandboxProcess, replicas: ForkedRepl
     await Promise.all(Array.from({ length: o.frontends }, (_, i) => frontend(i)));
     clearTimeout(timer);
     // The counter is read the moment the frontends stop; calls made after (refreshes, cut-off reads) are not the run's.
-    const stats = await sandbox.control<{ total: number; byStatus: Record<string, number>; limit: number; windowMs: number; webhooks: Record<string, number> }>(
-      'GET',
-      '/stats',
-    );
+    const stats = await sandbox.control<SandboxStats>('GET', '/stats');
     await sandbox.control('POST', '/simulator', { picksPerMinute: 0 });
     await sampleRss();
     const history = await sandbox.history(sandbox.at);
     const balancer = await sandbox.balancerStats();
-    report(o, tally, { start, stats, rss, history, balancer, judge: new StalenessJudge(sandbox.snapshot, history.changes) });
+    report(o, tally, { start, setupCalls, stats, rss, history, balancer, judge: new StalenessJudge(sandbox.snapshot, history.changes) });
   } finally {
     clearInterval(sampler);
     await Promise.all(pools.map((p) => p.close()));
+  }
+}
+
+/**
+ * Waits until the replicas' start-up calls (the product warm-up, PICQER_WARMUP_PAGES, which fills
+ * the shared cache) have stopped: no new upstream call for 2 s, at most 60 s. Returns how many
+ * there were; they are not the run's, though they stay in the sandbox's sliding window.
+ */
+async function settled(sandbox: SandboxProcess): Promise<number> {
+  const deadline = Date.now() + 60_000;
+  let last = -1;
+  for (;;) {
+    const { total } = await sandbox.control<SandboxStats>('GET', '/stats');
+    if (total === last || Date.now() > deadline) return total;
+    last = total;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
   }
 }
 
@@ -223,8 +242,10 @@ async function read(pool: Pool, body: object, isPage: boolean, tally: Tally, sig
     status = res.statusCode;
     text = await res.body.text();
   } catch (err) {
-    if (signal.aborted) tally.cutOff += 1;
-    else tally.error(`NETWORK_${(err as Error).name}`);
+    if (signal.aborted) {
+      tally.cutOff += 1;
+      tally.cutOffWaitedMs.push(Date.now() - t0);
+    } else tally.error(`NETWORK_${(err as Error).name}`);
     return;
   }
   const t1 = Date.now();
@@ -261,10 +282,22 @@ async function read(pool: Pool, body: object, isPage: boolean, tally: Tally, sig
   }
 }
 
+/** The parts of GET /__sandbox/stats the bench reads. */
+interface SandboxStats {
+  total: number;
+  byPath: Record<string, number>;
+  byStatus: Record<string, number>;
+  limit: number;
+  windowMs: number;
+  webhooks: Record<string, number>;
+}
+
 interface Outcome {
   /** When the frontends started (epoch ms). */
   start: number;
-  stats: { total: number; byStatus: Record<string, number>; limit: number; windowMs: number; webhooks: Record<string, number> };
+  /** Upstream calls before the run: the replicas' start-up (the product warm-up). */
+  setupCalls: number;
+  stats: SandboxStats;
   rss: number[];
   history: { changes: unknown[]; source: string };
   balancer: BalancerStats;
@@ -284,15 +317,22 @@ function report(o: Options, tally: Tally, out: Outcome): void {
     `# reads: ${tally.productReads} product, ${tally.pageReads} page (${v.values} free-stock values judged); reads/U=${u ? (reads / u).toFixed(1) : 'inf'}; ` +
       `behind (lag > 0) ${v.behind}, lag p99 ${pct(v.lags, 0.99)} ms, never the sandbox's ${v.wrong}; ` +
       `after the change's webhook was acknowledged: ${v.afterAck.values} superseded values, ${v.afterAck.staleReads} stale reads, worst ${v.afterAck.maxMs} ms; ` +
-      `cut off at the end ${tally.cutOff}; ` +
-      `errors ${JSON.stringify(tally.errorCodes)}; upstream by status ${JSON.stringify(out.stats.byStatus)}\n`,
+      `cut off at the end ${tally.cutOff} (waiting up to ${pct(tally.cutOffWaitedMs, 1)} ms); ` +
+      `errors ${JSON.stringify(tally.errorCodes)}; upstream by status ${JSON.stringify(out.stats.byStatus)} and route ${JSON.stringify(out.stats.byPath)}\n`,
   );
+  const tenth = (at: number): number => Math.max(0, Math.min(9, Math.floor(((at - out.start) * 10) / (o.seconds * 1000))));
   const tenths = Array.from({ length: 10 }, () => 0);
-  for (const r of tally.reads) tenths[Math.min(9, Math.floor(((r.t1 - out.start) * 10) / (o.seconds * 1000)))] += 1;
+  const errorTenths = Array.from({ length: 10 }, () => 0);
+  for (const r of tally.reads) tenths[tenth(r.t1)] += 1;
+  for (const at of tally.errorTimes) errorTenths[tenth(at)] += 1;
   const lat = (xs: number[]): string => `${pct(xs, 0.5)}/${pct(xs, 0.99)}/${pct(xs, 1)}`;
   process.stdout.write(
     `# answer ms p50/p99/max: product ${lat(tally.latency.product)}, page ${lat(tally.latency.page)}; ` +
-      `reads/s in each tenth of the run: ${tenths.map((n) => Math.round(n / (o.seconds / 10))).join(' ')}\n`,
+      `reads/s in each tenth of the run: ${tenths.map((n) => Math.round(n / (o.seconds / 10))).join(' ')}, ` +
+      `of them errors: ${errorTenths.map((n) => Math.round(n / (o.seconds / 10))).join(' ')}\n`,
+  );
+  process.stdout.write(
+    `# before the run: ${out.setupCalls} upstream calls (replica start-up and product warm-up; not counted in upstream_calls, still in the sandbox's window)\n`,
   );
   process.stdout.write(
     `# cache (extensions.upstream.picqer, summed): hits ${c.hits} misses ${c.misses} stale ${c.stale} staleOnError ${c.staleOnError} ` +
