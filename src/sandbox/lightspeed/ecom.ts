@@ -3,11 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { CatalogProduct } from '../catalog';
 import type { SandboxRequests } from '../requests';
-import { basicCredentials, intParam, LightspeedSandboxHttpError, parseFaults, readJsonObject, sendJson, takeFault, type SandboxFault } from './http';
-import { applyVariantUpdate, ecomError, parseEcomWebhook, pickFields, productWire, signEcomBody, variantWire, type EcomWebhook } from './ecom-model';
-import { seedEcom, type EcomProduct, type EcomVariant } from './seed';
-import { SignedWebhookDispatcher, type WebhookStats } from './webhooks';
-import { MultiWindowLimiter, validateWindows, type WindowDecision, type WindowSpec } from './windows';
+import { basicCredentials, LightspeedSandboxHttpError, sendJson, takeFault } from './http';
+import { ecomError } from './ecom-model';
+import { control } from './ecom-control';
+import { routeOf, type EcomCtx } from './ecom-routes';
+import { LightspeedEcomState } from './ecom-state';
+import { validateWindows, type WindowSpec } from './windows';
 
 /**
  * The Lightspeed eCom (C-Series) sandbox: `/{language}/{resource}.json` with Basic auth
@@ -57,17 +58,6 @@ export interface LightspeedEcomSandboxOptions {
   logger?: Logger;
 }
 
-export interface LightspeedEcomStats extends SandboxRequests {
-  byPath: Record<string, number>;
-  /** 429s answered, and per window (same order as `rateLimits`) how many were refused by it. */
-  served429: number;
-  served429ByWindow: number[];
-  faultsServed: number;
-  stockUpdates: number;
-  webhooks: WebhookStats;
-  windows: ReturnType<MultiWindowLimiter['peek']>;
-}
-
 export interface LightspeedEcomSandbox {
   /** http://127.0.0.1:PORT: the cluster host, e.g. https://api.webshopapp.com for EU1. */
   origin: string;
@@ -92,142 +82,6 @@ export const DEFAULT_ECOM_WINDOWS: readonly WindowSpec[] = [
   { limit: 3000, windowMs: 3_600_000 },
   { limit: 12000, windowMs: 86_400_000 },
 ];
-
-/** The sandbox's data and settings; the control surface and tests act on it. */
-export class LightspeedEcomState {
-  products: EcomProduct[] = [];
-  variants: EcomVariant[] = [];
-  hooks: EcomWebhook[] = [];
-  faults: SandboxFault[] = [];
-  latencyMs: number;
-  retryAfterOn429: boolean;
-  /** Delays before each webhook retry (their count is the number of retries). */
-  retryDelays: readonly number[];
-  readonly limiter: MultiWindowLimiter;
-  readonly dispatcher: SignedWebhookDispatcher;
-  private nextHookId = 1;
-  private counters = this.emptyCounters();
-
-  constructor(
-    private readonly o: Required<Pick<LightspeedEcomSandboxOptions, 'latencyMs' | 'retryAfterOn429' | 'webhookSecret' | 'shopId'>> &
-      LightspeedEcomSandboxOptions & { now: () => number; retryDelays: readonly number[]; windows: readonly WindowSpec[] },
-  ) {
-    this.latencyMs = o.latencyMs;
-    this.retryAfterOn429 = o.retryAfterOn429;
-    this.limiter = new MultiWindowLimiter(o.windows, o.now);
-    this.retryDelays = o.retryDelays;
-    this.dispatcher = new SignedWebhookDispatcher({
-      name: 'lightspeed ecom sandbox',
-      retryDelaysMs: () => this.retryDelays,
-      timeoutMs: o.webhookTimeoutMs ?? 5000,
-      logger: o.logger,
-    });
-    this.reseed();
-  }
-
-  get now(): number {
-    return this.o.now();
-  }
-
-  /** Fresh data and the settings of the start: no hooks, no faults, empty windows and counters. */
-  reseed(): void {
-    this.latencyMs = this.o.latencyMs;
-    this.retryAfterOn429 = this.o.retryAfterOn429;
-    this.limiter.configure(this.o.windows);
-    this.retryDelays = this.o.retryDelays;
-    const { products, variants } = seedEcom({ products: this.o.products, seed: this.o.seed, baseStock: this.o.baseStock });
-    this.products = products;
-    this.variants = variants;
-    this.hooks = [];
-    this.faults = [];
-    this.dispatcher.cancel();
-    this.resetStats();
-  }
-
-  variantBySku(sku: string): EcomVariant | undefined {
-    return this.variants.find((v) => v.sku === sku);
-  }
-
-  /** Sets a variant's stockLevel from the control surface (as a merchant would in the back office) and fires the webhook. */
-  setStockLevel(sku: string, stockLevel: number): EcomVariant {
-    const v = this.variantBySku(sku);
-    if (!v) throw ecomError(404, `No variant with sku "${sku}".`);
-    if (!Number.isInteger(stockLevel)) throw ecomError(400, `stockLevel must be a whole number, got ${String(stockLevel)}.`);
-    if (applyVariantUpdate(v, { variant: { stockLevel } }, this.now)) this.variantChanged(v);
-    return v;
-  }
-
-  /** Fires `variants`/`updated` to every active hook that wants it, signed as eCom signs. */
-  variantChanged(v: EcomVariant, origin = 'http://sandbox.invalid'): void {
-    this.counters.stockUpdates++;
-    for (const h of this.hooks) {
-      if (!h.isActive || h.itemGroup !== 'variants' || (h.itemAction !== '*' && h.itemAction !== 'updated')) continue;
-      const body = JSON.stringify({ variant: variantWire(v, origin, h.language) });
-      this.dispatcher.send({
-        url: h.address,
-        body,
-        headers: {
-          'content-type': 'application/json',
-          'x-signature': signEcomBody(body, this.o.webhookSecret),
-          // Header names below are UNCONFIRMED (seen in receivers, not in Lightspeed's docs as read).
-          'x-shop-id': String(this.o.shopId),
-          'x-group': 'variants',
-          'x-action': 'updated',
-          'x-language': h.language,
-        },
-      });
-    }
-  }
-
-  addHook(body: Record<string, unknown>, languages: readonly string[]): EcomWebhook {
-    const h = parseEcomWebhook(body, this.nextHookId++, languages, this.now);
-    this.hooks.push(h);
-    return h;
-  }
-
-  record(path: string, status: number): void {
-    this.counters.total++;
-    this.counters.byStatus[String(status)] = (this.counters.byStatus[String(status)] ?? 0) + 1;
-    this.counters.byPath[path] = (this.counters.byPath[path] ?? 0) + 1;
-  }
-
-  refused(d: WindowDecision): void {
-    this.counters.served429++;
-    for (const i of d.exceeded) this.counters.served429ByWindow[i] = (this.counters.served429ByWindow[i] ?? 0) + 1;
-  }
-
-  faultServed(): void {
-    this.counters.faultsServed++;
-  }
-
-  stats(): LightspeedEcomStats {
-    return {
-      ...this.counters,
-      byStatus: { ...this.counters.byStatus },
-      byPath: { ...this.counters.byPath },
-      served429ByWindow: this.limiter.windows.map((_, i) => this.counters.served429ByWindow[i] ?? 0),
-      webhooks: this.dispatcher.stats(),
-      windows: this.limiter.peek(),
-    };
-  }
-
-  resetStats(): void {
-    this.counters = this.emptyCounters();
-    this.dispatcher.resetStats();
-  }
-
-  private emptyCounters() {
-    return {
-      total: 0,
-      byStatus: {} as Record<string, number>,
-      byPath: {} as Record<string, number>,
-      served429: 0,
-      served429ByWindow: [] as number[],
-      faultsServed: 0,
-      stockUpdates: 0,
-    };
-  }
-}
 
 /** Starts the eCom sandbox and resolves once it listens. */
 export async function startLightspeedEcomSandbox(opts: LightspeedEcomSandboxOptions = {}): Promise<LightspeedEcomSandbox> {
@@ -298,16 +152,6 @@ export async function startLightspeedEcomSandbox(opts: LightspeedEcomSandboxOpti
   };
 }
 
-interface EcomCtx {
-  state: LightspeedEcomState;
-  apiKey: string;
-  apiSecret: string;
-  languages: string[];
-  defaultLimit: number;
-  maxLimit: number;
-  origin: string;
-}
-
 /** The three values of a window field, "5min/hour/day", as eCom writes them. */
 function rateHeaders(d: { windows: { limit: number; remaining: number; resetMs: number }[] }): Record<string, string> {
   return {
@@ -367,181 +211,4 @@ async function handle(ctx: EcomCtx, req: IncomingMessage, res: ServerResponse): 
     if (!(err instanceof LightspeedSandboxHttpError)) throw err;
     answer(err.status, err.body, { ...headers, ...err.headers });
   }
-}
-
-interface RouteArgs {
-  ctx: EcomCtx;
-  lang: string;
-  params: string[];
-  q: URLSearchParams;
-  req: IncomingMessage;
-}
-type Run = (a: RouteArgs) => Promise<{ status: number; body: unknown }> | { status: number; body: unknown };
-
-function routeOf(method: string, path: string): { pattern: string; params: string[]; run: Run } | null {
-  const table: Array<[string, RegExp, string, Run]> = [
-    [
-      'GET',
-      /^products$/,
-      'products',
-      (a) =>
-        list(
-          a,
-          'products',
-          a.ctx.state.products.map((p) => productWire(p, a.ctx.origin, a.lang)),
-        ),
-    ],
-    ['GET', /^products\/count$/, 'products/count', (a) => ({ status: 200, body: { count: a.ctx.state.products.length } })],
-    [
-      'GET',
-      /^products\/(\d+)$/,
-      'products/{id}',
-      (a) => ({ status: 200, body: { product: pickFields(productWire(findProduct(a), a.ctx.origin, a.lang), a.q.get('fields')) } }),
-    ],
-    [
-      'GET',
-      /^variants$/,
-      'variants',
-      (a) =>
-        list(
-          a,
-          'variants',
-          filterVariants(a).map((v) => variantWire(v, a.ctx.origin, a.lang)),
-        ),
-    ],
-    ['GET', /^variants\/count$/, 'variants/count', (a) => ({ status: 200, body: { count: filterVariants(a).length } })],
-    [
-      'GET',
-      /^variants\/(\d+)$/,
-      'variants/{id}',
-      (a) => ({ status: 200, body: { variant: pickFields(variantWire(findVariant(a), a.ctx.origin, a.lang), a.q.get('fields')) } }),
-    ],
-    ['PUT', /^variants\/(\d+)$/, 'variants/{id}', putVariant],
-    ['GET', /^webhooks$/, 'webhooks', (a) => ({ status: 200, body: { webhooks: a.ctx.state.hooks } })],
-    ['POST', /^webhooks$/, 'webhooks', async (a) => ({ status: 201, body: { webhook: a.ctx.state.addHook(await readBody(a), a.ctx.languages) } })],
-    ['GET', /^webhooks\/(\d+)$/, 'webhooks/{id}', (a) => ({ status: 200, body: { webhook: findHook(a) } })],
-    ['DELETE', /^webhooks\/(\d+)$/, 'webhooks/{id}', deleteHook],
-  ];
-  let pathKnown: string | null = null;
-  for (const [m, re, pattern, run] of table) {
-    const hit = re.exec(path);
-    if (!hit) continue;
-    pathKnown = pattern;
-    if (m === method) return { pattern, params: hit.slice(1), run };
-  }
-  if (pathKnown) {
-    return {
-      pattern: pathKnown,
-      params: [],
-      run: () => {
-        throw ecomError(405, `Method ${method} is not allowed on ${pathKnown}.json.`);
-      },
-    };
-  }
-  return null;
-}
-
-function readBody(a: RouteArgs): Promise<Record<string, unknown>> {
-  return readJsonObject(a.req, (reason) => ecomError(400, `Invalid JSON: ${reason}.`));
-}
-
-function list(a: RouteArgs, key: string, all: Record<string, unknown>[]): { status: number; body: unknown } {
-  const bad = (msg: string) => ecomError(400, `Invalid parameter: ${msg}.`);
-  const limit = intParam(a.q, 'limit', a.ctx.defaultLimit, 1, a.ctx.maxLimit, bad);
-  const page = intParam(a.q, 'page', 1, 1, 1_000_000, bad);
-  const fields = a.q.get('fields');
-  return { status: 200, body: { [key]: all.slice((page - 1) * limit, page * limit).map((o) => pickFields(o, fields)) } };
-}
-
-function filterVariants(a: RouteArgs): EcomVariant[] {
-  const q = a.q;
-  const product = q.get('product');
-  return a.ctx.state.variants.filter(
-    (v) =>
-      (q.get('sku') === null || v.sku === q.get('sku')) &&
-      (q.get('articleCode') === null || v.articleCode === q.get('articleCode')) &&
-      (q.get('ean') === null || v.ean === q.get('ean')) &&
-      (product === null || String(v.productId) === product),
-  );
-}
-
-function findProduct(a: RouteArgs): EcomProduct {
-  const p = a.ctx.state.products.find((x) => x.id === Number(a.params[0]));
-  if (!p) throw ecomError(404, `Product ${a.params[0]} not found.`);
-  return p;
-}
-
-function findVariant(a: RouteArgs): EcomVariant {
-  const v = a.ctx.state.variants.find((x) => x.id === Number(a.params[0]));
-  if (!v) throw ecomError(404, `Variant ${a.params[0]} not found.`);
-  return v;
-}
-
-function findHook(a: RouteArgs): EcomWebhook {
-  const h = a.ctx.state.hooks.find((x) => x.id === Number(a.params[0]));
-  if (!h) throw ecomError(404, `Webhook ${a.params[0]} not found.`);
-  return h;
-}
-
-async function putVariant(a: RouteArgs): Promise<{ status: number; body: unknown }> {
-  const v = findVariant(a);
-  const body = await readBody(a);
-  if (applyVariantUpdate(v, body, a.ctx.state.now)) a.ctx.state.variantChanged(v, a.ctx.origin);
-  return { status: 200, body: { variant: variantWire(v, a.ctx.origin, a.lang) } };
-}
-
-function deleteHook(a: RouteArgs): { status: number; body: unknown } {
-  const h = findHook(a);
-  a.ctx.state.hooks = a.ctx.state.hooks.filter((x) => x !== h);
-  return { status: 204, body: undefined };
-}
-
-/** `/__sandbox/*`: no auth, JSON, not counted as API requests. */
-async function control(ctx: EcomCtx, method: string, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const { state } = ctx;
-  const body = method === 'GET' ? {} : await readJsonObject(req, (r) => new LightspeedSandboxHttpError(400, { error: r }));
-  const key = `${method} ${path}`;
-  if (key === 'GET /stats') return sendJson(res, 200, state.stats());
-  if (key === 'POST /stats/reset') return (state.resetStats(), sendJson(res, 200, state.stats()));
-  if (key === 'POST /reset') return (state.reseed(), sendJson(res, 200, { ok: true }));
-  if (key === 'GET /config') return sendJson(res, 200, configOf(state));
-  if (key === 'PUT /config' || key === 'POST /config') {
-    if (body.latencyMs !== undefined) {
-      if (!Number.isInteger(body.latencyMs) || (body.latencyMs as number) < 0)
-        throw new LightspeedSandboxHttpError(400, { error: 'latencyMs must be a whole number ≥ 0' });
-      state.latencyMs = body.latencyMs as number;
-    }
-    if (body.retryAfterOn429 !== undefined) state.retryAfterOn429 = body.retryAfterOn429 === true;
-    if (body.rateLimits !== undefined) {
-      try {
-        state.limiter.configure(body.rateLimits as WindowSpec[]);
-      } catch (e) {
-        throw new LightspeedSandboxHttpError(400, { error: (e as Error).message });
-      }
-    }
-    if (body.webhookRetryDelaysMs !== undefined) {
-      const d = body.webhookRetryDelaysMs;
-      if (!Array.isArray(d) || d.some((x) => !Number.isInteger(x) || x < 0))
-        throw new LightspeedSandboxHttpError(400, { error: 'webhookRetryDelaysMs must be a list of whole numbers ≥ 0' });
-      state.retryDelays = d as number[];
-    }
-    if (body.faults !== undefined) state.faults = parseFaults(body.faults);
-    return sendJson(res, 200, configOf(state));
-  }
-  if (key === 'POST /stock') {
-    if (typeof body.sku !== 'string') throw new LightspeedSandboxHttpError(400, { error: 'sku (string) and stockLevel (whole number) are required' });
-    const v = state.setStockLevel(body.sku, body.stockLevel as number);
-    return sendJson(res, 200, { variant: variantWire(v, ctx.origin, ctx.languages[0]) });
-  }
-  if (key === 'GET /variants') {
-    const sku = new URL(req.url ?? '/', 'http://x').searchParams.get('sku');
-    const v = sku === null ? undefined : state.variantBySku(sku);
-    if (!v) throw new LightspeedSandboxHttpError(404, { error: `No variant with sku "${String(sku)}"` });
-    return sendJson(res, 200, { variant: variantWire(v, ctx.origin, ctx.languages[0]) });
-  }
-  sendJson(res, 404, { error: `No control route ${key}; see src/sandbox/README.md, "Lightspeed".` });
-}
-
-function configOf(state: LightspeedEcomState): Record<string, unknown> {
-  return { latencyMs: state.latencyMs, retryAfterOn429: state.retryAfterOn429, rateLimits: state.limiter.windows, faults: state.faults };
 }

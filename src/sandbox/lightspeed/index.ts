@@ -5,23 +5,14 @@
  * {prefix}.retail.lightspeed.app, Bearer token, one 5-minute window). A merchant may run either
  * without the other, and the gateway configures and governs each separately.
  */
-export {
-  startLightspeedEcomSandbox,
-  LightspeedEcomState,
-  DEFAULT_ECOM_KEY,
-  DEFAULT_ECOM_SECRET,
-  DEFAULT_ECOM_WINDOWS,
-  DEFAULT_ECOM_RETRY_DELAYS_MS,
-} from './ecom';
-export type { LightspeedEcomSandbox, LightspeedEcomSandboxOptions, LightspeedEcomStats } from './ecom';
-export {
-  startLightspeedRetailSandbox,
-  LightspeedRetailState,
-  DEFAULT_RETAIL_TOKEN,
-  DEFAULT_RETAIL_CLIENT_SECRET,
-  DEFAULT_RETAIL_RETRY_DELAYS_MS,
-} from './retail';
-export type { LightspeedRetailSandbox, LightspeedRetailSandboxOptions, LightspeedRetailStats, TillSaleInput } from './retail';
+export { startLightspeedEcomSandbox, DEFAULT_ECOM_KEY, DEFAULT_ECOM_SECRET, DEFAULT_ECOM_WINDOWS, DEFAULT_ECOM_RETRY_DELAYS_MS } from './ecom';
+export type { LightspeedEcomSandbox, LightspeedEcomSandboxOptions } from './ecom';
+export { LightspeedEcomState } from './ecom-state';
+export type { LightspeedEcomStats } from './ecom-state';
+export { startLightspeedRetailSandbox, DEFAULT_RETAIL_TOKEN, DEFAULT_RETAIL_CLIENT_SECRET } from './retail';
+export type { LightspeedRetailSandbox, LightspeedRetailSandboxOptions } from './retail';
+export { LightspeedRetailState, DEFAULT_RETAIL_RETRY_DELAYS_MS } from './retail-state';
+export type { LightspeedRetailStats, TillSaleInput } from './retail-state';
 export type { RetailSale, SaleLine, RetailWebhook } from './retail-model';
 export type { EcomWebhook } from './ecom-model';
 export { DEMO_OUTLETS } from './seed';
