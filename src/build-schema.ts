@@ -1,17 +1,19 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type ClassType, type NonEmptyArray } from 'type-graphql';
-import { authChecker } from './auth/auth-checker';
 import { ProductExactResolver } from './resolvers/exact.resolver';
 import { ShopifyProductResolver } from './resolvers/shopify-product.resolver';
 import { ShopifyResolver } from './resolvers/shopify.resolver';
 import { SubscriptionResolver } from './resolvers/subscription.resolver';
 import { busOnlyPubSub } from './events/fanout/type-graphql-pubsub';
 import { validateArgs } from './schema/common/args-validation';
+import { authChecker } from './auth/auth-checker';
 import { OrderLineResolver, OrderResolver } from './resolvers/order.resolver';
 import { PicklistLineResolver, PicklistResolver } from './resolvers/picklist.resolver';
 import { ProductResolver, StockLevelResolver, WarehouseResolver } from './resolvers/product.resolver';
 import { ProductFreeStockResolver } from './resolvers/product-free-stock.resolver';
+import { leanResolvers } from './schema/common/lean-resolvers';
+import { recordPersonalReads } from './security/audit-reads';
 
 /**
  * Every resolver class of the public schema. type-graphql 2 has no glob loading, so a new
@@ -34,7 +36,12 @@ export const RESOLVERS: NonEmptyArray<ClassType> = [
 
 let built: Promise<GraphQLSchema> | undefined;
 
-/** Builds the schema once per process (type-graphql's metadata is global). */
+/**
+ * Builds the schema once per process (type-graphql's metadata is global), then takes type-graphql's
+ * per-call wrappers off the fields that run once per row and writes each field's scopes into it
+ * (schema/common/lean-resolvers.ts), and gives the personal-data fields their audit note
+ * (security/audit-reads.ts).
+ */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: RESOLVERS,
@@ -43,11 +50,18 @@ export function getSchema(): Promise<GraphQLSchema> {
     // Arguments are checked against their class-validator rules by one function that names the
     // argument and the rule and never quotes the value back (src/schema/common/args-validation.ts).
     validateFn: validateArgs,
-    // @Authorized(scope) on fields; a miss is FORBIDDEN on that field only (src/auth/auth-checker.ts).
+    // @Authorized(scope) names each field's scope. Over HTTP the scopes are checked once per operation
+    // before it runs (src/security/scope-plan.ts); type-graphql's check stays on the fields it still
+    // wraps (root fields, fields with arguments; src/auth/auth-checker.ts), a second line that runs once
+    // per request, and on subscriptions per event. The fields that run per row are unwrapped below.
     authChecker,
     authMode: 'error',
     // Dates travel as ISO strings from Picqer; keep scalars explicit in the types.
     emitSchemaFile: false,
+  }).then((schema) => {
+    leanResolvers(schema);
+    recordPersonalReads(schema);
+    return schema;
   });
   return built;
 }

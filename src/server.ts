@@ -1,5 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -8,9 +8,11 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createContext, type GatewayContext } from './context';
 import type { Services } from './services';
 import { ERROR_CODES } from './errors';
+import { registerCacheMetrics } from './datasources/upstream/cache/metrics';
 import { registerGovernorMetrics } from './datasources/upstream/governor/metrics';
 import { DEFAULT_QUERY, graphiqlHtml, registerGraphiqlAssets } from './graphiql';
 import { formatForClient } from './security/client-errors';
+import { compiledExecution, type CompiledExecutionStats } from './security/compiled-execution';
 import { operationRulesOf, type OperationRules } from './security/operation-rules';
 import { acceptsGraphqlResponse } from './http/accept';
 import { clientErrorHandler, httpErrorHandler, notFoundHandler, sendGraphqlError } from './http/error-replies';
@@ -37,11 +39,15 @@ export interface GatewayOptions {
    * operationRulesOf(config).
    */
   operationRules?: OperationRules;
+  /** Operations kept compiled, per document, operation and scope set (security/compiled-execution.ts). Default 1000. */
+  maxCompiledOperations?: number;
 }
 
 export interface Gateway {
   app: FastifyInstance;
   metrics: Registry;
+  /** How operations ran since start: compiled by graphql-jit, on graphql-js, or from the plan cache. */
+  executionStats(): CompiledExecutionStats;
   /** Starts listening; resolves to the base URL (http://host:port). */
   listen(port: number, host: string): Promise<string>;
   close(): Promise<void>;
@@ -52,11 +58,15 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
   const { services } = opts;
   const app = createFastify(services);
   const metrics = createMetrics(services);
-  const apollo = await startApollo(app, opts);
+  const execution = compiledExecution(opts.schema, {
+    maxOperations: opts.maxCompiledOperations,
+    onFallback: (operationName, reason) => services.logger.warn({ operationName, reason }, 'operation runs on graphql-js: graphql-jit did not compile it'),
+  });
+  const apollo = await startApollo(app, opts, execution.gateway);
   await registerGraphqlRoute(app, apollo, opts);
   registerPlainRoutes(app, metrics);
   for (const route of opts.routes ?? []) await route(app);
-  return gatewayHandle(app, metrics);
+  return gatewayHandle(app, metrics, execution.stats);
 }
 
 /** Fastify with the gateway's body limit, request deadlines and GraphQL-shaped error replies. */
@@ -90,15 +100,26 @@ function createMetrics(services: Services): Registry {
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics, prefix: 'pgw_' });
   registerGovernorMetrics(services.governors, metrics);
+  if (services.cache) registerCacheMetrics(services.cache, metrics);
   return metrics;
 }
 
-/** Apollo with the document bounds, error masking and plugins, started (it drains with `app`). */
-async function startApollo(app: FastifyInstance, opts: GatewayOptions): Promise<ApolloServer<GatewayContext>> {
+/**
+ * Apollo with the document bounds, error masking and plugins, started (it drains with `app`).
+ * Operations run compiled through `gateway`, Apollo's custom-executor interface; no plugin has a
+ * per-field hook (a single one would make Apollo wrap every resolver of the schema), and Apollo's
+ * cacheControl plugin, which is one, is off: no field sets a cache hint, so every answer was
+ * `no-store` anyway, now set by responseHeadersPlugin.
+ */
+async function startApollo(
+  app: FastifyInstance,
+  opts: GatewayOptions,
+  gateway: ReturnType<typeof compiledExecution>['gateway'],
+): Promise<ApolloServer<GatewayContext>> {
   const { config, logger } = opts.services;
   const rules = opts.operationRules ?? operationRulesOf(config);
   const apollo = new ApolloServer<GatewayContext>({
-    schema: opts.schema,
+    gateway,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     // Auth is a bearer header, never a cookie, so a cross-site "simple" request carries no
@@ -111,7 +132,13 @@ async function startApollo(app: FastifyInstance, opts: GatewayOptions): Promise<
     validationRules: [...rules.validationRules],
     validationOptions: { ...rules.validationOptions },
     formatError: (formatted, error) => formatForClient(maskUnexpected(formatted, error, logger)),
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), upstreamExtensionsPlugin(), ...(opts.apolloPlugins ?? [])],
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      responseHeadersPlugin(),
+      ...(opts.apolloPlugins ?? []),
+    ],
   });
   // Added here rather than in the options: it is part of the HTTP transport, like the 406 hook on the route.
   apollo.addPlugin(subscriptionsOverHttpPlugin('/graphql'));
@@ -164,10 +191,11 @@ function registerPlainRoutes(app: FastifyInstance, metrics: Registry): void {
   app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.metrics()));
 }
 
-function gatewayHandle(app: FastifyInstance, metrics: Registry): Gateway {
+function gatewayHandle(app: FastifyInstance, metrics: Registry, executionStats: () => CompiledExecutionStats): Gateway {
   return {
     app,
     metrics,
+    executionStats,
     async listen(port, host) {
       await app.listen({ port, host });
       const addr = app.server.address();
@@ -188,12 +216,16 @@ function prefersHtml(accept: string | undefined): boolean {
   return json === -1 || html < json;
 }
 
-/** Adds `extensions.upstream`: the calls each upstream was sent for this request, and waits. */
-function upstreamExtensionsPlugin(): ApolloServerPlugin<GatewayContext> {
+/**
+ * Adds `extensions.upstream` (the calls each upstream was sent for this request, and waits) and
+ * `cache-control: no-store`: answers depend on the caller's scopes and on live stock.
+ */
+function responseHeadersPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse({ response, contextValue }) {
+          if (!response.http.headers.has('cache-control')) response.http.headers.set('cache-control', 'no-store');
           if (response.body.kind !== 'single') return;
           const r = response.body.singleResult;
           r.extensions = { ...(r.extensions ?? {}), upstream: contextValue.accounting.toJSON() };

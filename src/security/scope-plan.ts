@@ -1,0 +1,134 @@
+import {
+  Kind,
+  TypeInfo,
+  isAbstractType,
+  isObjectType,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { checkScopes } from '../auth/auth-checker';
+import type { CallerContext } from '../auth/caller';
+import { scopesOf } from '../schema/common/lean-resolvers';
+
+/**
+ * Scope checks decided once per operation instead of once per field and row. The fields a
+ * document selects are known before it runs, so one pass over it (each fragment once) finds the
+ * fields this caller may not see. Only those answer FORBIDDEN; nothing runs for the others.
+ *
+ * A refused field must not run (its resolver would call upstream), yet its answer must look as if
+ * it had run and thrown: `null` at its place with the error at its path, bubbling up through
+ * non-null parents as GraphQL's rules say. So the operation runs with each refused field replaced
+ * by `__typename` under the same response key (same place, same directives, no arguments, nothing
+ * below it), and afterwards applyDenials (deny.ts) puts the null and the error there.
+ *
+ * A plan depends on the document and the caller's scopes only, never on variables: a refused field
+ * under `@skip(if: $x)` keeps its directive, and whether it was left out shows in the result.
+ */
+export interface ScopePlan {
+  /** The document to run: the original when nothing is refused. */
+  document: DocumentNode;
+  /** The refused field nodes of the original document, with the scopes each needs. */
+  denied: ReadonlyMap<FieldNode, Denial>;
+}
+
+export interface Denial {
+  /** `Type.field`, as the error names it. */
+  coordinate: string;
+  scopes: readonly string[];
+}
+
+/**
+ * The key under which plans for one document are shared: callers with the same scopes get the same
+ * refusals. `open` when auth is off, `anonymous` when it is on and no caller came (fails closed).
+ */
+export function scopeKey(ctx: CallerContext): string {
+  if (ctx.caller) return [...ctx.caller.scopes].sort().join(' ');
+  return ctx.services.auth?.enabled ? 'anonymous' : 'open';
+}
+
+/** One pass over the operation (fragments once each): the fields `ctx`'s caller may not see. */
+export function planScopes(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, ctx: CallerContext): ScopePlan {
+  const denied = new Map<FieldNode, Denial>();
+  const allowed = (scopes: readonly string[], coordinate: string): boolean => {
+    try {
+      return checkScopes(ctx, scopes, coordinate);
+    } catch {
+      return false;
+    }
+  };
+  forEachSelectedField(schema, document, operation, (node, parentType) => {
+    // On an interface or union, refused where any type it can be refuses (fails closed).
+    const candidates = isAbstractType(parentType) ? schema.getPossibleTypes(parentType) : isObjectType(parentType) ? [parentType] : [];
+    for (const t of candidates) {
+      const field = t.getFields()[node.name.value];
+      const scopes = field && scopesOf(field);
+      const coordinate = `${t.name}.${node.name.value}`;
+      if (scopes && !allowed(scopes, coordinate)) {
+        denied.set(node, { coordinate, scopes });
+        return false; // nothing below a refused field runs
+      }
+    }
+    return undefined;
+  });
+  return { document: denied.size ? withoutDenied(document, denied) : document, denied };
+}
+
+/**
+ * Calls `visitField` for every field the operation selects, with its parent type, walking each
+ * fragment once however often it is spread (graphql's `visit` is iterative: no stack overflow).
+ * Returning false skips the field's selection set. Directives are not evaluated here.
+ */
+function forEachSelectedField(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  visitField: (node: FieldNode, parentType: GraphQLCompositeType) => false | undefined,
+): void {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION && !fragments.has(d.name.value)) fragments.set(d.name.value, d);
+  const queued = new Set<string>();
+  const pending: Array<OperationDefinitionNode | FragmentDefinitionNode> = [operation];
+  for (let def = pending.pop(); def; def = pending.pop()) {
+    const typeInfo = new TypeInfo(schema);
+    visit(
+      def,
+      visitWithTypeInfo(typeInfo, {
+        Field(node) {
+          const parent = typeInfo.getParentType();
+          return parent ? visitField(node, parent) : undefined;
+        },
+        FragmentSpread(node) {
+          const fragment = fragments.get(node.name.value);
+          if (fragment && !queued.has(node.name.value)) {
+            queued.add(node.name.value);
+            pending.push(fragment);
+          }
+        },
+      }),
+    );
+  }
+}
+
+/** The document with each refused field replaced by `<response key>: __typename`, its directives kept. */
+function withoutDenied(document: DocumentNode, denied: ReadonlyMap<FieldNode, Denial>): DocumentNode {
+  return visit(document, {
+    Field(node) {
+      if (!denied.has(node)) return undefined;
+      const placeholder: FieldNode = {
+        kind: Kind.FIELD,
+        alias: { kind: Kind.NAME, value: node.alias?.value ?? node.name.value },
+        name: { kind: Kind.NAME, value: '__typename' },
+        arguments: [],
+        directives: node.directives,
+        loc: node.loc,
+      };
+      return placeholder;
+    },
+  });
+}
