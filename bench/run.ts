@@ -4,7 +4,7 @@ import 'reflect-metadata';
  * `npm run bench -- <name> [args]`: runs bench/<name>.ts, which exports `run(args)`.
  * Benches print figures (counts, ratios); they assert nothing and time nothing in tests.
  */
-const BENCHES = ['abuse', 'calls', 'ratelimit', 'subscriptions'] as const;
+const BENCHES = ['abuse', 'cache', 'calls', 'overhead', 'ratelimit', 'subscriptions'] as const;
 
 async function main(): Promise<void> {
   const [name, ...args] = process.argv.slice(2);
