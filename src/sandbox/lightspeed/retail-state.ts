@@ -44,6 +44,8 @@ export class LightspeedRetailState {
   readonly dispatcher: SignedWebhookDispatcher;
   private version = 0;
   private serial = 0;
+  /** Webhook ids count up for the life of the sandbox, so an id never names two subscriptions. */
+  private hookSerial = 0;
   private counters = emptyCounters();
 
   constructor(private readonly o: RetailStateOptions) {
@@ -174,8 +176,9 @@ export class LightspeedRetailState {
     this.dispatcher.resetStats();
   }
 
+  /** Registers a subscription from a `POST /webhooks` body (400 naming what is wrong). */
   addHook(body: Record<string, unknown>): RetailWebhook {
-    const h = parseRetailWebhook(body, sandboxUuid(0x400c, this.hooks.length + 1 + this.serial * 1000));
+    const h = parseRetailWebhook(body, sandboxUuid(0x400c, ++this.hookSerial));
     this.hooks.push(h);
     return h;
   }
