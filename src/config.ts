@@ -104,8 +104,10 @@ function buildConfig(e: Env, parsed: { locationMap: ReadonlyMap<number, string>;
     governorMarginMs: e.GOVERNOR_MARGIN_MS ?? 250,
     governorWindowMs: e.GOVERNOR_WINDOW_MS ?? 60_000,
     publicUrl: e.PUBLIC_URL,
-    graphiql: e.GRAPHIQL ?? !production,
-    introspection: e.INTROSPECTION ?? !production,
+    // Each its own switch, not NODE_ENV's: `npm start` always runs in production mode (for graphql's
+    // and Fastify's speed), sandbox mode included, and a newcomer there still gets GraphiQL.
+    graphiql: e.GRAPHIQL ?? true,
+    introspection: e.INTROSPECTION ?? true,
     bodyLimitBytes: e.BODY_LIMIT_BYTES ?? 1_048_576,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS ?? 15_000,
     eventRetentionMs: (e.EVENT_RETENTION_HOURS ?? 24) * 3_600_000,

@@ -37,6 +37,7 @@ export interface Config {
   port: number;
   host: string;
   logLevel: string;
+  /** NODE_ENV=production (what `npm start` sets): then real upstreams need callers (GATEWAY_TOKENS) or AUTH_DISABLED=true. */
   production: boolean;
   /** True when no Picqer credentials are set: the gateway starts the built-in sandboxes. */
   sandbox: boolean;
@@ -55,7 +56,9 @@ export interface Config {
   /** Picqer's sliding rate window (GOVERNOR_WINDOW_MS, default 60,000; tests shorten it with the sandbox's). */
   governorWindowMs: number;
   publicUrl?: string;
+  /** GRAPHIQL, default true: GraphiQL at GET /graphql for browsers. Not tied to NODE_ENV. */
   graphiql: boolean;
+  /** INTROSPECTION, default true; false also drops "Did you mean …" suggestions. Not tied to NODE_ENV. */
   introspection: boolean;
   bodyLimitBytes: number;
   /**
