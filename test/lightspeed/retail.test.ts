@@ -128,6 +128,7 @@ describe('till sales', () => {
         register_sale_products: [expect.objectContaining({ product_id: product.id, quantity: 2 })],
       }),
     );
+    expect(payload.register_sale_payments[0].amount).toBeCloseTo(payload.total_price + payload.total_tax, 2);
     // The line names the product by id: the SKU is one GET away, as with the real API.
     const p = await call(`${pos.baseUrl}/products/${payload.register_sale_products[0].product_id}`, { headers: auth() });
     expect(p.json.data.sku).toBe(product.sku);

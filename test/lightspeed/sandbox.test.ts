@@ -147,6 +147,18 @@ describe('rate limits', () => {
     expect(await statuses(1)).toEqual([200]);
   });
 
+  it('answers /account/ratelimit.json with the three windows in seconds', async () => {
+    await call(`${ls.baseUrl}/variants/count.json`, { headers: auth() });
+    t += 10_000;
+    const r = await call(`${ls.baseUrl}/account/ratelimit.json`, { headers: auth() });
+    expect(r.json.accountRatelimit).toEqual({
+      limit5Min: { limit: 300, remaining: 298, reset: 290, resetTime: expect.stringMatching(/\+00:00$/) },
+      limitHour: { limit: 3000, remaining: 2998, reset: 3590, resetTime: expect.any(String) },
+      limitDay: { limit: 12000, remaining: 11998, reset: 86390, resetTime: expect.any(String) },
+    });
+    expect(r.headers.get('x-ratelimit-remaining')).toBe('298/2998/11998');
+  });
+
   it('sends Retry-After (seconds until the refusing window closes) when configured', async () => {
     ls.state.limiter.configure([{ limit: 1, windowMs: 4_000 }]);
     ls.state.retryAfterOn429 = true;
@@ -198,6 +210,11 @@ describe('webhooks', () => {
     // Written from the forum answers, not from the sandbox: md5 over the raw bytes, then the secret.
     expect(headers['x-signature']).toBe(createHash('md5').update(`${body}${ls.webhookSecret}`).digest('hex'));
     expect(JSON.parse(body).variant).toEqual(expect.objectContaining({ id: v.id, sku: v.sku, stockLevel: 3 }));
+    // The event and its context travel in headers, as eCom's clients read them.
+    expect(headers).toEqual(
+      expect.objectContaining({ 'x-event': 'variants/updated', 'x-cluster-id': 'eu1', 'x-format': 'json', 'x-language': 'nl', 'x-shop-id': '310001' }),
+    );
+    expect(headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('retries a refused delivery with the same bytes', async () => {

@@ -15,7 +15,7 @@ export function ecomError(status: number, message: string, headers: Record<strin
   return new LightspeedSandboxHttpError(status, { error: { code: status, method: '', request: '', message } }, headers);
 }
 
-/** A relation as eCom writes it (UNCONFIRMED shape: `{resource: {id, url, link}}`). */
+/** A relation as eCom writes it: `{"resource": {"id", …}}` (the `url` and `link` beside `id` are UNCONFIRMED). */
 function resource(base: string, lang: string, path: string, id: number): Record<string, unknown> {
   return { resource: { id, url: path, link: `${base}/${lang}/${path}.json` } };
 }
@@ -115,7 +115,7 @@ export interface EcomWebhook {
   address: string;
 }
 
-/** Item groups the sandbox accepts (UNCONFIRMED list; it fires only `variants`). */
+/** Item groups eCom documents (EC-JAVA `Webhook.ItemGroup`); the sandbox fires only `variants`. */
 export const ECOM_ITEM_GROUPS = [
   'customers',
   'orders',
@@ -128,6 +128,7 @@ export const ECOM_ITEM_GROUPS = [
   'returns',
   'subscriptions',
   'tickets',
+  'contacts',
 ];
 export const ECOM_ITEM_ACTIONS = ['*', 'created', 'updated', 'deleted'];
 

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { intParam, readJsonObject } from './http';
 import { applyVariantUpdate, ecomError, pickFields, productWire, variantWire, type EcomWebhook } from './ecom-model';
 import type { LightspeedEcomState } from './ecom-state';
-import type { EcomProduct, EcomVariant } from './seed';
+import { ecomTime, type EcomProduct, type EcomVariant } from './seed';
 
 /** The eCom API routes the sandbox serves, below `/{language}/`, each ending in `.json`. */
 
@@ -64,6 +64,7 @@ export function routeOf(method: string, path: string): { pattern: string; params
       (a) => ({ status: 200, body: { variant: pickFields(variantWire(findVariant(a), a.ctx.origin, a.lang), a.q.get('fields')) } }),
     ],
     ['PUT', /^variants\/(\d+)$/, 'variants/{id}', putVariant],
+    ['GET', /^account\/ratelimit$/, 'account/ratelimit', (a) => ({ status: 200, body: { accountRatelimit: accountRatelimit(a.ctx.state) } })],
     ['GET', /^webhooks$/, 'webhooks', (a) => ({ status: 200, body: { webhooks: a.ctx.state.hooks } })],
     ['POST', /^webhooks$/, 'webhooks', async (a) => ({ status: 201, body: { webhook: a.ctx.state.addHook(await readBody(a), a.ctx.languages) } })],
     ['GET', /^webhooks\/(\d+)$/, 'webhooks/{id}', (a) => ({ status: 200, body: { webhook: findHook(a) } })],
@@ -141,4 +142,19 @@ function deleteHook(a: RouteArgs): { status: number; body: unknown } {
   const h = findHook(a);
   a.ctx.state.hooks = a.ctx.state.hooks.filter((x) => x !== h);
   return { status: 204, body: undefined };
+}
+
+/**
+ * `GET /account/ratelimit.json` (EC-JAVA `AccountRatelimit`): the first three windows as
+ * `limit5Min`, `limitHour`, `limitDay`, each `{limit, remaining, reset (seconds), resetTime}`.
+ * It counts as a call itself (UNCONFIRMED) and answers the state after counting it.
+ */
+function accountRatelimit(state: LightspeedEcomState): Record<string, unknown> {
+  const names = ['limit5Min', 'limitHour', 'limitDay'];
+  return Object.fromEntries(
+    state.limiter
+      .peek()
+      .slice(0, 3)
+      .map((w, i) => [names[i], { limit: w.limit, remaining: w.remaining, reset: Math.ceil(w.resetMs / 1000), resetTime: ecomTime(state.now + w.resetMs) }]),
+  );
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CatalogProduct } from '../catalog';
 import type { SandboxRequests } from '../requests';
@@ -13,6 +14,8 @@ export interface EcomStateOptions {
   retryAfterOn429: boolean;
   webhookSecret: string;
   shopId: number;
+  /** `X-Cluster-Id` of deliveries: 'eu1' or 'us1'. */
+  clusterId: 'eu1' | 'us1';
   now: () => number;
   retryDelays: readonly number[];
   windows: readonly WindowSpec[];
@@ -107,16 +110,20 @@ export class LightspeedEcomState {
         headers: {
           'content-type': 'application/json',
           'x-signature': signEcomBody(body, this.o.webhookSecret),
-          // Header names below are UNCONFIRMED (seen in receivers, not in Lightspeed's docs as read).
+          // The headers a delivery carries (EC-JAVA: X-Shop-Id, X-Cluster-Id, X-Event "group/action",
+          // X-Format, X-Language, X-Request-Id); one request id per delivery, kept on its retries.
           'x-shop-id': String(this.o.shopId),
-          'x-group': 'variants',
-          'x-action': 'updated',
+          'x-cluster-id': this.o.clusterId,
+          'x-event': 'variants/updated',
+          'x-format': 'json',
           'x-language': h.language,
+          'x-request-id': randomUUID(),
         },
       });
     }
   }
 
+  /** Registers a subscription from a `POST /webhooks.json` body (400 naming what is wrong). */
   addHook(body: Record<string, unknown>, languages: readonly string[]): EcomWebhook {
     const h = parseEcomWebhook(body, this.nextHookId++, languages, this.now);
     this.hooks.push(h);

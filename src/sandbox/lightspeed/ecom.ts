@@ -49,6 +49,8 @@ export interface LightspeedEcomSandboxOptions {
   webhookRetryDelaysMs?: readonly number[];
   /** A receiver must answer 2xx within this. Default 5,000 (UNCONFIRMED). */
   webhookTimeoutMs?: number;
+  /** Cluster named in `X-Cluster-Id` on deliveries. Default 'eu1' (api.webshopapp.com). */
+  cluster?: 'eu1' | 'us1';
   /** Shop id sent in `X-Shop-Id` on deliveries. Default 310001. */
   shopId?: number;
   /** Delay before every API answer. Default 0. */
@@ -110,6 +112,7 @@ export async function startLightspeedEcomSandbox(opts: LightspeedEcomSandboxOpti
     retryAfterOn429: opts.retryAfterOn429 ?? false,
     webhookSecret,
     shopId: opts.shopId ?? 310001,
+    clusterId: opts.cluster ?? 'eu1',
     now,
     retryDelays: opts.webhookRetryDelaysMs ?? DEFAULT_ECOM_RETRY_DELAYS_MS,
     windows,
@@ -157,7 +160,7 @@ function rateHeaders(d: { windows: { limit: number; remaining: number; resetMs: 
   return {
     'x-ratelimit-limit': d.windows.map((w) => w.limit).join('/'),
     'x-ratelimit-remaining': d.windows.map((w) => w.remaining).join('/'),
-    // Seconds until each window resets (UNCONFIRMED unit: the docs as read give no example).
+    // Seconds until each window resets (Falkplan/lightspeedecom-api: `reset` is "seconds remaining to reset").
     'x-ratelimit-reset': d.windows.map((w) => Math.ceil(w.resetMs / 1000)).join('/'),
   };
 }

@@ -4,7 +4,9 @@ import type { RetailInventory, RetailOutlet, RetailProduct } from './seed';
 import { sandboxUuid } from './seed';
 
 /**
- * Lightspeed Retail (X-Series) wire shapes: API 2.0 answers `{"data": ...}` (lists add
+ * Lightspeed Retail (X-Series) wire shapes (field names as in the X-Series SDK generated from its
+ * OpenAPI, dansleboby/lightspeed-xseries-sdk: `register_sale_products`, `register_sale_payments`,
+ * `register_id`, `user_id`, `sale_date`, `status`, `short_code`, `invoice_number`, `note`): API 2.0 answers `{"data": ...}` (lists add
  * `{"version": {"min", "max"}}`), errors `{"error": "...", "message": "..."}` (the rate-limit
  * body is the one the docs show). The sale is the API 1.0 register sale, the shape webhooks carry.
  */
@@ -72,6 +74,10 @@ export interface RetailSale {
   total_price: number;
   total_tax: number;
   register_sale_products: SaleLine[];
+  /** One payment of the whole total (payment lines' inner fields UNCONFIRMED). */
+  register_sale_payments: Array<{ id: string; amount: number; payment_date: string }>;
+  note: string;
+  short_code: string;
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -117,6 +123,15 @@ export function buildSale(args: {
     total_price: round2(lines.reduce((s, l) => s + l.price_total, 0)),
     total_tax: round2(lines.reduce((s, l) => s + l.tax_total, 0)),
     register_sale_products: lines,
+    register_sale_payments: [
+      {
+        id: args.lineId(99),
+        amount: round2(lines.reduce((sum, l) => sum + l.price_total + l.tax_total, 0)),
+        payment_date: at,
+      },
+    ],
+    note: '',
+    short_code: args.id.slice(-6),
   };
 }
 

@@ -21,7 +21,7 @@ export interface EcomVariant {
   priceExcl: number;
   priceIncl: number;
   priceCost: number;
-  /** eCom's three values (UNCONFIRMED list): stock counted, not counted, or shown as an indicator only. */
+  /** disabled: not tracked; enabled: tracked, no sale without stock; indicator: shown, sale allowed. */
   stockTracking: 'enabled' | 'disabled' | 'indicator';
   stockLevel: number;
   stockAlert: number;
