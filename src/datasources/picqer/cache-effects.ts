@@ -10,11 +10,14 @@ import { PAGE_GENERATION_ID, type PicqerCacheBinding } from './product-loaders';
  *   cached product is updated in place, no upstream call;
  * - `products`: something changed without the new value (a product created or changed, a
  *   picklist closed, an order's status): exactly those products are dropped, and with
- *   `membership` (which products exist or match a list) every cached list page too.
+ *   `membership` (which products exist or match a list) every cached list page too. With
+ *   `refresh`, they are kept but made stale instead (served at once while one refresh runs, and
+ *   still there if the budget is gone): a picklist or order event moves stock that Picqer's own
+ *   stock deliveries bring in place, so dropping would spend budget on what is about to arrive.
  */
 export type PicqerCacheEffect =
   | { kind: 'stock'; idproduct: number; productcode: string; stock: PicqerStockLevelModel[] }
-  | { kind: 'products'; idproducts: number[]; productcodes: string[]; membership: boolean };
+  | { kind: 'products'; idproducts: number[]; productcodes: string[]; membership: boolean; refresh?: boolean };
 
 /** The receiver's view of the cache: apply an effect, or distrust it (a repeated delivery may be older than what we hold). */
 export interface PicqerCacheEffects {
@@ -41,6 +44,7 @@ export function picqerCacheEffects({ cache, namespace }: PicqerCacheBinding): Pi
     Promise.all([cache.invalidate('picqer', 'product', namespace, idproducts.map(String)), cache.invalidate('picqer', 'productCode', namespace, productcodes)]);
   return {
     async apply(effect, deliveryKey) {
+      if (effect.kind === 'products' && effect.refresh) return cache.markStale('picqer', 'product', namespace, effect.idproducts.map(String));
       if (effect.kind === 'products') {
         await drop(effect.idproducts, effect.productcodes);
         // A new generation id: every page cached under the old one is unreachable from now on.

@@ -48,7 +48,7 @@ export function picqerCacheEffect(event: string, data: Record<string, unknown>, 
   if ((PICQER_LINE_EVENTS as readonly string[]).includes(event)) {
     const lines = data.products === undefined ? [] : list(data.products, 'data.products', MAX_LINES);
     const idproducts = [...new Set(lines.map((l, i) => id(obj(l, `data.products[${i}]`).idproduct, `data.products[${i}].idproduct`)))];
-    return idproducts.length > 0 ? { kind: 'products', idproducts, productcodes: [], membership: false } : null;
+    return idproducts.length > 0 ? { kind: 'products', idproducts, productcodes: [], membership: false, refresh: true } : null;
   }
   return null;
 }

@@ -148,6 +148,25 @@ export class EntityCache {
     return first === true;
   }
 
+  /**
+   * Keeps the entries but makes them past their freshness on every replica: served at once while
+   * one background refresh runs, and still there to serve if the upstream fails. An event that
+   * says "changed" without the new value, when the value is on its way by another delivery.
+   * Fetches begun before now will not overwrite them; ids without an entry are only marked.
+   */
+  async markStale(upstream: Upstream, type: CacheType, namespace: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const full = ids.map((id) => this.key(namespace, type, id));
+    const entries = await this.opts.store.getMany(full);
+    const staleAt = this.now() - this.opts.policies[type].ttlMs - 1;
+    const ttlMs = this.storeTtl(type);
+    const writes = entries.flatMap((e, i) => (e ? [{ key: full[i], data: e.data, at: Math.min(e.at, staleAt), ttlMs }] : []));
+    if (writes.length > 0) await this.opts.store.put(writes);
+    const missing = full.filter((_, i) => !entries[i]);
+    if (missing.length > 0) await this.opts.store.invalidate(missing);
+    this.count(upstream, type, { invalidations: ids.length });
+  }
+
   /** Drops entries on every replica; fetches begun before now will not bring them back. */
   async invalidate(upstream: Upstream, type: CacheType, namespace: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
