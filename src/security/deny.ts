@@ -85,7 +85,7 @@ class DenialWalker {
   /** Fixes one object of `type` in place; true when it must itself become null. */
   object(obj: Record<string, unknown>, type: GraphQLObjectType, sets: readonly SelectionSetNode[], path: Path): boolean {
     for (const [key, nodes] of this.collect(sets)) {
-      if (!(key in obj)) continue; // left out by @skip/@include
+      if (obj[key] === undefined) continue; // left out by @skip/@include (graphql-jit may leave the key, undefined)
       const field = type.getFields()[nodes[0].name.value];
       const denial = this.denialOf(nodes);
       if (denial) {
