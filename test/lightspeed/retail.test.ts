@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { startLightspeedRetailSandbox, SANDBOX_STORE_MAP, type LightspeedRetailSandbox } from '../../src/sandbox/lightspeed';
+import { DEFAULT_RETAIL_RETRY_DELAYS_MS, startLightspeedRetailSandbox, SANDBOX_STORE_MAP, type LightspeedRetailSandbox } from '../../src/sandbox/lightspeed';
 import { lightspeedRetailEnv } from '../../src/sandbox/env';
 import { until } from '../helpers/until';
 import { call, startReceiver, type Receiver } from './receiver';
@@ -146,6 +146,37 @@ describe('till sales', () => {
     expect(hooks.attempts).toHaveLength(3);
     expect(new Set(hooks.attempts.map((a) => `${a.body} ${String(a.headers['x-signature'])}`)).size).toBe(1);
     expect(pos.state.stats().webhooks).toEqual(expect.objectContaining({ queued: 1, attempts: 3, succeeded: 1, failedAttempts: 2, retries: 2, gaveUp: 0 }));
+  });
+
+  it('documents the default schedule: 20 retries with growing waits, ending 48 hours after the first attempt', () => {
+    expect(DEFAULT_RETAIL_RETRY_DELAYS_MS).toHaveLength(20);
+    expect(DEFAULT_RETAIL_RETRY_DELAYS_MS.reduce((a, b) => a + b, 0)).toBe(48 * 3600_000);
+    for (let i = 1; i < 20; i++) expect(DEFAULT_RETAIL_RETRY_DELAYS_MS[i]).toBeGreaterThanOrEqual(DEFAULT_RETAIL_RETRY_DELAYS_MS[i - 1]);
+  });
+
+  it("sends no signature when the webhook is not an OAuth app's (personal token)", async () => {
+    await subscribe();
+    await call(`${pos.origin}/__sandbox/config`, { method: 'PUT', body: { signWebhooks: false } });
+    pos.state.recordSale({ lines: [{ sku: pos.state.products[0].sku, quantity: 1 }] });
+    await pos.state.dispatcher.whenIdle();
+    expect(hooks.attempts).toHaveLength(1);
+    expect(hooks.attempts[0].headers['x-signature']).toBeUndefined();
+  });
+
+  it('fires inventory.update for each row a sale changes', async () => {
+    const r = await call(`${pos.baseUrl}/webhooks`, { method: 'POST', headers: auth(), body: { url: hooks.url, active: true, type: 'inventory.update' } });
+    expect(r.status).toBe(201);
+    const [a, b] = pos.state.products;
+    pos.state.recordSale({
+      lines: [
+        { sku: a.sku, quantity: 1 },
+        { sku: b.sku, quantity: 3 },
+      ],
+    });
+    await pos.state.dispatcher.whenIdle();
+    const rows = hooks.attempts.map((x) => JSON.parse(new URLSearchParams(x.body).get('payload')!));
+    expect(rows.map((row) => row.product_id).sort()).toEqual([a.id, b.id].sort());
+    for (const x of hooks.attempts) expect(new URLSearchParams(x.body).get('type')).toBe('inventory.update');
   });
 
   it('gives up after the configured retries', async () => {

@@ -34,6 +34,10 @@ export async function control(ctx: Ctx, method: string, path: string, req: Incom
         throw new LightspeedSandboxHttpError(400, { error: 'webhookRetryDelaysMs must be a list of whole numbers ≥ 0' });
       state.retryDelays = d as number[];
     }
+    if (body.signWebhooks !== undefined) {
+      if (typeof body.signWebhooks !== 'boolean') throw new LightspeedSandboxHttpError(400, { error: 'signWebhooks must be a boolean' });
+      state.signWebhooks = body.signWebhooks;
+    }
     if (body.faults !== undefined) state.faults = parseFaults(body.faults);
     return sendJson(res, 200, configOf(state));
   }
@@ -54,5 +58,12 @@ export async function control(ctx: Ctx, method: string, path: string, req: Incom
 
 function configOf(state: LightspeedRetailState): Record<string, unknown> {
   const w = state.limiter.windows[0];
-  return { latencyMs: state.latencyMs, rateLimit: w.limit, rateWindowMs: w.windowMs, webhookRetryDelaysMs: state.retryDelays, faults: state.faults };
+  return {
+    latencyMs: state.latencyMs,
+    rateLimit: w.limit,
+    rateWindowMs: w.windowMs,
+    webhookRetryDelaysMs: state.retryDelays,
+    signWebhooks: state.signWebhooks,
+    faults: state.faults,
+  };
 }

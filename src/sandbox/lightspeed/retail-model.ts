@@ -75,7 +75,7 @@ export interface RetailSale {
   total_tax: number;
   register_sale_products: SaleLine[];
   /** One payment of the whole total (payment lines' inner fields UNCONFIRMED). */
-  register_sale_payments: Array<{ id: string; amount: number; payment_date: string }>;
+  register_sale_payments: Array<{ id: string; retailer_payment_type_id: string; amount: number; payment_date: string }>;
   note: string;
   short_code: string;
 }
@@ -126,6 +126,7 @@ export function buildSale(args: {
     register_sale_payments: [
       {
         id: args.lineId(99),
+        retailer_payment_type_id: sandboxUuid(0x9a7, 1),
         amount: round2(lines.reduce((sum, l) => sum + l.price_total + l.tax_total, 0)),
         payment_date: at,
       },

@@ -12,6 +12,8 @@ export interface RetailStateOptions {
   clientSecret: string;
   domainPrefix: string;
   window: WindowSpec;
+  /** Sign deliveries (an OAuth app's webhooks); false: unsigned, as for a personal token's. */
+  signWebhooks: boolean;
   latencyMs?: number;
   webhookRetryDelaysMs?: readonly number[];
   webhookTimeoutMs?: number;
@@ -20,8 +22,14 @@ export interface RetailStateOptions {
   logger?: Logger;
 }
 
-/** 20 retries: 1 minute, then doubling to a 4-hour cap (spacing UNCONFIRMED; the count is documented). */
-export const DEFAULT_RETAIL_RETRY_DELAYS_MS: readonly number[] = Array.from({ length: 20 }, (_, i) => Math.min(2 ** i, 240) * 60_000);
+/**
+ * "Retried up to 20 times over 48h … with exponential back-off" (X-Series webhooks page). The steps
+ * are UNCONFIRMED: 1, 2, 4 … 128 minutes, then 12 equal waits that end the 48 hours.
+ */
+export const DEFAULT_RETAIL_RETRY_DELAYS_MS: readonly number[] = [
+  ...[1, 2, 4, 8, 16, 32, 64, 128].map((m) => m * 60_000),
+  ...Array.from({ length: 12 }, () => ((48 * 60 - 255) / 12) * 60_000),
+];
 
 /** A till sale asked of the control surface: lines by SKU (or product id). */
 export interface TillSaleInput {
@@ -40,6 +48,8 @@ export class LightspeedRetailState {
   faults: SandboxFault[] = [];
   latencyMs: number;
   retryDelays: readonly number[];
+  /** Whether deliveries carry `X-Signature` (see RetailStateOptions.signWebhooks). */
+  signWebhooks: boolean;
   readonly limiter: MultiWindowLimiter;
   readonly dispatcher: SignedWebhookDispatcher;
   private version = 0;
@@ -50,6 +60,7 @@ export class LightspeedRetailState {
 
   constructor(private readonly o: RetailStateOptions) {
     this.latencyMs = o.latencyMs ?? 0;
+    this.signWebhooks = o.signWebhooks;
     this.retryDelays = o.webhookRetryDelaysMs ?? DEFAULT_RETAIL_RETRY_DELAYS_MS;
     this.limiter = new MultiWindowLimiter([o.window], o.now);
     this.dispatcher = new SignedWebhookDispatcher({
@@ -68,6 +79,7 @@ export class LightspeedRetailState {
   /** Fresh data and the settings of the start: no sales, hooks or faults, an empty window, zero counters. */
   reseed(): void {
     this.latencyMs = this.o.latencyMs ?? 0;
+    this.signWebhooks = this.o.signWebhooks;
     this.retryDelays = this.o.webhookRetryDelaysMs ?? DEFAULT_RETAIL_RETRY_DELAYS_MS;
     this.limiter.configure([this.o.window]);
     const s = seedRetail({ products: this.o.products, seed: this.o.seed });
@@ -100,12 +112,14 @@ export class LightspeedRetailState {
     const row = this.row(p, this.outlet(outletId));
     row.inventory_level = level;
     row.version = ++this.version;
+    this.fire('inventory.update', row);
     return row;
   }
 
   /**
    * Records a closed till sale: each line lowers the outlet's inventory (a till never refuses a
-   * sale for stock) and every active `sale.update` hook gets it. With the id of a sale already
+   * sale for stock), every active `sale.update` hook gets the sale and every `inventory.update`
+   * hook each changed inventory row (its payload shape UNCONFIRMED: the API 2.0 row). With the id of a sale already
    * recorded, the same sale is delivered again without changing anything (a duplicate delivery).
    */
   recordSale(input: TillSaleInput): RetailSale {
@@ -147,6 +161,8 @@ export class LightspeedRetailState {
     this.sales.push(sale);
     this.counters.sales++;
     this.fire('sale.update', sale);
+    // The docs: inventory.update fires "when the product is sold or its quantity is adjusted".
+    for (const { product } of lines) this.fire('inventory.update', this.row(product, outlet));
     return sale;
   }
 
@@ -187,11 +203,10 @@ export class LightspeedRetailState {
     for (const h of this.hooks) {
       if (!h.active || h.type !== type) continue;
       const body = webhookFormBody(type, payload, this.o.domainPrefix);
-      this.dispatcher.send({
-        url: h.url,
-        body,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-signature': signRetailBody(body, this.o.clientSecret) },
-      });
+      const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+      // Only webhooks of OAuth-authorised applications are signed (X-Series webhooks page).
+      if (this.signWebhooks) headers['x-signature'] = signRetailBody(body, this.o.clientSecret);
+      this.dispatcher.send({ url: h.url, body, headers });
     }
   }
 

@@ -38,7 +38,12 @@ export interface LightspeedRetailSandboxOptions {
   products?: number;
   /** Default 42. */
   seed?: number;
-  /** Delays before each webhook retry; 20 retries by default (the docs: up to 20; spacing UNCONFIRMED). */
+  /**
+   * Sign deliveries with `X-Signature` (what an OAuth-authorised app gets). Default true; false
+   * stands for a webhook of a personal token or one added by hand, which the docs do not sign.
+   */
+  signWebhooks?: boolean;
+  /** Delays before each webhook retry. Default 20 retries over 48 hours (documented), steps UNCONFIRMED. */
   webhookRetryDelaysMs?: readonly number[];
   /** A receiver must answer 2xx within this. Default 5,000 (documented). */
   webhookTimeoutMs?: number;
@@ -76,7 +81,7 @@ export async function startLightspeedRetailSandbox(opts: LightspeedRetailSandbox
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 10_000)
     throw new RangeError(`pageSize must be a whole number from 1 to 10,000, got ${pageSize}`);
   const domainPrefix = opts.domainPrefix ?? 'picqer-gateway-demo';
-  const state = new LightspeedRetailState({ ...opts, now: opts.now ?? Date.now, clientSecret, domainPrefix, window });
+  const state = new LightspeedRetailState({ ...opts, now: opts.now ?? Date.now, clientSecret, domainPrefix, window, signWebhooks: opts.signWebhooks ?? true });
   const ctx = { state, token, pageSize };
   const server = createServer((req, res) => {
     handle(ctx, req, res).catch((err: unknown) => {
