@@ -221,6 +221,23 @@ describe('control and env', () => {
     expect(inv.json.data.find((r: { outlet_id: string }) => r.outlet_id === pos.outlets[0].id).inventory_level).toBe(17);
   });
 
+  it('injects faults before auth and counts them, then serves normally', async () => {
+    const cfg = await call(`${pos.origin}/__sandbox/config`, { method: 'PUT', body: { faults: [{ status: 503, count: 1, path: '/products' }] } });
+    expect(cfg.status).toBe(200);
+    expect((await call(`${pos.baseUrl}/products?page_size=1`)).status).toBe(503);
+    expect((await call(`${pos.baseUrl}/products?page_size=1`, { headers: auth() })).status).toBe(200);
+    expect(pos.state.stats().faultsServed).toBe(1);
+    expect(pos.requests()).toEqual({ total: 2, byStatus: { '503': 1, '200': 1 } });
+  });
+
+  it('refuses a bad control setting, naming it', async () => {
+    const bad = await call(`${pos.origin}/__sandbox/config`, { method: 'PUT', body: { rateLimit: 0 } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toContain('limit');
+    const method = await call(`${pos.baseUrl}/outlets`, { method: 'DELETE', headers: auth() });
+    expect(method.status).toBe(405);
+  });
+
   it('names the LIGHTSPEED_* variables the gateway will read', () => {
     const env = lightspeedRetailEnv(pos);
     expect(env).toEqual({
