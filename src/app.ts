@@ -102,7 +102,12 @@ function buildHttp(config: Readonly<Config>, services: Services, schema: GraphQL
         const picqerSecret = config.picqer?.webhookSecret;
         const cache = cacheBindings(services);
         if (picqerSecret)
-          registerPicqerWebhooks(app, { secret: picqerSecret, log: events.log, logger, cache: cache.picqer && picqerCacheEffects(cache.picqer) });
+          registerPicqerWebhooks(app, {
+            secret: picqerSecret,
+            log: events.log,
+            logger,
+            cache: cache.picqer && picqerCacheEffects(cache.picqer, { eventGraceMs: config.cache.eventGraceMs }),
+          });
         const shopifySecret = config.shopify?.webhookSecret;
         if (shopifySecret)
           registerShopifyWebhooks(app, { secret: shopifySecret, log: events.log, logger, cache: cache.shopify && shopifyCacheEffects(cache.shopify) });

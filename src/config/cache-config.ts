@@ -25,6 +25,8 @@ export interface CacheConfig {
   /** CACHE_MAX_MB, default 64: the in-memory cache's bound (also the fallback's while Redis is away). */
   maxBytes: number;
   policies: Readonly<Record<CacheType, Readonly<CachePolicy>>>;
+  /** CACHE_EVENT_GRACE_MS, default 10,000: how long products a picklist or order event touched stay fresh awaiting their stock delivery. */
+  eventGraceMs: number;
 }
 
 const MIN = 60_000;
@@ -57,7 +59,7 @@ function policyOf(e: Env, type: CacheType): CachePolicy {
 
 export function cacheConfig(e: Env): CacheConfig {
   const policies = Object.fromEntries(CACHE_TYPES.map((t) => [t, policyOf(e, t)])) as Record<CacheType, CachePolicy>;
-  return { enabled: e.CACHE_ENABLED ?? true, maxBytes: (e.CACHE_MAX_MB ?? 64) * 2 ** 20, policies };
+  return { enabled: e.CACHE_ENABLED ?? true, maxBytes: (e.CACHE_MAX_MB ?? 64) * 2 ** 20, policies, eventGraceMs: e.CACHE_EVENT_GRACE_MS ?? 10_000 };
 }
 
 /** A revalidate window longer than max-stale would serve, unasked, what a failure may not. */

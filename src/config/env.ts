@@ -146,6 +146,7 @@ export class Env {
   // Entity cache (src/config/cache-config.ts; README "Cache"): ms, at most 7 days each
   @IsOptional() @TrueOrFalse() CACHE_ENABLED?: boolean;
   @IsOptional() @WholeNumber(1, 65536) CACHE_MAX_MB?: number;
+  @IsOptional() @WholeNumber(0, 3600000) CACHE_EVENT_GRACE_MS?: number;
   @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_TTL_PRODUCT_MS?: number;
   @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_REVALIDATE_PRODUCT_MS?: number;
   @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_MAX_STALE_PRODUCT_MS?: number;

@@ -129,6 +129,24 @@ describe('EntityCache over the memory store', () => {
     expect((await cache.peek('product', 'picqer:test', ['b']))[0]).toBeUndefined();
   });
 
+  test('markStale keeps an entry fresh for its grace, then serves it stale while one refresh runs; a write in the grace cancels that', async () => {
+    await cache.load(request(up, ['a', 'b']));
+    up.version = 2;
+    await cache.markStale('picqer', 'product', 'picqer:test', ['a', 'b'], 300);
+    clock.advance(200);
+    const usage = new CallAccounting();
+    expect(await cache.load(request(up, ['a', 'b'], usage))).toEqual(['a@1', 'b@1']);
+    expect(usage.toJSON().picqer).toMatchObject({ cacheHits: 2, cacheStale: 0 });
+    // The value arrives for b by another delivery within the grace: b needs no call.
+    await cache.put('picqer', 'product', 'picqer:test', [{ id: 'b', value: 'b@delivered' }]);
+    clock.advance(101);
+    const later = new CallAccounting();
+    expect(await cache.load(request(up, ['a', 'b'], later))).toEqual(['a@1', 'b@delivered']);
+    expect(later.toJSON().picqer).toMatchObject({ cacheHits: 2, cacheStale: 1 });
+    await until(async () => (await cache.peek<string>('product', 'picqer:test', ['a']))[0]?.value === 'a@2', 'the refresh of a');
+    expect(up.batches).toEqual([['a', 'b'], ['a']]);
+  });
+
   test('rejects a policy whose revalidate window exceeds its max-stale, naming the type', () => {
     const bad = { ...policies, warehouses: { ttlMs: 1, revalidateMs: 10, maxStaleMs: 5 } };
     expect(() => new EntityCache({ store: new MemoryCacheStore({ maxBytes: 1024 }), policies: bad })).toThrow(/warehouses/);

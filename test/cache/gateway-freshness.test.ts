@@ -23,7 +23,15 @@ beforeAll(async () => {
   // No retries: a refused delivery fails at once, and whenDeliveriesIdle never waits for a retry.
   picqer = await startPicqerSandbox({ products: 60, orders: 40, webhookRetryDelaysMs: [] });
   shop = await startShopifySandbox({ products: 60 });
-  const env = { REDIS_URL: SHARED_REDIS, REDIS_KEY_PREFIX: prefix, PICQER_WEBHOOK_SECRET: PICQER_SECRET, SHOPIFY_WEBHOOK_SECRET: shop.webhookSecret };
+  // No grace for picklist and order events: their products go stale at once (the grace itself is
+  // covered in entity-cache.test.ts).
+  const env = {
+    REDIS_URL: SHARED_REDIS,
+    REDIS_KEY_PREFIX: prefix,
+    PICQER_WEBHOOK_SECRET: PICQER_SECRET,
+    SHOPIFY_WEBHOOK_SECRET: shop.webhookSecret,
+    CACHE_EVENT_GRACE_MS: '0',
+  };
   a = await gatewayFor({ picqer, shopify: shop }, env);
   b = await gatewayFor({ picqer, shopify: shop }, env);
 });

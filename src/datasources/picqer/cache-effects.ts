@@ -11,9 +11,10 @@ import { PAGE_GENERATION_ID, type PicqerCacheBinding } from './product-loaders';
  * - `products`: something changed without the new value (a product created or changed, a
  *   picklist closed, an order's status): exactly those products are dropped, and with
  *   `membership` (which products exist or match a list) every cached list page too. With
- *   `refresh`, they are kept but made stale instead (served at once while one refresh runs, and
- *   still there if the budget is gone): a picklist or order event moves stock that Picqer's own
- *   stock deliveries bring in place, so dropping would spend budget on what is about to arrive.
+ *   `refresh`, they are kept and go stale after a grace period instead (then served at once while
+ *   one refresh runs, and still there if the budget is gone): a picklist or order event moves
+ *   stock that Picqer's own stock deliveries bring in place within moments, so dropping or
+ *   refreshing at once would spend budget on what is about to arrive.
  */
 export type PicqerCacheEffect =
   | { kind: 'stock'; idproduct: number; productcode: string; stock: PicqerStockLevelModel[] }
@@ -39,12 +40,20 @@ export interface PicqerCacheEffects {
  */
 export const DELIVERY_REPEAT_WINDOW_MS = 48 * 60 * 60 * 1000;
 
-export function picqerCacheEffects({ cache, namespace }: PicqerCacheBinding): PicqerCacheEffects {
+/**
+ * How long products touched by a picklist or order event stay fresh waiting for the stock delivery
+ * of the same change before one refresh fetches them (CACHE_EVENT_GRACE_MS; 10 s covers the
+ * delivery lag the cache bench saw under load). 0 makes them stale at once.
+ */
+export const DEFAULT_EVENT_GRACE_MS = 10_000;
+
+export function picqerCacheEffects({ cache, namespace }: PicqerCacheBinding, opts: { eventGraceMs?: number } = {}): PicqerCacheEffects {
+  const graceMs = opts.eventGraceMs ?? DEFAULT_EVENT_GRACE_MS;
   const drop = (idproducts: number[], productcodes: string[]): Promise<unknown> =>
     Promise.all([cache.invalidate('picqer', 'product', namespace, idproducts.map(String)), cache.invalidate('picqer', 'productCode', namespace, productcodes)]);
   return {
     async apply(effect, deliveryKey) {
-      if (effect.kind === 'products' && effect.refresh) return cache.markStale('picqer', 'product', namespace, effect.idproducts.map(String));
+      if (effect.kind === 'products' && effect.refresh) return cache.markStale('picqer', 'product', namespace, effect.idproducts.map(String), graceMs);
       if (effect.kind === 'products') {
         await drop(effect.idproducts, effect.productcodes);
         // A new generation id: every page cached under the old one is unreachable from now on.

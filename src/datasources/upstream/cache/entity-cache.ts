@@ -149,18 +149,20 @@ export class EntityCache {
   }
 
   /**
-   * Keeps the entries but makes them past their freshness on every replica: served at once while
-   * one background refresh runs, and still there to serve if the upstream fails. An event that
-   * says "changed" without the new value, when the value is on its way by another delivery.
-   * Fetches begun before now will not overwrite them; ids without an entry are only marked.
+   * Keeps the entries but lets them be fresh for at most `graceMs` more, on every replica: then
+   * they are served at once while one background refresh runs, and stay there to serve if the
+   * upstream fails. For an event that says "changed" without the new value when another delivery
+   * is due to bring it (a write of that value in the meantime makes the entry fresh again, and no
+   * call is spent). Fetches begun before now will not overwrite them; ids without an entry are
+   * only marked.
    */
-  async markStale(upstream: Upstream, type: CacheType, namespace: string, ids: readonly string[]): Promise<void> {
+  async markStale(upstream: Upstream, type: CacheType, namespace: string, ids: readonly string[], graceMs = 0): Promise<void> {
     if (ids.length === 0) return;
     const full = ids.map((id) => this.key(namespace, type, id));
     const entries = await this.opts.store.getMany(full);
-    const staleAt = this.now() - this.opts.policies[type].ttlMs - 1;
+    const staleFrom = this.now() + graceMs - this.opts.policies[type].ttlMs - 1;
     const ttlMs = this.storeTtl(type);
-    const writes = entries.flatMap((e, i) => (e ? [{ key: full[i], data: e.data, at: Math.min(e.at, staleAt), ttlMs }] : []));
+    const writes = entries.flatMap((e, i) => (e ? [{ key: full[i], data: e.data, at: Math.min(e.at, staleFrom), ttlMs }] : []));
     if (writes.length > 0) await this.opts.store.put(writes);
     const missing = full.filter((_, i) => !entries[i]);
     if (missing.length > 0) await this.opts.store.invalidate(missing);
