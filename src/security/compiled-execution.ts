@@ -75,9 +75,9 @@ export function compiledExecution(
       return {
         executor: async (rc) => {
           const ctx = rc.context as CallerContext;
-          // No operation matched operationName: graphql's own answer names why, and Apollo turns it into a 400.
+          // No operation matched the request's operationName: graphql's own answer names why (Apollo makes it a 400).
           if (!rc.operation)
-            return execute({ schema, document: rc.document, operationName: rc.operationName, contextValue: ctx, variableValues: rc.request.variables });
+            return execute({ schema, document: rc.document, operationName: rc.request.operationName, contextValue: ctx, variableValues: rc.request.variables });
           const plan = planFor(rc.document, rc.operation, rc.operationName, ctx, rc.queryHash);
           const result = await plan.run(ctx, rc.request.variables);
           return applyDenials(result, plan.scopes, schema, rc.document, rc.operation, ctx);

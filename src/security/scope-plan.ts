@@ -13,7 +13,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { checkScopes } from '../auth/auth-checker';
-import type { CallerContext } from '../auth/caller';
+import type { Caller, CallerContext } from '../auth/caller';
 import { scopesOf } from '../schema/common/lean-resolvers';
 
 /**
@@ -48,9 +48,15 @@ export interface Denial {
  * refusals. `open` when auth is off, `anonymous` when it is on and no caller came (fails closed).
  */
 export function scopeKey(ctx: CallerContext): string {
-  if (ctx.caller) return [...ctx.caller.scopes].sort().join(' ');
-  return ctx.services.auth?.enabled ? 'anonymous' : 'open';
+  const caller = ctx.caller;
+  if (!caller) return ctx.services.auth?.enabled ? 'anonymous' : 'open';
+  // Callers are built once per token at start-up (Authenticator), so this is worked out once each.
+  let key = keys.get(caller);
+  if (key === undefined) keys.set(caller, (key = [...caller.scopes].sort().join(' ')));
+  return key;
 }
+
+const keys = new WeakMap<Caller, string>();
 
 /** One pass over the operation (fragments once each): the fields `ctx`'s caller may not see. */
 export function planScopes(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, ctx: CallerContext): ScopePlan {
