@@ -132,7 +132,7 @@ describe('EntityCache over the memory store', () => {
   test('markStale keeps an entry fresh for its grace, then serves it stale while one refresh runs; a write in the grace cancels that', async () => {
     await cache.load(request(up, ['a', 'b']));
     up.version = 2;
-    await cache.markStale('picqer', 'product', 'picqer:test', ['a', 'b'], 300);
+    await cache.markStale('picqer', 'product', 'picqer:test', ['a', 'b'], { graceMs: 300 });
     clock.advance(200);
     const usage = new CallAccounting();
     expect(await cache.load(request(up, ['a', 'b'], usage))).toEqual(['a@1', 'b@1']);

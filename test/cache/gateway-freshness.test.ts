@@ -149,6 +149,47 @@ describe('stock events update the shared entry in place', () => {
   });
 });
 
+describe('stock deliveries out of order (two hooks, each retried on its own)', () => {
+  /** The product's state now, as a delivery of `event` at Picqer time `at` would carry it. */
+  function deliveryNow(id: number, event: string, at: string): string {
+    return picqerDelivery(event, productData(id), 9002, at);
+  }
+
+  it('an older delivery arriving after a newer one does not write its stock back (no Picqer call)', async () => {
+    const [id] = productsFrom(14);
+    await readTwiceOnB(BY_ID, { id: String(id) });
+    picqer.state.moveStock({ idproduct: id }, 1, 3);
+    const older = deliveryNow(id, 'products.free_stock_changed', '2026-03-02 11:00:01');
+    const olderStock = sandboxStock(picqer, id);
+    picqer.state.moveStock({ idproduct: id }, 1, 6);
+    const newer = deliveryNow(id, 'products.stock_changed', '2026-03-02 11:00:02');
+    expect((await postPicqer(a, newer)).status).toBe(200);
+    expect((await postPicqer(a, older)).status).toBe(200);
+
+    const calls = picqer.requests().total;
+    const after = await gql(b, BY_ID, { id: String(id) });
+    expect(picqer.requests().total - calls).toBe(0);
+    expect(after.body.data.product.stock).toEqual(sandboxStock(picqer, id));
+    expect(after.body.data.product.stock).not.toEqual(olderStock);
+  });
+
+  it('two different stocks in the same Picqer second: the next read asks Picqer instead of guessing', async () => {
+    const [id] = productsFrom(15);
+    await readTwiceOnB(BY_ID, { id: String(id) });
+    picqer.state.moveStock({ idproduct: id }, 1, 2);
+    const first = deliveryNow(id, 'products.free_stock_changed', '2026-03-02 11:00:05');
+    picqer.state.moveStock({ idproduct: id }, 1, 7);
+    const second = deliveryNow(id, 'products.stock_changed', '2026-03-02 11:00:05');
+    expect((await postPicqer(a, second)).status).toBe(200);
+    expect((await postPicqer(a, first)).status).toBe(200);
+
+    const calls = picqer.requests().total;
+    const after = await gql(b, BY_ID, { id: String(id) });
+    expect(picqer.requests().total - calls).toBeGreaterThanOrEqual(1);
+    expect(after.body.data.product.stock).toEqual(sandboxStock(picqer, id));
+  });
+});
+
 describe('product events drop the product, its code and the list pages', () => {
   it.each(['products.created', 'products.changed'])('%s: B reads the product, its code and a products page again', async (event) => {
     const [id] = productsFrom(event === 'products.created' ? 10 : 11);

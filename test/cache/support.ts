@@ -57,8 +57,8 @@ export function errorCodes(body: GqlBody): string[] {
 }
 
 /** A Picqer delivery as the sandbox serialises one: the envelope and `data`, as raw JSON text. */
-export function picqerDelivery(event: string, data: unknown, idhook = 9001): string {
-  return JSON.stringify({ idhook, name: 'cache-tests', event, event_triggered_at: '2026-03-02 10:15:00', data });
+export function picqerDelivery(event: string, data: unknown, idhook = 9001, triggeredAt = '2026-03-02 10:15:00'): string {
+  return JSON.stringify({ idhook, name: 'cache-tests', event, event_triggered_at: triggeredAt, data });
 }
 
 /** POSTs a raw Picqer delivery to a gateway, signed as Picqer signs (base64 HMAC-SHA256 of the body). */

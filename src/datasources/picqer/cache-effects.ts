@@ -17,7 +17,14 @@ import { PAGE_GENERATION_ID, type PicqerCacheBinding } from './product-loaders';
  *   refreshing at once would spend budget on what is about to arrive.
  */
 export type PicqerCacheEffect =
-  | { kind: 'stock'; idproduct: number; productcode: string; stock: PicqerStockLevelModel[] }
+  | {
+      kind: 'stock';
+      idproduct: number;
+      productcode: string;
+      stock: PicqerStockLevelModel[];
+      /** When Picqer says the change happened (epoch ms, whole seconds), or null when the delivery had no time. */
+      eventAt: number | null;
+    }
   | { kind: 'products'; idproducts: number[]; productcodes: string[]; membership: boolean; refresh?: boolean };
 
 /** The receiver's view of the cache: apply an effect, or distrust it (a repeated delivery may be older than what we hold). */
@@ -53,7 +60,7 @@ export function picqerCacheEffects({ cache, namespace }: PicqerCacheBinding, opt
     Promise.all([cache.invalidate('picqer', 'product', namespace, idproducts.map(String)), cache.invalidate('picqer', 'productCode', namespace, productcodes)]);
   return {
     async apply(effect, deliveryKey) {
-      if (effect.kind === 'products' && effect.refresh) return cache.markStale('picqer', 'product', namespace, effect.idproducts.map(String), graceMs);
+      if (effect.kind === 'products' && effect.refresh) return cache.markStale('picqer', 'product', namespace, effect.idproducts.map(String), { graceMs });
       if (effect.kind === 'products') {
         await drop(effect.idproducts, effect.productcodes);
         // A new generation id: every page cached under the old one is unreachable from now on.
@@ -62,18 +69,41 @@ export function picqerCacheEffects({ cache, namespace }: PicqerCacheBinding, opt
       }
       // Dropping is safe whatever the order of deliveries; writing a repeat's stock is not.
       if (!(await cache.claim(namespace, `delivery:${deliveryKey}`, DELIVERY_REPEAT_WINDOW_MS))) return void (await drop([effect.idproduct], []));
-      const id = String(effect.idproduct);
-      const [held] = await cache.peek<PicqerProductModel>('product', namespace, [id]);
-      if (!held?.value) {
-        // Nothing to update; the mark still stops a fetch begun before this event from storing older stock.
-        await cache.invalidate('picqer', 'product', namespace, [id]);
-        return;
-      }
-      await cache.put('picqer', 'product', namespace, [{ id, value: { ...held.value, stock: effect.stock } }]);
+      await applyStock(cache, namespace, effect);
     },
     async distrust(effect) {
       if (effect.kind === 'stock') await drop([effect.idproduct], []);
       else await drop(effect.idproducts, effect.productcodes);
     },
   };
+}
+
+/** A cached product as webhooks write it: with the Picqer time of the stock it holds. */
+type HeldProduct = PicqerProductModel & { stockEventAt?: number };
+
+/**
+ * Writes a stock delivery's stock into the cached product, in the order Picqer's changes happened:
+ * free_stock_changed and stock_changed come through separate hooks, each retried on its own, so an
+ * older delivery can arrive after a newer one. Picqer's event time has whole seconds: an older
+ * second is skipped; a second change within the same second whose order cannot be told sends the
+ * next read of the product to Picqer rather than guessing (the entry stays, for if that fails).
+ */
+async function applyStock(cache: PicqerCacheBinding['cache'], namespace: string, effect: Extract<PicqerCacheEffect, { kind: 'stock' }>): Promise<void> {
+  const id = String(effect.idproduct);
+  const [held] = await cache.peek<HeldProduct>('product', namespace, [id]);
+  if (!held?.value) {
+    // Nothing to update; the mark still stops a fetch begun before this event from storing older stock.
+    await cache.invalidate('picqer', 'product', namespace, [id]);
+    return;
+  }
+  const before = held.value.stockEventAt;
+  if (effect.eventAt !== null && before !== undefined) {
+    if (effect.eventAt < before) return;
+    if (effect.eventAt === before && JSON.stringify(held.value.stock) !== JSON.stringify(effect.stock)) {
+      await cache.markStale('picqer', 'product', namespace, [id], { refetch: true });
+      return;
+    }
+  }
+  const value: HeldProduct = { ...held.value, stock: effect.stock, stockEventAt: effect.eventAt ?? before };
+  await cache.put('picqer', 'product', namespace, [{ id, value }]);
 }

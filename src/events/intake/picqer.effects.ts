@@ -33,7 +33,8 @@ const MAX_LINES = 5000;
 export function picqerCacheEffect(event: string, data: Record<string, unknown>, stock: StockChangePayload | null): PicqerCacheEffect | null {
   if (stock) {
     const rows = stock.stock.map((s) => ({ idwarehouse: s.warehouseId, stock: s.stock, reserved: s.reserved, freeStock: s.freeStock }));
-    return { kind: 'stock', idproduct: stock.idproduct, productcode: stock.productcode, stock: rows };
+    const eventAt = stock.occurredAt === null ? null : Date.parse(stock.occurredAt);
+    return { kind: 'stock', idproduct: stock.idproduct, productcode: stock.productcode, stock: rows, eventAt };
   }
   if ((PICQER_PRODUCT_EVENTS as readonly string[]).includes(event)) {
     // A product created or changed may enter or leave a list page (a new code, a changed name for `search`).

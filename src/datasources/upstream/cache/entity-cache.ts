@@ -156,11 +156,19 @@ export class EntityCache {
    * call is spent). Fetches begun before now will not overwrite them; ids without an entry are
    * only marked.
    */
-  async markStale(upstream: Upstream, type: CacheType, namespace: string, ids: readonly string[], graceMs = 0): Promise<void> {
+  async markStale(
+    upstream: Upstream,
+    type: CacheType,
+    namespace: string,
+    ids: readonly string[],
+    opts: { graceMs?: number; refetch?: boolean } = {},
+  ): Promise<void> {
     if (ids.length === 0) return;
     const full = ids.map((id) => this.key(namespace, type, id));
     const entries = await this.opts.store.getMany(full);
-    const staleFrom = this.now() + graceMs - this.opts.policies[type].ttlMs - 1;
+    const p = this.opts.policies[type];
+    // refetch: past the revalidate window too, so the next read fetches (and serves the entry only if that fails).
+    const staleFrom = opts.refetch ? this.now() - p.ttlMs - p.revalidateMs - 1 : this.now() + (opts.graceMs ?? 0) - p.ttlMs - 1;
     const ttlMs = this.storeTtl(type);
     const writes = entries.flatMap((e, i) => (e ? [{ key: full[i], data: e.data, at: Math.min(e.at, staleFrom), ttlMs }] : []));
     if (writes.length > 0) await this.opts.store.put(writes);
