@@ -40,7 +40,7 @@ const LAYERS = [
   {
     name: 'datasources',
     why: 'one folder per upstream (client, loaders, map, wire, model) and the per-request Loaders',
-    paths: ['^src/datasources/(picqer|shopify|exact)/', '^src/datasources/loaders\\.ts$'],
+    paths: ['^src/datasources/(picqer|shopify|exact|lightspeed|lightspeed-retail)/', '^src/datasources/loaders\\.ts$'],
   },
   {
     name: 'upstream',

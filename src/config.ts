@@ -1,10 +1,11 @@
 import { loadTokenEntries, type TokenEntry } from './auth/tokens';
-import type { Config, ExactConfig, PicqerConfig, SecurityConfig, ShopifyConfig } from './config/config.types';
+import type { Config, ExactConfig, LightspeedEcomConfig, PicqerConfig, SecurityConfig, ShopifyConfig } from './config/config.types';
 import { cacheConfig, cacheProblems } from './config/cache-config';
 import { readEnv, type Env } from './config/env';
 import { parseLocationMap } from './config/location-map';
 
 export type { Config, ExactConfig, PicqerConfig, SecurityConfig, ShopifyConfig } from './config/config.types';
+export type { LightspeedEcomConfig } from './config/config.types';
 
 /**
  * Environment -> validated, frozen Config. The only module that reads process.env.
@@ -31,6 +32,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   problems.push(
     ...locationMap.problems,
     ...pairProblems(e),
+    ...lightspeedEcomProblems(e),
     ...callers.problems,
     ...productionProblems(e, callers.entries.length > 0 || callers.problems.length > 0),
     ...hookProblems(e),
@@ -56,6 +58,14 @@ function pairProblems(e: Env): string[] {
     problems.push(`Exact Online needs all of ${exactVars.join(', ')}; missing ${exactVars.filter((k) => e[k] === undefined).join(', ')}`);
   }
   return problems;
+}
+
+/** Lightspeed eCom's four connection variables only mean something together. */
+function lightspeedEcomProblems(e: Env): string[] {
+  const vars = ['LIGHTSPEED_ECOM_BASE_URL', 'LIGHTSPEED_ECOM_LANGUAGE', 'LIGHTSPEED_ECOM_API_KEY', 'LIGHTSPEED_ECOM_API_SECRET'] as const;
+  const set = vars.filter((k) => e[k] !== undefined);
+  if (set.length === 0 || set.length === vars.length) return [];
+  return [`Lightspeed eCom needs all of ${vars.join(', ')}; missing ${vars.filter((k) => e[k] === undefined).join(', ')}`];
 }
 
 /** Production with real upstreams must name its callers, or say explicitly that it runs without. */
@@ -96,6 +106,7 @@ function buildConfig(e: Env, parsed: { locationMap: ReadonlyMap<number, string>;
     picqer: picqerConfig(e),
     shopify: shopifyConfig(e, parsed.locationMap),
     exact: exactConfig(e),
+    lightspeedEcom: lightspeedEcomConfig(e),
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX ?? 'pgw:',
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS ?? 10_000,
@@ -113,6 +124,7 @@ function buildConfig(e: Env, parsed: { locationMap: ReadonlyMap<number, string>;
     eventRetentionMs: (e.EVENT_RETENTION_HOURS ?? 24) * 3_600_000,
     eventFanoutWindowMs: e.EVENT_FANOUT_WINDOW_MS ?? 3,
     shopifyAutoSync: e.SHOPIFY_AUTO_SYNC ?? false,
+    lightspeedAutoSync: e.LIGHTSPEED_AUTO_SYNC ?? false,
     picqerWarmupPages: e.PICQER_WARMUP_PAGES ?? 50,
     security: securityConfig(e, parsed.tokens),
     cache: cacheConfig(e),
@@ -153,6 +165,27 @@ function exactConfig(e: Env): ExactConfig | undefined {
     clientId: e.EXACT_CLIENT_ID,
     clientSecret: e.EXACT_CLIENT_SECRET!,
     refreshToken: e.EXACT_REFRESH_TOKEN!,
+  };
+}
+
+/** Lightspeed eCom, when its API key is set (lightspeedEcomProblems made sure the other three are too). */
+function lightspeedEcomConfig(e: Env): LightspeedEcomConfig | undefined {
+  if (!e.LIGHTSPEED_ECOM_API_KEY) return undefined;
+  return {
+    baseUrl: e.LIGHTSPEED_ECOM_BASE_URL!,
+    language: e.LIGHTSPEED_ECOM_LANGUAGE!,
+    apiKey: e.LIGHTSPEED_ECOM_API_KEY,
+    apiSecret: e.LIGHTSPEED_ECOM_API_SECRET!,
+    webhookSecret: e.LIGHTSPEED_ECOM_WEBHOOK_SECRET,
+    warehouses: [
+      ...new Set(
+        (e.LIGHTSPEED_ECOM_WAREHOUSES ?? '')
+          .split(',')
+          .filter((s) => s.trim() !== '')
+          .map(Number),
+      ),
+    ],
+    currency: e.LIGHTSPEED_ECOM_CURRENCY ?? 'EUR',
   };
 }
 

@@ -4,6 +4,7 @@ import type { Config } from './config';
 import { exactClientFromConfig, RedisTokenStore, type ExactClient } from './datasources/exact';
 import { picqerClientFromConfig, ProductCodeIndex, type PicqerClient } from './datasources/picqer';
 import { LocationsCache, shopifyClientFromConfig, type ShopifyClient } from './datasources/shopify';
+import { lightspeedClientFromConfig, type LightspeedClient } from './datasources/lightspeed';
 import { createCacheStore } from './datasources/upstream/cache';
 import { EntityCache } from './datasources/upstream/cache/entity-cache';
 import { cacheNamespace } from './datasources/upstream/cache/namespace';
@@ -31,6 +32,8 @@ export interface Services {
   /** The shop's locations, shared across requests for a few minutes. */
   shopifyLocations: LocationsCache;
   exact: ExactClient | null;
+  /** Lightspeed eCom, the second webshop. */
+  lightspeed: LightspeedClient | null;
   /** The entity cache the loaders read through and the webhooks keep fresh; null with CACHE_ENABLED=false. */
   cache: EntityCache | null;
   /** Each configured upstream's namespace in the cache: upstream plus a hash of its account. */
@@ -77,6 +80,8 @@ export async function createServices(config: Readonly<Config>, logger: Logger): 
       tokenStore: redis ? new RedisTokenStore(redis, `${config.redisKeyPrefix}exact:`) : undefined,
     });
     if (exact) opened.push(() => exact.close());
+    const lightspeed = lightspeedClientFromConfig(config.lightspeedEcom, governors, timeouts);
+    if (lightspeed) opened.push(() => lightspeed.close());
     // Webhook events: a Redis stream shared by every replica, or an in-memory ring for one process.
     const retention = { retentionMs: config.eventRetentionMs };
     const log: EventLog = redis ? new RedisEventLog({ redis, keyPrefix: config.redisKeyPrefix, ...retention }) : new MemoryEventLog(retention);
@@ -85,7 +90,7 @@ export async function createServices(config: Readonly<Config>, logger: Logger): 
     const cache = createEntityCache(config, logger);
     if (cache) opened.push(() => cache.close());
     const shared = { picqerCodes: new ProductCodeIndex(), shopifyLocations: new LocationsCache(), cache, cacheNamespaces: namespaces(config) };
-    return { config, logger, governors, picqer, shopify, exact, redis, events, ...shared };
+    return { config, logger, governors, picqer, shopify, exact, lightspeed, redis, events, ...shared };
   } catch (err) {
     for (const close of opened.reverse()) await close().catch(() => undefined);
     throw err;
@@ -121,11 +126,12 @@ function createEntityCache(config: Readonly<Config>, logger: Logger): EntityCach
 
 /** Each configured upstream's account, hashed: two accounts behind one gateway never share an entry. */
 function namespaces(config: Readonly<Config>): Partial<Record<Upstream, string>> {
-  const { picqer, shopify, exact } = config;
+  const { picqer, shopify, exact, lightspeedEcom } = config;
   return {
     ...(picqer ? { picqer: cacheNamespace('picqer', [picqer.baseUrl, picqer.apiKey]) } : {}),
     ...(shopify ? { shopify: cacheNamespace('shopify', [shopify.baseUrl, shopify.accessToken]) } : {}),
     ...(exact ? { exact: cacheNamespace('exact', [exact.baseUrl, String(exact.division), exact.clientId]) } : {}),
+    ...(lightspeedEcom ? { lightspeed: cacheNamespace('lightspeed', [lightspeedEcom.baseUrl, lightspeedEcom.language, lightspeedEcom.apiKey]) } : {}),
   };
 }
 
@@ -141,6 +147,7 @@ export async function closeServices(services: Services): Promise<void> {
     () => services.picqer?.close(),
     () => services.shopify?.close(),
     () => services.exact?.close(),
+    () => services.lightspeed?.close(),
     () => services.governors.close(),
     () => services.redis?.quit().catch(() => services.redis?.disconnect()),
   ];

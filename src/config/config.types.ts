@@ -33,6 +33,21 @@ export interface ExactConfig {
   refreshToken: string;
 }
 
+/** Lightspeed eCom, the second webshop (README "Lightspeed eCom"): LIGHTSPEED_ECOM_BASE_URL, _LANGUAGE, _API_KEY, _API_SECRET together. */
+export interface LightspeedEcomConfig {
+  /** Cluster origin, e.g. https://api.webshopapp.com (EU1). */
+  baseUrl: string;
+  /** Shop language, the first path segment (e.g. "nl"). */
+  language: string;
+  apiKey: string;
+  apiSecret: string;
+  webhookSecret?: string;
+  /** Picqer warehouses whose free stock, summed, is the webshop's one stock level (LIGHTSPEED_ECOM_WAREHOUSES). Empty: drift/sync refuse to run. */
+  warehouses: readonly number[];
+  /** The shop's currency (LIGHTSPEED_ECOM_CURRENCY, default EUR). */
+  currency: string;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -45,6 +60,7 @@ export interface Config {
   picqer?: PicqerConfig;
   shopify?: ShopifyConfig;
   exact?: ExactConfig;
+  lightspeedEcom?: LightspeedEcomConfig;
   redisUrl?: string;
   redisKeyPrefix: string;
   upstreamTimeoutMs: number;
@@ -76,6 +92,8 @@ export interface Config {
   eventFanoutWindowMs: number;
   /** Push Picqer free stock to Shopify on every freeStockChanged event. */
   shopifyAutoSync: boolean;
+  /** LIGHTSPEED_AUTO_SYNC: push Picqer free stock to the Lightspeed webshop on every freeStockChanged event. */
+  lightspeedAutoSync: boolean;
   /** Product pages (100 each) read at start to index product codes; 0 turns the warm-up off. */
   picqerWarmupPages: number;
   security: SecurityConfig;

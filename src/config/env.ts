@@ -137,6 +137,21 @@ export class Env {
   @IsOptional() @IsString() @MinLength(8) EXACT_CLIENT_SECRET?: string;
   @IsOptional() @IsString() @MinLength(8) EXACT_REFRESH_TOKEN?: string;
 
+  // Lightspeed eCom: the second webshop (README "Lightspeed eCom"); base URL, language, key and secret together
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) LIGHTSPEED_ECOM_BASE_URL?: string;
+  @IsOptional()
+  @Matches(/^[a-z]{2}$/, { message: 'LIGHTSPEED_ECOM_LANGUAGE must be a two-letter shop language such as "nl"' })
+  LIGHTSPEED_ECOM_LANGUAGE?: string;
+  @IsOptional() @IsString() @MinLength(8) LIGHTSPEED_ECOM_API_KEY?: string;
+  @IsOptional() @IsString() @MinLength(8) LIGHTSPEED_ECOM_API_SECRET?: string;
+  @IsOptional() @IsString() @MinLength(16) LIGHTSPEED_ECOM_WEBHOOK_SECRET?: string;
+  /** Picqer warehouses whose free stock, summed, is the webshop's one stock level, e.g. "1,2". */
+  @IsOptional()
+  @Matches(/^\s*\d+\s*(,\s*\d+\s*)*$/, { message: 'LIGHTSPEED_ECOM_WAREHOUSES must be Picqer warehouse ids separated by commas, e.g. "1,2"' })
+  LIGHTSPEED_ECOM_WAREHOUSES?: string;
+  @IsOptional() @Matches(/^[A-Z]{3}$/, { message: 'LIGHTSPEED_ECOM_CURRENCY must be an ISO 4217 code such as EUR' }) LIGHTSPEED_ECOM_CURRENCY?: string;
+  @IsOptional() @TrueOrFalse() LIGHTSPEED_AUTO_SYNC?: boolean;
+
   // Shared state
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['redis', 'rediss'] }) REDIS_URL?: string;
   @IsOptional()
@@ -165,6 +180,9 @@ export class Env {
   @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_TTL_EXACT_ITEM_MS?: number;
   @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_REVALIDATE_EXACT_ITEM_MS?: number;
   @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_MAX_STALE_EXACT_ITEM_MS?: number;
+  @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_TTL_LIGHTSPEED_VARIANT_MS?: number;
+  @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_REVALIDATE_LIGHTSPEED_VARIANT_MS?: number;
+  @IsOptional() @WholeNumber(0, WEEK_MS) CACHE_MAX_STALE_LIGHTSPEED_VARIANT_MS?: number;
 
   // Upstream calls
   @IsOptional() @WholeNumber(100, 120000) UPSTREAM_TIMEOUT_MS?: number;

@@ -1,5 +1,6 @@
 import { UpstreamNotConfiguredError, type Upstream } from '../errors';
 import { createExactLoaders, type ExactClient, type ExactLoaders } from './exact';
+import { createLightspeedLoaders, type LightspeedClient, type LightspeedLoaders } from './lightspeed';
 import { createPicqerLoaders, type PicqerClient, type PicqerLoaders, type ProductCodeIndex } from './picqer';
 import { createShopifyLoaders, type LocationsCache, type ShopifyClient, type ShopifyLoaders } from './shopify';
 import type { CallAccounting } from './upstream/accounting';
@@ -14,6 +15,8 @@ export interface Loaders {
   picqer: PicqerLoaders | null;
   shopify: ShopifyLoaders | null;
   exact: ExactLoaders | null;
+  /** Lightspeed eCom, the second webshop. */
+  lightspeed: LightspeedLoaders | null;
 }
 
 /** What the loaders are built from: the long-lived clients and caches (a subset of Services). */
@@ -25,7 +28,11 @@ export interface LoaderSources {
   /** The shop's locations, shared across requests. */
   shopifyLocations: LocationsCache;
   exact: ExactClient | null;
-  config: { shopify?: { locationMap: Readonly<Record<number, string>> } };
+  lightspeed: LightspeedClient | null;
+  config: {
+    shopify?: { locationMap: Readonly<Record<number, string>> };
+    lightspeedEcom?: { warehouses: readonly number[]; currency: string; language: string };
+  };
   /** The shared entity cache, null when CACHE_ENABLED=false. */
   cache: EntityCache | null;
   /** Each configured upstream's namespace in the cache (cacheNamespace). */
@@ -40,6 +47,7 @@ const CONFIG_VARIABLES: Readonly<Record<keyof Loaders, readonly string[]>> = {
   picqer: ['PICQER_SUBDOMAIN', 'PICQER_API_KEY'],
   shopify: ['SHOPIFY_SHOP', 'SHOPIFY_ACCESS_TOKEN'],
   exact: ['EXACT_DIVISION', 'EXACT_CLIENT_ID', 'EXACT_CLIENT_SECRET', 'EXACT_REFRESH_TOKEN'],
+  lightspeed: ['LIGHTSPEED_ECOM_BASE_URL', 'LIGHTSPEED_ECOM_LANGUAGE', 'LIGHTSPEED_ECOM_API_KEY', 'LIGHTSPEED_ECOM_API_SECRET'],
 };
 
 /** Builds one request's loaders; every call they make is counted on `accounting` at its priority. */
@@ -59,6 +67,9 @@ export function createLoaders(sources: LoaderSources, accounting: CallAccounting
         })
       : null,
     exact: exact ? createExactLoaders(exact, accounting, { cached: bind('exact') }) : null,
+    lightspeed: sources.lightspeed
+      ? createLightspeedLoaders(sources.lightspeed, accounting, { ...sources.config.lightspeedEcom, cached: bind('lightspeed') })
+      : null,
   };
 }
 

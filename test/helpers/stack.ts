@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { sandboxEnv } from '../../src/sandbox/env';
 import { startExactSandbox, type ExactSandbox, type ExactSandboxOptions } from '../../src/sandbox/exact';
+import { startLightspeedEcomSandbox, type LightspeedEcomSandbox, type LightspeedEcomSandboxOptions } from '../../src/sandbox/lightspeed';
 import { startPicqerSandbox, type PicqerSandbox, type PicqerSandboxOptions } from '../../src/sandbox/picqer';
 import { startShopifySandbox, type ShopifySandbox, type ShopifySandboxOptions } from '../../src/sandbox/shopify';
 import { gql, type GqlAnswer, type GqlOptions } from './gql';
@@ -26,6 +27,8 @@ export interface StackOptions {
   shopify?: ShopifySandboxOptions | boolean;
   /** An Exact sandbox: true, or its options. Default: none. */
   exact?: ExactSandboxOptions | boolean;
+  /** A Lightspeed eCom sandbox: true, or its options; the gateway gets LIGHTSPEED_ECOM_WAREHOUSES=1,2. Default: none. */
+  lightspeedEcom?: LightspeedEcomSandboxOptions | boolean;
   /** A gateway in front of the sandboxes. Default true. */
   gateway?: boolean;
   /**
@@ -44,6 +47,7 @@ export interface UpstreamRequests {
   picqer: number;
   shopify: number;
   exact: number;
+  lightspeed: number;
   total: number;
 }
 
@@ -52,6 +56,7 @@ export interface TestStack {
   readonly picqer: PicqerSandbox;
   readonly shopify: ShopifySandbox;
   readonly exact: ExactSandbox;
+  readonly lightspeedEcom: LightspeedEcomSandbox;
   readonly gateway: RunningGateway;
   /** POSTs a GraphQL operation to the gateway (see helpers/gql.ts). */
   gql<T = any>(query: string, variables?: Record<string, unknown>, opts?: GqlOptions): Promise<GqlAnswer<T>>;
@@ -78,6 +83,7 @@ interface Started {
   picqer?: PicqerSandbox;
   shopify?: ShopifySandbox;
   exact?: ExactSandbox;
+  lightspeedEcom?: LightspeedEcomSandbox;
   gateway?: RunningGateway;
 }
 
@@ -88,6 +94,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     if (opts.picqer !== false) started.picqer = await startPicqerSandbox({ products: 300, orders: 120, ...opts.picqer });
     if (opts.shopify) started.shopify = await startShopifySandbox(opts.shopify === true ? {} : opts.shopify);
     if (opts.exact) started.exact = await startExactSandbox(opts.exact === true ? {} : opts.exact);
+    if (opts.lightspeedEcom) started.lightspeedEcom = await startLightspeedEcomSandbox(opts.lightspeedEcom === true ? {} : opts.lightspeedEcom);
     if (opts.gateway !== false) started.gateway = await startStackGateway(started, opts);
   } catch (err) {
     await closeStarted(started);
@@ -102,6 +109,7 @@ function startStackGateway(started: Started, opts: StackOptions): Promise<Runnin
     PORT: '0',
     LOG_LEVEL: level,
     ...sandboxEnv(started),
+    ...(started.lightspeedEcom ? { LIGHTSPEED_ECOM_WAREHOUSES: '1,2' } : {}),
     UPSTREAM_DEADLINE_MS: '5000',
     PICQER_WARMUP_PAGES: '0',
     ...opts.env,
@@ -111,7 +119,7 @@ function startStackGateway(started: Started, opts: StackOptions): Promise<Runnin
 
 async function closeStarted(started: Started): Promise<void> {
   await started.gateway?.close();
-  await Promise.all([started.picqer?.close(), started.shopify?.close(), started.exact?.close()]);
+  await Promise.all([started.picqer?.close(), started.shopify?.close(), started.exact?.close(), started.lightspeedEcom?.close()]);
 }
 
 /** A started part, or an error that says which option would have started it. */
@@ -138,6 +146,9 @@ function stackOf(started: Started): TestStack {
     get exact() {
       return need(started.exact, 'exact');
     },
+    get lightspeedEcom() {
+      return need(started.lightspeedEcom, 'lightspeedEcom');
+    },
     get gateway() {
       return need(started.gateway, 'gateway');
     },
@@ -152,8 +163,9 @@ function stackOf(started: Started): TestStack {
         picqer: started.picqer?.requests().total ?? 0,
         shopify: started.shopify?.requests().total ?? 0,
         exact: started.exact?.requests().total ?? 0,
+        lightspeed: started.lightspeedEcom?.requests().total ?? 0,
       };
-      return { ...counts, total: counts.picqer + counts.shopify + counts.exact };
+      return { ...counts, total: counts.picqer + counts.shopify + counts.exact + counts.lightspeed };
     },
     close: () => closeStarted(started),
   };

@@ -85,6 +85,7 @@ async function sync(o: { free?: number; locationMap?: Record<number, string>; vi
     picqer: picqerLoaders(o.free),
     shopify: createShopifyLoaders(o.via ?? client, accounting, { locationMap: o.locationMap ?? { 1: L1, 2: L2 } }),
     exact: null,
+    lightspeed: null,
   };
   return syncFreeStock(loaders, [code()]);
 }
