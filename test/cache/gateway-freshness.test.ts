@@ -155,7 +155,7 @@ describe('stock deliveries out of order (two hooks, each retried on its own)', (
     return picqerDelivery(event, productData(id), 9002, at);
   }
 
-  it('an older delivery arriving after a newer one does not write its stock back (no Picqer call)', async () => {
+  it('an older delivery arriving after a newer one does not write its stock back (the next read asks Picqer)', async () => {
     const [id] = productsFrom(14);
     await readTwiceOnB(BY_ID, { id: String(id) });
     picqer.state.moveStock({ idproduct: id }, 1, 3);
@@ -166,9 +166,7 @@ describe('stock deliveries out of order (two hooks, each retried on its own)', (
     expect((await postPicqer(a, newer)).status).toBe(200);
     expect((await postPicqer(a, older)).status).toBe(200);
 
-    const calls = picqer.requests().total;
     const after = await gql(b, BY_ID, { id: String(id) });
-    expect(picqer.requests().total - calls).toBe(0);
     expect(after.body.data.product.stock).toEqual(sandboxStock(picqer, id));
     expect(after.body.data.product.stock).not.toEqual(olderStock);
   });

@@ -82,11 +82,12 @@ export function picqerCacheEffects({ cache, namespace }: PicqerCacheBinding, opt
 type HeldProduct = PicqerProductModel & { stockEventAt?: number };
 
 /**
- * Writes a stock delivery's stock into the cached product, in the order Picqer's changes happened:
- * free_stock_changed and stock_changed come through separate hooks, each retried on its own, so an
- * older delivery can arrive after a newer one. Picqer's event time has whole seconds: an older
- * second is skipped; a second change within the same second whose order cannot be told sends the
- * next read of the product to Picqer rather than guessing (the entry stays, for if that fails).
+ * Writes a stock delivery's stock into the cached product unless it may be older than what the
+ * entry holds: free_stock_changed and stock_changed come through separate hooks, each retried on
+ * its own, so an older delivery can arrive after a newer one. Picqer's event time has whole
+ * seconds; a delivery from the same or an earlier second than the last one written, carrying
+ * other stock, sends the next read of the product to Picqer rather than guessing (the entry stays,
+ * for if that fails).
  */
 async function applyStock(cache: PicqerCacheBinding['cache'], namespace: string, effect: Extract<PicqerCacheEffect, { kind: 'stock' }>): Promise<void> {
   const id = String(effect.idproduct);
@@ -97,12 +98,11 @@ async function applyStock(cache: PicqerCacheBinding['cache'], namespace: string,
     return;
   }
   const before = held.value.stockEventAt;
-  if (effect.eventAt !== null && before !== undefined) {
-    if (effect.eventAt < before) return;
-    if (effect.eventAt === before && JSON.stringify(held.value.stock) !== JSON.stringify(effect.stock)) {
-      await cache.markStale('picqer', 'product', namespace, [id], { refetch: true });
-      return;
-    }
+  const doubt =
+    effect.eventAt !== null && before !== undefined && effect.eventAt <= before && JSON.stringify(held.value.stock) !== JSON.stringify(effect.stock);
+  if (doubt) {
+    await cache.markStale('picqer', 'product', namespace, [id], { refetch: true });
+    return;
   }
   const value: HeldProduct = { ...held.value, stock: effect.stock, stockEventAt: effect.eventAt ?? before };
   await cache.put('picqer', 'product', namespace, [{ id, value }]);
