@@ -9,6 +9,8 @@ import type {
   PicqerPicklistStatus,
   PicqerPicklistWire,
   PicqerProductWire,
+  PicqerStockChangeWire,
+  PicqerStockWire,
   PicqerWarehouseWire,
 } from './wire';
 
@@ -71,6 +73,12 @@ export interface PicqerClient {
   listHooks(offset: number, o?: CallOptions): Promise<PicqerHookWire[]>;
   /** Registers a webhook; background priority unless said otherwise (no client waits on it). */
   createHook(input: { name: string; event: string; address: string; secret: string }, o?: CallOptions): Promise<PicqerHookWire>;
+  /**
+   * Picqer's documented stock change (`POST /products/{idproduct}/stock/{idwarehouse}`), answered
+   * with the warehouse's new stock row. Not idempotent, so never retried on a 5xx or a timeout:
+   * the caller records what was applied. Live priority unless said otherwise (a till sale).
+   */
+  changeStock(idproduct: number, idwarehouse: number, input: PicqerStockChangeWire, o?: CallOptions): Promise<PicqerStockWire>;
   close(): Promise<void>;
 }
 
@@ -108,6 +116,16 @@ export function createPicqerClient(opts: PicqerClientOptions): PicqerClient {
         body: input,
         accounting: o.accounting,
         priority: o.priority ?? 'background',
+      });
+      return res.json;
+    },
+    async changeStock(idproduct, idwarehouse, input, o = {}) {
+      const res = await http.request<PicqerStockWire>({
+        method: 'POST',
+        path: `/products/${idproduct}/stock/${idwarehouse}`,
+        body: input,
+        accounting: o.accounting,
+        priority: o.priority ?? 'live',
       });
       return res.json;
     },

@@ -138,3 +138,13 @@ export interface PicqerHookWire {
   address: string;
   active: boolean;
 }
+
+/**
+ * Body of `POST /products/{idproduct}/stock/{idwarehouse}` (Picqer's "Change stock"): `change`
+ * adds (negative: removes) on "no specific location"; `reason` shows in the stock history.
+ * Picqer refuses stock below zero or below what picklists reserve.
+ */
+export interface PicqerStockChangeWire {
+  change: number;
+  reason: string;
+}
