@@ -3,9 +3,11 @@ import type { Config, ExactConfig, LightspeedEcomConfig, PicqerConfig, SecurityC
 import { cacheConfig, cacheProblems } from './config/cache-config';
 import { readEnv, type Env } from './config/env';
 import { parseLocationMap } from './config/location-map';
+import { lightspeedRetailConfig, lightspeedRetailProblems } from './config/lightspeed-retail-config';
 
 export type { Config, ExactConfig, PicqerConfig, SecurityConfig, ShopifyConfig } from './config/config.types';
 export type { LightspeedEcomConfig } from './config/config.types';
+export type { LightspeedRetailConfig } from './config/config.types';
 
 /**
  * Environment -> validated, frozen Config. The only module that reads process.env.
@@ -37,6 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     ...productionProblems(e, callers.entries.length > 0 || callers.problems.length > 0),
     ...hookProblems(e),
     ...cacheProblems(e),
+    ...lightspeedRetailProblems(e),
   );
   if (problems.length) throw new ConfigError(problems);
   return deepFreeze(buildConfig(e, { locationMap: locationMap.map, tokens: callers.entries }));
@@ -107,6 +110,7 @@ function buildConfig(e: Env, parsed: { locationMap: ReadonlyMap<number, string>;
     shopify: shopifyConfig(e, parsed.locationMap),
     exact: exactConfig(e),
     lightspeedEcom: lightspeedEcomConfig(e),
+    lightspeedRetail: lightspeedRetailConfig(e),
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX ?? 'pgw:',
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS ?? 10_000,

@@ -5,6 +5,7 @@ import { exactClientFromConfig, RedisTokenStore, type ExactClient } from './data
 import { picqerClientFromConfig, ProductCodeIndex, type PicqerClient } from './datasources/picqer';
 import { LocationsCache, shopifyClientFromConfig, type ShopifyClient } from './datasources/shopify';
 import { lightspeedClientFromConfig, type LightspeedClient } from './datasources/lightspeed';
+import { lightspeedRetailClientFromConfig, type LightspeedRetailClient } from './datasources/lightspeed-retail';
 import { createCacheStore } from './datasources/upstream/cache';
 import { EntityCache } from './datasources/upstream/cache/entity-cache';
 import { cacheNamespace } from './datasources/upstream/cache/namespace';
@@ -16,6 +17,8 @@ import { createEventBus, type EventServices } from './events/fanout/event-bus';
 import type { EventLog } from './events/log/event-log.types';
 import { MemoryEventLog } from './events/log/event-log.memory';
 import { RedisEventLog } from './events/log/event-log.redis';
+import { MemoryTillSaleLedger, type TillSaleLedger } from './events/log/till-sale-ledger';
+import { RedisTillSaleLedger } from './events/log/till-sale-ledger.redis';
 
 /**
  * Long-lived services, built once at start-up by createServices. An upstream that is not
@@ -34,6 +37,10 @@ export interface Services {
   exact: ExactClient | null;
   /** Lightspeed eCom, the second webshop. */
   lightspeed: LightspeedClient | null;
+  /** Lightspeed Retail X-Series, the till (its sales lower Picqer stock). */
+  lightspeedRetail: LightspeedRetailClient | null;
+  /** Which till sales were applied, line by line, and what was reported (shared through Redis). */
+  tillSales: TillSaleLedger;
   /** The entity cache the loaders read through and the webhooks keep fresh; null with CACHE_ENABLED=false. */
   cache: EntityCache | null;
   /** Each configured upstream's namespace in the cache: upstream plus a hash of its account. */
@@ -82,6 +89,9 @@ export async function createServices(config: Readonly<Config>, logger: Logger): 
     if (exact) opened.push(() => exact.close());
     const lightspeed = lightspeedClientFromConfig(config.lightspeedEcom, governors, timeouts);
     if (lightspeed) opened.push(() => lightspeed.close());
+    const lightspeedRetail = lightspeedRetailClientFromConfig(config.lightspeedRetail, governors, timeouts);
+    if (lightspeedRetail) opened.push(() => lightspeedRetail.close());
+    const tillSales: TillSaleLedger = redis ? new RedisTillSaleLedger({ redis, keyPrefix: config.redisKeyPrefix }) : new MemoryTillSaleLedger();
     // Webhook events: a Redis stream shared by every replica, or an in-memory ring for one process.
     const retention = { retentionMs: config.eventRetentionMs };
     const log: EventLog = redis ? new RedisEventLog({ redis, keyPrefix: config.redisKeyPrefix, ...retention }) : new MemoryEventLog(retention);
@@ -90,7 +100,7 @@ export async function createServices(config: Readonly<Config>, logger: Logger): 
     const cache = createEntityCache(config, logger);
     if (cache) opened.push(() => cache.close());
     const shared = { picqerCodes: new ProductCodeIndex(), shopifyLocations: new LocationsCache(), cache, cacheNamespaces: namespaces(config) };
-    return { config, logger, governors, picqer, shopify, exact, lightspeed, redis, events, ...shared };
+    return { config, logger, governors, picqer, shopify, exact, lightspeed, redis, events, lightspeedRetail, tillSales, ...shared };
   } catch (err) {
     for (const close of opened.reverse()) await close().catch(() => undefined);
     throw err;
@@ -148,6 +158,7 @@ export async function closeServices(services: Services): Promise<void> {
     () => services.shopify?.close(),
     () => services.exact?.close(),
     () => services.lightspeed?.close(),
+    () => services.lightspeedRetail?.close(),
     () => services.governors.close(),
     () => services.redis?.quit().catch(() => services.redis?.disconnect()),
   ];

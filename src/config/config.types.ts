@@ -33,6 +33,19 @@ export interface ExactConfig {
   refreshToken: string;
 }
 
+/** Lightspeed Retail X-Series, the till (README "Till sales"): set by LIGHTSPEED_RETAIL_BASE_URL and _TOKEN. */
+export interface LightspeedRetailConfig {
+  /** e.g. https://{domain_prefix}.retail.lightspeed.app/api/2.0 */
+  baseUrl: string;
+  token: string;
+  /** The OAuth app's client secret that keys X-Signature; the receiver exists only with it. */
+  webhookSecret?: string;
+  /** Registers of the retailer: the budget is 300 × registers + 50 per 5 minutes. Default 1. */
+  registers: number;
+  /** Outlet id -> Picqer warehouse id (LIGHTSPEED_STORE_MAP). */
+  storeMap: Readonly<Record<string, number>>;
+}
+
 /** Lightspeed eCom, the second webshop (README "Lightspeed eCom"): LIGHTSPEED_ECOM_BASE_URL, _LANGUAGE, _API_KEY, _API_SECRET together. */
 export interface LightspeedEcomConfig {
   /** Cluster origin, e.g. https://api.webshopapp.com (EU1). */
@@ -61,6 +74,7 @@ export interface Config {
   shopify?: ShopifyConfig;
   exact?: ExactConfig;
   lightspeedEcom?: LightspeedEcomConfig;
+  lightspeedRetail?: LightspeedRetailConfig;
   redisUrl?: string;
   redisKeyPrefix: string;
   upstreamTimeoutMs: number;

@@ -137,6 +137,14 @@ export class Env {
   @IsOptional() @IsString() @MinLength(8) EXACT_CLIENT_SECRET?: string;
   @IsOptional() @IsString() @MinLength(8) EXACT_REFRESH_TOKEN?: string;
 
+  // Lightspeed Retail X-Series: the till (README "Till sales"); the receiver exists only with the webhook secret
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) LIGHTSPEED_RETAIL_BASE_URL?: string;
+  @IsOptional() @IsString() @MinLength(8) LIGHTSPEED_RETAIL_TOKEN?: string;
+  @IsOptional() @IsString() @MinLength(16) LIGHTSPEED_RETAIL_WEBHOOK_SECRET?: string;
+  @IsOptional() @WholeNumber(1, 10000) LIGHTSPEED_RETAIL_REGISTERS?: number;
+  /** Lightspeed outlet -> Picqer warehouse, e.g. "0b6a…-…=1,0b6b…-…=2". */
+  @IsOptional() @IsString() LIGHTSPEED_STORE_MAP?: string;
+
   // Lightspeed eCom: the second webshop (README "Lightspeed eCom"); base URL, language, key and secret together
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) LIGHTSPEED_ECOM_BASE_URL?: string;
   @IsOptional()
