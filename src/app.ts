@@ -16,6 +16,7 @@ import { ensurePicqerHooks } from './events/intake/picqer.hooks';
 import { PICQER_CACHE_HOOK_EVENTS } from './events/intake/picqer.effects';
 import { PICQER_HOOK_EVENTS, registerPicqerWebhooks } from './events/intake/picqer.webhook';
 import { registerShopifyWebhooks } from './events/intake/shopify.webhook';
+import { tillSaleReceiver } from './events/intake/lightspeed-retail.setup';
 import { startAutoSync, type AutoSync } from './stock-sync/auto-sync';
 
 export interface RunningGateway {
@@ -87,9 +88,11 @@ class Closers {
 }
 
 /** The HTTP server with security's rules and plugins, and a webhook receiver per upstream that has a secret. */
-function buildHttp(config: Readonly<Config>, services: Services, schema: GraphQLSchema, security: Security, opts: StartOptions): Promise<Gateway> {
+async function buildHttp(config: Readonly<Config>, services: Services, schema: GraphQLSchema, security: Security, opts: StartOptions): Promise<Gateway> {
   const { events, logger } = services;
-  return buildGateway({
+  // Lightspeed till sales (LIGHTSPEED_RETAIL_WEBHOOK_SECRET): the receiver and its counters.
+  const tillSales = tillSaleReceiver(config, services);
+  const gateway = await buildGateway({
     services,
     schema,
     graphiqlHeaders: opts.graphiqlHeaders,
@@ -112,8 +115,11 @@ function buildHttp(config: Readonly<Config>, services: Services, schema: GraphQL
         if (shopifySecret)
           registerShopifyWebhooks(app, { secret: shopifySecret, log: events.log, logger, cache: cache.shopify && shopifyCacheEffects(cache.shopify) });
       },
+      (app) => tillSales?.routes(app),
     ],
   });
+  tillSales?.metrics(gateway.metrics);
+  return gateway;
 }
 
 /** The shared cache with each upstream's namespace in it, for the webhook receivers. */

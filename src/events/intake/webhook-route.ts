@@ -48,6 +48,8 @@ export interface WebhookRouteOptions {
   path: string;
   bodyLimitBytes: number;
   logger: Logger;
+  /** The one content type accepted (kept raw for the signature). Default 'application/json'; Lightspeed Retail posts forms. */
+  contentType?: string;
   /** Verify, validate, append; resolve with the reply. Throw WebhookHttpError for bad input. */
   handle(req: FastifyRequest, raw: Buffer): Promise<{ status: number; body: object }>;
 }
@@ -62,7 +64,7 @@ export function registerWebhookRoute(app: FastifyInstance, o: WebhookRouteOption
   }
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: o.bodyLimitBytes }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser(o.contentType ?? 'application/json', { parseAs: 'buffer', bodyLimit: o.bodyLimitBytes }, (_req, body, done) => done(null, body));
     scope.setErrorHandler((err: FastifyError, req, reply) => replyError(err, req, reply, o.logger));
     scope.post(o.path, { bodyLimit: o.bodyLimitBytes }, async (req, reply) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);

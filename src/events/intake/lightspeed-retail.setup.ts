@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import { Counter, type Registry } from 'prom-client';
+import type { Config } from '../../config';
+import type { Services } from '../../services';
+import { registerLightspeedRetailWebhooks } from './lightspeed-retail.webhook';
+import { TillSaleApplier, type TillSaleStats } from './lightspeed-till-sale';
+
+/**
+ * The till-sale receiver for app.ts: built only when LIGHTSPEED_RETAIL_WEBHOOK_SECRET is set (config
+ * then also requires Picqer, the Lightspeed Retail client and a store map), so an unsigned
+ * delivery is never accepted. Null otherwise.
+ */
+export interface TillSaleReceiver {
+  applier: TillSaleApplier;
+  /** Registers `POST /webhooks/lightspeed-retail`. */
+  routes(app: FastifyInstance): void;
+  /** Adds this replica's counters to /metrics. */
+  metrics(registry: Registry): void;
+}
+
+export function tillSaleReceiver(config: Readonly<Config>, services: Services): TillSaleReceiver | null {
+  const cfg = config.lightspeedRetail;
+  if (!cfg?.webhookSecret || !services.picqer || !services.lightspeedRetail) return null;
+  const applier = new TillSaleApplier({
+    ledger: services.tillSales,
+    picqer: services.picqer,
+    picqerCodes: services.picqerCodes,
+    retail: services.lightspeedRetail,
+    storeMap: cfg.storeMap,
+    logger: services.logger,
+  });
+  const secret = cfg.webhookSecret;
+  return {
+    applier,
+    routes: (app) => registerLightspeedRetailWebhooks(app, { secret, applier, logger: services.logger }),
+    metrics: (registry) => registerTillSaleMetrics(applier.stats, registry),
+  };
+}
+
+/** Counters read from the applier's running totals when scraped. Labels carry outcomes, never ids or SKUs. */
+export function registerTillSaleMetrics(stats: TillSaleStats, registry: Registry): void {
+  new Counter({
+    name: 'gateway_till_sales_total',
+    help: 'Lightspeed till sale deliveries by outcome: applied (first receipt), duplicate (applied before), busy (another receipt was applying it).',
+    labelNames: ['outcome'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ outcome: 'applied' }, stats.sales);
+      this.inc({ outcome: 'duplicate' }, stats.duplicates);
+      this.inc({ outcome: 'busy' }, stats.busy);
+    },
+  });
+  new Counter({
+    name: 'gateway_till_sale_lines_applied_total',
+    help: 'Lightspeed till sale lines that lowered Picqer stock.',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(stats.linesApplied);
+    },
+  });
+  new Counter({
+    name: 'gateway_till_sale_unmatched_total',
+    help: 'Lightspeed till sale lines (or sales) not applied to Picqer and reported: unknown-sku, no-sku, picqer-refused, unmapped-outlet.',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [reason, n] of Object.entries(stats.reported)) this.inc({ reason }, n);
+    },
+  });
+}
