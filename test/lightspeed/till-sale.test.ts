@@ -205,3 +205,43 @@ it('a SKU Picqer does not know is reported (ledger, metrics), the rest of the sa
   const metrics = await (await request(`${a.url}/metrics`)).body.text();
   expect(metrics).toMatch(/gateway_till_sale_unmatched_total\{reason="unknown-sku"\} [1-9]/);
 });
+
+it('a sale Picqer fails half-way answers 503; the retry applies the rest and not the applied line again', async () => {
+  const [x, y] = sellable().slice(5, 7);
+  const sx = stockAt(x, 1).stock;
+  const sy = stockAt(y, 1).stock;
+  const idy = picqer.state.store.productByProductcode(y)!.idproduct;
+  const failedBefore = pos.state.stats().webhooks.failedAttempts;
+  picqer.state.setFaults({ status: 503, count: 1, path: `/api/v1/products/${idy}/stock/1` });
+  await sell([
+    { sku: x, quantity: 1 },
+    { sku: y, quantity: 2 },
+  ]);
+  await until(() => stockAt(y, 1).stock === sy - 2, 'the retried delivery to apply the second line');
+  await pos.state.dispatcher.whenIdle();
+  expect(pos.state.stats().webhooks.failedAttempts).toBeGreaterThan(failedBefore);
+  expect(stockAt(x, 1).stock).toBe(sx - 1);
+});
+
+it('a sale at an outlet LIGHTSPEED_STORE_MAP does not map is answered 200 and reported, not dropped', async () => {
+  const product = pos.state.productBySku(sellable()[7])!;
+  const payload = {
+    id: 'sale-at-unmapped-outlet-1',
+    outlet_id: 'outlet-not-in-the-map',
+    status: 'CLOSED',
+    register_sale_products: [{ id: 'l1', product_id: product.id, quantity: 1 }],
+  };
+  const body = webhookFormBody('sale.update', payload, pos.domainPrefix);
+  const r = await request(`${b.url}/webhooks/lightspeed-retail`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-signature': signRetailBody(body, pos.clientSecret) },
+    body,
+  });
+  expect(r.statusCode).toBe(200);
+  expect(await r.body.json()).toEqual({ saleId: payload.id, duplicate: false, applied: 0, reported: 1 });
+  // Reported in the shared ledger: the other gateway reads it too.
+  const reports = await a.services.tillSales.reports();
+  expect(reports.find((x) => x.saleId === payload.id)).toEqual(
+    expect.objectContaining({ reason: 'unmapped-outlet', outletId: 'outlet-not-in-the-map', lineKey: null }),
+  );
+});
