@@ -90,6 +90,7 @@ export class RedisTillSaleLedger implements TillSaleLedger {
   }
 
   async reports(limit = this.o.maxReports): Promise<TillSaleReport[]> {
+    if (limit < 1) return [];
     const rows = await this.redis.lrange(`${this.prefix}till-reports`, 0, Math.min(limit, this.o.maxReports) - 1);
     return rows.map((r) => JSON.parse(r) as TillSaleReport);
   }
