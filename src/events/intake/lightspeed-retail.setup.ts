@@ -62,7 +62,7 @@ export function registerTillSaleMetrics(stats: TillSaleStats, registry: Registry
   });
   new Counter({
     name: 'gateway_till_sale_unmatched_total',
-    help: 'Lightspeed till sale lines (or sales) not applied to Picqer and reported: unknown-sku, no-sku, picqer-refused, unmapped-outlet.',
+    help: 'Lightspeed till sale lines (or sales) not applied to Picqer and reported: unknown-sku, no-sku, picqer-refused, fractional-quantity, unmapped-outlet.',
     labelNames: ['reason'],
     registers: [registry],
     collect() {

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { COMPLETED_SALE_STATUSES, type TillSale } from '../../datasources/lightspeed-retail';
 import type { Logger } from '../../logger';
-import { int, list, obj, str } from './delivery-fields';
+import { INT_MAX, INT_MIN, list, obj, str } from './delivery-fields';
 import type { TillSaleApplier } from './lightspeed-till-sale';
 import { BadSignatureError, DEFAULT_WEBHOOK_BODY_LIMIT, MalformedDeliveryError, registerWebhookRoute } from './webhook-route';
 
@@ -80,6 +80,17 @@ export function verifyLightspeedSignature(raw: Buffer, secret: string, header: s
   return timingSafeEqual(Buffer.from(hex, 'hex'), createHmac('sha256', secret).update(raw).digest());
 }
 
+/**
+ * A sold quantity: any finite number within GraphQL Int's range. A fractional one (a product sold
+ * by weight) is read, not refused, so the rest of its sale still applies; the applier reports it.
+ */
+function quantity(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < INT_MIN || v > INT_MAX) {
+    throw new MalformedDeliveryError(`${path} must be a number from ${INT_MIN} to ${INT_MAX}.`);
+  }
+  return v;
+}
+
 /** Most lines one sale may have; a till receipt has a handful. */
 const MAX_LINES = 1000;
 /** X-Series ids are UUIDs; a little room for other forms. */
@@ -106,7 +117,7 @@ export function parseSalePayload(text: string | null): TillSale {
     return {
       key: l.id === undefined || l.id === null ? `#${i}` : str(l.id, `${field}[${i}].id`, MAX_ID),
       productId: str(l.product_id, `${field}[${i}].product_id`, MAX_ID),
-      quantity: int(l.quantity, `${field}[${i}].quantity`),
+      quantity: quantity(l.quantity, `${field}[${i}].quantity`),
       sku: typeof l.sku === 'string' && l.sku.trim() !== '' ? l.sku : null,
     };
   });

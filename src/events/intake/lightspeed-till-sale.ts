@@ -49,7 +49,7 @@ export class TillSaleApplier {
     duplicates: 0,
     busy: 0,
     linesApplied: 0,
-    reported: { 'unknown-sku': 0, 'no-sku': 0, 'picqer-refused': 0, 'unmapped-outlet': 0 },
+    reported: { 'unknown-sku': 0, 'no-sku': 0, 'picqer-refused': 0, 'fractional-quantity': 0, 'unmapped-outlet': 0 },
   };
   private readonly skus = new Map<string, string | null>();
 
@@ -105,6 +105,8 @@ export class TillSaleApplier {
   }
 
   private async applyLine(sale: TillSale, line: TillSaleLine, warehouse: number): Promise<{ result: LineOutcome; sku: string | null }> {
+    // Picqer counts whole units; a product sold by weight has no stock there to lower.
+    if (!Number.isInteger(line.quantity)) return { result: 'fractional-quantity', sku: line.sku };
     const sku = line.sku ?? (await this.skuOf(line.productId));
     if (!sku) return { result: 'no-sku', sku: null };
     const idproduct = await this.picqerProduct(sku);

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
  */
 
 /** How one sale line was settled. Everything but 'applied' is also reported. */
-export type LineOutcome = 'applied' | 'unknown-sku' | 'no-sku' | 'picqer-refused';
+export type LineOutcome = 'applied' | 'unknown-sku' | 'no-sku' | 'picqer-refused' | 'fractional-quantity';
 
 /** Why a till sale (or one of its lines) did not reach Picqer: what `reports()` lists. */
 export type TillSaleReportReason = Exclude<LineOutcome, 'applied'> | 'unmapped-outlet';
