@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type ClassType, type NonEmptyArray } from 'type-graphql';
+import { ChannelsResolver } from './resolvers/channels.resolver';
 import { ProductExactResolver } from './resolvers/exact.resolver';
 import { ShopifyProductResolver } from './resolvers/shopify-product.resolver';
 import { ShopifyResolver } from './resolvers/shopify.resolver';
@@ -31,6 +32,7 @@ export const RESOLVERS: NonEmptyArray<ClassType> = [
   ProductExactResolver,
   ShopifyProductResolver,
   ShopifyResolver,
+  ChannelsResolver,
   SubscriptionResolver,
 ];
 

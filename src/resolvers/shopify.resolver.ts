@@ -5,8 +5,8 @@ import { StockDriftArgs, StockSyncArgs } from '../schema/shopify/productcodes.ar
 import { ShopifyLocation } from '../schema/shopify/shopify-location.type';
 import { StockDrift } from '../schema/shopify/stock-drift.type';
 import { StockSyncResult } from '../schema/shopify/stock-sync-result.type';
-import { findStockDrift } from '../stock-sync/stock-drift';
-import { syncFreeStock } from '../stock-sync/sync-free-stock';
+import type { ChannelDriftRow, ChannelSyncResult } from '../stock-sync/channel-rows';
+import { findChannelDrift, syncChannels } from '../stock-sync/channel-sync';
 
 /**
  * Where the shop's locations and stock meet Picqer's: locations, drift, and the stock push. The
@@ -23,17 +23,19 @@ export class ShopifyResolver {
 
   @Authorized('stock:read')
   @Query(() => [StockDrift], {
-    description: "Products whose Shopify available quantity differs from Picqer's free stock by more than `threshold` at a mapped location.",
+    description:
+      "Products whose available quantity in a channel (default: every configured one) differs from Picqer's free stock by more than `threshold` at a mapped location.",
   })
-  async stockDrift(@Ctx() ctx: GatewayContext, @Args() { productcodes, threshold }: StockDriftArgs): Promise<StockDrift[]> {
-    return findStockDrift(ctx.loaders, productcodes, threshold);
+  async stockDrift(@Ctx() ctx: GatewayContext, @Args() { productcodes, threshold, channels }: StockDriftArgs): Promise<ChannelDriftRow[]> {
+    return findChannelDrift(ctx.loaders, productcodes, threshold, channels);
   }
 
   @Authorized('stock:write')
   @Mutation(() => StockSyncResult, {
     description: "Sets each variant's available quantity at the mapped location(s) to Picqer's free stock; sends only what differs.",
+    deprecationReason: 'Use syncFreeStock(productcodes, channels: [SHOPIFY]).',
   })
-  async syncFreeStockToShopify(@Ctx() ctx: GatewayContext, @Args() { productcodes }: StockSyncArgs): Promise<StockSyncResult> {
-    return syncFreeStock(ctx.loaders, productcodes);
+  async syncFreeStockToShopify(@Ctx() ctx: GatewayContext, @Args() { productcodes }: StockSyncArgs): Promise<ChannelSyncResult> {
+    return syncChannels(ctx.loaders, productcodes, ['SHOPIFY']);
   }
 }

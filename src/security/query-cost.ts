@@ -48,7 +48,7 @@ export type FieldCost =
    * each and known ones 100 ids a call (see code-index.ts); Shopify searches `shopifyBatch` SKUs a
    * call after one locations call; a stock push adds `mutationBatch` quantities per mutation.
    */
-  | { kind: 'codes'; arg: string; maxItems: number; shopifyBatch: number; mutationBatch?: number };
+  | { kind: 'codes'; arg: string; maxItems: number; shopifyBatch: number; mutationBatch?: number; perCode?: number };
 
 const PICQER_PAGE = 100;
 
@@ -77,6 +77,10 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   'Query.stockDrift': { kind: 'codes', arg: 'productcodes', maxItems: MAX_PRODUCTCODES, shopifyBatch: 50 },
   // Two locations per product at most in practice; 250 quantities per mutation.
   'Mutation.syncFreeStockToShopify': { kind: 'codes', arg: 'productcodes', maxItems: MAX_PRODUCTCODES, shopifyBatch: 50, mutationBatch: 125 },
+  // Every channel: Shopify's as above, plus a Lightspeed read (and at most one write) per code.
+  'Mutation.syncFreeStock': { kind: 'codes', arg: 'productcodes', maxItems: MAX_PRODUCTCODES, shopifyBatch: 50, mutationBatch: 125, perCode: 2 },
+  // Shopify batches SKUs, Lightspeed eCom filters one SKU a call: one call per product is the bound.
+  'Product.channels': { kind: 'perRow' },
 };
 
 export interface CostOptions {
@@ -215,6 +219,8 @@ class OperationPricer {
     const unknown = codes.filter((c) => !this.opts.knownCode?.(c)).length;
     calls.perRow += unknown + Math.ceil((codes.length - unknown) / PICQER_PAGE) + 1 + Math.ceil(codes.length / cost.shopifyBatch);
     if (cost.mutationBatch) calls.perRow += Math.ceil(codes.length / cost.mutationBatch);
+    // Lightspeed eCom reads one SKU a call and writes one variant a call.
+    if (cost.perCode) calls.perRow += codes.length * cost.perCode;
   }
 
   /** A field without a call: a list multiplies the rows below it by the assumed size, anything else by one. */

@@ -103,7 +103,7 @@ describe('one replica, memory log', () => {
     const c = client(server.wsUrl);
     const orders = collect(c, 'subscription { orderStatusChanged(status: COMPLETED) { id idorder orderid status } }');
     const picks = collect(c, 'subscription { picklistClosed(warehouseId: 1) { picklistid idpicklist warehouseId status closedAt idorder } }');
-    const channel = collect(c, 'subscription { channelStockChanged(locationId: "24826418") { inventoryItemId locationId available sku } }');
+    const channel = collect(c, 'subscription { channelStockChanged(locationId: "24826418") { channel inventoryItemId locationId available sku } }');
     await until(() => server.bus.subscriberCount() === 3, 'three subscriptions');
     const orderEvent = (status: string, idorder: number): NewEvent => ({ topic: 'orderStatusChanged', payload: { idorder, orderid: `O-${idorder}`, status } });
     await log.append(orderEvent('processing', 1), ['o1']);
@@ -133,7 +133,14 @@ describe('one replica, memory log', () => {
       closedAt: '2026-01-13T08:46:30.000Z',
       idorder: 3,
     });
-    expect(channel.items[0].data.channelStockChanged).toEqual({ inventoryItemId: '271878346596884015', locationId: '24826418', available: 3, sku: null });
+    // Logged without a channel, as before channels existed: it is Shopify's.
+    expect(channel.items[0].data.channelStockChanged).toEqual({
+      channel: 'SHOPIFY',
+      inventoryItemId: '271878346596884015',
+      locationId: '24826418',
+      available: 3,
+      sku: null,
+    });
     [orders, picks, channel].forEach((s) => s.dispose());
   });
 

@@ -28,6 +28,12 @@ export interface LightspeedLoadersOptions {
 
 export interface LightspeedLoaders {
   variantBySku: DataLoader<string, LightspeedVariantModel | null>;
+  /**
+   * The same, read from eCom past the cache: what drift and the push compare. No webhook keeps a
+   * cached stock level fresh yet, and eCom has no compare-and-set on a write, so a push decided on
+   * a cached level could leave the shop wrong and call it unchanged.
+   */
+  freshVariantBySku: DataLoader<string, LightspeedVariantModel | null>;
   /** The Picqer warehouses the webshop's one stock level stands for. */
   warehouses: readonly number[];
   currency: string;
@@ -67,8 +73,10 @@ export function createLightspeedLoaders(client: LightspeedClient, accounting: Ca
         : fetchVariants(skus),
     { maxBatchSize: 1000 },
   );
+  const freshVariantBySku = new DataLoader<string, LightspeedVariantModel | null>(fetchVariants, { maxBatchSize: 1000 });
   return {
     variantBySku,
+    freshVariantBySku,
     warehouses: opts.warehouses ?? [],
     currency: opts.currency ?? 'EUR',
     language: opts.language ?? 'nl',
@@ -84,7 +92,10 @@ export function createLightspeedLoaders(client: LightspeedClient, accounting: Ca
         if (failed && done.length === 0) throw failed.reason;
         return done;
       } finally {
-        for (const s of skus) variantBySku.clear(s);
+        for (const s of skus) {
+          variantBySku.clear(s);
+          freshVariantBySku.clear(s);
+        }
         // Our own push changed the webshop's stock: no replica may serve the variants as they were.
         await cached?.cache.invalidate('lightspeed', 'lightspeedVariant', cached.namespace, skus);
       }

@@ -85,6 +85,7 @@ function parseInventoryLevel(body: unknown, raw: Buffer): NewEvent {
   return {
     topic: 'channelStockChanged',
     payload: {
+      channel: 'SHOPIFY',
       inventoryItemId: bigId('inventory_item_id'),
       locationId: bigId('location_id'),
       available,

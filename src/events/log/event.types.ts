@@ -48,6 +48,8 @@ export interface OrderPayload {
 
 /** Shopify `inventory_levels/update`. Ids are strings: Shopify's exceed 2^53. */
 export interface ChannelStockPayload {
+  /** The shop; absent in events logged before channels existed (then Shopify's). */
+  channel?: 'SHOPIFY' | 'LIGHTSPEED';
   inventoryItemId: string;
   locationId: string;
   /** Null when Shopify sends no available quantity (e.g. an untracked item). */

@@ -1,10 +1,14 @@
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { SalesChannel } from '../channels/sales-channel.enum';
 
-@ObjectType({ description: 'Available stock of an item changed at a Shopify location (inventory_levels/update).' })
+@ObjectType({ description: 'Available stock of an item changed in a channel (Shopify: inventory_levels/update at a location).' })
 export class ChannelStockEvent {
   @Field(() => ID, { description: 'Event log id.' })
   id!: string;
+
+  @Field(() => SalesChannel, { description: 'The shop whose stock changed.' })
+  channel!: SalesChannel;
 
   @Field(() => String, { nullable: true, description: "Shopify's delivery has no SKU; null unless resolved." })
   sku!: string | null;

@@ -1,5 +1,6 @@
 import type { GatewayEventOf } from '../../events/log/event.types';
 import { OrderStatus, PicklistStatus } from '../enums';
+import { SalesChannel } from '../channels/sales-channel.enum';
 import { ChannelStockEvent } from './channel-stock-event.type';
 import { OrderEvent } from './order-event.type';
 import { PicklistEvent } from './picklist-event.type';
@@ -47,6 +48,8 @@ export function toChannelStockEvent(e: GatewayEventOf<'channelStockChanged'>): C
   const p = e.payload;
   return Object.assign(new ChannelStockEvent(), {
     id: e.id,
+    // Events logged before channels existed are Shopify's: it was the only channel.
+    channel: p.channel ?? SalesChannel.SHOPIFY,
     sku: p.sku,
     inventoryItemId: p.inventoryItemId,
     locationId: p.locationId,

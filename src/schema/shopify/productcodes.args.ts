@@ -1,6 +1,7 @@
 import { ArrayMaxSize, ValidateBy, type ValidationOptions } from 'class-validator';
 import { ArgsType, Field, Int } from 'type-graphql';
 import { isValidProductcode, MAX_PRODUCTCODE_LENGTH, MAX_PRODUCTCODES } from '../../util/productcodes';
+import { SalesChannel } from '../channels/sales-channel.enum';
 
 // The rule itself lives in util/ (the intake and the stock sync, below the schema, follow it too).
 export { isValidProductcode, MAX_PRODUCTCODE_LENGTH, MAX_PRODUCTCODES };
@@ -30,6 +31,9 @@ export class StockDriftArgs {
 
   @Field(() => Int, { defaultValue: 0, description: 'Report only differences larger than this (≥ 0).' })
   threshold!: number;
+
+  @Field(() => [SalesChannel], { nullable: true, description: 'Channels to compare. Default: every configured channel.' })
+  channels?: SalesChannel[] | null;
 }
 
 @ArgsType()

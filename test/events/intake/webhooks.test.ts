@@ -320,7 +320,14 @@ describe('Shopify', () => {
       {
         id: first.json.id,
         topic: 'channelStockChanged',
-        payload: { inventoryItemId: '271878346596884015', locationId: '24826418', available: 10, sku: null, occurredAt: '2023-01-03T17:21:36.000Z' },
+        payload: {
+          channel: 'SHOPIFY',
+          inventoryItemId: '271878346596884015',
+          locationId: '24826418',
+          available: 10,
+          sku: null,
+          occurredAt: '2023-01-03T17:21:36.000Z',
+        },
       },
     ]);
   });
