@@ -150,9 +150,10 @@ function attachWs(config: Readonly<Config>, services: Services, schema: GraphQLS
 }
 
 /**
- * Background work: the product-code warm-up and the Shopify auto-sync. Stopped before the services
- * close; a call it has waiting for budget is rejected when the governors close, so shutdown never
- * waits out a rate-limit pause. What is still finishing is awaited last.
+ * Background work: the product-code warm-up and the channels' auto-sync (SHOPIFY_AUTO_SYNC,
+ * LIGHTSPEED_AUTO_SYNC). Stopped before the services close; a call it has waiting for budget is
+ * rejected when the governors close, so shutdown never waits out a rate-limit pause. What is
+ * still finishing is awaited last.
  */
 function startBackgroundWork(config: Readonly<Config>, services: Services, closers: Closers): void {
   if (services.picqer && config.picqerWarmupPages > 0) {
@@ -164,8 +165,9 @@ function startBackgroundWork(config: Readonly<Config>, services: Services, close
     closers.atEnd(async () => void (await warmup.done));
     closers.push(async () => warmup.stop());
   }
-  if (config.shopifyAutoSync) {
-    const autoSync: AutoSync = startAutoSync(services, services.logger);
+  const channels = [...(config.shopifyAutoSync ? (['SHOPIFY'] as const) : []), ...(config.lightspeedAutoSync ? (['LIGHTSPEED'] as const) : [])];
+  if (channels.length > 0) {
+    const autoSync: AutoSync = startAutoSync(services, services.logger, { channels });
     closers.atEnd(() => autoSync.drained());
     closers.push(() => autoSync.close());
   }

@@ -67,8 +67,14 @@ function pairProblems(e: Env): string[] {
 function lightspeedEcomProblems(e: Env): string[] {
   const vars = ['LIGHTSPEED_ECOM_BASE_URL', 'LIGHTSPEED_ECOM_LANGUAGE', 'LIGHTSPEED_ECOM_API_KEY', 'LIGHTSPEED_ECOM_API_SECRET'] as const;
   const set = vars.filter((k) => e[k] !== undefined);
-  if (set.length === 0 || set.length === vars.length) return [];
-  return [`Lightspeed eCom needs all of ${vars.join(', ')}; missing ${vars.filter((k) => e[k] === undefined).join(', ')}`];
+  if (set.length > 0 && set.length < vars.length) {
+    return [`Lightspeed eCom needs all of ${vars.join(', ')}; missing ${vars.filter((k) => e[k] === undefined).join(', ')}`];
+  }
+  // The push has nowhere to go, or nothing to push from: say so at start, not once per event.
+  if (e.LIGHTSPEED_AUTO_SYNC === true && (set.length === 0 || !e.LIGHTSPEED_ECOM_WAREHOUSES)) {
+    return [`LIGHTSPEED_AUTO_SYNC=true needs Lightspeed eCom (${vars.join(', ')}) and LIGHTSPEED_ECOM_WAREHOUSES`];
+  }
+  return [];
 }
 
 /** Production with real upstreams must name its callers, or say explicitly that it runs without. */

@@ -7,11 +7,12 @@ import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { isValidProductcode } from '../util/productcodes';
 import { RetryQueue, type Queued } from './retry-queue';
-import { syncFreeStock } from './sync-free-stock';
+import { syncChannels } from './channel-sync';
+import type { ChannelName } from './channels';
 
 /**
- * SHOPIFY_AUTO_SYNC: every freeStockChanged event pushes Picqer's free stock of that product to
- * Shopify, as `syncFreeStockToShopify` would. Why batched and background:
+ * SHOPIFY_AUTO_SYNC / LIGHTSPEED_AUTO_SYNC: every freeStockChanged event pushes Picqer's free
+ * stock of that product to those channels, as `syncFreeStock(channels)` would. Why batched and background:
  * - events arrive in bursts (a picklist closes = several products); codes collected for
  *   `batchMs` go out as one sync, so one Shopify mutation serves the burst;
  * - the calls queue as 'background' in the governor, so live GraphQL traffic goes first and the
@@ -28,6 +29,8 @@ export interface AutoSyncOptions {
   maxCodes?: number;
   /** Tries per code before it is given up (and logged). Default 5. */
   maxAttempts?: number;
+  /** The channels pushed to; a failed push retries them all (each sends only what differs). Default ['SHOPIFY']. */
+  channels?: readonly ChannelName[];
 }
 
 export interface AutoSync {
@@ -44,7 +47,12 @@ const CLAIM_TTL_MS = 3_600_000;
 
 /** Starts following freeStockChanged events from the log's current end. */
 export function startAutoSync(services: Services, logger: Logger, opts: AutoSyncOptions = {}): AutoSync {
-  const job = new AutoSyncJob(services, logger, { batchMs: opts.batchMs ?? 1000, maxCodes: opts.maxCodes ?? 250, maxAttempts: opts.maxAttempts ?? 5 });
+  const job = new AutoSyncJob(services, logger, {
+    batchMs: opts.batchMs ?? 1000,
+    maxCodes: opts.maxCodes ?? 250,
+    maxAttempts: opts.maxAttempts ?? 5,
+    channels: opts.channels ?? ['SHOPIFY'],
+  });
   job.start();
   return { close: () => job.close(), drained: () => job.drained() };
 }
@@ -133,8 +141,11 @@ class AutoSyncJob {
     const codes = batch.map(([c]) => c);
     const accounting = new CallAccounting('background');
     try {
-      const r = await syncFreeStock(createLoaders(this.services, accounting), codes);
-      this.logger.info({ codes: codes.length, changed: r.changed.length, skipped: r.skipped.length, calls: accounting.toJSON() }, 'auto stock sync');
+      const r = await syncChannels(createLoaders(this.services, accounting), codes, this.opts.channels);
+      this.logger.info(
+        { channels: this.opts.channels, codes: codes.length, changed: r.changed.length, skipped: r.skipped.length, calls: accounting.toJSON() },
+        'auto stock sync',
+      );
     } catch (err) {
       const retry = err instanceof BadUserInputError ? [] : batch.filter(([, q]) => q.attempts + 1 < this.opts.maxAttempts);
       const given = codes.filter((c) => !retry.some(([r]) => r === c));
