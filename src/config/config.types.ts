@@ -44,6 +44,8 @@ export interface LightspeedRetailConfig {
   registers: number;
   /** Outlet id -> Picqer warehouse id (LIGHTSPEED_STORE_MAP). */
   storeMap: Readonly<Record<string, number>>;
+  /** LIGHTSPEED_RETAIL_REGISTER_HOOKS, default false: subscribe the receiver to sale.update at start-up. */
+  registerHooks: boolean;
 }
 
 /** Lightspeed eCom, the second webshop (README "Lightspeed eCom"): LIGHTSPEED_ECOM_BASE_URL, _LANGUAGE, _API_KEY, _API_SECRET together. */

@@ -142,6 +142,7 @@ export class Env {
   @IsOptional() @IsString() @MinLength(8) LIGHTSPEED_RETAIL_TOKEN?: string;
   @IsOptional() @IsString() @MinLength(16) LIGHTSPEED_RETAIL_WEBHOOK_SECRET?: string;
   @IsOptional() @WholeNumber(1, 10000) LIGHTSPEED_RETAIL_REGISTERS?: number;
+  @IsOptional() @TrueOrFalse() LIGHTSPEED_RETAIL_REGISTER_HOOKS?: boolean;
   /** Lightspeed outlet -> Picqer warehouse, e.g. "0b6a…-…=1,0b6b…-…=2". */
   @IsOptional() @IsString() LIGHTSPEED_STORE_MAP?: string;
 

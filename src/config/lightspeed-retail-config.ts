@@ -26,6 +26,21 @@ export function lightspeedRetailProblems(e: Env): string[] {
     if (!e.PICQER_API_KEY) problems.push(`PICQER_API_KEY must be set ${why}`);
     if (!e.LIGHTSPEED_STORE_MAP) problems.push(`LIGHTSPEED_STORE_MAP must map at least one outlet to a Picqer warehouse ${why}`);
   }
+  if (e.LIGHTSPEED_RETAIL_REGISTER_HOOKS === true) problems.push(...registerProblems(e));
+  return problems;
+}
+
+/**
+ * Registering the sale.update webhook needs the secret (only a signed delivery is accepted) and an
+ * address Lightspeed reaches: PUBLIC_URL, unless Lightspeed runs on this machine (the sandbox).
+ */
+function registerProblems(e: Env): string[] {
+  const problems: string[] = [];
+  if (!e.LIGHTSPEED_RETAIL_WEBHOOK_SECRET) problems.push('LIGHTSPEED_RETAIL_WEBHOOK_SECRET must be set when LIGHTSPEED_RETAIL_REGISTER_HOOKS=true');
+  const loopback = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:|\/|$)/.test(e.LIGHTSPEED_RETAIL_BASE_URL ?? '');
+  if (!e.PUBLIC_URL && !loopback && e.SANDBOX !== true) {
+    problems.push('PUBLIC_URL must be set when LIGHTSPEED_RETAIL_REGISTER_HOOKS=true: the address Lightspeed posts sales to');
+  }
   return problems;
 }
 
@@ -38,5 +53,6 @@ export function lightspeedRetailConfig(e: Env): LightspeedRetailConfig | undefin
     webhookSecret: e.LIGHTSPEED_RETAIL_WEBHOOK_SECRET,
     registers: e.LIGHTSPEED_RETAIL_REGISTERS ?? 1,
     storeMap: Object.fromEntries(parseStoreMap(e.LIGHTSPEED_STORE_MAP ?? '').map),
+    registerHooks: e.LIGHTSPEED_RETAIL_REGISTER_HOOKS ?? false,
   };
 }

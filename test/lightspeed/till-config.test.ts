@@ -27,6 +27,7 @@ it('reads the store map, the registers and the secret', () => {
     webhookSecret: RETAIL.LIGHTSPEED_RETAIL_WEBHOOK_SECRET,
     registers: 3,
     storeMap: { 'outlet-a': 1, 'outlet-b': 2 },
+    registerHooks: false,
   });
   expect(loadConfig({ ...PICQER }).lightspeedRetail).toBeUndefined();
 });
@@ -48,4 +49,14 @@ it('a webhook secret needs the API, Picqer and a store map', () => {
   expect(problems({ ...PICQER, LIGHTSPEED_RETAIL_TOKEN: RETAIL.LIGHTSPEED_RETAIL_TOKEN })).toEqual([
     'LIGHTSPEED_RETAIL_BASE_URL must be set together with LIGHTSPEED_RETAIL_TOKEN',
   ]);
+});
+
+it('registering the sale.update webhook needs the secret and, for a Lightspeed elsewhere, PUBLIC_URL', () => {
+  const base = { ...PICQER, LIGHTSPEED_RETAIL_BASE_URL: RETAIL.LIGHTSPEED_RETAIL_BASE_URL, LIGHTSPEED_RETAIL_TOKEN: RETAIL.LIGHTSPEED_RETAIL_TOKEN };
+  expect(problems({ ...base, LIGHTSPEED_RETAIL_REGISTER_HOOKS: 'true' })).toEqual([
+    'LIGHTSPEED_RETAIL_WEBHOOK_SECRET must be set when LIGHTSPEED_RETAIL_REGISTER_HOOKS=true',
+    'PUBLIC_URL must be set when LIGHTSPEED_RETAIL_REGISTER_HOOKS=true: the address Lightspeed posts sales to',
+  ]);
+  const local = { ...base, ...RETAIL, LIGHTSPEED_RETAIL_BASE_URL: 'http://127.0.0.1:9999/api/2.0', LIGHTSPEED_STORE_MAP: 'o=1' };
+  expect(loadConfig({ ...local, LIGHTSPEED_RETAIL_REGISTER_HOOKS: 'yes' }).lightspeedRetail?.registerHooks).toBe(true);
 });

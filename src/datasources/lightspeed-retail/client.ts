@@ -3,7 +3,7 @@ import type { CallAccounting } from '../upstream/accounting';
 import { lightspeedRetailXModel } from '../upstream/governor/models';
 import type { GovernorRegistry, Priority } from '../upstream/governor/governor.types';
 import { UpstreamHttp } from '../upstream/http';
-import type { RetailEnvelope, RetailProductWire, RetailSaleWire } from './wire';
+import type { RetailEnvelope, RetailProductWire, RetailSaleWire, RetailWebhookWire } from './wire';
 
 export interface LightspeedRetailClientOptions {
   /** e.g. https://{domain_prefix}.retail.lightspeed.app/api/2.0 (or a sandbox's). */
@@ -33,6 +33,10 @@ export interface LightspeedRetailClient {
   getProduct(id: string, o?: RetailCallOptions): Promise<RetailProductWire>;
   /** A sale as the API has it now (to confirm a delivery that carries no signature). */
   getSale(id: string, o?: RetailCallOptions): Promise<RetailSaleWire>;
+  /** The retailer's webhooks (background priority: start-up registration). */
+  listWebhooks(): Promise<RetailWebhookWire[]>;
+  /** Subscribes `url` to `type` (background priority). */
+  createWebhook(input: { url: string; type: string }): Promise<RetailWebhookWire>;
   close(): Promise<void>;
 }
 
@@ -52,6 +56,11 @@ export function createLightspeedRetailClient(opts: LightspeedRetailClientOptions
   return {
     getProduct: (id, o) => get(`/products/${encodeURIComponent(id)}`, o),
     getSale: (id, o) => get(`/sales/${encodeURIComponent(id)}`, o),
+    listWebhooks: () => get('/webhooks', { priority: 'background' }),
+    async createWebhook(input) {
+      const body = { url: input.url, type: input.type, active: true };
+      return (await http.request<RetailEnvelope<RetailWebhookWire>>({ method: 'POST', path: '/webhooks', body, priority: 'background' })).json.data;
+    },
     close: () => http.close(),
   };
 }

@@ -33,6 +33,15 @@ export interface RetailSaleWire {
   line_items?: RetailSaleLineWire[];
 }
 
+/** `GET|POST /api/2.0/webhooks` (X-Series OpenAPI: `{url, active, type}`). */
+export interface RetailWebhookWire {
+  id: string;
+  url: string;
+  active: boolean;
+  /** e.g. 'sale.update'. */
+  type: string;
+}
+
 /** `{ data }`, how API 2.0 answers a single resource. */
 export interface RetailEnvelope<T> {
   data: T;

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, type Registry } from 'prom-client';
 import type { Config } from '../../config';
 import type { Services } from '../../services';
+import { ensureLightspeedSaleHook } from './lightspeed-retail.hooks';
 import { registerLightspeedRetailWebhooks } from './lightspeed-retail.webhook';
 import { TillSaleApplier, type TillSaleStats } from './lightspeed-till-sale';
 
@@ -35,6 +36,20 @@ export function tillSaleReceiver(config: Readonly<Config>, services: Services): 
     routes: (app) => registerLightspeedRetailWebhooks(app, { secret, applier, logger: services.logger }),
     metrics: (registry) => registerTillSaleMetrics(applier.stats, registry),
   };
+}
+
+/**
+ * With LIGHTSPEED_RETAIL_REGISTER_HOOKS, makes sure X-Series posts sales to `url` (or PUBLIC_URL).
+ * A failure is logged: the gateway still answers queries, sales wait until the webhook exists.
+ */
+export async function ensureTillHookPointsHere(config: Readonly<Config>, services: Services, url: string): Promise<void> {
+  const retail = services.lightspeedRetail;
+  if (!config.lightspeedRetail?.registerHooks || !config.lightspeedRetail.webhookSecret || !retail) return;
+  try {
+    await ensureLightspeedSaleHook(retail, { publicUrl: config.sandbox ? url : (config.publicUrl ?? url), logger: services.logger });
+  } catch (err) {
+    services.logger.error({ err: { message: (err as Error).message } }, 'could not register the Lightspeed Retail sale.update webhook');
+  }
 }
 
 /** Counters read from the applier's running totals when scraped. Labels carry outcomes, never ids or SKUs. */
