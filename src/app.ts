@@ -16,7 +16,7 @@ import { ensurePicqerHooks } from './events/intake/picqer.hooks';
 import { PICQER_CACHE_HOOK_EVENTS } from './events/intake/picqer.effects';
 import { PICQER_HOOK_EVENTS, registerPicqerWebhooks } from './events/intake/picqer.webhook';
 import { registerShopifyWebhooks } from './events/intake/shopify.webhook';
-import { tillSaleReceiver } from './events/intake/lightspeed-retail.setup';
+import { ensureTillHookPointsHere, tillSaleReceiver } from './events/intake/lightspeed-retail.setup';
 import { startAutoSync, type AutoSync } from './stock-sync/auto-sync';
 
 export interface RunningGateway {
@@ -53,6 +53,7 @@ export async function startGateway(config: Readonly<Config>, logger: Logger, opt
     const url = await gateway.listen(config.port, config.host);
     startBackgroundWork(config, services, closers);
     await ensureHooksPointHere(config, services, url);
+    await ensureTillHookPointsHere(config, services, url);
     return { url, gateway, services, close: () => closers.closeAll() };
   } catch (err) {
     await closers.closeAll();

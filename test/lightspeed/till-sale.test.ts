@@ -3,6 +3,7 @@ import { request } from 'undici';
 import { startGateway, type RunningGateway } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { ensureLightspeedSaleHook } from '../../src/events/intake/lightspeed-retail.hooks';
 import { demoCatalog } from '../../src/sandbox/catalog';
 import { lightspeedRetailEnv, sandboxEnv } from '../../src/sandbox/env';
 import { startLightspeedRetailSandbox, type LightspeedRetailSandbox } from '../../src/sandbox/lightspeed';
@@ -60,10 +61,12 @@ beforeAll(async () => {
   picqer = await startPicqerSandbox({ products: PRODUCTS, orders: 5 });
   shop = await startShopifySandbox({ products: PRODUCTS });
   pos = await startLightspeedRetailSandbox({ products: PRODUCTS, webhookRetryDelaysMs: [20, 40, 80, 160, 320, 640] });
-  // A registers Picqer's hooks and pushes to Shopify; B only receives till sales.
-  a = await startGateway(loadConfig(gatewayEnv({ PICQER_REGISTER_HOOKS: 'true', SHOPIFY_AUTO_SYNC: 'true' })), createLogger('silent'));
+  // A registers Picqer's hooks and its sale.update webhook, and pushes to Shopify; B only receives till sales.
+  a = await startGateway(
+    loadConfig(gatewayEnv({ PICQER_REGISTER_HOOKS: 'true', LIGHTSPEED_RETAIL_REGISTER_HOOKS: 'true', SHOPIFY_AUTO_SYNC: 'true' })),
+    createLogger('silent'),
+  );
   b = await startGateway(loadConfig(gatewayEnv({})), createLogger('silent'));
-  await addSaleHook(a);
 });
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
@@ -106,6 +109,12 @@ async function sell(lines: Array<{ sku: string; quantity: number; adHoc?: boolea
   expect(r.statusCode).toBe(201);
   return ((await r.body.json()) as { data: { id: string } }).data.id;
 }
+
+it('the gateway subscribed its receiver to sale.update at start, once', async () => {
+  expect(pos.state.hooks).toEqual([{ id: expect.any(String), url: `${a.url}/webhooks/lightspeed-retail`, active: true, type: 'sale.update' }]);
+  expect(await ensureLightspeedSaleHook(a.services.lightspeedRetail!, { publicUrl: a.url, logger: createLogger('silent') })).toEqual({ created: false });
+  expect(pos.state.hooks).toHaveLength(1);
+});
 
 it('a signed till sale lowers Picqer stock at the mapped warehouse; a subscriber and Shopify see the new free stock', async () => {
   const code = sellable()[0];
