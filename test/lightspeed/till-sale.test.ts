@@ -5,8 +5,13 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { ensureLightspeedSaleHook } from '../../src/events/intake/lightspeed-retail.hooks';
 import { demoCatalog } from '../../src/sandbox/catalog';
-import { lightspeedRetailEnv, sandboxEnv } from '../../src/sandbox/env';
-import { startLightspeedRetailSandbox, type LightspeedRetailSandbox } from '../../src/sandbox/lightspeed';
+import { lightspeedEcomEnv, lightspeedRetailEnv, sandboxEnv } from '../../src/sandbox/env';
+import {
+  startLightspeedEcomSandbox,
+  startLightspeedRetailSandbox,
+  type LightspeedEcomSandbox,
+  type LightspeedRetailSandbox,
+} from '../../src/sandbox/lightspeed';
 import { signRetailBody, webhookFormBody } from '../../src/sandbox/lightspeed/retail-model';
 import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
 import { startShopifySandbox, type ShopifySandbox } from '../../src/sandbox/shopify';
@@ -28,6 +33,7 @@ const env = eventsRedis('till-sale');
 let picqer: PicqerSandbox;
 let shop: ShopifySandbox;
 let pos: LightspeedRetailSandbox;
+let webshop: LightspeedEcomSandbox;
 let a: RunningGateway;
 let b: RunningGateway;
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -60,10 +66,20 @@ async function addSaleHook(gw: RunningGateway): Promise<void> {
 beforeAll(async () => {
   picqer = await startPicqerSandbox({ products: PRODUCTS, orders: 5 });
   shop = await startShopifySandbox({ products: PRODUCTS });
+  webshop = await startLightspeedEcomSandbox({ products: PRODUCTS });
   pos = await startLightspeedRetailSandbox({ products: PRODUCTS, webhookRetryDelaysMs: [20, 40, 80, 160, 320, 640] });
   // A registers Picqer's hooks and its sale.update webhook, and pushes to Shopify; B only receives till sales.
   a = await startGateway(
-    loadConfig(gatewayEnv({ PICQER_REGISTER_HOOKS: 'true', LIGHTSPEED_RETAIL_REGISTER_HOOKS: 'true', SHOPIFY_AUTO_SYNC: 'true' })),
+    loadConfig(
+      gatewayEnv({
+        PICQER_REGISTER_HOOKS: 'true',
+        LIGHTSPEED_RETAIL_REGISTER_HOOKS: 'true',
+        SHOPIFY_AUTO_SYNC: 'true',
+        ...lightspeedEcomEnv(webshop),
+        LIGHTSPEED_ECOM_WAREHOUSES: '1,2',
+        LIGHTSPEED_AUTO_SYNC: 'true',
+      }),
+    ),
     createLogger('silent'),
   );
   b = await startGateway(loadConfig(gatewayEnv({})), createLogger('silent'));
@@ -73,6 +89,7 @@ afterAll(async () => {
   await b?.close();
   await a?.close();
   await pos?.close();
+  await webshop?.close();
   await shop?.close();
   await picqer?.close();
   await env.cleanup();
@@ -81,7 +98,9 @@ afterAll(async () => {
 /** Products all three know, in Shopify without drift, with room to sell at warehouse 1. */
 function sellable(): string[] {
   return demoCatalog({ products: PRODUCTS })
-    .filter((p) => p.inShopify && p.shopifyDrift === 0 && p.stock[1] >= 10 && pos.state.productBySku(p.productcode))
+    .filter(
+      (p) => p.inShopify && p.shopifyDrift === 0 && p.stock[1] >= 10 && pos.state.productBySku(p.productcode) && webshop.state.variantBySku(p.productcode),
+    )
     .map((p) => p.productcode);
 }
 
@@ -116,10 +135,11 @@ it('the gateway subscribed its receiver to sale.update at start, once', async ()
   expect(pos.state.hooks).toHaveLength(1);
 });
 
-it('a signed till sale lowers Picqer stock at the mapped warehouse; a subscriber and Shopify see the new free stock', async () => {
+it('a signed till sale lowers Picqer stock at the mapped warehouse; a subscriber, Shopify and the Lightspeed webshop see the new free stock', async () => {
   const code = sellable()[0];
   const before = { ...stockAt(code, 1) };
   const other = stockAt(code, 2).stock;
+  const webshopPuts = webshop.state.stats().stockUpdates;
   const client: Client = wsClient(a.url.replace(/^http/, 'ws') + '/graphql', null);
   cleanups.push(() => client.dispose());
   const sub = collect(client, 'subscription($c: [String!]) { freeStockChanged(productcodes: $c, warehouseId: 1) { productcode warehouseId freeStock } }', {
@@ -132,6 +152,10 @@ it('a signed till sale lowers Picqer stock at the mapped warehouse; a subscriber
   await until(() => sub.items.length > 0, 'the freeStockChanged event');
   expect(sub.items.at(-1).data.freeStockChanged).toEqual({ productcode: code, warehouseId: 1, freeStock: before.freestock - 3 });
   await until(() => shopHolds(code) === before.freestock - 3, 'Shopify to hold the new free stock (auto-sync)');
+  // The webshop holds the free stock summed over LIGHTSPEED_ECOM_WAREHOUSES (1 and 2), not below 0.
+  const summed = Math.max(0, stockAt(code, 1).freestock + stockAt(code, 2).freestock);
+  await until(() => webshop.state.variantBySku(code)!.stockLevel === summed, 'the Lightspeed webshop to hold the new summed free stock (auto-sync)');
+  expect(webshop.state.stats().stockUpdates).toBeGreaterThan(webshopPuts);
   sub.dispose();
 });
 
