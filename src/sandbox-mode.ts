@@ -4,20 +4,25 @@ import type { TokenEntry } from './auth/tokens';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { startExactSandbox, type ExactSandbox } from './sandbox/exact';
+import { startLightspeedEcomSandbox, type LightspeedEcomSandbox } from './sandbox/lightspeed';
 import { startPicqerSandbox, type PicqerSandbox } from './sandbox/picqer';
 import { SANDBOX_LOCATION_MAP, startShopifySandbox, type ShopifySandbox } from './sandbox/shopify';
 
 /**
- * Sandbox mode's wiring: the three upstream sandboxes, and the gateway config that points at them
+ * Sandbox mode's wiring: the upstream sandboxes (Picqer, Shopify, Exact, Lightspeed eCom), and the gateway config that points at them
  * with a demo token. It lives beside main.ts, not in src/sandbox/, because it reads the gateway's
  * config and auth while the sandboxes themselves know nothing of the gateway (.dependency-cruiser.cjs).
  */
+
+/** The demo's LIGHTSPEED_ECOM_WAREHOUSES: the webshop sells from Picqer warehouses 1 and 2. */
+const LIGHTSPEED_WAREHOUSES: readonly number[] = [1, 2];
 
 /** The sandboxes started for `npm start` without credentials, and the config that points at them. */
 export interface RunningSandboxes {
   config: Readonly<Config>;
   picqer: PicqerSandbox;
   shopify: ShopifySandbox;
+  lightspeedEcom: LightspeedEcomSandbox;
   graphiqlHeaders?: Record<string, string>;
   /** Lines printed at start-up. */
   banner: string[];
@@ -33,19 +38,30 @@ export async function startSandboxes(config: Readonly<Config>, logger: Logger): 
   // The shop starts in sync with Picqer's free stock, but for the catalog's deliberate drift.
   const free = new Map(picqer.state.products.map((p) => [p.productcode, new Map(p.stock.map((s) => [s.idwarehouse, s.freestock]))]));
   const shop = await startShopifySandbox({ baseAvailable: (code, location) => free.get(code)?.get(location) });
+  // The webshop's one stock level is the summed free stock of the warehouses it sells from.
+  const webshop = await startLightspeedEcomSandbox({
+    baseStock: (p) =>
+      Math.max(
+        0,
+        LIGHTSPEED_WAREHOUSES.reduce((n, w) => n + (free.get(p.productcode)?.get(w) ?? 0), 0),
+      ),
+    logger: log.child({ upstream: 'lightspeed' }),
+  });
   // A fresh demo token with every scope: printed below and pre-filled in GraphiQL.
   const demo = createDemoToken();
-  const effective = pointedAtSandboxes(config, { picqer, shop, exact }, demo.entry);
+  const effective = pointedAtSandboxes(config, { picqer, shop, exact, webshop }, demo.entry);
   return {
     config: Object.freeze(effective),
     picqer,
     shopify: shop,
+    lightspeedEcom: webshop,
     graphiqlHeaders: { Authorization: `Bearer ${demo.token}` },
     banner: [
       `  Demo token (every scope, invented data, new each start): Authorization: Bearer ${demo.token}`,
       `  Picqer sandbox: ${picqer.origin}/api/v1 (control: ${picqer.origin}/__sandbox/stats)`,
       `  Shopify sandbox: ${shop.graphqlUrl()} (control: ${shop.origin}/__sandbox/stats)`,
       `  Exact sandbox:  ${exact.origin}/api/v1/${exact.division} (control: ${exact.origin}/__sandbox/stats)`,
+      `  Lightspeed eCom sandbox: ${webshop.baseUrl} (control: ${webshop.origin}/__sandbox/stats)`,
     ],
     connect(gatewayUrl) {
       shop.configure({ webhookTargets: [`${gatewayUrl}/webhooks/shopify`] });
@@ -54,6 +70,7 @@ export async function startSandboxes(config: Readonly<Config>, logger: Logger): 
       await picqer.close();
       await exact.close();
       await shop.close();
+      await webshop.close();
     },
   };
 }
@@ -61,7 +78,7 @@ export async function startSandboxes(config: Readonly<Config>, logger: Logger): 
 /** The gateway's config with every upstream pointed at the running sandboxes and the demo caller added. */
 function pointedAtSandboxes(
   config: Readonly<Config>,
-  { picqer, shop, exact }: { picqer: PicqerSandbox; shop: ShopifySandbox; exact: ExactSandbox },
+  { picqer, shop, exact, webshop }: { picqer: PicqerSandbox; shop: ShopifySandbox; exact: ExactSandbox; webshop: LightspeedEcomSandbox },
   demo: TokenEntry,
 ): Config {
   return {
@@ -89,6 +106,15 @@ function pointedAtSandboxes(
       clientId: exact.clientId,
       clientSecret: exact.clientSecret,
       refreshToken: exact.refreshToken,
+    },
+    lightspeedEcom: {
+      baseUrl: webshop.origin,
+      language: webshop.language,
+      apiKey: webshop.apiKey,
+      apiSecret: webshop.apiSecret,
+      webhookSecret: webshop.webhookSecret,
+      warehouses: LIGHTSPEED_WAREHOUSES,
+      currency: 'EUR',
     },
   };
 }

@@ -10,7 +10,7 @@ import { gqlBody } from '../helpers/gql';
 import { until } from '../helpers/until';
 
 /**
- * What `npm start` without credentials assembles: the three sandboxes, the gateway in front of
+ * What `npm start` without credentials assembles: the sandboxes (Lightspeed eCom among them), the gateway in front of
  * them with the demo token, hooks registered in the Picqer sandbox, Shopify webhooks pointed here.
  */
 let sandboxes: RunningSandboxes;
@@ -50,6 +50,21 @@ it('joins most products across all three sandboxes; some exist only in Picqer', 
   expect(nodes.some((n: any) => !n.shopify)).toBe(true);
   expect(r.extensions.upstream.shopify.calls).toBeLessThanOrEqual(3);
   expect(r.extensions.upstream.exact.calls).toBeLessThanOrEqual(2);
+});
+
+it("lists a product in both webshops, the Lightspeed stock agreeing with Picqer's free stock in warehouses 1 and 2", async () => {
+  const code = demoCatalog().find((p) => p.inShopify && p.shopifyDrift === 0 && sandboxes.lightspeedEcom.state.variantBySku(p.productcode))!.productcode;
+  const r = await gqlBody(
+    gateway,
+    'query($c: String!) { product(productcode: $c) { stock { warehouse { id } freeStock } channels { channel sku inventory { available warehouseIds } } } }',
+    { c: code },
+    { authorization: auth },
+  );
+  expect(r.errors).toBeUndefined();
+  const p = r.data.product;
+  expect(p.channels.map((c: any) => c.channel)).toEqual(['SHOPIFY', 'LIGHTSPEED']);
+  const free = p.stock.filter((s: any) => ['1', '2'].includes(String(s.warehouse.id))).reduce((n: number, s: any) => n + s.freeStock, 0);
+  expect(p.channels[1].inventory).toEqual([{ available: Math.max(0, free), warehouseIds: [1, 2] }]);
 });
 
 it('stockDrift shows exactly the deliberate drift of the demo data', async () => {
