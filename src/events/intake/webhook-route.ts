@@ -16,6 +16,8 @@ import type { Logger } from '../../logger';
  * | 413    | DELIVERY_TOO_LARGE      | body over the limit                                   |
  * | 415    | UNSUPPORTED_MEDIA_TYPE  | content type is not application/json                 |
  * | 503    | EVENT_LOG_UNAVAILABLE   | the event log could not take it; the sender retries   |
+ * | 503    | UPSTREAM_UNAVAILABLE    | (till sales) Picqer or Lightspeed unreachable; retried |
+ * | 503    | SALE_IN_PROGRESS        | (till sales) another delivery is applying the sale    |
  */
 export class WebhookHttpError extends Error {
   constructor(
