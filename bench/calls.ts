@@ -3,6 +3,7 @@ import { startGateway } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { startExactSandbox } from '../src/sandbox/exact';
+import { startLightspeedEcomSandbox } from '../src/sandbox/lightspeed';
 import { startPicqerSandbox } from '../src/sandbox/picqer';
 import { sandboxEnv } from '../src/sandbox/env';
 import { startShopifySandbox } from '../src/sandbox/shopify';
@@ -15,7 +16,11 @@ import { startShopifySandbox } from '../src/sandbox/shopify';
  * - Shopify: one search call per 50 SKUs (the gateway's search-string cap; Shopify also caps a
  *   single query at 1,000 cost points, and a variant with its inventory levels costs ~13) and one
  *   call for the locations;
- * - Exact: Items by `Code eq … or …` filter, one call per 60 codes (Exact's page size).
+ * - Exact: Items by `Code eq … or …` filter, one call per 60 codes (Exact's page size);
+ * - Lightspeed eCom: `variants.json?sku=` filters one SKU a call (no list filter), so one call per
+ *   distinct product code, found or not.
+ * Every query runs against a cold gateway (CACHE_ENABLED=false): the figures are what one query
+ * costs upstream, not what an earlier case left in the entity cache.
  * Prints `calls: <query> made=N minimum=M`, and per upstream for joined queries.
  */
 interface Case {
@@ -23,7 +28,7 @@ interface Case {
   query: string;
   minimum(data: any): Partial<Record<Upstream, number>>;
 }
-type Upstream = 'picqer' | 'shopify' | 'exact';
+type Upstream = 'picqer' | 'shopify' | 'exact' | 'lightspeed';
 
 const distinct = (xs: unknown[]): number => new Set(xs).size;
 const per = (n: number, size: number): number => Math.ceil(n / size);
@@ -78,17 +83,32 @@ const CASES: Case[] = [
       exact { code costPrice stock stockValue } } } } }`,
     minimum: () => ({ picqer: 1 + GENERAL_STOCK, shopify: per(100, 50), exact: per(100, 60) }),
   },
+  {
+    // 40 rows: eCom's one call per SKU makes Product.channels cost a call per row (MAX_QUERY_COST 50).
+    name: '40 products in both shops (channels) and exact',
+    query: `{ products(first: 40, after: "${Buffer.from('o:199').toString('base64url')}") { edges { node { productcode freeStock
+      channels { channel sku price { amount currency } inventory { location { name } available } }
+      exact { code costPrice stock stockValue } } } } }`,
+    minimum: (d) => {
+      const codes = distinct(d.products.edges.map((e: any) => e.node.productcode));
+      return { picqer: 1 + GENERAL_STOCK, shopify: per(codes, 50) /* locations shared since the cases above */, lightspeed: codes, exact: per(codes, 60) };
+    },
+  },
 ];
 
 export async function run(): Promise<void> {
   const picqer = await startPicqerSandbox({});
   const shop = await startShopifySandbox({});
   const exact = await startExactSandbox({});
+  const webshop = await startLightspeedEcomSandbox({});
   const config = loadConfig({
     PORT: '0',
     LOG_LEVEL: 'silent',
     AUDIT_LOG: 'off',
-    ...sandboxEnv({ picqer, shopify: shop, exact }),
+    ...sandboxEnv({ picqer, shopify: shop, exact, lightspeedEcom: webshop }),
+    LIGHTSPEED_ECOM_WAREHOUSES: '1,2',
+    // Each query's own upstream calls, not what an earlier case left in the cache.
+    CACHE_ENABLED: 'false',
     // Counts below are exact: no start-up warm-up calls.
     PICQER_WARMUP_PAGES: '0',
   });
@@ -97,6 +117,7 @@ export async function run(): Promise<void> {
     picqer: ((await (await request(`${picqer.origin}/__sandbox/stats`)).body.json()) as { total: number }).total,
     shopify: shop.stats().total,
     exact: exact.state.stats.total,
+    lightspeed: webshop.requests().total,
   });
   try {
     for (const c of CASES) {
@@ -120,6 +141,6 @@ export async function run(): Promise<void> {
     }
   } finally {
     await gw.close();
-    await Promise.all([picqer.close(), shop.close(), exact.close()]);
+    await Promise.all([picqer.close(), shop.close(), exact.close(), webshop.close()]);
   }
 }
