@@ -1,6 +1,8 @@
-import { buildSchema, execute, parse, type GraphQLFieldResolver, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { buildSchema, execute, getNamedType, isObjectType, parse, type GraphQLFieldResolver, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { checkScopes } from '../../src/auth/auth-checker';
 import type { CallerContext } from '../../src/auth/caller';
+import { getSchema } from '../../src/build-schema';
+import { scopesOf } from '../../src/schema/common/lean-resolvers';
 import { compiledExecution } from '../../src/security/compiled-execution';
 
 /**
@@ -109,4 +111,27 @@ describe('scopes decided once per operation', () => {
     expect(open.subject).toEqual(open.reference);
     expect(open.subject.errors).toEqual([]);
   });
+});
+
+/**
+ * graphql-ws runs subscriptions on graphql-js without a scope plan: the subscription's own scope is
+ * checked when it opens and per event (type-graphql), and the fields below it, which run per event
+ * and row, carry no check of their own any more. So no field below a subscription may need a scope.
+ */
+it('no field below a subscription needs a scope of its own', async () => {
+  const schema = await getSchema();
+  const scoped: string[] = [];
+  const seen = new Set<string>();
+  const visit = (type: ReturnType<typeof getNamedType>): void => {
+    if (!isObjectType(type) || seen.has(type.name)) return;
+    seen.add(type.name);
+    for (const f of Object.values(type.getFields())) {
+      if (scopesOf(f)) scoped.push(`${type.name}.${f.name}`);
+      visit(getNamedType(f.type));
+    }
+  };
+  const subscriptions = Object.values(schema.getSubscriptionType()!.getFields());
+  expect(subscriptions.every((f) => scopesOf(f)?.length)).toBe(true);
+  for (const f of subscriptions) visit(getNamedType(f.type));
+  expect(scoped).toEqual([]);
 });
