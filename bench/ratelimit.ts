@@ -3,6 +3,7 @@ import { createGovernorRegistry } from '../src/datasources/upstream/governor';
 import type { GovernorRegistry } from '../src/datasources/upstream/governor/governor.types';
 import { UpstreamHttp } from '../src/datasources/upstream/http';
 import { startPicqerSandbox, type PicqerSandbox } from '../src/sandbox/picqer';
+import { DEFAULT_LIGHTSPEED_WINDOWS, lightspeedRun } from './ratelimit-lightspeed';
 import { deleteKeys } from '../test/helpers/redis-keys';
 
 /**
@@ -11,6 +12,8 @@ import { deleteKeys } from '../test/helpers/redis-keys';
  * "over the limit" when, at some served request, the trailing window held more than the limit.
  * Each run lasts a whole number of windows; at its end the governors close, so a call still
  * waiting for budget then is never sent, and utilization = served / (limit x windows).
+ *
+ * Then a Lightspeed line (bench/ratelimit-lightspeed.ts): several windows at once, 3 replicas.
  *
  * Prints per run: `ratelimit: replicas=R limit=L/min sent=N over_limit_windows=0 upstream_429=0 utilization=U% p99_wait_ms=W`
  * (limit is per window; "/min" names Picqer's unit). Args: --limit 120 --window-ms 10000
@@ -29,6 +32,10 @@ export async function run(args: string[]): Promise<void> {
   const redisUrl = opt('redis', 'redis://127.0.0.1:6379');
   for (const replicas of opt('replicas', '1,3').split(',').map(Number)) {
     await oneRun({ replicas, limit, windowMs, windows, workers, marginMs, redisUrl });
+  }
+  // Lightspeed eCom's several windows at once, shared by 3 replicas (--lightspeed off skips it).
+  if (opt('lightspeed', 'on') !== 'off') {
+    await lightspeedRun({ replicas: 3, windows: DEFAULT_LIGHTSPEED_WINDOWS, seconds: Number(opt('lightspeed-seconds', '24')), workers: 4, marginMs, redisUrl });
   }
 }
 
