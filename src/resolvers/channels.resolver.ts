@@ -14,8 +14,10 @@ import { syncChannels } from '../stock-sync/channel-sync';
 export class ChannelsResolver {
   @Authorized('stock:read')
   @FieldResolver(() => [ChannelListing], {
+    // Nullable on purpose: a shop that cannot be read nulls this field with its error, not the product.
+    nullable: true,
     description:
-      "The product's listing in every configured shop (Shopify, Lightspeed): the variant whose SKU equals the product code. A shop without one is left out.",
+      "The product's listing in every configured shop (Shopify, Lightspeed): the variant whose SKU equals the product code. A shop without one is left out; null, with the upstream's error, when a configured shop cannot be read.",
   })
   async channels(@Root() product: PicqerProductModel, @Ctx() ctx: GatewayContext): Promise<ChannelListingModel[]> {
     return productListings(ctx.loaders, product.productcode);

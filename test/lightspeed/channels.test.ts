@@ -129,6 +129,16 @@ it('keeps the Shopify-only names answering, marked deprecated in the schema', as
   expect(field('d', 'shopifyAvailable').isDeprecated).toBe(true);
 });
 
+it('nulls only channels, with the upstream named, when the webshop cannot be read', async () => {
+  const [code] = inBoth(4).slice(3);
+  stack.lightspeedEcom.state.faults = [{ status: 500, count: 3, path: 'variants' }];
+  const r = await stack.gql('query($c: String!) { product(productcode: $c) { productcode shopify { sku } channels { channel } } }', { c: code });
+  expect(r.body.data.product).toEqual({ productcode: code, shopify: { sku: code }, channels: null });
+  expect(r.body.errors).toHaveLength(1);
+  expect(r.body.errors![0]).toMatchObject({ path: ['product', 'channels'], extensions: { code: 'UPSTREAM_ERROR', upstream: 'lightspeed', status: 500 } });
+  stack.lightspeedEcom.state.faults = [];
+});
+
 describe('without Lightspeed', () => {
   let bare: TestStack;
   beforeAll(async () => {
