@@ -1,6 +1,7 @@
 import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { Config } from '../config';
 import { DEFAULT_DOCUMENT_LIMITS, documentLimitsOf, documentLimitsRule, type DocumentLimits } from './document-limits';
+import { LIGHTSPEED_FIELD_COSTS, type FieldCost } from './query-cost';
 import type { QueryLimitOptions } from './query-limits';
 
 /**
@@ -33,6 +34,8 @@ export interface OperationRulesOptions {
   maxCost?: number;
   /** Leave out graphql's "Did you mean …?" (introspection off). Default false. */
   hideSuggestions?: boolean;
+  /** Field costs over FIELD_COSTS (an upstream whose calls differ when configured). Default none. */
+  fieldCosts?: Readonly<Record<string, FieldCost>>;
 }
 
 /** The rules from explicit options; anything left out takes its documented default. */
@@ -43,18 +46,24 @@ export function operationRules(o: OperationRulesOptions = {}): OperationRules {
     parseOptions: Object.freeze({ maxTokens: limits.maxTokens }),
     validationRules: Object.freeze([documentLimitsRule(limits)]),
     validationOptions: Object.freeze({ hideSuggestions }),
-    queryLimits: Object.freeze({ maxDepth: o.maxDepth ?? 10, maxCost: o.maxCost ?? 50, hideSuggestions }),
+    queryLimits: Object.freeze({
+      maxDepth: o.maxDepth ?? 10,
+      maxCost: o.maxCost ?? 50,
+      hideSuggestions,
+      ...(o.fieldCosts ? { fieldCosts: { ...o.fieldCosts } } : {}),
+    }),
   });
 }
 
-/** The rules as configured: MAX_QUERY_* and INTROSPECTION. */
-export function operationRulesOf(config: Pick<Readonly<Config>, 'introspection' | 'security'>): OperationRules {
+/** The rules as configured: MAX_QUERY_*, INTROSPECTION, and the dearer fields of a configured Lightspeed eCom. */
+export function operationRulesOf(config: Pick<Readonly<Config>, 'introspection' | 'security' | 'lightspeedEcom'>): OperationRules {
   const s = config.security;
   return operationRules({
     limits: documentLimitsOf(s),
     maxDepth: s.maxQueryDepth,
     maxCost: s.maxQueryCost,
     hideSuggestions: !config.introspection,
+    fieldCosts: config.lightspeedEcom ? LIGHTSPEED_FIELD_COSTS : undefined,
   });
 }
 

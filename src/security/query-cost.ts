@@ -77,10 +77,20 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   'Query.stockDrift': { kind: 'codes', arg: 'productcodes', maxItems: MAX_PRODUCTCODES, shopifyBatch: 50 },
   // Two locations per product at most in practice; 250 quantities per mutation.
   'Mutation.syncFreeStockToShopify': { kind: 'codes', arg: 'productcodes', maxItems: MAX_PRODUCTCODES, shopifyBatch: 50, mutationBatch: 125 },
-  // Every channel: Shopify's as above, plus a Lightspeed read (and at most one write) per code.
-  'Mutation.syncFreeStock': { kind: 'codes', arg: 'productcodes', maxItems: MAX_PRODUCTCODES, shopifyBatch: 50, mutationBatch: 125, perCode: 2 },
-  // Shopify batches SKUs, Lightspeed eCom filters one SKU a call: one call per product is the bound.
+  // Every channel: Shopify's figures here; LIGHTSPEED_FIELD_COSTS adds Lightspeed's when it is configured.
+  'Mutation.syncFreeStock': { kind: 'codes', arg: 'productcodes', maxItems: MAX_PRODUCTCODES, shopifyBatch: 50, mutationBatch: 125 },
+  'Product.channels': { kind: 'batch', batchSize: 50 },
+};
+
+/**
+ * The fields Lightspeed eCom makes dearer, applied when it is configured (operationRulesOf):
+ * eCom filters one SKU a call, so a listing costs a call per product, drift a read per code and
+ * the push a read and at most one write per code.
+ */
+export const LIGHTSPEED_FIELD_COSTS: Readonly<Record<string, FieldCost>> = {
   'Product.channels': { kind: 'perRow' },
+  'Query.stockDrift': { kind: 'codes', arg: 'productcodes', maxItems: MAX_PRODUCTCODES, shopifyBatch: 50, perCode: 1 },
+  'Mutation.syncFreeStock': { kind: 'codes', arg: 'productcodes', maxItems: MAX_PRODUCTCODES, shopifyBatch: 50, mutationBatch: 125, perCode: 2 },
 };
 
 export interface CostOptions {
@@ -219,8 +229,9 @@ class OperationPricer {
     const unknown = codes.filter((c) => !this.opts.knownCode?.(c)).length;
     calls.perRow += unknown + Math.ceil((codes.length - unknown) / PICQER_PAGE) + 1 + Math.ceil(codes.length / cost.shopifyBatch);
     if (cost.mutationBatch) calls.perRow += Math.ceil(codes.length / cost.mutationBatch);
-    // Lightspeed eCom reads one SKU a call and writes one variant a call.
-    if (cost.perCode) calls.perRow += codes.length * cost.perCode;
+    // Lightspeed eCom reads one SKU a call and writes one variant a call, unless `channels` leaves it out.
+    const channels = field.args.some((a) => a.name === 'channels') ? listArg(field, sel, this.variables, 'channels') : [];
+    if (cost.perCode && (channels.length === 0 || channels.includes('LIGHTSPEED'))) calls.perRow += codes.length * cost.perCode;
   }
 
   /** A field without a call: a list multiplies the rows below it by the assumed size, anything else by one. */

@@ -139,6 +139,14 @@ it('nulls only channels, with the upstream named, when the webshop cannot be rea
   stack.lightspeedEcom.state.faults = [];
 });
 
+it('prices a listing at a Lightspeed call per product: 100 products with channels are over MAX_QUERY_COST', async () => {
+  const before = stack.upstreamRequests().total;
+  const r = await stack.gql('{ products(first: 100) { edges { node { channels { sku } } } } }');
+  expect(r.body.errors![0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+  // Refused before it runs: no upstream call.
+  expect(stack.upstreamRequests().total).toBe(before);
+});
+
 describe('without Lightspeed', () => {
   let bare: TestStack;
   beforeAll(async () => {
@@ -153,5 +161,8 @@ describe('without Lightspeed', () => {
     expect(r.body.errors![0].message).toContain('LIGHTSPEED_ECOM_API_KEY');
     const listed = await bare.gql('query($c: String!) { product(productcode: $c) { channels { channel } } }', { c: code });
     expect(listed.body.data.product.channels).toEqual([{ channel: 'SHOPIFY' }]);
+    // Shopify alone batches SKUs: the same page is within the limit.
+    const page = await bare.gql('{ products(first: 100) { edges { node { channels { sku } } } } }');
+    expect(page.body.errors).toBeUndefined();
   });
 });
