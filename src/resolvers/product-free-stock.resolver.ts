@@ -14,7 +14,7 @@ import { Product } from '../schema/product.type';
 export class ProductFreeStockResolver {
   @Authorized('stock:read')
   @FieldResolver(() => Int)
-  async freeStock(@Root() product: PicqerProductModel, @Ctx() ctx: GatewayContext): Promise<number> {
+  freeStock(@Root() product: PicqerProductModel, @Ctx() ctx: GatewayContext): number | Promise<number> {
     return requireLoaders(ctx.loaders, 'picqer').generalFreeStock(product.stock);
   }
 }

@@ -41,18 +41,10 @@ export class ProductResolver {
 export class StockLevelResolver {
   @Authorized('stock:read')
   @FieldResolver(() => Warehouse)
-  async warehouse(@Root() level: PicqerStockLevelModel, @Ctx() ctx: GatewayContext): Promise<PicqerWarehouseModel> {
-    const w = await requireLoaders(ctx.loaders, 'picqer').warehouseById(level.idwarehouse);
-    // A warehouse deleted after the stock row was read still deserves a name.
-    return (
-      w ?? {
-        id: String(level.idwarehouse),
-        idwarehouse: level.idwarehouse,
-        name: `Warehouse ${level.idwarehouse}`,
-        acceptsOrders: false,
-        countsForGeneralStock: false,
-      }
-    );
+  warehouse(@Root() level: PicqerStockLevelModel, @Ctx() ctx: GatewayContext): PicqerWarehouseModel | Promise<PicqerWarehouseModel> {
+    // Synchronous once the request has the warehouse list (100 rows of a page share it).
+    const w = requireLoaders(ctx.loaders, 'picqer').warehouseById(level.idwarehouse);
+    return w instanceof Promise ? w.then((x) => x ?? unknownWarehouse(level.idwarehouse)) : (w ?? unknownWarehouse(level.idwarehouse));
   }
 }
 
@@ -63,4 +55,9 @@ export class WarehouseResolver {
   async warehouses(@Ctx() ctx: GatewayContext): Promise<PicqerWarehouseModel[]> {
     return requireLoaders(ctx.loaders, 'picqer').warehouses();
   }
+}
+
+/** A warehouse deleted after the stock row was read still deserves a name. */
+function unknownWarehouse(idwarehouse: number): PicqerWarehouseModel {
+  return { id: String(idwarehouse), idwarehouse, name: `Warehouse ${idwarehouse}`, acceptsOrders: false, countsForGeneralStock: false };
 }
