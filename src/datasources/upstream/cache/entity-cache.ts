@@ -1,5 +1,6 @@
 import { CACHE_TYPES, type CachePolicy, type CacheType } from '../../../config/cache-config';
 import type { Upstream } from '../../../errors';
+import { DecodeMemo } from './decode-memo';
 import type { CacheWrite, StoredEntry } from './cache.types';
 import type { CacheCounts, EntityCacheOptions, ReadRequest } from './entity-cache.types';
 
@@ -16,8 +17,7 @@ export type { CacheCounts, CacheUsageSink, EntityCacheOptions, ReadRequest } fro
  * - ttl + revalidate < age ≤ ttl + maxStale: fetched again; served only if that fetch fails
  *   (upstream error, budget exhausted), and the answer says so;
  * - older, or none: fetched; the field fails if the fetch fails.
- * Webhooks keep entries fresh (`put`, `invalidate`), so the ttl is only the safety net for what no
- * webhook covers.
+ * Webhooks keep entries fresh (`put`, `invalidate`): the ttl is the safety net for what they miss.
  *
  * Concurrent misses for one key make one upstream call: within the process they share one promise;
  * across replicas the first takes a lock in the store and the others wait for its answer to appear
@@ -35,6 +35,7 @@ export class EntityCache {
   /** Background refreshes running in this process, by full key. */
   private readonly refreshing = new Set<string>();
   private readonly counts = new Map<string, CacheCounts>();
+  private readonly decoded = new DecodeMemo();
   private closed = false;
 
   constructor(private readonly opts: EntityCacheOptions) {
@@ -67,7 +68,7 @@ export class EntityCache {
     entries.forEach((e, i) => {
       const age = e ? now - e.at : Infinity;
       if (e && age <= policy.ttlMs + policy.revalidateMs) {
-        out[i] = JSON.parse(e.data) as V | null;
+        out[i] = this.decoded.decode(full[i], e.data) as V | null;
         stats.hits += 1;
         stats.oldestAgeMs = Math.max(stats.oldestAgeMs, age);
         if (age > policy.ttlMs) {
@@ -93,7 +94,7 @@ export class EntityCache {
         const age = old ? now - old.at : Infinity;
         if (old && age <= policy.ttlMs + policy.maxStaleMs) {
           // Better an answer a little old than none: the extensions say how old.
-          out[i] = JSON.parse(old.data) as V | null;
+          out[i] = this.decoded.decode(full[i], old.data) as V | null;
           stats.staleOnError += 1;
           stats.oldestAgeMs = Math.max(stats.oldestAgeMs, age);
         } else {
@@ -287,7 +288,7 @@ export class EntityCache {
     return idx.filter((i, j) => {
       const e = got[j];
       const fresh = e !== undefined && now - e.at <= policy.ttlMs;
-      if (fresh) out[i] = { value: JSON.parse(e.data) as V | null };
+      if (fresh) out[i] = { value: this.decoded.decode(full[i], e.data) as V | null };
       return !fresh;
     });
   }
