@@ -4,12 +4,18 @@ import type { TokenEntry } from './auth/tokens';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { startExactSandbox, type ExactSandbox } from './sandbox/exact';
-import { startLightspeedEcomSandbox, type LightspeedEcomSandbox } from './sandbox/lightspeed';
+import {
+  SANDBOX_STORE_MAP,
+  startLightspeedEcomSandbox,
+  startLightspeedRetailSandbox,
+  type LightspeedEcomSandbox,
+  type LightspeedRetailSandbox,
+} from './sandbox/lightspeed';
 import { startPicqerSandbox, type PicqerSandbox } from './sandbox/picqer';
 import { SANDBOX_LOCATION_MAP, startShopifySandbox, type ShopifySandbox } from './sandbox/shopify';
 
 /**
- * Sandbox mode's wiring: the upstream sandboxes (Picqer, Shopify, Exact, Lightspeed eCom), and the gateway config that points at them
+ * Sandbox mode's wiring: the upstream sandboxes (Picqer, Shopify, Exact, Lightspeed eCom and the Lightspeed Retail till), and the gateway config that points at them
  * with a demo token. It lives beside main.ts, not in src/sandbox/, because it reads the gateway's
  * config and auth while the sandboxes themselves know nothing of the gateway (.dependency-cruiser.cjs).
  */
@@ -23,6 +29,8 @@ export interface RunningSandboxes {
   picqer: PicqerSandbox;
   shopify: ShopifySandbox;
   lightspeedEcom: LightspeedEcomSandbox;
+  /** The till: `POST {origin}/__sandbox/sales` rings up a sale that lowers Picqer stock through the gateway. */
+  lightspeedRetail: LightspeedRetailSandbox;
   graphiqlHeaders?: Record<string, string>;
   /** Lines printed at start-up. */
   banner: string[];
@@ -47,14 +55,17 @@ export async function startSandboxes(config: Readonly<Config>, logger: Logger): 
       ),
     logger: log.child({ upstream: 'lightspeed' }),
   });
+  // The stores' tills: the gateway subscribes to their sales at start (LIGHTSPEED_RETAIL_REGISTER_HOOKS).
+  const till = await startLightspeedRetailSandbox({});
   // A fresh demo token with every scope: printed below and pre-filled in GraphiQL.
   const demo = createDemoToken();
-  const effective = pointedAtSandboxes(config, { picqer, shop, exact, webshop }, demo.entry);
+  const effective = pointedAtSandboxes(config, { picqer, shop, exact, webshop, till }, demo.entry);
   return {
     config: Object.freeze(effective),
     picqer,
     shopify: shop,
     lightspeedEcom: webshop,
+    lightspeedRetail: till,
     graphiqlHeaders: { Authorization: `Bearer ${demo.token}` },
     banner: [
       `  Demo token (every scope, invented data, new each start): Authorization: Bearer ${demo.token}`,
@@ -62,6 +73,7 @@ export async function startSandboxes(config: Readonly<Config>, logger: Logger): 
       `  Shopify sandbox: ${shop.graphqlUrl()} (control: ${shop.origin}/__sandbox/stats)`,
       `  Exact sandbox:  ${exact.origin}/api/v1/${exact.division} (control: ${exact.origin}/__sandbox/stats)`,
       `  Lightspeed eCom sandbox: ${webshop.baseUrl} (control: ${webshop.origin}/__sandbox/stats)`,
+      `  Lightspeed Retail (till) sandbox: ${till.baseUrl} (ring up a sale: POST ${till.origin}/__sandbox/sales)`,
     ],
     connect(gatewayUrl) {
       shop.configure({ webhookTargets: [`${gatewayUrl}/webhooks/shopify`] });
@@ -71,6 +83,7 @@ export async function startSandboxes(config: Readonly<Config>, logger: Logger): 
       await exact.close();
       await shop.close();
       await webshop.close();
+      await till.close();
     },
   };
 }
@@ -78,9 +91,10 @@ export async function startSandboxes(config: Readonly<Config>, logger: Logger): 
 /** The gateway's config with every upstream pointed at the running sandboxes and the demo caller added. */
 function pointedAtSandboxes(
   config: Readonly<Config>,
-  { picqer, shop, exact, webshop }: { picqer: PicqerSandbox; shop: ShopifySandbox; exact: ExactSandbox; webshop: LightspeedEcomSandbox },
+  s: { picqer: PicqerSandbox; shop: ShopifySandbox; exact: ExactSandbox; webshop: LightspeedEcomSandbox; till: LightspeedRetailSandbox },
   demo: TokenEntry,
 ): Config {
+  const { picqer, shop, exact, webshop, till } = s;
   return {
     ...config,
     security: { ...config.security, tokens: [...config.security.tokens, demo] },
@@ -115,6 +129,14 @@ function pointedAtSandboxes(
       webhookSecret: webshop.webhookSecret,
       warehouses: LIGHTSPEED_WAREHOUSES,
       currency: 'EUR',
+    },
+    lightspeedRetail: {
+      baseUrl: till.baseUrl,
+      token: till.token,
+      webhookSecret: till.clientSecret,
+      registers: 1,
+      storeMap: SANDBOX_STORE_MAP,
+      registerHooks: true,
     },
   };
 }

@@ -5,6 +5,7 @@ import { startGateway, type RunningGateway } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { demoCatalog } from '../../src/sandbox/catalog';
+import { DEMO_OUTLETS } from '../../src/sandbox/lightspeed';
 import { startSandboxes, type RunningSandboxes } from '../../src/sandbox-mode';
 import { gqlBody } from '../helpers/gql';
 import { until } from '../helpers/until';
@@ -125,4 +126,20 @@ it('a stock move in the Picqer sandbox reaches a freeStockChanged subscriber thr
   } finally {
     await client.dispose();
   }
+});
+
+it('a sale rung up at the Lightspeed till sandbox lowers Picqer stock at the mapped warehouse, through the hook the gateway registered', async () => {
+  const outlet = DEMO_OUTLETS[0];
+  const product = sandboxes.picqer.state.products.find((p) => sandboxes.lightspeedRetail.state.products.some((r) => r.sku === p.productcode))!;
+  const row = () => product.stock.find((s: { idwarehouse: number }) => s.idwarehouse === outlet.picqerWarehouse)!;
+  const before = row().stock;
+  const sold = await request(`${sandboxes.lightspeedRetail.origin}/__sandbox/sales`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ outlet_id: outlet.id, lines: [{ sku: product.productcode, quantity: 2 }] }),
+  });
+  expect(sold.statusCode).toBeLessThan(300);
+  await sold.body.dump();
+  await until(() => row().stock === before - 2, 'the till sale to reach Picqer');
+  expect(row().stock).toBe(before - 2);
 });
