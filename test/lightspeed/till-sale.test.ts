@@ -307,3 +307,17 @@ it('a line sold by weight (fractional quantity) is reported; the whole lines of 
   const reports = await a.services.tillSales.reports();
   expect(reports.find((e) => e.saleId === payload.id)).toEqual(expect.objectContaining({ reason: 'fractional-quantity', lineKey: 'l1', quantity: 0.5 }));
 });
+
+it('a sale with several lines reads each distinct product from Lightspeed once', async () => {
+  const [x, y] = sellable().slice(-2); // sold by no other test: their SKUs are not known yet
+  const before = { x: stockAt(x, 1).stock, y: stockAt(y, 1).stock };
+  const lookups = pos.requests().total;
+  await sell([
+    { sku: x, quantity: 1 },
+    { sku: y, quantity: 2 },
+    { sku: x, quantity: 1 },
+  ]);
+  await until(() => stockAt(x, 1).stock === before.x - 2 && stockAt(y, 1).stock === before.y - 2, 'all three lines to reach Picqer');
+  // Sale lines name products by id: one GET /products/{id} per distinct product, not per line.
+  expect(pos.requests().total - lookups).toBe(2);
+});

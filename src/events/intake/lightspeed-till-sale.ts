@@ -1,4 +1,4 @@
-import type { LightspeedRetailClient, TillSale, TillSaleLine } from '../../datasources/lightspeed-retail';
+import { createLightspeedRetailLoaders, type LightspeedRetailClient, type TillSale, type TillSaleLine } from '../../datasources/lightspeed-retail';
 import type { PicqerClient, ProductCodeIndex } from '../../datasources/picqer';
 import { UpstreamError } from '../../errors';
 import type { Logger } from '../../logger';
@@ -87,6 +87,7 @@ export class TillSaleApplier {
       await this.reportOf(sale, null, 'unmapped-outlet');
       return { duplicate: false, applied: 0, reported: 1 };
     }
+    await this.prefetchSkus(sale.lines.filter((l) => settled[l.key] === undefined));
     let applied = 0;
     let reported = 0;
     for (const line of sale.lines) {
@@ -122,6 +123,26 @@ export class TillSaleApplier {
     }
   }
 
+  /**
+   * Reads the SKUs of every line still to apply at once (one GET per distinct product, in
+   * parallel), so the lines then go one by one without waiting on Lightspeed each time. A lookup
+   * that failed is left to skuOf, which tries it again and answers 503 if it still fails.
+   */
+  private async prefetchSkus(lines: readonly TillSaleLine[]): Promise<void> {
+    const ids = [...new Set(lines.filter((l) => !l.sku && !this.skus.has(l.productId)).map((l) => l.productId))];
+    if (ids.length === 0) return;
+    const skus = await createLightspeedRetailLoaders(this.o.retail).skuByProductId.loadMany(ids);
+    ids.forEach((id, i) => {
+      const sku = skus[i];
+      if (!(sku instanceof Error)) this.remember(id, sku);
+    });
+  }
+
+  private remember(productId: string, sku: string | null): void {
+    if (this.skus.size >= MAX_SKUS) this.skus.clear();
+    this.skus.set(productId, sku);
+  }
+
   /** The product's SKU from Lightspeed (sale lines name products by id). */
   private async skuOf(productId: string): Promise<string | null> {
     if (this.skus.has(productId)) return this.skus.get(productId)!;
@@ -133,8 +154,7 @@ export class TillSaleApplier {
       if (err instanceof UpstreamError && err.status === 404) sku = null;
       else throw unavailable('Lightspeed Retail', err);
     }
-    if (this.skus.size >= MAX_SKUS) this.skus.clear();
-    this.skus.set(productId, sku);
+    this.remember(productId, sku);
     return sku;
   }
 
