@@ -78,37 +78,32 @@ export function picqerCacheEffects({ cache, namespace }: PicqerCacheBinding, opt
   };
 }
 
+/** A cached product as webhooks write it: with the Picqer time of the stock it holds. */
+type HeldProduct = PicqerProductModel & { stockEventAt?: number };
+
 /**
- * Writes a stock delivery's stock into the cached product unless it may be older than what was
- * written before: free_stock_changed and stock_changed come through separate hooks, each retried
- * on its own, so an older delivery can arrive after a newer one. The Picqer time of the last stock
- * written is kept beside the product (`<id>:stockAt`, which a fetch does not replace), in whole
- * seconds as Picqer stamps it. A delivery from an earlier second, or from the same second with
+ * Writes a stock delivery's stock into the cached product unless it may be older than what the
+ * entry holds: free_stock_changed and stock_changed come through separate hooks, each retried on
+ * its own, so an older delivery can arrive after a newer one. Picqer's event time has whole
+ * seconds; a delivery from the same or an earlier second than the last one written, carrying
  * other stock, sends the next read of the product to Picqer rather than guessing (the entry stays,
  * for if that fails).
  */
 async function applyStock(cache: PicqerCacheBinding['cache'], namespace: string, effect: Extract<PicqerCacheEffect, { kind: 'stock' }>): Promise<void> {
   const id = String(effect.idproduct);
-  const atId = `${id}:stockAt`;
-  const [held, seen] = await cache.peek<unknown>('product', namespace, [id, atId]);
-  const product = (held?.value ?? undefined) as PicqerProductModel | undefined;
-  const before = typeof seen?.value === 'number' ? seen.value : undefined;
-  const { eventAt } = effect;
-  const older = eventAt !== null && before !== undefined && (eventAt < before || (eventAt === before && product !== undefined && !sameStock(product, effect)));
-  if (older) {
+  const [held] = await cache.peek<HeldProduct>('product', namespace, [id]);
+  if (!held?.value) {
+    // Nothing to update; the mark still stops a fetch begun before this event from storing older stock.
+    await cache.invalidate('picqer', 'product', namespace, [id]);
+    return;
+  }
+  const before = held.value.stockEventAt;
+  const doubt =
+    effect.eventAt !== null && before !== undefined && effect.eventAt <= before && JSON.stringify(held.value.stock) !== JSON.stringify(effect.stock);
+  if (doubt) {
     await cache.markStale('picqer', 'product', namespace, [id], { refetch: true });
     return;
   }
-  const stamp = eventAt === null ? [] : [{ id: atId, value: eventAt as unknown }];
-  if (!product) {
-    // Nothing to update; the mark still stops a fetch begun before this event from storing older stock.
-    await cache.invalidate('picqer', 'product', namespace, [id]);
-    if (stamp.length > 0) await cache.put('picqer', 'product', namespace, stamp);
-    return;
-  }
-  await cache.put('picqer', 'product', namespace, [{ id, value: { ...product, stock: effect.stock } }, ...stamp]);
-}
-
-function sameStock(product: PicqerProductModel, effect: Extract<PicqerCacheEffect, { kind: 'stock' }>): boolean {
-  return JSON.stringify(product.stock) === JSON.stringify(effect.stock);
+  const value: HeldProduct = { ...held.value, stock: effect.stock, stockEventAt: effect.eventAt ?? before };
+  await cache.put('picqer', 'product', namespace, [{ id, value }]);
 }
