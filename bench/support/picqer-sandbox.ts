@@ -14,16 +14,13 @@ import { PICQER_HOOK_EVENTS, startPicqerSandbox, type PicqerSandbox } from '../.
  * and for free-stock deliveries which product's change was acknowledged when (`stockAcks`).
  *
  * Parent -> child: { type: 'start', products, seed } | { type: 'balance', targets, secret, events }
- *   | { type: 'history', since } | { type: 'balancer-stats' } | { type: 'close' }
+ *   | { type: 'balancer-stats' } | { type: 'close' }
  * Child -> parent: { type: 'ready', origin, baseUrl, apiKey, at, snapshot } | { type: 'balancing', address, events, unsupported }
- *   | { type: 'history', changes } | { type: 'balancer-stats', forwarded, failed, answerMs, lagMs, stockAcks } | { type: 'failed', message }
+ *   | { type: 'balancer-stats', forwarded, failed, answerMs, lagMs, stockAcks } | { type: 'failed', message }
  *
  * `snapshot` is every product's free stock per warehouse at `at`, before anything moved: the
- * start of the stock history a bench judges reads against. `history` answers from this process's
- * own recorder, for a sandbox without GET /__sandbox/stock-history: every change of free stock
- * in the sandbox is followed, in the same synchronous step, by a products.free_stock_changed
- * dispatch carrying the product, so recording the rows that differ at each dispatch records
- * every change at the time it happened.
+ * start of the stock history a bench judges reads against (the changes since come from the
+ * sandbox's own GET /__sandbox/stock-history).
  */
 
 /** One row of the snapshot: [idproduct, productcode, idwarehouse, freestock]. */
@@ -44,13 +41,11 @@ export interface StockChange {
 type FromParent =
   | { type: 'start'; products: number; seed: number }
   | { type: 'balance'; targets: string[]; secret: string; events: string[] }
-  | { type: 'history'; since: number }
   | { type: 'balancer-stats' }
   | { type: 'close' };
 
 let sandbox: PicqerSandbox | undefined;
 let balancer: Server | undefined;
-const changes: StockChange[] = [];
 const balance = {
   targets: [] as string[],
   next: 0,
@@ -72,17 +67,14 @@ async function start(products: number, seed: number): Promise<void> {
   sandbox = await startPicqerSandbox({ products, seed });
   const at = Date.now();
   const snapshot: SnapshotRow[] = [];
-  const last = new Map<string, { stock: number; freestock: number }>();
   for (const p of sandbox.state.products) {
     for (const row of p.stock) {
       snapshot.push([p.idproduct, p.productcode, row.idwarehouse, row.freestock]);
-      last.set(`${p.idproduct}/${row.idwarehouse}`, { stock: row.stock, freestock: row.freestock });
     }
   }
   const hooks = sandbox.state.hooks;
   const dispatch = hooks.dispatch.bind(hooks);
   hooks.dispatch = (event: string, data: unknown) => {
-    if (event === 'products.free_stock_changed') record(data as RecordedProduct, last);
     if (hooks.hooks.some((h) => h.active && h.event === event)) {
       const times = queued.get(event) ?? [];
       times.push(Date.now());
@@ -91,32 +83,6 @@ async function start(products: number, seed: number): Promise<void> {
     dispatch(event, data);
   };
   reply({ type: 'ready', origin: sandbox.origin, baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey, at, snapshot });
-}
-
-interface RecordedProduct {
-  idproduct: number;
-  productcode: string;
-  stock: Array<{ idwarehouse: number; stock: number; reserved: number; freestock: number }>;
-}
-
-function record(p: RecordedProduct, last: Map<string, { stock: number; freestock: number }>): void {
-  const at = Date.now();
-  for (const row of p.stock) {
-    const key = `${p.idproduct}/${row.idwarehouse}`;
-    const before = last.get(key);
-    if (before && before.stock === row.stock && before.freestock === row.freestock) continue;
-    last.set(key, { stock: row.stock, freestock: row.freestock });
-    changes.push({
-      at,
-      idproduct: p.idproduct,
-      productcode: p.productcode,
-      idwarehouse: row.idwarehouse,
-      stock: row.stock,
-      reserved: row.reserved,
-      freeStock: row.freestock,
-      freeStockBefore: before?.freestock ?? row.freestock,
-    });
-  }
 }
 
 /** Starts the balancer and registers one hook per event (those the sandbox knows) pointing at it. */
@@ -189,9 +155,6 @@ process.on('message', (msg: FromParent) => {
       return;
     case 'balance':
       startBalancing(msg.targets, msg.secret, msg.events).catch(failed);
-      return;
-    case 'history':
-      reply({ type: 'history', changes: changes.filter((c) => c.at >= msg.since) });
       return;
     case 'balancer-stats': {
       const { forwarded, failed: unreachable, answerMs, lagMs, stockAcks } = balance;

@@ -28,8 +28,8 @@ export interface SandboxProcess {
   /** Starts the webhook balancer over `targets` (replica URLs) and registers hooks for `events` pointing at it. */
   balance(targets: string[], secret: string, events: string[]): Promise<{ address: string; events: string[]; unsupported: string[] }>;
   /**
-   * The stock changes since `since`, oldest first: from GET /__sandbox/stock-history when the
-   * sandbox has it, else from the child's own recorder. `source` says which.
+   * The stock changes since `since`, oldest first, from the sandbox's GET /__sandbox/stock-history;
+   * `source` names it for the report.
    */
   history(since: number): Promise<{ changes: StockChange[]; source: string }>;
   /** What the webhook balancer saw (bench/support/picqer-sandbox.ts). */
@@ -59,14 +59,9 @@ export async function startSandboxProcess(opts: { products: number; seed: number
       ...ready,
       balance: (targets, secret, events) => child.ask({ type: 'balance', targets, secret, events }, 'balancing'),
       async history(since) {
-        try {
-          const answer = await control<unknown>('GET', `/stock-history?since=${since}`);
-          return { changes: historyRows(answer), source: 'GET /__sandbox/stock-history' };
-        } catch (err) {
-          if ((err as { status?: number }).status !== 404) throw err;
-          const { changes } = await child.ask<{ changes: StockChange[] }>({ type: 'history', since }, 'history');
-          return { changes, source: "the bench's recorder (the sandbox has no GET /__sandbox/stock-history)" };
-        }
+        const answer = await control<unknown>('GET', `/stock-history?since=${since}`);
+        if (!Array.isArray(answer)) throw new Error('GET /__sandbox/stock-history: expected an array of changes');
+        return { changes: answer as StockChange[], source: 'GET /__sandbox/stock-history' };
       },
       balancerStats: () => child.ask({ type: 'balancer-stats' }, 'balancer-stats'),
       control,
@@ -76,12 +71,4 @@ export async function startSandboxProcess(opts: { products: number; seed: number
     child.kill();
     throw err;
   }
-}
-
-/** The rows of a stock-history answer: an array, or the one array-valued field of an object. */
-function historyRows(answer: unknown): StockChange[] {
-  if (Array.isArray(answer)) return answer as StockChange[];
-  const arrays = answer && typeof answer === 'object' ? Object.values(answer).filter(Array.isArray) : [];
-  if (arrays.length !== 1) throw new Error('GET /__sandbox/stock-history: expected an array of changes');
-  return arrays[0] as StockChange[];
 }
