@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { totalsCounter } from '../../util/metrics';
 import type { Config } from '../../config';
 import type { Services } from '../../services';
 import { ensureLightspeedSaleHook } from './lightspeed-retail.hooks';
@@ -54,35 +55,29 @@ export async function ensureTillHookPointsHere(config: Readonly<Config>, service
 
 /** Counters read from the applier's running totals when scraped. Labels carry outcomes, never ids or SKUs. */
 export function registerTillSaleMetrics(stats: TillSaleStats, registry: Registry): void {
-  new Counter({
-    name: 'gateway_till_sales_total',
-    help: 'Lightspeed till sale deliveries by outcome: applied (first receipt), duplicate (applied before), busy (another receipt was applying it).',
-    labelNames: ['outcome'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      this.inc({ outcome: 'applied' }, stats.sales);
-      this.inc({ outcome: 'duplicate' }, stats.duplicates);
-      this.inc({ outcome: 'busy' }, stats.busy);
+  totalsCounter(
+    registry,
+    {
+      name: 'gateway_till_sales_total',
+      help: 'Lightspeed till sale deliveries by outcome: applied (first receipt), duplicate (applied before), busy (another receipt was applying it).',
+      labelNames: ['outcome'],
     },
-  });
-  new Counter({
-    name: 'gateway_till_sale_lines_applied_total',
-    help: 'Lightspeed till sale lines that lowered Picqer stock.',
-    registers: [registry],
-    collect() {
-      this.reset();
-      this.inc(stats.linesApplied);
+    () => [
+      [{ outcome: 'applied' }, stats.sales],
+      [{ outcome: 'duplicate' }, stats.duplicates],
+      [{ outcome: 'busy' }, stats.busy],
+    ],
+  );
+  totalsCounter(registry, { name: 'gateway_till_sale_lines_applied_total', help: 'Lightspeed till sale lines that lowered Picqer stock.' }, () => [
+    [{}, stats.linesApplied],
+  ]);
+  totalsCounter(
+    registry,
+    {
+      name: 'gateway_till_sale_unmatched_total',
+      help: 'Lightspeed till sale lines (or sales) not applied to Picqer and reported: unknown-sku, no-sku, picqer-refused, fractional-quantity, unmapped-outlet.',
+      labelNames: ['reason'],
     },
-  });
-  new Counter({
-    name: 'gateway_till_sale_unmatched_total',
-    help: 'Lightspeed till sale lines (or sales) not applied to Picqer and reported: unknown-sku, no-sku, picqer-refused, fractional-quantity, unmapped-outlet.',
-    labelNames: ['reason'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const [reason, n] of Object.entries(stats.reported)) this.inc({ reason }, n);
-    },
-  });
+    () => Object.entries(stats.reported).map(([reason, n]) => [{ reason }, n] as const),
+  );
 }

@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
+import { totalsCounter } from '../../../util/metrics';
 import type { CacheCounts, EntityCache } from './entity-cache';
 
 /**
@@ -7,21 +8,13 @@ import type { CacheCounts, EntityCache } from './entity-cache';
  */
 export function registerCacheMetrics(cache: EntityCache, promRegistry: Registry): void {
   const labelNames = ['upstream', 'type'] as const;
-  const counter = (name: string, help: string, pick: keyof CacheCounts): void => {
-    new Counter({
-      name,
-      help,
-      labelNames,
-      registers: [promRegistry],
-      collect() {
-        this.reset();
-        for (const [k, c] of cache.stats()) {
-          const [upstream, type] = k.split(':');
-          this.inc({ upstream, type }, c[pick]);
-        }
-      },
-    });
-  };
+  const counter = (name: string, help: string, pick: keyof CacheCounts): void =>
+    totalsCounter(promRegistry, { name, help, labelNames }, () =>
+      [...cache.stats()].map(([k, c]) => {
+        const [upstream, type] = k.split(':');
+        return [{ upstream, type }, c[pick]] as const;
+      }),
+    );
   counter('gateway_cache_hits_total', 'Entities answered from the cache (fresh or within the revalidate window).', 'hits');
   counter('gateway_cache_misses_total', 'Entities the cache did not hold fresh enough: fetched.', 'misses');
   counter('gateway_cache_stale_total', 'Hits past their freshness, served while one background refresh runs.', 'stale');

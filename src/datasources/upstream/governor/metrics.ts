@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
+import { totalsCounter } from '../../../util/metrics';
 import type { GovernorRegistry, GovernorStats, WindowStats } from './governor.types';
 
 /**
@@ -20,19 +21,10 @@ export function registerGovernorMetrics(registry: GovernorRegistry, promRegistry
       },
     });
   };
-  const counter = (name: string, help: string, pick: (s: GovernorStats) => number): void => {
-    new Counter({
-      name,
-      help,
-      labelNames,
-      registers: [promRegistry],
-      collect() {
-        // A counter has no set(): rebuild it from the governor's running total at each scrape.
-        this.reset();
-        for (const s of registry.stats()) this.inc({ upstream: s.upstream, credential: s.credential }, pick(s));
-      },
-    });
-  };
+  const counter = (name: string, help: string, pick: (s: GovernorStats) => number): void =>
+    totalsCounter(promRegistry, { name, help, labelNames }, () =>
+      registry.stats().map((s) => [{ upstream: s.upstream, credential: s.credential }, pick(s)] as const),
+    );
   gauge('gateway_governor_limit', 'Current budget per window (Picqer/Exact: requests; Shopify: bucket points).', (s) => s.limit);
   gauge('gateway_governor_used', 'Budget spent in the current window (Shopify: bucket points in use).', (s) => s.used);
   gauge('gateway_governor_queued', 'Calls waiting for budget.', (s) => s.queued);
