@@ -100,6 +100,7 @@ async function buildHttp(config: Readonly<Config>, services: Services, schema: G
     authenticate: security.authenticate,
     apolloPlugins: security.apolloPlugins,
     operationRules: security.operationRules,
+    cors: { origins: security.origins, maxAgeSeconds: config.browser.corsMaxAgeSeconds },
     routes: [
       (app) => {
         // A receiver exists only with its secret: an unsigned delivery is never accepted.
@@ -145,6 +146,8 @@ function attachWs(config: Readonly<Config>, services: Services, schema: GraphQLS
     rules: security.operationRules,
     knownCode: (code) => services.picqerCodes.get(code) !== undefined,
     maxPayloadBytes: config.bodyLimitBytes,
+    // Pages on origins not in CORS_ORIGINS may not open a socket either (when the list is set).
+    origins: security.origins,
     // Same caller rules as HTTP: the token travels in the connection_init payload.
     context: async (params) => createContext(services, { caller: security.authenticateConnection(params) }),
   });

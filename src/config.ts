@@ -1,5 +1,6 @@
 import { loadTokenEntries, type TokenEntry } from './auth/tokens';
 import type { Config, ExactConfig, LightspeedEcomConfig, PicqerConfig, SecurityConfig, ShopifyConfig } from './config/config.types';
+import { browserConfig, browserProblems } from './config/browser-config';
 import { cacheConfig, cacheProblems } from './config/cache-config';
 import { readEnv, type Env } from './config/env';
 import { parseLocationMap } from './config/location-map';
@@ -40,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     ...hookProblems(e),
     ...cacheProblems(e),
     ...lightspeedRetailProblems(e),
+    ...browserProblems(e),
   );
   if (problems.length) throw new ConfigError(problems);
   return deepFreeze(buildConfig(e, { locationMap: locationMap.map, tokens: callers.entries }));
@@ -138,6 +140,7 @@ function buildConfig(e: Env, parsed: { locationMap: ReadonlyMap<number, string>;
     picqerWarmupPages: e.PICQER_WARMUP_PAGES ?? 50,
     security: securityConfig(e, parsed.tokens),
     cache: cacheConfig(e),
+    browser: browserConfig(e, e.SANDBOX ?? !e.PICQER_API_KEY),
   };
 }
 

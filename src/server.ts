@@ -15,6 +15,7 @@ import { formatForClient } from './security/client-errors';
 import { compiledExecution, type CompiledExecutionStats } from './security/compiled-execution';
 import { operationRulesOf, type OperationRules } from './security/operation-rules';
 import { acceptsGraphqlResponse } from './http/accept';
+import { registerCors, type CorsOptions } from './http/cors';
 import { clientErrorHandler, httpErrorHandler, notFoundHandler, sendGraphqlError } from './http/error-replies';
 import { subscriptionsOverHttpPlugin } from './http/subscriptions-over-http.plugin';
 
@@ -41,6 +42,8 @@ export interface GatewayOptions {
   operationRules?: OperationRules;
   /** Operations kept compiled, per document, operation and scope set (security/compiled-execution.ts). Default 1000. */
   maxCompiledOperations?: number;
+  /** CORS for pages on other origins (http/cors.ts); absent: no Access-Control-* headers at all. */
+  cors?: CorsOptions;
 }
 
 export interface Gateway {
@@ -62,6 +65,8 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
     maxOperations: opts.maxCompiledOperations,
     onFallback: (operationName, reason) => services.logger.warn({ operationName, reason }, 'operation runs on graphql-js: graphql-jit did not compile it'),
   });
+  // Before any route: a preflight is answered in its onRequest hook, ahead of everything else.
+  if (opts.cors) await registerCors(app, opts.cors);
   const apollo = await startApollo(app, opts, execution.gateway);
   await registerGraphqlRoute(app, apollo, opts);
   registerPlainRoutes(app, metrics);

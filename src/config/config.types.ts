@@ -1,3 +1,4 @@
+import type { BrowserConfig } from './browser-config';
 import type { CacheConfig } from './cache-config';
 import type { TokenEntry } from '../auth/tokens';
 
@@ -115,6 +116,8 @@ export interface Config {
   security: SecurityConfig;
   /** The shared entity cache (README "Cache"). */
   cache: CacheConfig;
+  /** Frontends on their own origin: CORS, public and JWT callers, trusted documents, shared APQ (README "Frontends"). */
+  browser: BrowserConfig;
 }
 
 /** Callers, audit and abuse limits (src/auth, src/security; README "Security and personal data"). */

@@ -223,6 +223,23 @@ export class Env {
   @IsOptional() @WholeNumber(0, 1000000) RATE_LIMIT_PER_TOKEN_PER_MINUTE?: number;
   @IsOptional() @WholeNumber(1, 10000) MAX_SUBSCRIPTIONS_PER_CONNECTION?: number;
 
+  // Frontends on their own origin (src/config/browser-config.ts; README "Frontends")
+  /** Origins allowed to call from a browser, e.g. "https://shop.example.com,https://*.example.com". */
+  @IsOptional() @IsString() CORS_ORIGINS?: string;
+  @IsOptional() @WholeNumber(0, 7200) CORS_MAX_AGE_SECONDS?: number;
+  @IsOptional() @TrueOrFalse() PUBLIC_ACCESS?: boolean;
+  @IsOptional() @WholeNumber(1, 1000000) PUBLIC_RATE_LIMIT_PER_MINUTE?: number;
+  /** Proxies whose X-Forwarded-For is believed, e.g. "10.0.0.0/8,127.0.0.1". */
+  @IsOptional() @IsString() TRUSTED_PROXIES?: string;
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) JWKS_URL?: string;
+  @IsOptional() @IsString() JWT_ISSUER?: string;
+  @IsOptional() @IsString() JWT_AUDIENCE?: string;
+  @IsOptional() @Matches(/^[A-Za-z0-9_:./-]{1,100}$/, { message: 'JWT_SCOPES_CLAIM must be a claim name such as "scope"' }) JWT_SCOPES_CLAIM?: string;
+  @IsOptional() @WholeNumber(0, 3600000) JWKS_REFRESH_COOLDOWN_MS?: number;
+  @IsOptional() @IsIn(['off', 'on']) TRUSTED_DOCUMENTS?: string;
+  @IsOptional() @IsString() TRUSTED_DOCUMENTS_FILE?: string;
+  @IsOptional() @WholeNumber(60, 2592000) APQ_TTL_SECONDS?: number;
+
   // Sandbox mode
   @IsOptional() @TrueOrFalse() SANDBOX?: boolean;
   @IsOptional() @WholeNumber(0, 10000) SANDBOX_SIMULATOR_PICKS_PER_MINUTE?: number;

@@ -3,6 +3,7 @@ import type { DestinationStream } from 'pino';
 import { Authenticator } from '../auth/authenticator';
 import type { Caller } from '../auth/caller';
 import type { Config } from '../config';
+import { originPolicy, type OriginPolicy } from '../http/origin';
 import type { GatewayContext } from '../context';
 import { auditPlugin } from './audit.plugin';
 import { createAuditSink, type AuditSink } from './audit-sink';
@@ -24,6 +25,8 @@ export interface Security {
   apolloPlugins: ApolloServerPlugin<GatewayContext>[];
   /** Document bounds, depth and cost: the one set for HTTP (buildGateway) and graphql-ws (attachGraphqlWs). */
   operationRules: OperationRules;
+  /** CORS_ORIGINS: for CORS on HTTP and the Origin check of graphql-ws and SSE. */
+  origins: OriginPolicy;
   close(): Promise<void>;
 }
 
@@ -50,6 +53,7 @@ export function createSecurity(config: Readonly<Config>, opts: SecurityOptions =
     authenticateConnection: (p) => (authenticator.enabled ? authenticator.authenticateConnection(p) : undefined),
     apolloPlugins,
     operationRules,
+    origins: originPolicy(config.browser.corsOrigins),
     async close() {
       await store.close();
       await sink?.close();

@@ -5,6 +5,7 @@ import type { ServerOptions } from 'graphql-ws';
 import { useServer, type Extra as WsExtra } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../../logger';
+import type { OriginPolicy } from '../../http/origin';
 import { formatForClient } from '../../security/client-errors';
 import { operationRules, type OperationRules } from '../../security/operation-rules';
 import { SubscriberTooSlowError } from './push';
@@ -52,6 +53,11 @@ export interface AttachGraphqlWsOptions {
    * passes BODY_LIMIT_BYTES, the bound of an HTTP body. Default 1 MiB.
    */
   maxPayloadBytes?: number;
+  /**
+   * CORS_ORIGINS' check (http/origin.ts): an upgrade from a browser page on an origin not on the
+   * list is answered 403 before any socket exists. Absent: every origin may connect.
+   */
+  origins?: Pick<OriginPolicy, 'admitsConnection'>;
   logger: Logger;
   /**
    * Executes a subscription's selection set for one event; graphql's `execute` by default. Each
@@ -166,6 +172,11 @@ function upgradeHandler(opts: AttachGraphqlWsOptions, wss: WebSocketServer): (re
     const path = (request.url ?? '').split('?')[0];
     if (path !== opts.path) {
       if (opts.server.listenerCount('upgrade') === 1) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (opts.origins && !opts.origins.admitsConnection(request.headers)) {
+      opts.logger.info('graphql-ws: upgrade refused, its Origin is not in CORS_ORIGINS');
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
