@@ -153,11 +153,27 @@ describe('EntityCache over the memory store', () => {
   });
 });
 
+/**
+ * A Redis store that lets another replica act between its next read and what follows it: the
+ * interleaving a read-modify-write must survive, forced instead of hoped for.
+ */
+class InterleavingStore extends RedisCacheStore {
+  between?: () => Promise<void>;
+
+  override async getMany(keys: readonly string[]) {
+    const got = await super.getMany(keys);
+    const act = this.between;
+    this.between = undefined;
+    if (act) await act();
+    return got;
+  }
+}
+
 describe('EntityCache across two replicas on one Redis', () => {
   const prefix = testPrefix('entity-cache');
   const caches: EntityCache[] = [];
-  const replica = (): EntityCache => {
-    const c = new EntityCache({ store: new RedisCacheStore({ redisUrl: REDIS_URL, keyPrefix: prefix }), policies, lockPollMs: 5 });
+  const replica = (store = new RedisCacheStore({ redisUrl: REDIS_URL, keyPrefix: prefix })): EntityCache => {
+    const c = new EntityCache({ store, policies, lockPollMs: 5 });
     caches.push(c);
     return c;
   };
@@ -193,5 +209,30 @@ describe('EntityCache across two replicas on one Redis', () => {
     expect((await first)[0]).toBeInstanceOf(Error);
     expect(await second).toEqual(['orphan@1']);
     expect(good.calls).toBe(1);
+  });
+
+  test('markStale never puts back a value another replica wrote after it read the entry', async () => {
+    const store = new InterleavingStore({ redisUrl: REDIS_URL, keyPrefix: prefix });
+    const [a, b] = [replica(store), replica()];
+    await a.put('picqer', 'product', 'picqer:test', [{ id: 'race', value: 'stock 5' }]);
+    // Between A's read and its write, B applies a newer stock delivery.
+    store.between = () => b.put('picqer', 'product', 'picqer:test', [{ id: 'race', value: 'stock 4' }]);
+    await a.markStale('picqer', 'product', 'picqer:test', ['race'], { graceMs: 10_000 });
+    expect((await b.peek<string>('product', 'picqer:test', ['race']))[0]?.value).toBe('stock 4');
+  });
+
+  test('modify decides again on what a racing write left, so no update is lost', async () => {
+    const store = new InterleavingStore({ redisUrl: REDIS_URL, keyPrefix: prefix });
+    const [a, b] = [replica(store), replica()];
+    const add = (n: number) => (held: { value: number | null } | undefined) => ({ put: (held?.value ?? 0) + n });
+    await a.put('picqer', 'product', 'picqer:test', [{ id: 'sum', value: 1 }]);
+    store.between = () => b.modify<number>('picqer', 'product', 'picqer:test', 'sum', add(10));
+    await a.modify<number>('picqer', 'product', 'picqer:test', 'sum', add(100));
+    expect((await b.peek<number>('product', 'picqer:test', ['sum']))[0]?.value).toBe(111);
+    // refetch ages the entry past its revalidate window: the next read fetches.
+    await a.modify<number>('picqer', 'product', 'picqer:test', 'sum', () => ({ refetch: true }));
+    const up = new FakeUpstream();
+    expect(await b.load(request(up, ['sum']))).toEqual(['sum@1']);
+    expect(up.calls).toBe(1);
   });
 });

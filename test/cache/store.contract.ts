@@ -94,6 +94,38 @@ export function storeContract(name: string, backend: StoreBackend): void {
       expect(await s.getMany([a, b])).toEqual([undefined, { data: '1', at: NOON_2030 }]);
     });
 
+    test('replace writes only over the entry expected (or over none), and marks the key changed', async () => {
+      const a = make();
+      const b = peer(a);
+      const [k, fresh] = [key('cas'), key('cas-new')];
+      await a.put([w(k, '"v1"')]);
+      const [held] = await a.getMany([k]);
+      clock.advance(5);
+      // Another replica writes first: the read-modify-write based on v1 must not land.
+      await b.put([w(k, '"v2 by the other replica"')]);
+      expect(await a.replace(w(k, '"v1 modified"'), held)).toBe(false);
+      expect((await a.getMany([k]))[0]?.data).toBe('"v2 by the other replica"');
+      // Same text, other time: still not the entry read.
+      expect(await a.replace(w(k, '"x"'), { data: '"v2 by the other replica"', at: NOON_2030 })).toBe(false);
+      const [now] = await a.getMany([k]);
+      clock.advance(5);
+      const startedAt = clock.now();
+      expect(await a.replace(w(k, '"v2 modified"'), now)).toBe(true);
+      expect(await b.getMany([k])).toEqual([{ data: '"v2 modified"', at: startedAt }]);
+      // Marked: a fetch begun at that moment does not overwrite it.
+      await b.fill([{ key: k, data: '"fetched"', at: startedAt, ttlMs: LONG }], startedAt);
+      expect((await a.getMany([k]))[0]?.data).toBe('"v2 modified"');
+      // Expecting no entry: writes where there is none, refuses where there is one.
+      expect(await a.replace(w(fresh, '"first"'), undefined)).toBe(true);
+      expect(await b.replace(w(fresh, '"second"'), undefined)).toBe(false);
+      expect((await b.getMany([fresh]))[0]?.data).toBe('"first"');
+    });
+
+    test('replace rejects a write with a ttl that would keep it forever', async () => {
+      const s = make();
+      await expect(s.replace({ key: key('bad'), data: '1', at: clock.now(), ttlMs: 0 }, undefined)).rejects.toThrow(/ttlMs must be a finite number > 0/);
+    });
+
     test('fill stores what no event changed, and skips keys put or invalidated at or after startedAt', async () => {
       const s = make();
       const [untouched, before, same, after, invalidated] = ['untouched', 'before', 'same', 'after', 'invalidated'].map(key);

@@ -90,20 +90,15 @@ type HeldProduct = PicqerProductModel & { stockEventAt?: number };
  * for if that fails).
  */
 async function applyStock(cache: PicqerCacheBinding['cache'], namespace: string, effect: Extract<PicqerCacheEffect, { kind: 'stock' }>): Promise<void> {
-  const id = String(effect.idproduct);
-  const [held] = await cache.peek<HeldProduct>('product', namespace, [id]);
-  if (!held?.value) {
-    // Nothing to update; the mark still stops a fetch begun before this event from storing older stock.
-    await cache.invalidate('picqer', 'product', namespace, [id]);
-    return;
-  }
-  const before = held.value.stockEventAt;
-  const doubt =
-    effect.eventAt !== null && before !== undefined && effect.eventAt <= before && JSON.stringify(held.value.stock) !== JSON.stringify(effect.stock);
-  if (doubt) {
-    await cache.markStale('picqer', 'product', namespace, [id], { refetch: true });
-    return;
-  }
-  const value: HeldProduct = { ...held.value, stock: effect.stock, stockEventAt: effect.eventAt ?? before };
-  await cache.put('picqer', 'product', namespace, [{ id, value }]);
+  // A compare-and-set: a write by another replica between reading the entry and writing it (the
+  // other stock hook's delivery, an order event ageing the entry) makes this decide again.
+  await cache.modify<HeldProduct>('picqer', 'product', namespace, String(effect.idproduct), (held) => {
+    // Nothing to update (refetch of no entry only marks it): a fetch begun before this event must not store older stock.
+    if (!held?.value) return { refetch: true };
+    const before = held.value.stockEventAt;
+    const doubt =
+      effect.eventAt !== null && before !== undefined && effect.eventAt <= before && JSON.stringify(held.value.stock) !== JSON.stringify(effect.stock);
+    if (doubt) return { refetch: true };
+    return { put: { ...held.value, stock: effect.stock, stockEventAt: effect.eventAt ?? before } };
+  });
 }

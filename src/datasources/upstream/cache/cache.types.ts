@@ -39,6 +39,12 @@ export interface EntityCacheStore {
   fill(writes: readonly CacheWrite[], startedAt: number): Promise<void>;
   /** Writes unconditionally (a webhook's new value) and marks the keys changed now. */
   put(writes: readonly CacheWrite[]): Promise<void>;
+  /**
+   * Writes `write` and marks its key changed now, only if the key's entry is still `expected`
+   * (the same time and text; undefined: no entry), in one atomic step: a read-modify-write that
+   * another replica's write cannot slip into. False, writing nothing, when the entry moved on.
+   */
+  replace(write: CacheWrite, expected: StoredEntry | undefined): Promise<boolean>;
   /** Deletes the keys and marks them changed now, so fills of fetches begun before are dropped. */
   invalidate(keys: readonly string[]): Promise<void>;
   /**

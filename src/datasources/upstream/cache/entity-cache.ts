@@ -1,6 +1,7 @@
 import { CACHE_TYPES, type CachePolicy, type CacheType } from '../../../config/cache-config';
 import type { Upstream } from '../../../errors';
 import { DecodeMemo } from './decode-memo';
+import { ageTo, decideOnValue, replaceEntry, type ValueDecider } from './replace-entry';
 import type { CacheWrite, StoredEntry } from './cache.types';
 import type { CacheCounts, EntityCacheOptions, ReadRequest } from './entity-cache.types';
 
@@ -150,32 +151,31 @@ export class EntityCache {
   }
 
   /**
-   * Keeps the entries but lets them be fresh for at most `graceMs` more, on every replica: then
-   * they are served at once while one background refresh runs, and stay there to serve if the
-   * upstream fails. For an event that says "changed" without the new value when another delivery
-   * is due to bring it (a write of that value in the meantime makes the entry fresh again, and no
-   * call is spent). Fetches begun before now will not overwrite them; ids without an entry are
-   * only marked.
+   * Keeps the entries but lets them be fresh for at most `graceMs` more, on every replica (then
+   * served at once while one refresh runs, kept to serve if the upstream fails); with `refetch`,
+   * the next read fetches. For an event that says "changed" without the new value. Entries are
+   * aged by compare-and-set, so a value another replica writes meanwhile is never put back to
+   * what it was; fetches begun before now will not overwrite them; ids without an entry are marked.
    */
-  async markStale(
-    upstream: Upstream,
-    type: CacheType,
-    namespace: string,
-    ids: readonly string[],
-    opts: { graceMs?: number; refetch?: boolean } = {},
-  ): Promise<void> {
-    if (ids.length === 0) return;
-    const full = ids.map((id) => this.key(namespace, type, id));
-    const entries = await this.opts.store.getMany(full);
+  async markStale(upstream: Upstream, type: CacheType, namespace: string, ids: readonly string[], opts: { graceMs?: number; refetch?: boolean } = {}) {
     const p = this.opts.policies[type];
     // refetch: past the revalidate window too, so the next read fetches (and serves the entry only if that fails).
     const staleFrom = opts.refetch ? this.now() - p.ttlMs - p.revalidateMs - 1 : this.now() + (opts.graceMs ?? 0) - p.ttlMs - 1;
-    const ttlMs = this.storeTtl(type);
-    const writes = entries.flatMap((e, i) => (e ? [{ key: full[i], data: e.data, at: Math.min(e.at, staleFrom), ttlMs }] : []));
-    if (writes.length > 0) await this.opts.store.put(writes);
-    const missing = full.filter((_, i) => !entries[i]);
-    if (missing.length > 0) await this.opts.store.invalidate(missing);
+    const age = ageTo(staleFrom, this.storeTtl(type));
+    await Promise.all(ids.map((id) => replaceEntry(this.opts.store, this.key(namespace, type, id), age)));
     this.count(upstream, type, { invalidations: ids.length });
+  }
+
+  /**
+   * Read-modify-write of one entry, atomic against other replicas' writes: `decide` gets the value
+   * held (undefined: none) and answers a value to write now (`put`), `refetch` (the next read
+   * fetches), or null (leave it). A race makes it decide again on what the other write left.
+   */
+  async modify<V>(upstream: Upstream, type: CacheType, namespace: string, id: string, decide: ValueDecider<V>) {
+    const p = this.opts.policies[type];
+    const refetchFrom = this.now() - p.ttlMs - p.revalidateMs - 1;
+    await replaceEntry(this.opts.store, this.key(namespace, type, id), decideOnValue(decide, this.now, refetchFrom, this.storeTtl(type)));
+    this.count(upstream, type, { writes: 1 });
   }
 
   /** Drops entries on every replica; fetches begun before now will not bring them back. */

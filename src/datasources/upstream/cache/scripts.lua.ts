@@ -41,6 +41,16 @@ for i = 1, #KEYS / 2 do
 end
 return #KEYS / 2`;
 
+/**
+ * KEYS: entry, marker. ARGV: now, marker ttl ms, the entry expected ('' for none), value, ttl ms.
+ * Writes (and marks) only when the entry is the one expected; returns 1 when it wrote, else 0.
+ */
+export const CACHE_REPLACE = `${MARK}
+if (redis.call('GET', KEYS[1]) or '') ~= ARGV[3] then return 0 end
+mark(KEYS[2])
+redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[5])
+return 1`;
+
 /** KEYS: entry, marker per key. ARGV: now, marker ttl ms. */
 export const CACHE_INVALIDATE = `${MARK}
 for i = 1, #KEYS / 2 do

@@ -74,6 +74,11 @@ export class FallbackCacheStore implements EntityCacheStore {
     );
   }
 
+  async replace(write: CacheWrite, expected: StoredEntry | undefined): Promise<boolean> {
+    checkWrites('replace', [write]);
+    return this.run((s) => s.replace(write, expected), [write.key]);
+  }
+
   async invalidate(keys: readonly string[]): Promise<void> {
     return this.run((s) => s.invalidate(keys), keys);
   }

@@ -111,6 +111,15 @@ export class MemoryCacheStore implements EntityCacheStore {
     }
   }
 
+  async replace(write: CacheWrite, expected: StoredEntry | undefined): Promise<boolean> {
+    checkWrites('replace', [write]);
+    const cur = this.entries.get(write.key);
+    if (cur?.at !== expected?.at || cur?.data !== expected?.data) return false;
+    this.mark(write.key, this.now());
+    this.set(write);
+    return true;
+  }
+
   async invalidate(keys: readonly string[]): Promise<void> {
     const now = this.now();
     for (const k of keys) {

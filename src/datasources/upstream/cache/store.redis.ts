@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import type { CacheWrite, EntityCacheStore, StoredEntry } from './cache.types';
-import { CACHE_FILL, CACHE_INVALIDATE, CACHE_PUT, CACHE_UNLOCK } from './scripts.lua';
+import { CACHE_FILL, CACHE_INVALIDATE, CACHE_PUT, CACHE_REPLACE, CACHE_UNLOCK } from './scripts.lua';
 import { checkLockTtl, checkWrites, clockOption, DEFAULT_MARKER_TTL_MS, fillTooOld, numberOption } from './store.checks';
 
 export interface RedisCacheStoreOptions {
@@ -31,6 +31,7 @@ interface CacheCommands {
   cacheFill: Script;
   cachePut: Script;
   cacheInvalidate: Script;
+  cacheReplace: Script;
   cacheUnlock: Script;
 }
 
@@ -90,6 +91,7 @@ export class RedisCacheStore implements EntityCacheStore {
     this.redis.defineCommand('cacheFill', { lua: CACHE_FILL });
     this.redis.defineCommand('cachePut', { lua: CACHE_PUT });
     this.redis.defineCommand('cacheInvalidate', { lua: CACHE_INVALIDATE });
+    this.redis.defineCommand('cacheReplace', { lua: CACHE_REPLACE });
     this.redis.defineCommand('cacheUnlock', { lua: CACHE_UNLOCK });
     // Without a listener ioredis prints every failed reconnect; the fallback store logs outages.
     this.redis.on('error', () => this.markFailed());
@@ -138,6 +140,13 @@ export class RedisCacheStore implements EntityCacheStore {
     checkWrites('put', writes);
     if (writes.length === 0) return;
     await this.call(() => this.commands.cachePut(...this.pairs(writes.map((w) => w.key)), this.now(), this.markerTtlMs, ...this.values(writes)));
+  }
+
+  async replace(write: CacheWrite, expected: StoredEntry | undefined): Promise<boolean> {
+    checkWrites('replace', [write]);
+    const was = expected ? entryText(expected) : '';
+    const wrote = await this.call(() => this.commands.cacheReplace(...this.pairs([write.key]), this.now(), this.markerTtlMs, was, ...this.values([write])));
+    return wrote === 1;
   }
 
   async invalidate(keys: readonly string[]): Promise<void> {
@@ -202,7 +211,7 @@ export class RedisCacheStore implements EntityCacheStore {
 
   /** The scripts' per-write arguments: the stored value and its ttl. */
   private values(writes: readonly CacheWrite[]): Array<string | number> {
-    return writes.flatMap((w) => [`${w.at}|${w.data}`, Math.ceil(w.ttlMs)]);
+    return writes.flatMap((w) => [entryText(w), Math.ceil(w.ttlMs)]);
   }
 
   private entryKey(key: string): string {
@@ -212,6 +221,11 @@ export class RedisCacheStore implements EntityCacheStore {
   private lockKey(key: string): string {
     return `${this.prefix}l:${key}`;
   }
+}
+
+/** An entry as Redis holds it: `${at}|${data}`. */
+function entryText(e: StoredEntry): string {
+  return `${e.at}|${e.data}`;
 }
 
 /** `${at}|${data}` back to an entry; anything else (not ours) reads as no entry. */
