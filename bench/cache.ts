@@ -8,6 +8,8 @@ import { deleteKeys } from '../test/helpers/redis-keys';
 import { forkReplica, type ForkedReplica } from './support/fork-replica';
 import { startSandboxProcess, type BalancerStats, type SandboxProcess } from './support/sandbox-process';
 import { judgeReads, StalenessJudge, type JudgedRead } from './support/staleness';
+import { writeTrace } from './support/cache-trace';
+import type { StockChange } from './support/picqer-sandbox';
 
 /**
  * The shared entity cache under a webshop's read load (issue 13). R gateway replicas (child
@@ -93,6 +95,8 @@ interface Options {
   seed: number;
   redis: string;
   env: Record<string, string>;
+  /** Where to write the stale reads with their products' histories and deliveries (JSON), if anywhere. */
+  trace?: string;
 }
 
 function options(args: string[]): Options {
@@ -126,6 +130,7 @@ function options(args: string[]): Options {
     seed: Math.round(num('seed', 13)),
     redis: values('redis').pop() ?? 'redis://127.0.0.1:6379',
     env,
+    trace: values('trace').pop(),
   };
 }
 
@@ -198,7 +203,7 @@ async function measure(o: Options, sandbox: SandboxProcess, replicas: ForkedRepl
         const isPage = rnd() < o.pageShare;
         const p = isPage ? page(rnd) : product(rnd);
         const variables = isPage ? { after: p === 0 ? null : encodeCursor(p * PAGE_SIZE - 1) } : { code: codes[p] };
-        await read(pools[k % pools.length], { query: isPage ? PAGE_QUERY : PRODUCT_QUERY, variables }, isPage, tally, stop.signal);
+        await read(pools[k % pools.length], { query: isPage ? PAGE_QUERY : PRODUCT_QUERY, variables }, isPage, tally, stop.signal, k % pools.length);
       }
     };
     await Promise.all(Array.from({ length: o.frontends }, (_, i) => frontend(i)));
@@ -233,7 +238,7 @@ async function settled(sandbox: SandboxProcess): Promise<number> {
 }
 
 /** One request and what it returned; a request the end of the run cuts off is counted as such, not as a read. */
-async function read(pool: Pool, body: object, isPage: boolean, tally: Tally, signal: AbortSignal): Promise<void> {
+async function read(pool: Pool, body: object, isPage: boolean, tally: Tally, signal: AbortSignal, replica: number): Promise<void> {
   const t0 = Date.now();
   let status: number;
   let text: string;
@@ -265,7 +270,7 @@ async function read(pool: Pool, body: object, isPage: boolean, tally: Tally, sig
   };
   if (isPage) for (const e of answer.data?.products?.edges ?? []) take(e.node);
   else take(answer.data?.product);
-  tally.reads.push({ t0, t1, values });
+  tally.reads.push({ t0, t1, values, replica, isPage });
   if (answer.errors?.length) tally.error(answer.errors[0].extensions?.code ?? `HTTP_${status}`);
   else if (status !== 200) tally.error(`HTTP_${status}`);
   else if (!isPage && !answer.data?.product) tally.error('NO_PRODUCT');
@@ -306,6 +311,7 @@ interface Outcome {
 
 function report(o: Options, tally: Tally, out: Outcome): void {
   const v = judgeReads(tally.reads, out.judge, out.balancer.stockAcks, o.windowMs);
+  if (o.trace) writeTrace(o.trace, tally.reads, out.judge, out.history.changes as StockChange[], out.balancer.deliveries, o.windowMs);
   const reads = tally.reads.length;
   const u = out.stats.total;
   const budget = Math.floor((out.stats.limit * o.seconds * 1000) / out.stats.windowMs);

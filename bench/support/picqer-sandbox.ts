@@ -55,6 +55,8 @@ const balance = {
   lagMs: [] as number[],
   /** Acknowledged products.free_stock_changed deliveries: [idproduct, queued at, acknowledged at] (ms). */
   stockAcks: [] as Array<[number, number, number]>,
+  /** Every acknowledged stock delivery, for a bench's --trace: [event, idproduct, replica, queued at, acknowledged at, event_triggered_at, free stock per warehouse]. */
+  deliveries: [] as Array<[string, number, number, number, number, string, Array<[number, number]>]>,
 };
 /** Per event, when each delivery not yet acknowledged was queued (one hook per event: the dispatcher delivers them in order). */
 const queued = new Map<string, number[]>();
@@ -120,12 +122,20 @@ async function forward(req: IncomingMessage, res: ServerResponse): Promise<void>
     balance.forwarded[k] += 1;
     balance.answerMs.push(performance.now() - t0);
     if (answer.statusCode >= 200 && answer.statusCode < 300) {
-      const delivery = JSON.parse(body.toString('utf8')) as { event: string; data?: { idproduct?: number } };
+      const delivery = JSON.parse(body.toString('utf8')) as {
+        event: string;
+        event_triggered_at?: string;
+        data?: { idproduct?: number; stock?: Array<{ idwarehouse: number; freestock: number }> };
+      };
       const since = queued.get(delivery.event)?.shift();
       const now = Date.now();
       if (since !== undefined) balance.lagMs.push(now - since);
       if (since !== undefined && delivery.event === 'products.free_stock_changed' && typeof delivery.data?.idproduct === 'number') {
         balance.stockAcks.push([delivery.data.idproduct, since, now]);
+      }
+      if (since !== undefined && typeof delivery.data?.idproduct === 'number' && Array.isArray(delivery.data.stock)) {
+        const stock = delivery.data.stock.map((r): [number, number] => [r.idwarehouse, r.freestock]);
+        balance.deliveries.push([delivery.event, delivery.data.idproduct, k, since, now, delivery.event_triggered_at ?? '', stock]);
       }
     }
     res.writeHead(answer.statusCode, { 'content-type': String(answer.headers['content-type'] ?? 'application/json') });
@@ -157,8 +167,8 @@ process.on('message', (msg: FromParent) => {
       startBalancing(msg.targets, msg.secret, msg.events).catch(failed);
       return;
     case 'balancer-stats': {
-      const { forwarded, failed: unreachable, answerMs, lagMs, stockAcks } = balance;
-      reply({ type: 'balancer-stats', forwarded, failed: unreachable, answerMs, lagMs, stockAcks });
+      const { forwarded, failed: unreachable, answerMs, lagMs, stockAcks, deliveries } = balance;
+      reply({ type: 'balancer-stats', forwarded, failed: unreachable, answerMs, lagMs, stockAcks, deliveries });
       return;
     }
     case 'close':

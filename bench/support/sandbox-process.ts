@@ -15,6 +15,8 @@ export interface BalancerStats {
   lagMs: number[];
   /** Acknowledged products.free_stock_changed deliveries: [idproduct, queued at, acknowledged at] (epoch ms). */
   stockAcks: Array<[number, number, number]>;
+  /** Every acknowledged stock delivery: [event, idproduct, replica, queued at, acknowledged at, event_triggered_at, [idwarehouse, free stock] per warehouse]. */
+  deliveries: Array<[string, number, number, number, number, string, Array<[number, number]>]>;
 }
 
 /** The Picqer sandbox running in its own process (./picqer-sandbox.ts), as a bench sees it. */

@@ -53,6 +53,9 @@ export interface JudgedRead {
   t0: number;
   t1: number;
   values: number[];
+  /** Which replica answered, and whether it was a page read (for a trace). */
+  replica?: number;
+  isPage?: boolean;
 }
 
 export interface Verdict {
