@@ -18,6 +18,7 @@ import { acceptsGraphqlResponse } from './http/accept';
 import { registerCors, type CorsOptions } from './http/cors';
 import { clientErrorHandler, httpErrorHandler, notFoundHandler, sendGraphqlError } from './http/error-replies';
 import { subscriptionsOverHttpPlugin } from './http/subscriptions-over-http.plugin';
+import { registerSse, wantsEventStream } from './http/sse-route';
 
 /**
  * The HTTP face of the gateway: /graphql (GraphQL over HTTP via Apollo, GraphiQL for browsers),
@@ -175,7 +176,7 @@ async function registerGraphqlRoute(app: FastifyInstance, apollo: ApolloServer<G
     // Apollo picks the response type only after executing, so a request it would answer 406 is
     // refused here, before the body is even read: nothing runs, nothing is audited (accept.ts).
     scope.addHook('onRequest', async (req, reply) => {
-      if (req.method === 'OPTIONS' || acceptsGraphqlResponse(req.headers.accept)) return;
+      if (req.method === 'OPTIONS' || acceptsGraphqlResponse(req.headers.accept) || wantsEventStream(req.headers.accept)) return;
       return sendGraphqlError(
         reply,
         406,
@@ -183,6 +184,10 @@ async function registerGraphqlRoute(app: FastifyInstance, apollo: ApolloServer<G
         'The Accept header allows neither application/graphql-response+json nor application/json, the only types /graphql answers with; nothing was run.',
       );
     });
+    // Subscriptions over SSE: a request asking for text/event-stream is streamed before Apollo sees it.
+    const rules = opts.operationRules ?? operationRulesOf(services.config);
+    const knownCode = (code: string): boolean => services.picqerCodes.get(code) !== undefined;
+    registerSse(scope, { schema: opts.schema, path: '/graphql', context, rules, knownCode, logger: services.logger });
     await scope.register(fastifyApollo(apollo), { context, path: '/graphql', method: ['GET', 'POST', 'OPTIONS'] });
   });
 }

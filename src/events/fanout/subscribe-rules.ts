@@ -14,6 +14,8 @@ export interface SubscribeRulesOptions {
   knownCode?: (code: string) => boolean;
   /** Active subscriptions one connection may hold. */
   maxSubscriptionsPerConnection: number;
+  /** The transport named when a query or mutation arrives on it. Default 'graphql-ws'. */
+  transport?: string;
 }
 
 /**
@@ -44,7 +46,9 @@ export function prepareSubscription(payload: SubscribePayload, opts: SubscribeRu
   const kind = getOperationAST(document, payload.operationName)?.operation;
   if (kind && kind !== OperationTypeNode.SUBSCRIPTION) {
     return [
-      new GraphQLError(`Only subscriptions are served over graphql-ws; send ${kind} operations to POST ${opts.path}.`, { extensions: { code: 'BAD_REQUEST' } }),
+      new GraphQLError(`Only subscriptions are served over ${opts.transport ?? 'graphql-ws'}; send ${kind} operations to POST ${opts.path}.`, {
+        extensions: { code: 'BAD_REQUEST' },
+      }),
     ];
   }
   const invalid = validateDocument(opts.schema, document, opts.rules);
