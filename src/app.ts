@@ -149,7 +149,7 @@ function attachWs(config: Readonly<Config>, services: Services, schema: GraphQLS
     // Pages on origins not in CORS_ORIGINS may not open a socket either (when the list is set).
     origins: security.origins,
     // Same caller rules as HTTP: the token travels in the connection_init payload.
-    context: async (params) => createContext(services, { caller: security.authenticateConnection(params) }),
+    context: async (params, request) => createContext(services, { caller: await security.authenticateConnection(params, request.socket.remoteAddress) }),
   });
 }
 

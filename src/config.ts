@@ -37,7 +37,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     ...pairProblems(e),
     ...lightspeedEcomProblems(e),
     ...callers.problems,
-    ...productionProblems(e, callers.entries.length > 0 || callers.problems.length > 0),
+    ...productionProblems(e, callers.entries.length > 0 || callers.problems.length > 0 || e.JWKS_URL !== undefined || e.PUBLIC_ACCESS === true),
     ...hookProblems(e),
     ...cacheProblems(e),
     ...lightspeedRetailProblems(e),

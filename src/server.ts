@@ -28,8 +28,11 @@ import { registerSse, wantsEventStream } from './http/sse-route';
 export interface GatewayOptions {
   services: Services;
   schema: GraphQLSchema;
-  /** Resolves the caller from the Authorization header; throws UnauthenticatedError. Absent: no auth. */
-  authenticate?: (authorization: string | undefined) => GatewayContext['caller'];
+  /**
+   * Resolves the caller from the Authorization header and the client's address (req.ip, behind
+   * TRUSTED_PROXIES); throws UnauthenticatedError. Absent: no auth.
+   */
+  authenticate?: (authorization: string | undefined, client: { ip: string }) => GatewayContext['caller'] | Promise<GatewayContext['caller']>;
   /** Extra Apollo plugins (limits, audit). */
   apolloPlugins?: ApolloServerPlugin<GatewayContext>[];
   /** Registers further routes (webhooks) before the server starts. */
@@ -80,6 +83,8 @@ function createFastify({ config, logger }: Services): FastifyInstance {
   const replies = { logger, bodyLimitBytes: config.bodyLimitBytes, requestTimeoutMs: config.requestTimeoutMs };
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
+    // TRUSTED_PROXIES: only these may name the client in X-Forwarded-For (req.ip, the public caller's rate key).
+    trustProxy: config.browser.trustedProxies.length > 0 ? [...config.browser.trustedProxies] : false,
     bodyLimit: config.bodyLimitBytes,
     // Only the path is logged (see logger.ts): query strings may carry variables.
     requestIdHeader: false,
@@ -156,7 +161,7 @@ async function startApollo(
 async function registerGraphqlRoute(app: FastifyInstance, apollo: ApolloServer<GatewayContext>, opts: GatewayOptions): Promise<void> {
   const { services } = opts;
   const context = async (req: FastifyRequest): Promise<GatewayContext> => {
-    const caller = opts.authenticate?.(req.headers.authorization);
+    const caller = await opts.authenticate?.(req.headers.authorization, { ip: req.ip });
     return createContext(services, { requestId: String(req.id), caller });
   };
   registerGraphiqlAssets(app);

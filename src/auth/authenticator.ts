@@ -53,7 +53,7 @@ export class Authenticator {
 }
 
 /** UNAUTHENTICATED with HTTP 401 and a WWW-Authenticate challenge (Apollo reads extensions.http). */
-function unauthenticated(message?: string): UnauthenticatedError {
+export function unauthenticated(message?: string): UnauthenticatedError {
   const err = new UnauthenticatedError(message);
   const headers = new Map([['www-authenticate', 'Bearer realm="picqer-gateway"']]);
   Object.assign(err.extensions, { http: { status: 401, headers } });

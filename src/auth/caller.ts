@@ -8,6 +8,13 @@
 export interface Caller {
   name: string;
   scopes: ReadonlySet<string>;
+  /**
+   * What the per-caller rate limit counts against, when not the name: the public caller counts per
+   * client address (auth/public-caller.ts), so one storefront visitor cannot use up everyone's allowance.
+   */
+  rateKey?: string;
+  /** The caller's own requests per minute, instead of RATE_LIMIT_PER_TOKEN_PER_MINUTE (PUBLIC_RATE_LIMIT_PER_MINUTE). */
+  perMinute?: number;
 }
 
 /** What the scope checks need from a request's context; GatewayContext has this shape. */

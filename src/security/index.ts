@@ -1,6 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { DestinationStream } from 'pino';
 import { Authenticator } from '../auth/authenticator';
+import { CallerSources } from '../auth/callers';
+import { JwtVerifier } from '../auth/jwt';
 import type { Caller } from '../auth/caller';
 import type { Config } from '../config';
 import { originPolicy, type OriginPolicy } from '../http/origin';
@@ -18,9 +20,9 @@ import type { RateLimitStore } from './rate-limit.types';
 export interface Security {
   authenticator: Authenticator;
   /** For buildGateway's `authenticate` option; undefined when auth is off. */
-  authenticate?: (authorization: string | undefined) => Caller;
+  authenticate?: (authorization: string | undefined, client: { ip: string }) => Promise<Caller>;
   /** For the graphql-ws `context` callback: throws UNAUTHENTICATED; undefined caller when auth is off. */
-  authenticateConnection(connectionParams: Readonly<Record<string, unknown>> | undefined | null): Caller | undefined;
+  authenticateConnection(connectionParams: Readonly<Record<string, unknown>> | undefined | null, clientAddress?: string): Promise<Caller | undefined>;
   /** Query limits, per-token rate limit, audit: for buildGateway's `apolloPlugins`. */
   apolloPlugins: ApolloServerPlugin<GatewayContext>[];
   /** Document bounds, depth and cost: the one set for HTTP (buildGateway) and graphql-ws (attachGraphqlWs). */
@@ -38,7 +40,13 @@ export interface SecurityOptions {
 /** Builds auth and security from the validated config (see README "Security and personal data"). */
 export function createSecurity(config: Readonly<Config>, opts: SecurityOptions = {}): Security {
   const s = config.security;
-  const authenticator = new Authenticator(s.tokens, s.tokens.length > 0 && !s.authDisabled);
+  const b = config.browser;
+  // Auth is on with any source of callers: static tokens, the identity provider, the public caller.
+  const authenticator = new Authenticator(s.tokens, (s.tokens.length > 0 || b.jwt !== undefined || b.publicAccess) && !s.authDisabled);
+  const callers = new CallerSources(authenticator, {
+    jwt: b.jwt && new JwtVerifier(b.jwt),
+    publicAccess: b.publicAccess ? { perMinute: b.publicRatePerMinute } : undefined,
+  });
   const store: RateLimitStore = config.redisUrl ? new RedisRateLimitStore(config.redisUrl, `${config.redisKeyPrefix}sec:`) : new MemoryRateLimitStore();
   const sink: AuditSink | null = createAuditSink(opts.auditStream ?? s.auditLog);
   const operationRules = operationRulesOf(config);
@@ -49,8 +57,8 @@ export function createSecurity(config: Readonly<Config>, opts: SecurityOptions =
   ];
   return {
     authenticator,
-    authenticate: authenticator.enabled ? (h) => authenticator.authenticate(h) : undefined,
-    authenticateConnection: (p) => (authenticator.enabled ? authenticator.authenticateConnection(p) : undefined),
+    authenticate: authenticator.enabled ? (h, client) => callers.fromHeader(h, client.ip) : undefined,
+    authenticateConnection: async (p, address) => (authenticator.enabled ? callers.fromConnectionParams(p, address) : undefined),
     apolloPlugins,
     operationRules,
     origins: originPolicy(config.browser.corsOrigins),

@@ -21,10 +21,12 @@ export function rateLimitPlugin(opts: RateLimitOptions): ApolloServerPlugin<Gate
       return {
         async didResolveOperation({ contextValue }) {
           const caller = contextValue.caller;
-          if (!caller || opts.perMinute <= 0) return;
-          const d = await opts.store.hit(`rl:${caller.name}`, opts.perMinute, 60_000);
+          // The public caller has its own limit, counted per client address (auth/callers.ts).
+          const perMinute = caller?.perMinute ?? opts.perMinute;
+          if (!caller || perMinute <= 0) return;
+          const d = await opts.store.hit(`rl:${caller.rateKey ?? caller.name}`, perMinute, 60_000);
           if (d.allowed) return;
-          const err = new CallerRateLimitedError(caller.name, opts.perMinute, d.retryAfterMs);
+          const err = new CallerRateLimitedError(caller.name, perMinute, d.retryAfterMs);
           const retryAfter = String(Math.ceil(err.retryAfterMs / 1000));
           Object.assign(err.extensions, { http: { status: 429, headers: new Map([['retry-after', retryAfter]]) } });
           throw err;
