@@ -2,6 +2,7 @@ import type { RunningGateway } from '../../src/app';
 import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
 import { startShopifySandbox, type ShopifySandbox } from '../../src/sandbox/shopify';
 import { levelKey } from '../../src/sandbox/shopify/state';
+import { picqerTimestamp } from '../../src/sandbox/picqer/http-util';
 import { gql } from '../helpers/gql';
 import { deleteKeys } from '../helpers/redis-keys';
 import { until } from '../helpers/until';
@@ -159,10 +160,10 @@ describe('stock deliveries out of order (two hooks, each retried on its own)', (
     const [id] = productsFrom(14);
     await readTwiceOnB(BY_ID, { id: String(id) });
     picqer.state.moveStock({ idproduct: id }, 1, 3);
-    const older = deliveryNow(id, 'products.free_stock_changed', '2026-03-02 11:00:01');
+    const older = deliveryNow(id, 'products.free_stock_changed', picqerTimestamp(Date.now() + 1000));
     const olderStock = sandboxStock(picqer, id);
     picqer.state.moveStock({ idproduct: id }, 1, 6);
-    const newer = deliveryNow(id, 'products.stock_changed', '2026-03-02 11:00:02');
+    const newer = deliveryNow(id, 'products.stock_changed', picqerTimestamp(Date.now() + 2000));
     expect((await postPicqer(a, newer)).status).toBe(200);
     expect((await postPicqer(a, older)).status).toBe(200);
 
@@ -171,13 +172,33 @@ describe('stock deliveries out of order (two hooks, each retried on its own)', (
     expect(after.body.data.product.stock).not.toEqual(olderStock);
   });
 
+  it('an older delivery arriving after the product was fetched again does not write its stock (the next read asks Picqer)', async () => {
+    const [id] = productsFrom(16);
+    await readTwiceOnB(BY_ID, { id: String(id) });
+    picqer.state.moveStock({ idproduct: id }, 1, 3);
+    // The change happened seconds ago by Picqer's clock; its delivery is late (its hook lags behind).
+    const late = deliveryNow(id, 'products.stock_changed', picqerTimestamp(Date.now() - 5000));
+    const lateStock = sandboxStock(picqer, id);
+    picqer.state.moveStock({ idproduct: id }, 1, 6);
+    // Something else sends B to Picqer meanwhile: the entry now holds the later stock, fetched.
+    expect((await postPicqer(a, picqerDelivery('products.changed', productData(id)))).status).toBe(200);
+    expect((await gql(b, BY_ID, { id: String(id) })).body.data.product.stock).toEqual(sandboxStock(picqer, id));
+    expect((await postPicqer(a, late)).status).toBe(200);
+
+    const after = await gql(b, BY_ID, { id: String(id) });
+    expect(after.body.data.product.stock).toEqual(sandboxStock(picqer, id));
+    expect(after.body.data.product.stock).not.toEqual(lateStock);
+  });
+
   it('two different stocks in the same Picqer second: the next read asks Picqer instead of guessing', async () => {
     const [id] = productsFrom(15);
     await readTwiceOnB(BY_ID, { id: String(id) });
     picqer.state.moveStock({ idproduct: id }, 1, 2);
-    const first = deliveryNow(id, 'products.free_stock_changed', '2026-03-02 11:00:05');
+    // Picqer's second, a little ahead of this clock: after the fill whatever the second this test runs in.
+    const second5 = picqerTimestamp(Date.now() + 5000);
+    const first = deliveryNow(id, 'products.free_stock_changed', second5);
     picqer.state.moveStock({ idproduct: id }, 1, 7);
-    const second = deliveryNow(id, 'products.stock_changed', '2026-03-02 11:00:05');
+    const second = deliveryNow(id, 'products.stock_changed', second5);
     expect((await postPicqer(a, second)).status).toBe(200);
     expect((await postPicqer(a, first)).status).toBe(200);
 

@@ -8,6 +8,7 @@ import { sandboxEnv } from '../../src/sandbox/env';
 import type { ExactSandbox } from '../../src/sandbox/exact';
 import type { PicqerSandbox } from '../../src/sandbox/picqer';
 import type { ShopifySandbox } from '../../src/sandbox/shopify';
+import { picqerTimestamp } from '../../src/sandbox/picqer/http-util';
 import type { GqlBody } from '../helpers/gql';
 
 /**
@@ -57,7 +58,7 @@ export function errorCodes(body: GqlBody): string[] {
 }
 
 /** A Picqer delivery as the sandbox serialises one: the envelope and `data`, as raw JSON text. */
-export function picqerDelivery(event: string, data: unknown, idhook = 9001, triggeredAt = '2026-03-02 10:15:00'): string {
+export function picqerDelivery(event: string, data: unknown, idhook = 9001, triggeredAt = picqerTimestamp(Date.now())): string {
   return JSON.stringify({ idhook, name: 'cache-tests', event, event_triggered_at: triggeredAt, data });
 }
 

@@ -85,9 +85,12 @@ type HeldProduct = PicqerProductModel & { stockEventAt?: number };
  * Writes a stock delivery's stock into the cached product unless it may be older than what the
  * entry holds: free_stock_changed and stock_changed come through separate hooks, each retried on
  * its own, so an older delivery can arrive after a newer one. Picqer's event time has whole
- * seconds; a delivery from the same or an earlier second than the last one written, carrying
- * other stock, sends the next read of the product to Picqer rather than guessing (the entry stays,
- * for if that fails).
+ * seconds. Against stock a webhook wrote, a delivery from the same or an earlier second carrying
+ * other stock is in doubt; against stock fetched from Picqer (which knows no event time), a
+ * delivery whose second ended before the fetch began carrying other stock is too (the fetch may
+ * hold a later change whose delivery is still on its way). In doubt, the next read of the product
+ * asks Picqer rather than guessing (the entry stays, for if that fails). A Picqer clock behind
+ * ours only costs that one read; one ahead of ours is trusted as before.
  */
 async function applyStock(cache: PicqerCacheBinding['cache'], namespace: string, effect: Extract<PicqerCacheEffect, { kind: 'stock' }>): Promise<void> {
   // A compare-and-set: a write by another replica between reading the entry and writing it (the
@@ -96,9 +99,10 @@ async function applyStock(cache: PicqerCacheBinding['cache'], namespace: string,
     // Nothing to update (refetch of no entry only marks it): a fetch begun before this event must not store older stock.
     if (!held?.value) return { refetch: true };
     const before = held.value.stockEventAt;
-    const doubt =
-      effect.eventAt !== null && before !== undefined && effect.eventAt <= before && JSON.stringify(held.value.stock) !== JSON.stringify(effect.stock);
-    if (doubt) return { refetch: true };
+    if (effect.eventAt !== null && JSON.stringify(held.value.stock) !== JSON.stringify(effect.stock)) {
+      const older = before !== undefined ? effect.eventAt <= before : effect.eventAt + 1000 <= held.at;
+      if (older) return { refetch: true };
+    }
     return { put: { ...held.value, stock: effect.stock, stockEventAt: effect.eventAt ?? before } };
   });
 }
