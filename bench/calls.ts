@@ -7,6 +7,7 @@ import { startLightspeedEcomSandbox } from '../src/sandbox/lightspeed';
 import { startPicqerSandbox } from '../src/sandbox/picqer';
 import { sandboxEnv } from '../src/sandbox/env';
 import { startShopifySandbox } from '../src/sandbox/shopify';
+import { BENCH_BUNDLES, WAREHOUSE_CASES } from './support/warehouse-calls';
 
 /**
  * Upstream calls per representative query, from the sandboxes' own counters, next to the fewest
@@ -94,10 +95,12 @@ const CASES: Case[] = [
       return { picqer: 1 + GENERAL_STOCK, shopify: per(codes, 50) /* locations shared since the cases above */, lightspeed: codes, exact: per(codes, 60) };
     },
   },
+  // Warehouse resources (issue 19): Picqer alone; the bench's sandbox seeds 5 bundles after its 2,000 products.
+  ...WAREHOUSE_CASES,
 ];
 
 export async function run(): Promise<void> {
-  const picqer = await startPicqerSandbox({});
+  const picqer = await startPicqerSandbox({ bundles: BENCH_BUNDLES });
   const shop = await startShopifySandbox({});
   const exact = await startExactSandbox({});
   const webshop = await startLightspeedEcomSandbox({});

@@ -15,6 +15,7 @@ import { attachGraphqlWs } from './events/fanout/ws-server';
 import { ensurePicqerHooks } from './events/intake/picqer.hooks';
 import { PICQER_CACHE_HOOK_EVENTS } from './events/intake/picqer.effects';
 import { PICQER_HOOK_EVENTS, registerPicqerWebhooks } from './events/intake/picqer.webhook';
+import { picqerBundleEvents } from './events/intake/picqer-bundles';
 import { registerShopifyWebhooks } from './events/intake/shopify.webhook';
 import { ensureTillHookPointsHere, tillSaleReceiver } from './events/intake/lightspeed-retail.setup';
 import { startAutoSync, type AutoSync } from './stock-sync/auto-sync';
@@ -112,6 +113,7 @@ async function buildHttp(config: Readonly<Config>, services: Services, schema: G
             log: events.log,
             logger,
             cache: cache.picqer && picqerCacheEffects(cache.picqer, { eventGraceMs: config.cache.eventGraceMs }),
+            bundles: services.picqer ? picqerBundleEvents(services.picqer, { logger }) : undefined,
           });
         const shopifySecret = config.shopify?.webhookSecret;
         if (shopifySecret)

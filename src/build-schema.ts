@@ -13,6 +13,7 @@ import { OrderLineResolver, OrderResolver } from './resolvers/order.resolver';
 import { PicklistLineResolver, PicklistResolver } from './resolvers/picklist.resolver';
 import { ProductResolver, StockLevelResolver, WarehouseResolver } from './resolvers/product.resolver';
 import { ProductFreeStockResolver } from './resolvers/product-free-stock.resolver';
+import { WAREHOUSE_RESOLVERS } from './resolvers/warehouse';
 import { leanResolvers } from './schema/common/lean-resolvers';
 import { recordPersonalReads } from './security/audit-reads';
 
@@ -34,6 +35,7 @@ export const RESOLVERS: NonEmptyArray<ClassType> = [
   ShopifyResolver,
   ChannelsResolver,
   SubscriptionResolver,
+  ...WAREHOUSE_RESOLVERS,
 ];
 
 let built: Promise<GraphQLSchema> | undefined;

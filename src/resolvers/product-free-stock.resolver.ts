@@ -15,6 +15,9 @@ export class ProductFreeStockResolver {
   @Authorized('stock:read')
   @FieldResolver(() => Int)
   freeStock(@Root() product: PicqerProductModel, @Ctx() ctx: GatewayContext): number | Promise<number> {
-    return requireLoaders(ctx.loaders, 'picqer').generalFreeStock(product.stock);
+    const loaders = requireLoaders(ctx.loaders, 'picqer');
+    // A bundle's rows are what its parts allow (BundleResolver); any other product's are its own.
+    if (product.type === 'virtual_composition') return Promise.resolve(loaders.stockOf(product)).then((rows) => loaders.generalFreeStock(rows));
+    return loaders.generalFreeStock(product.stock);
   }
 }

@@ -70,6 +70,9 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   // Products by id batch through the idproducts filter, 100 a call.
   'OrderLine.product': { kind: 'batch', batchSize: PICQER_PAGE },
   'PicklistLine.product': { kind: 'batch', batchSize: PICQER_PAGE },
+  // Bundles (issue 19): a composition's parts one call each (no multi-product filter), their products 100 ids a call.
+  'Product.parts': { kind: 'perRow' },
+  'ProductPart.product': { kind: 'batch', batchSize: PICQER_PAGE },
   // Joins by productcode: the loaders chunk codes by URL/query length; ~50 a call is an estimate.
   'Product.exact': { kind: 'batch', batchSize: 50 },
   'Product.shopify': { kind: 'batch', batchSize: 50 },

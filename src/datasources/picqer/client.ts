@@ -79,6 +79,8 @@ export interface PicqerClient {
    * the caller records what was applied. Live priority unless said otherwise (a till sale).
    */
   changeStock(idproduct: number, idwarehouse: number, input: PicqerStockChangeWire, o?: CallOptions): Promise<PicqerStockWire>;
+  /** Any documented GET (path relative to /api/v1); the typed calls of warehouse-calls.ts are built on it. */
+  getJson<T>(path: string, query: Record<string, string | number | undefined>, o?: CallOptions): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -129,6 +131,7 @@ export function createPicqerClient(opts: PicqerClientOptions): PicqerClient {
       });
       return res.json;
     },
+    getJson: (path, query, o) => get(path, query, o),
     close: () => http.close(),
   };
 }

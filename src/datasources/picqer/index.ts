@@ -9,3 +9,8 @@ export { warmProductCodes } from './warmup';
 export type { WarmupHandle } from './warmup';
 export type * from './model';
 export type * from './wire';
+export { composeStock } from './bundle-stock';
+export { warehouseCalls } from './warehouse-calls';
+export type { WarehouseLoaders } from './warehouse-loaders';
+export type * from './warehouse-model';
+export type * from './warehouse-wire';

@@ -6,6 +6,7 @@ import { productLoaders, settle, type PicqerCacheBinding, type ProductCalls } fr
 import { PICQER_PAGE_SIZE, type OrderListFilter, type PicklistListFilter, type PicqerClient, type ProductListFilter } from './client';
 import { toOrder, toPicklist, toWarehouse } from './map';
 import type { PicqerOrderModel, PicqerPicklistModel, PicqerProductModel, PicqerStockLevelModel, PicqerWarehouseModel } from './model';
+import { warehouseLoaders, type WarehouseLoaders } from './warehouse-loaders';
 
 /**
  * Per-request DataLoaders over Picqer, answering with models (model.ts). Each batches what Picqer
@@ -18,7 +19,7 @@ import type { PicqerOrderModel, PicqerPicklistModel, PicqerProductModel, PicqerS
  *   per request and primed from any list we already fetched;
  * - lists: one call per distinct (filter, offset), so a page asked twice is fetched once.
  */
-export interface PicqerLoaders {
+export interface PicqerLoaders extends WarehouseLoaders {
   productById: DataLoader<number, PicqerProductModel | null>;
   productByCode: DataLoader<string, PicqerProductModel | null>;
   orderById: DataLoader<number, PicqerOrderModel | null>;
@@ -82,6 +83,8 @@ export function createPicqerLoaders(client: PicqerClient, accounting: CallAccoun
     productList,
     orderList,
     picklistList,
+    // Bundles, incoming stock, shipments, customers, backorders, locations (warehouse-loaders.ts).
+    ...warehouseLoaders(client, calls.o, { productById: products.byId, picklistById }),
   };
 }
 

@@ -11,6 +11,7 @@ export function toProduct(p: PicqerProductWire): PicqerProductModel {
     name: p.name,
     barcode: p.barcode ? p.barcode : null,
     price: p.price ?? null,
+    type: p.type ?? 'normal',
     stock: (p.stock ?? []).map(toStockLevel),
   };
 }
@@ -35,6 +36,7 @@ export function toOrder(o: PicqerOrderWire): PicqerOrderModel {
     idorder: o.idorder,
     orderid: o.orderid,
     reference: o.reference || null,
+    idcustomer: o.idcustomer ?? null,
     status: o.status,
     createdAt: o.created,
     updatedAt: o.updated,

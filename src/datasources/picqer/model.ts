@@ -1,4 +1,4 @@
-import type { PicqerOrderStatus, PicqerPicklistStatus } from './wire';
+import type { PicqerOrderStatus, PicqerPicklistStatus, PicqerProductWire } from './wire';
 
 /**
  * Picqer data as the loaders hand it out (map.ts builds these from wire.ts). Plain shapes with
@@ -23,6 +23,8 @@ export interface PicqerProductModel {
   name: string;
   barcode: string | null;
   price: number | null;
+  /** Picqer's product type; absent in cache entries written before it was read (then 'normal'). */
+  type?: PicqerProductWire['type'];
   stock: PicqerStockLevelModel[];
 }
 
@@ -59,6 +61,8 @@ export interface PicqerOrderModel {
   idorder: number;
   orderid: string;
   reference: string | null;
+  /** The order's customer (Order.customer); null for a guest order. */
+  idcustomer: number | null;
   status: PicqerOrderStatus;
   createdAt: string;
   updatedAt: string;

@@ -9,6 +9,7 @@ import type { PicqerCacheEffect, PicqerCacheEffects } from '../../datasources/pi
 import { picqerCacheEffect, PICQER_STOCK_EVENTS } from './picqer.effects';
 import { id, INT_MAX, INT_MIN, list, obj, oneOf, optId, optTime, parseJson, qty, str } from './delivery-fields';
 import { verifyBase64Hmac } from './signature';
+import { appendBundleEvents, type PicqerBundleEvents } from './picqer-bundles';
 import { BadSignatureError, DEFAULT_WEBHOOK_BODY_LIMIT, MalformedDeliveryError, registerWebhookRoute } from './webhook-route';
 
 /*
@@ -37,6 +38,8 @@ export interface PicqerWebhookOptions {
   path?: string;
   /** The shared cache's receiver side; without it deliveries only feed the event log. */
   cache?: PicqerCacheEffects;
+  /** Bundles' free stock from their parts' deliveries (picqer-bundles.ts); without it bundles get no events. */
+  bundles?: PicqerBundleEvents;
 }
 
 /**
@@ -58,6 +61,7 @@ export function registerPicqerWebhooks(app: FastifyInstance, opts: PicqerWebhook
       const header = Array.isArray(signature) ? signature[0] : signature;
       if (!verifyBase64Hmac(raw, opts.secret, header)) throw new BadSignatureError('X-Picqer-Signature', !header);
       const delivery = parsePicqerDelivery(parseJson(raw), raw, { timeZone, dedupe });
+      if (opts.bundles?.invalidatesOn(delivery.event)) opts.bundles.invalidate();
       const effect = opts.cache ? delivery.effect : null;
       if (!delivery.normalised && !effect) {
         opts.logger.debug({ event: delivery.event }, 'picqer webhook: event not used, ignored');
@@ -71,6 +75,9 @@ export function registerPicqerWebhooks(app: FastifyInstance, opts: PicqerWebhook
       // A repeat may carry older stock than a delivery applied since: drop rather than trust it.
       if (effect && stored.duplicate) await opts.cache!.distrust(effect);
       opts.logger.debug({ event: delivery.event, id: stored.id, duplicate: stored.duplicate }, 'picqer webhook stored');
+      if (opts.bundles && !stored.duplicate && delivery.normalised.topic === 'freeStockChanged') {
+        await appendBundleEvents(opts.bundles, opts.log, opts.logger, delivery.normalised.payload, delivery.dedupeKey);
+      }
       return { status: 200, body: { id: stored.id, duplicate: stored.duplicate } };
     },
   });
@@ -88,8 +95,8 @@ export const PICQER_EVENTS = {
 } as const;
 const FREE_STOCK_ALIAS = 'products.freestockchanged';
 
-/** The hooks `ensurePicqerHooks` registers by default. */
-export const PICQER_HOOK_EVENTS: string[] = Object.values(PICQER_EVENTS);
+/** The hooks `ensurePicqerHooks` registers by default (with the parts event that keeps the bundle index right). */
+export const PICQER_HOOK_EVENTS: string[] = [...Object.values(PICQER_EVENTS), 'products.parts.changed'];
 
 /**
  * How a Picqer delivery is recognised as a repeat.

@@ -4,6 +4,8 @@ import { parseProductInput } from './product-input';
 import { Router, type RouteAnswer } from './router';
 import type { PicqerStore } from './store';
 import { WebhookDispatcher } from './webhooks';
+import type { WarehouseData } from './warehouse-data';
+import { addWarehouseRoutes } from './warehouse-routes';
 
 /**
  * Picqer API v1 routes (paths relative to /api/v1). Lists answer with pages of at most 100
@@ -37,9 +39,11 @@ function stockOperation(body: Record<string, unknown>): { change: number } | { a
   return hasChange ? { change: value } : { amount: value };
 }
 
-/** Builds the /api/v1 router over `store` and `hooks`. */
-export function picqerApiRouter(store: PicqerStore, hooks: WebhookDispatcher): Router {
+/** Builds the /api/v1 router over `store` and `hooks` (and the parts, purchase orders, shipments… of `warehouse`). */
+export function picqerApiRouter(store: PicqerStore, hooks: WebhookDispatcher, warehouse?: WarehouseData): Router {
   const r = new Router();
+  // First: its stock-per-warehouse route (with locations) wins over the one below.
+  if (warehouse) addWarehouseRoutes(r, store, warehouse);
   r.add('GET', '/products', ({ query }) => list(listProducts(store, query)));
   r.add('POST', '/products', async ({ req }) => ok(store.createProduct(parseProductInput(await readJsonObject(req), 'create')), 201));
   r.add('GET', '/products/:idproduct', ({ params }) => ok(found(store.product(Number(params.idproduct)), 'Product', params.idproduct)));

@@ -96,6 +96,8 @@ export const FIRED_EVENTS = [
   'picklists.resumed',
   'picklists.closed',
   'picklists.cancelled',
+  // Fired by POST /picklists/{idpicklist}/shipments (warehouse-data.ts), with the shipment as data.
+  'picklists.shipments.created',
 ] as const;
 
 export type FiredEvent = (typeof FIRED_EVENTS)[number];

@@ -46,6 +46,18 @@ export interface PicqerSandboxOptions {
   retryAfterOn429?: boolean;
   /** Stock changes kept for GET /__sandbox/stock-history; the oldest go first. Default 100,000. */
   stockHistoryMax?: number;
+  /**
+   * Virtual compositions (bundles of 2–3 catalog products, every fourth also holding the first bundle)
+   * appended after the catalog's products, ids from 900001, codes BUNDLE-001…. Default 0, so the
+   * product count is the catalog's; sandbox mode seeds some.
+   */
+  bundles?: number;
+  /**
+   * Stock on named locations (a shelf, in warehouse 1 also a bulk location) in
+   * GET /products/{id}/stock/{idwarehouse}, derived from the warehouse's stock. Default false: all
+   * stock on "no specific location" (an empty list). Sandbox mode turns it on.
+   */
+  locations?: boolean;
   /** Simulator picks per minute at start. Default 0 (off). */
   picksPerMinute?: number;
   /**
@@ -106,10 +118,12 @@ export async function startPicqerSandbox(opts: PicqerSandboxOptions = {}): Promi
     timeZone,
     stockHistoryMax: opts.stockHistoryMax,
     retryAfterOn429: opts.retryAfterOn429 ?? false,
+    bundles: opts.bundles ?? 0,
+    locations: opts.locations ?? false,
   });
   state.setLatency(state.latencyMs);
   const keys = new Set(apiKeys);
-  const api = picqerApiRouter(state.store, state.hooks);
+  const api = picqerApiRouter(state.store, state.hooks, state.warehouse);
   const control = picqerControlRouter(state);
   const pending = new Set<NodeJS.Timeout>();
   const wait = (ms: number) =>

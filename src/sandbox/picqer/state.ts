@@ -7,6 +7,8 @@ import { StockHistory, type StockChange } from './stock-history';
 import { PicqerStore, type ProductRef } from './store';
 import { WebhookDispatcher, type DeliveryStats } from './webhooks';
 import type { OrderRecord, PicklistRecord, StockRecord } from './model';
+import { WarehouseData } from './warehouse-data';
+import { seedWarehouse } from './warehouse-seed';
 
 /**
  * Programmatic access to a running Picqer sandbox: its data, the operations the control surface
@@ -68,6 +70,10 @@ export interface PicqerSandboxStateOptions {
   stockHistoryMax?: number;
   /** Send Retry-After on rate-limit 429s. Default false (UNCONFIRMED that Picqer sends it). */
   retryAfterOn429?: boolean;
+  /** Virtual compositions (bundles) seeded after the catalog's products. Default 0. */
+  bundles?: number;
+  /** Stock on named locations in GET /products/{id}/stock/{idwarehouse}. Default false. */
+  locations?: boolean;
 }
 
 /** The fault counters as the request pipeline consumes them. */
@@ -84,6 +90,8 @@ export interface ActiveFaults {
 export class PicqerSandboxState {
   readonly store: PicqerStore;
   readonly hooks: WebhookDispatcher;
+  /** Parts, purchase orders, suppliers, shipments, backorders and locations (warehouse-data.ts). */
+  readonly warehouse: WarehouseData;
   readonly limiter: SlidingWindowRateLimiter;
   readonly requests = new RequestStats();
   readonly simulator: PicqerSimulator;
@@ -102,7 +110,10 @@ export class PicqerSandboxState {
       timeZone: opts.timeZone,
     });
     const history = new StockHistory(opts.stockHistoryMax);
-    this.store = new PicqerStore(seedPicqerData(opts), (e) => this.hooks.dispatch(e.event, e.data), now, opts.timeZone, history);
+    const seed = seedPicqerData(opts);
+    const extra = seedWarehouse(seed, { bundles: opts.bundles ?? 0, seed: opts.seed, now, timeZone: opts.timeZone });
+    this.store = new PicqerStore(seed, (e) => this.hooks.dispatch(e.event, e.data), now, opts.timeZone, history);
+    this.warehouse = new WarehouseData(this.store, extra, (event, data) => this.hooks.dispatch(event, data), now, opts.timeZone, opts.locations);
     this.limiter = new SlidingWindowRateLimiter(opts.rateLimitPerMinute, opts.rateWindowMs);
     this.simulator = new PicqerSimulator(this.store, opts.seed);
     this.latencyMs = opts.latencyMs;

@@ -1,0 +1,38 @@
+/**
+ * `npm run bench -- calls` cases for bundles, incoming stock, shipments and customers (issue 19),
+ * with the fewest Picqer calls the API allows for each answer:
+ * - a composition's parts: one call per composition (Picqer has no multi-product parts filter); the
+ *   parts' products 100 ids a call, none for a part already on the page;
+ * - incoming stock: the open purchase orders, 100 a call, for the whole page;
+ * - an order's shipments: its picklists (one `idorder` call), then one call per picklist;
+ * - a customer: one call (no multi-id filter).
+ */
+
+/** Bundles the bench's Picqer sandbox seeds (after its 2,000 catalog products). */
+export const BENCH_BUNDLES = 5;
+const CATALOG = 2000;
+
+const cursor = (offset: number): string => Buffer.from(`o:${offset - 1}`).toString('base64url');
+const per = (n: number, size: number): number => Math.ceil(n / size);
+const GENERAL_STOCK = 1;
+
+interface Case {
+  name: string;
+  query: string;
+  minimum(data: any): { picqer: number };
+}
+
+export const WAREHOUSE_CASES: Case[] = [
+  {
+    name: 'a page of 5 bundles with parts and the free stock they allow',
+    query: `{ products(first: ${BENCH_BUNDLES}, after: "${cursor(CATALOG)}") { edges { node { productcode type freeStock
+      stock { warehouse { name } freeStock } parts { amount product { productcode freeStock } } } } } }`,
+    minimum: (d) => {
+      const nodes = d.products.edges.map((e: any) => e.node);
+      const onPage = new Set(nodes.map((n: any) => n.productcode));
+      const bundles = nodes.filter((n: any) => n.type === 'VIRTUAL_COMPOSITION').length;
+      const partsOff = new Set(nodes.flatMap((n: any) => n.parts.map((p: any) => p.product.productcode)).filter((c: string) => !onPage.has(c)));
+      return { picqer: 1 /* page */ + bundles /* parts lists */ + per(partsOff.size, 100) + GENERAL_STOCK };
+    },
+  },
+];

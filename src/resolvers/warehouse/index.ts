@@ -1,0 +1,5 @@
+import type { ClassType } from 'type-graphql';
+import { BundleResolver, ProductPartResolver } from './bundle.resolver';
+
+/** The resolvers of bundles, incoming stock, shipments, customers, backorders and stock locations (issue 19). */
+export const WAREHOUSE_RESOLVERS: ClassType[] = [BundleResolver, ProductPartResolver];
