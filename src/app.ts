@@ -10,6 +10,7 @@ import type { Logger } from './logger';
 import { getSchema } from './build-schema';
 import { createSecurity, type Security } from './security';
 import { buildGateway, type Gateway } from './server';
+import { startMetricsListener } from './http/metrics-route';
 import { closeServices, createServices, type Services } from './services';
 import { attachGraphqlWs } from './events/fanout/ws-server';
 import { ensurePicqerHooks } from './events/intake/picqer.hooks';
@@ -22,6 +23,8 @@ import { startAutoSync, type AutoSync } from './stock-sync/auto-sync';
 
 export interface RunningGateway {
   url: string;
+  /** METRICS_PORT's listener, http://host:port/metrics; absent when /metrics is on the main port. */
+  metricsUrl?: string;
   gateway: Gateway;
   services: Services;
   close(): Promise<void>;
@@ -51,11 +54,18 @@ export async function startGateway(config: Readonly<Config>, logger: Logger, opt
     closers.push(() => gateway.close());
     const ws = attachWs(config, services, schema, security, gateway.app.server);
     closers.push(() => ws.close());
+    gateway.gatewayMetrics.addTransport('graphql-ws', () => ws.stats());
+    security.registerMetrics(gateway.metrics);
+    const metricsListener =
+      config.metrics.port === undefined
+        ? undefined
+        : await startMetricsListener(gateway.gatewayMetrics, { ...config.metrics, port: config.metrics.port, host: config.host });
+    if (metricsListener) closers.push(() => metricsListener.close());
     const url = await gateway.listen(config.port, config.host);
     startBackgroundWork(config, services, closers);
     await ensureHooksPointHere(config, services, url);
     await ensureTillHookPointsHere(config, services, url);
-    return { url, gateway, services, close: () => closers.closeAll() };
+    return { url, metricsUrl: metricsListener?.url, gateway, services, close: () => closers.closeAll() };
   } catch (err) {
     await closers.closeAll();
     throw err;
@@ -137,7 +147,7 @@ function cacheBindings(services: Services): { picqer?: PicqerCacheBinding; shopi
 }
 
 /** graphql-ws on the HTTP server's /graphql, bound by the same rules and caller checks as HTTP. */
-function attachWs(config: Readonly<Config>, services: Services, schema: GraphQLSchema, security: Security, server: Server): { close(): Promise<void> } {
+function attachWs(config: Readonly<Config>, services: Services, schema: GraphQLSchema, security: Security, server: Server): ReturnType<typeof attachGraphqlWs> {
   return attachGraphqlWs({
     server,
     path: '/graphql',

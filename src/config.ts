@@ -2,6 +2,7 @@ import { loadTokenEntries, type TokenEntry } from './auth/tokens';
 import type { Config, ExactConfig, LightspeedEcomConfig, PicqerConfig, SecurityConfig, ShopifyConfig } from './config/config.types';
 import { browserConfig, browserProblems } from './config/browser-config';
 import { cacheConfig, cacheProblems } from './config/cache-config';
+import { metricsConfig, metricsProblems } from './config/metrics-config';
 import { readEnv, type Env } from './config/env';
 import { parseLocationMap } from './config/location-map';
 import { lightspeedRetailConfig, lightspeedRetailProblems } from './config/lightspeed-retail-config';
@@ -40,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     ...productionProblems(e, callers.entries.length > 0 || callers.problems.length > 0 || e.JWKS_URL !== undefined || e.PUBLIC_ACCESS === true),
     ...hookProblems(e),
     ...cacheProblems(e),
+    ...metricsProblems(e),
     ...lightspeedRetailProblems(e),
     ...browserProblems(e),
   );
@@ -140,6 +142,7 @@ function buildConfig(e: Env, parsed: { locationMap: ReadonlyMap<number, string>;
     picqerWarmupPages: e.PICQER_WARMUP_PAGES ?? 50,
     security: securityConfig(e, parsed.tokens),
     cache: cacheConfig(e),
+    metrics: metricsConfig(e),
     browser: browserConfig(e, e.SANDBOX ?? !e.PICQER_API_KEY),
   };
 }

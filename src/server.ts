@@ -4,17 +4,18 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { createContext, type GatewayContext } from './context';
 import type { Services } from './services';
 import { ERROR_CODES } from './errors';
-import { registerCacheMetrics } from './datasources/upstream/cache/metrics';
-import { registerGovernorMetrics } from './datasources/upstream/governor/metrics';
 import { DEFAULT_QUERY, graphiqlHtml, registerGraphiqlAssets } from './graphiql';
 import { formatForClient } from './security/client-errors';
 import { compiledExecution, type CompiledExecutionStats } from './security/compiled-execution';
 import { operationRulesOf, type OperationRules } from './security/operation-rules';
 import { acceptsGraphqlResponse } from './http/accept';
+import { createGatewayMetrics, registerMetricsRoute } from './http/metrics-route';
+import { metricsPlugin } from './http/metrics.plugin';
+import type { GatewayMetrics } from './util/metrics';
 import { registerCors, type CorsOptions } from './http/cors';
 import { clientErrorHandler, httpErrorHandler, notFoundHandler, sendGraphqlError } from './http/error-replies';
 import { subscriptionsOverHttpPlugin } from './http/subscriptions-over-http.plugin';
@@ -52,7 +53,10 @@ export interface GatewayOptions {
 
 export interface Gateway {
   app: FastifyInstance;
+  /** What /metrics serves (gatewayMetrics.registry). */
   metrics: Registry;
+  /** The instruments, for subsystems that add figures (a subscription transport's counts). */
+  gatewayMetrics: GatewayMetrics;
   /** How operations ran since start: compiled by graphql-jit, on graphql-js, or from the plan cache. */
   executionStats(): CompiledExecutionStats;
   /** Starts listening; resolves to the base URL (http://host:port). */
@@ -64,16 +68,19 @@ export interface Gateway {
 export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
   const { services } = opts;
   const app = createFastify(services);
-  const metrics = createMetrics(services);
+  const observed = createGatewayMetrics(services);
+  const metrics = observed.metrics;
+  app.addHook('onClose', async () => observed.stop());
   const execution = compiledExecution(opts.schema, {
     maxOperations: opts.maxCompiledOperations,
     onFallback: (operationName, reason) => services.logger.warn({ operationName, reason }, 'operation runs on graphql-js: graphql-jit did not compile it'),
   });
   // Before any route: a preflight is answered in its onRequest hook, ahead of everything else.
   if (opts.cors) await registerCors(app, opts.cors);
-  const apollo = await startApollo(app, opts, execution.gateway);
+  const apollo = await startApollo(app, opts, execution.gateway, metrics);
   await registerGraphqlRoute(app, apollo, opts);
-  registerPlainRoutes(app, metrics);
+  registerPlainRoutes(app);
+  registerMetricsRoute(app, metrics, services.config);
   for (const route of opts.routes ?? []) await route(app);
   return gatewayHandle(app, metrics, execution.stats);
 }
@@ -106,15 +113,6 @@ function createFastify({ config, logger }: Services): FastifyInstance {
   return app;
 }
 
-/** The /metrics registry: Node's defaults and the upstream governors' gauges. */
-function createMetrics(services: Services): Registry {
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics, prefix: 'pgw_' });
-  registerGovernorMetrics(services.governors, metrics);
-  if (services.cache) registerCacheMetrics(services.cache, metrics);
-  return metrics;
-}
-
 /**
  * Apollo with the document bounds, error masking and plugins, started (it drains with `app`).
  * Operations run compiled through `gateway`, Apollo's custom-executor interface; no plugin has a
@@ -126,6 +124,7 @@ async function startApollo(
   app: FastifyInstance,
   opts: GatewayOptions,
   gateway: ReturnType<typeof compiledExecution>['gateway'],
+  metrics: GatewayMetrics,
 ): Promise<ApolloServer<GatewayContext>> {
   const { config, logger } = opts.services;
   const rules = opts.operationRules ?? operationRulesOf(config);
@@ -148,6 +147,7 @@ async function startApollo(
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       responseHeadersPlugin(),
+      metricsPlugin(metrics),
       ...(opts.apolloPlugins ?? []),
     ],
   });
@@ -197,19 +197,19 @@ async function registerGraphqlRoute(app: FastifyInstance, apollo: ApolloServer<G
   });
 }
 
-/** The routes outside GraphQL: the 404 reply, /healthz and /metrics. */
-function registerPlainRoutes(app: FastifyInstance, metrics: Registry): void {
+/** The routes outside GraphQL: the 404 reply and /healthz (/metrics: http/metrics-route.ts). */
+function registerPlainRoutes(app: FastifyInstance): void {
   // Fastify's own 404 logs the raw URL, query string included (which may carry variables with
   // personal data); this one names the path only.
   app.setNotFoundHandler(notFoundHandler);
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.metrics()));
 }
 
-function gatewayHandle(app: FastifyInstance, metrics: Registry, executionStats: () => CompiledExecutionStats): Gateway {
+function gatewayHandle(app: FastifyInstance, metrics: GatewayMetrics, executionStats: () => CompiledExecutionStats): Gateway {
   return {
     app,
-    metrics,
+    metrics: metrics.registry,
+    gatewayMetrics: metrics,
     executionStats,
     async listen(port, host) {
       await app.listen({ port, host });

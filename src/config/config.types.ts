@@ -1,5 +1,6 @@
 import type { BrowserConfig } from './browser-config';
 import type { CacheConfig } from './cache-config';
+import type { MetricsConfig } from './metrics-config';
 import type { TokenEntry } from '../auth/tokens';
 
 /**
@@ -116,6 +117,8 @@ export interface Config {
   security: SecurityConfig;
   /** The shared entity cache (README "Cache"). */
   cache: CacheConfig;
+  /** /metrics: its port or token, and the operation names it reports (README "Metrics"). */
+  metrics: MetricsConfig;
   /** Frontends on their own origin: CORS, public and JWT callers, trusted documents, shared APQ (README "Frontends"). */
   browser: BrowserConfig;
 }

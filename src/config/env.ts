@@ -207,6 +207,15 @@ export class Env {
   @IsOptional() @WholeNumber(1024, 10485760) BODY_LIMIT_BYTES?: number;
   @IsOptional() @WholeNumber(100, 300000) REQUEST_TIMEOUT_MS?: number;
 
+  // Metrics (src/config/metrics-config.ts; README "Metrics")
+  @IsOptional() @WholeNumber(0, 65535) METRICS_PORT?: number;
+  @IsOptional() @IsString() @MinLength(16) METRICS_TOKEN?: string;
+  @IsOptional()
+  @Matches(/^\s*[_A-Za-z][_0-9A-Za-z]*\s*(,\s*[_A-Za-z][_0-9A-Za-z]*\s*)*$/, {
+    message: 'METRICS_OPERATION_NAMES must be GraphQL operation names separated by commas, e.g. "Stock,Orders"',
+  })
+  METRICS_OPERATION_NAMES?: string;
+
   // Callers and abuse limits (src/auth, src/security)
   @IsOptional() @IsString() GATEWAY_TOKENS?: string;
   @IsOptional() @IsString() GATEWAY_TOKENS_FILE?: string;

@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { Registry } from 'prom-client';
 import type { DestinationStream } from 'pino';
 import { Authenticator } from '../auth/authenticator';
 import { CallerSources } from '../auth/callers';
@@ -15,6 +16,7 @@ import { rateLimitPlugin } from './rate-limit.plugin';
 import { MemoryRateLimitStore } from './rate-limit.memory';
 import { RedisRateLimitStore } from './rate-limit.redis';
 import type { RateLimitStore } from './rate-limit.types';
+import { totalsCounter } from '../util/metrics';
 
 /** Everything the gateway needs from auth and security, built once from config. */
 export interface Security {
@@ -27,6 +29,8 @@ export interface Security {
   apolloPlugins: ApolloServerPlugin<GatewayContext>[];
   /** Document bounds, depth and cost: the one set for HTTP (buildGateway) and graphql-ws (attachGraphqlWs). */
   operationRules: OperationRules;
+  /** Adds the per-token rate-limit refusals to /metrics. */
+  registerMetrics(registry: Registry): void;
   /** CORS_ORIGINS: for CORS on HTTP and the Origin check of graphql-ws and SSE. */
   origins: OriginPolicy;
   close(): Promise<void>;
@@ -50,8 +54,9 @@ export function createSecurity(config: Readonly<Config>, opts: SecurityOptions =
   const store: RateLimitStore = config.redisUrl ? new RedisRateLimitStore(config.redisUrl, `${config.redisKeyPrefix}sec:`) : new MemoryRateLimitStore();
   const sink: AuditSink | null = createAuditSink(opts.auditStream ?? s.auditLog);
   const operationRules = operationRulesOf(config);
+  const refusals = new Map<string, number>();
   const apolloPlugins: ApolloServerPlugin<GatewayContext>[] = [
-    rateLimitPlugin({ store, perMinute: s.rateLimitPerTokenPerMinute }),
+    rateLimitPlugin({ store, perMinute: s.rateLimitPerTokenPerMinute, refusals }),
     queryLimitsPlugin(operationRules.queryLimits),
     ...(sink ? [auditPlugin(sink)] : []),
   ];
@@ -61,6 +66,16 @@ export function createSecurity(config: Readonly<Config>, opts: SecurityOptions =
     authenticateConnection: async (p, address) => (authenticator.enabled ? callers.fromConnectionParams(p, address) : undefined),
     apolloPlugins,
     operationRules,
+    registerMetrics: (registry) =>
+      totalsCounter(
+        registry,
+        {
+          name: 'gateway_rate_limit_refusals_total',
+          help: 'Operations refused by the per-token limit, by caller name (GATEWAY_TOKENS).',
+          labelNames: ['token'],
+        },
+        () => [...refusals].map(([token, n]) => [{ token }, n] as const),
+      ),
     origins: originPolicy(config.browser.corsOrigins),
     async close() {
       await store.close();

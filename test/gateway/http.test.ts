@@ -116,7 +116,7 @@ describe('GraphQL over HTTP', () => {
     expect(await h.body.json()).toEqual({ status: 'ok' });
     const m = await request(`${stack.gateway.url}/metrics`);
     const text = await m.body.text();
-    expect(text).toMatch(/pgw_process_cpu/);
+    expect(text).toMatch(/gateway_process_cpu/);
     expect(text).toMatch(/gateway_governor_limit\{upstream="picqer"/);
   });
 });

@@ -48,10 +48,10 @@ test('a multi-window governor reports each window, and the one closest to full a
 
   const text = await prom.metrics();
   const labels = `upstream="lightspeed",credential="${g.stats().credential}"`;
-  expect(text).toContain(`gateway_governor_window_limit{${labels},window_ms="300000"} 300`);
-  expect(text).toContain(`gateway_governor_window_used{${labels},window_ms="300000"} 2`);
-  expect(text).toContain(`gateway_governor_window_limit{${labels},window_ms="3600000"} 3000`);
-  expect(text).toContain(`gateway_governor_window_used{${labels},window_ms="3600000"} 2002`);
+  expect(text).toContain(`gateway_governor_window_limit{${labels},window_seconds="300"} 300`);
+  expect(text).toContain(`gateway_governor_window_used{${labels},window_seconds="300"} 2`);
+  expect(text).toContain(`gateway_governor_window_limit{${labels},window_seconds="3600"} 3000`);
+  expect(text).toContain(`gateway_governor_window_used{${labels},window_seconds="3600"} 2002`);
   expect(text).toContain(`gateway_governor_limit{${labels}} 3000`);
   expect(text).toContain(`gateway_governor_used{${labels}} 2002`);
   expect(text).toContain(`gateway_governor_calls_total{${labels}} 2`);

@@ -58,7 +58,7 @@ describe('GATEWAY_TOKENS', () => {
   });
 
   it('refuses to start in production without tokens unless AUTH_DISABLED=true', () => {
-    const prod = { NODE_ENV: 'production', PICQER_SUBDOMAIN: 'shop', PICQER_API_KEY: 'picqer-key-123456' };
+    const prod = { NODE_ENV: 'production', PICQER_SUBDOMAIN: 'shop', PICQER_API_KEY: 'picqer-key-123456', METRICS_PORT: '9464' };
     expect(problemsOf(prod)).toEqual([expect.stringContaining('GATEWAY_TOKENS or GATEWAY_TOKENS_FILE must be set in production')]);
     expect(problemsOf({ ...prod, AUTH_DISABLED: 'true' })).toEqual([]);
     expect(problemsOf({ ...prod, GATEWAY_TOKENS: `ops:stock:read:${TOKEN}` })).toEqual([]);

@@ -154,9 +154,19 @@ export class UpstreamHttp {
       });
       req.accounting?.recordCall(this.upstream, permit.waitedMs);
       let res: UpstreamResponse;
+      const sentAt = performance.now();
+      const report = (status?: number): void =>
+        this.opts.governor.reportCall?.({
+          upstream: this.upstream,
+          status,
+          seconds: (performance.now() - sentAt) / 1000,
+          waitedSeconds: permit.waitedMs / 1000,
+        });
       try {
         res = await this.attempt(method, path, req);
+        report(res.status);
       } catch (err) {
+        report(undefined);
         // Connection refused, reset or timed out: the upstream may or may not have acted.
         if (idempotent && faults < this.o.maxRetries && Date.now() + backoffMs(faults) < deadline) {
           await sleep(backoffMs(faults++));

@@ -48,6 +48,7 @@ export class EventBus {
   private running?: Promise<void>;
   private closed = false;
   private sleeping?: { timer: NodeJS.Timeout; resolve: () => void };
+  private readonly dispatchListeners = new Set<(event: GatewayEvent) => void>();
 
   constructor(
     private readonly log: EventLog,
@@ -97,6 +98,15 @@ export class EventBus {
     return n;
   }
 
+  /**
+   * Adds a listener told of every event this replica reads from the log, as it hands it to its
+   * subscribers (metrics: the append-to-fan-out lag; tracing). Returns its removal.
+   */
+  onDispatch(listener: (event: GatewayEvent) => void): () => void {
+    this.dispatchListeners.add(listener);
+    return () => void this.dispatchListeners.delete(listener);
+  }
+
   /** Stops tailing and ends every subscriber. Close the log afterwards. */
   async close(): Promise<void> {
     this.closed = true;
@@ -142,6 +152,7 @@ export class EventBus {
   }
 
   private dispatch(event: GatewayEvent): void {
+    for (const l of this.dispatchListeners) l(event);
     const set = this.byTopic.get(event.topic);
     if (!set) return;
     for (const sub of set) sub.offer(event);

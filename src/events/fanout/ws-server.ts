@@ -6,6 +6,7 @@ import { useServer, type Extra as WsExtra } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../../logger';
 import type { OriginPolicy } from '../../http/origin';
+import type { TransportStats } from '../../util/metrics';
 import { formatForClient } from '../../security/client-errors';
 import { operationRules, type OperationRules } from '../../security/operation-rules';
 import { SubscriberTooSlowError } from './push';
@@ -72,13 +73,19 @@ type Extra = Record<PropertyKey, unknown> & { context?: object };
 type ConnectionParams = Record<string, unknown> | undefined;
 type WsServerOptions = ServerOptions<ConnectionParams, WsExtra & Partial<Extra>>;
 
+/** Accepted connections (their graphql-ws contexts) and slow disconnects, read by stats(). */
+interface Tally {
+  open: Set<{ readonly subscriptions: Record<string, unknown> }>;
+  slowDisconnects: number;
+}
+
 /**
  * graphql-ws on the gateway's HTTP server. A client that cannot keep up is closed with 4429
  * "subscriber too slow": one of its subscriptions has more events pending than the bus allows
  * (SubscriberTooSlowError; a frame counts as pending until it is written out, so a client that
  * stops reading trips it too).
  */
-export function attachGraphqlWs(opts: AttachGraphqlWsOptions): { close(): Promise<void> } {
+export function attachGraphqlWs(opts: AttachGraphqlWsOptions): { close(): Promise<void>; stats(): TransportStats } {
   if (!opts.path.startsWith('/')) throw new TypeError(`attachGraphqlWs: path must start with "/", got "${opts.path}".`);
   const rules: SubscribeRulesOptions = {
     schema: opts.schema,
@@ -93,7 +100,8 @@ export function attachGraphqlWs(opts: AttachGraphqlWsOptions): { close(): Promis
   // before any of the document bounds could apply.
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: opts.maxPayloadBytes ?? 1024 * 1024 });
   const batcher = new WriteBatcher();
-  const disposable = useServer<ConnectionParams, Extra>({ ...serverOptions(opts, rules, batcher), isProd: true }, wss);
+  const tally: Tally = { open: new Set(), slowDisconnects: 0 };
+  const disposable = useServer<ConnectionParams, Extra>({ ...serverOptions(opts, rules, batcher, tally), isProd: true }, wss);
   const onUpgrade = upgradeHandler(opts, wss);
   opts.server.on('upgrade', onUpgrade);
   return {
@@ -102,11 +110,17 @@ export function attachGraphqlWs(opts: AttachGraphqlWsOptions): { close(): Promis
       batcher.flush();
       await disposable.dispose();
     },
+    /** For /metrics: read when scraped. */
+    stats() {
+      let subscriptions = 0;
+      for (const ctx of tally.open) subscriptions += Object.keys(ctx.subscriptions).length;
+      return { connections: tally.open.size, subscriptions, slowDisconnects: tally.slowDisconnects };
+    },
   };
 }
 
 /** graphql-ws's hooks: who may connect, which operations run, and how their results are written. */
-function serverOptions(opts: AttachGraphqlWsOptions, rules: SubscribeRulesOptions, batcher: WriteBatcher): WsServerOptions {
+function serverOptions(opts: AttachGraphqlWsOptions, rules: SubscribeRulesOptions, batcher: WriteBatcher, tally: Tally): WsServerOptions {
   const log = opts.logger;
   return {
     schema: opts.schema,
@@ -115,6 +129,7 @@ function serverOptions(opts: AttachGraphqlWsOptions, rules: SubscribeRulesOption
     onConnect: async (ctx) => {
       try {
         ctx.extra.context = await opts.context(ctx.connectionParams, ctx.extra.request);
+        tally.open.add(ctx);
         return true;
       } catch (err) {
         log.info({ reason: (err as Error).message }, 'graphql-ws: connection refused by the context factory');
@@ -134,11 +149,12 @@ function serverOptions(opts: AttachGraphqlWsOptions, rules: SubscribeRulesOption
     // Errors reach clients as over HTTP: quoted values cut to an excerpt, the token bound named.
     onError: (ctx, _id, _payload, errors: readonly GraphQLError[]) => {
       const tooSlow = errors.find((e) => e.originalError instanceof SubscriberTooSlowError)?.originalError as SubscriberTooSlowError | undefined;
-      if (tooSlow) closeTooSlow(ctx.extra.socket, tooSlow, log);
+      if (tooSlow && closeTooSlow(ctx.extra.socket, tooSlow, log)) tally.slowDisconnects++;
       return errors.map((e) => formatForClient(e.toJSON()));
     },
     // Only results graphql-ws sends itself come here: a subscription refused at its start (an
     // argument, a scope) is one `next` with errors. Event frames are written by deliverFrames.
+    onClose: (ctx) => void tally.open.delete(ctx),
     onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: result.errors.map((e) => formatForClient(e.toJSON())) } : undefined),
   };
 }
@@ -157,10 +173,12 @@ function deliverFrames(result: SharedResultStream, id: string, ws: WebSocket, so
   });
 }
 
-function closeTooSlow(ws: WebSocket, err: SubscriberTooSlowError, log: Logger): void {
-  if (ws.readyState !== ws.OPEN) return;
+/** Closes the socket with 4429; false when it was closed already. */
+function closeTooSlow(ws: WebSocket, err: SubscriberTooSlowError, log: Logger): boolean {
+  if (ws.readyState !== ws.OPEN) return false;
   log.info({ maxPendingEvents: err.maxPendingEvents, bufferedBytes: ws.bufferedAmount }, 'graphql-ws: closing a subscriber that is too slow');
   ws.close(WS_CLOSE.SUBSCRIBER_TOO_SLOW.code, WS_CLOSE.SUBSCRIBER_TOO_SLOW.reason);
+  return true;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../logger';
+import type { WebhookResult } from '../../util/metrics';
 
 /**
  * What every webhook receiver shares: the raw body (the signature covers the exact bytes, so it
@@ -52,6 +53,8 @@ export interface WebhookRouteOptions {
   logger: Logger;
   /** The one content type accepted (kept raw for the signature). Default 'application/json'; Lightspeed Retail posts forms. */
   contentType?: string;
+  /** The sender, as metrics label it (bounded: one per route). Default: the path's last segment. */
+  source?: string;
   /** Verify, validate, append; resolve with the reply. Throw WebhookHttpError for bad input. */
   handle(req: FastifyRequest, raw: Buffer): Promise<{ status: number; body: object }>;
 }
@@ -64,16 +67,33 @@ export function registerWebhookRoute(app: FastifyInstance, o: WebhookRouteOption
   if (!Number.isSafeInteger(o.bodyLimitBytes) || o.bodyLimitBytes < 1) {
     throw new RangeError(`bodyLimitBytes must be a positive whole number, got ${o.bodyLimitBytes}.`);
   }
+  const source = o.source ?? o.path.split('/').filter(Boolean).pop() ?? 'unknown';
   app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(o.contentType ?? 'application/json', { parseAs: 'buffer', bodyLimit: o.bodyLimitBytes }, (_req, body, done) => done(null, body));
-    scope.setErrorHandler((err: FastifyError, req, reply) => replyError(err, req, reply, o.logger));
+    const count = (status: number, body?: object): void => app.gatewayMetrics?.webhook(source, webhookResult(status, body));
+    scope.setErrorHandler((err: FastifyError, req, reply) => {
+      const sent = replyError(err, req, reply, o.logger);
+      count(sent.statusCode);
+      return sent;
+    });
     scope.post(o.path, { bodyLimit: o.bodyLimitBytes }, async (req, reply) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const { status, body } = await o.handle(req, raw);
+      count(status, body);
       return reply.code(status).send(body);
     });
   });
+}
+
+/** The metric label of an answer: a 2xx body says whether it was a duplicate or ignored. */
+function webhookResult(status: number, body: object | undefined): WebhookResult {
+  if (status >= 500) return 'failed';
+  if (status >= 400) return 'rejected';
+  const b = body as { duplicate?: unknown; ignored?: unknown } | undefined;
+  if (b?.duplicate === true) return 'duplicate';
+  if (b?.ignored === true) return 'ignored';
+  return 'accepted';
 }
 
 function replyError(err: FastifyError, req: FastifyRequest, reply: FastifyReply, logger: Logger): FastifyReply {

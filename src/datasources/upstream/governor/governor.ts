@@ -1,6 +1,6 @@
 import type { Upstream } from '../../../errors';
 import { RateLimitedError, UpstreamUnavailableError } from '../../../errors';
-import type { AcquireRequest, BudgetModel, Governor, GovernorStats, Permit, ResponseFeedback } from './governor.types';
+import type { AcquireRequest, BudgetModel, CallReport, Governor, GovernorStats, Permit, ResponseFeedback } from './governor.types';
 import type { BudgetStore, Decision } from './budget.types';
 import { modelLimit, modelWindows } from './budget.types';
 import { parseFeedback } from './feedback';
@@ -44,6 +44,8 @@ export class QueuedGovernor implements Governor {
   private last: Decision;
   private waitUntil = 0;
   private readonly counts = { waitedMsTotal: 0, upstream429: 0, rateLimited: 0, calls: 0 };
+  /** Set by the registry: passes each attempt's report to its listeners. */
+  reportCall?: (report: CallReport) => void;
 
   constructor(
     readonly upstream: Upstream,

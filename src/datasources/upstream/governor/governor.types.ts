@@ -87,7 +87,20 @@ export interface Governor {
    */
   pause(ms: number): Promise<void>;
   stats(): GovernorStats;
+  /** Told of every HTTP attempt made under this governor's budget (http.ts), for metrics; see GovernorRegistry.onCall. */
+  reportCall?(report: CallReport): void;
   close(): Promise<void>;
+}
+
+/** One HTTP attempt to an upstream, as the client reports it for metrics. */
+export interface CallReport {
+  upstream: Upstream;
+  /** The answer's status; undefined when none came (connection failed, timed out). */
+  status?: number;
+  /** From sending the request to reading the whole answer. */
+  seconds: number;
+  /** How long the attempt waited for budget before it was sent. */
+  waitedSeconds: number;
 }
 
 /** How an upstream meters its budget. */
@@ -127,5 +140,7 @@ export interface GovernorRegistry {
   /** The governor for this credential, created on first use. `credential` is hashed before use as a key. */
   governor(upstream: Upstream, credential: string, model: BudgetModel): Governor;
   stats(): GovernorStats[];
+  /** Adds a listener told of every HTTP attempt under any of the registry's governors (metrics); returns its removal. */
+  onCall(listener: (report: CallReport) => void): () => void;
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Upstream } from '../../../errors';
-import type { BudgetModel, Governor, GovernorRegistry, GovernorStats, WindowLimit } from './governor.types';
+import type { BudgetModel, CallReport, Governor, GovernorRegistry, GovernorStats, WindowLimit } from './governor.types';
 import { createMemoryBudget } from './budget.memory';
 import { RedisBudget } from './budget.redis';
 import type { WindowSettings } from './budget.types';
@@ -61,6 +61,10 @@ export function createGovernorRegistry(opts: GovernorRegistryOptions): GovernorR
   const link = opts.redisUrl ? new RedisLink(opts.redisUrl, opts.logger, o.commandTimeoutMs, o.connectWaitMs) : undefined;
   const govs = new Map<string, QueuedGovernor>();
   const clock = opts.clock ?? Date.now;
+  const callListeners = new Set<(report: CallReport) => void>();
+  const reportCall = (report: CallReport): void => {
+    for (const l of callListeners) l(report);
+  };
   let closed = false;
   return {
     governor(upstream: Upstream, credential: string, model: BudgetModel): Governor {
@@ -79,12 +83,17 @@ export function createGovernorRegistry(opts: GovernorRegistryOptions): GovernorR
             }
           : { kind: 'memory', store: createMemoryBudget(model, o.windows, 1, clock) };
         g = new QueuedGovernor(upstream, hash, model, backends, clock);
+        g.reportCall = reportCall;
         govs.set(id, g);
       }
       return g;
     },
     stats(): GovernorStats[] {
       return [...govs.values()].map((g) => g.stats());
+    },
+    onCall(listener) {
+      callListeners.add(listener);
+      return () => void callListeners.delete(listener);
     },
     async close(): Promise<void> {
       closed = true;

@@ -42,7 +42,7 @@ export function registerGovernorMetrics(registry: GovernorRegistry, promRegistry
   });
   registerWindowGauges(registry, promRegistry);
   counter('gateway_governor_calls_total', 'Calls admitted.', (s) => s.calls);
-  counter('gateway_governor_waited_ms_total', 'Milliseconds admitted calls spent waiting for budget.', (s) => s.waitedMsTotal);
+  counter('gateway_governor_waited_seconds_total', 'Seconds admitted calls spent waiting for budget.', (s) => s.waitedMsTotal / 1000);
   counter('gateway_governor_upstream_429_total', '429 / THROTTLED answers from the upstream.', (s) => s.upstream429);
   counter('gateway_governor_rate_limited_total', 'Calls failed with RATE_LIMITED (no budget before the deadline).', (s) => s.rateLimited);
 }
@@ -53,12 +53,12 @@ function registerWindowGauges(registry: GovernorRegistry, promRegistry: Registry
     new Gauge({
       name,
       help,
-      labelNames: ['upstream', 'credential', 'window_ms'],
+      labelNames: ['upstream', 'credential', 'window_seconds'],
       registers: [promRegistry],
       collect() {
         this.reset();
         for (const s of registry.stats()) {
-          for (const w of s.windows ?? []) this.set({ upstream: s.upstream, credential: s.credential, window_ms: String(w.windowMs) }, pick(w));
+          for (const w of s.windows ?? []) this.set({ upstream: s.upstream, credential: s.credential, window_seconds: String(w.windowMs / 1000) }, pick(w));
         }
       },
     });
