@@ -16,6 +16,8 @@ import { ProductFreeStockResolver } from './resolvers/product-free-stock.resolve
 import { WAREHOUSE_RESOLVERS } from './resolvers/warehouse';
 import { leanResolvers } from './schema/common/lean-resolvers';
 import { recordPersonalReads } from './security/audit-reads';
+import { REFERENCE_RESOLVERS } from './resolvers/entities.resolver';
+import { toSubgraph } from './schema/federation/subgraph';
 
 /**
  * Every resolver class of the public schema. type-graphql 2 has no glob loading, so a new
@@ -43,8 +45,9 @@ let built: Promise<GraphQLSchema> | undefined;
 /**
  * Builds the schema once per process (type-graphql's metadata is global), then takes type-graphql's
  * per-call wrappers off the fields that run once per row and writes each field's scopes into it
- * (schema/common/lean-resolvers.ts), and gives the personal-data fields their audit note
- * (security/audit-reads.ts).
+ * (schema/common/lean-resolvers.ts), makes it an Apollo Federation 2 subgraph (`_service`,
+ * `_entities`, `@key`s, `@requiresScopes`; schema/federation/subgraph.ts) — the one schema clients and
+ * routers both get — and gives the personal-data fields their audit note (security/audit-reads.ts).
  */
 export function getSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
@@ -62,8 +65,9 @@ export function getSchema(): Promise<GraphQLSchema> {
     authMode: 'error',
     // Dates travel as ISO strings from Picqer; keep scalars explicit in the types.
     emitSchemaFile: false,
-  }).then((schema) => {
-    leanResolvers(schema);
+  }).then((codeFirst) => {
+    leanResolvers(codeFirst);
+    const schema = toSubgraph(codeFirst, REFERENCE_RESOLVERS);
     recordPersonalReads(schema);
     return schema;
   });

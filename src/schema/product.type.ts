@@ -1,10 +1,12 @@
-import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { StockLevel } from './stock-level.type';
 
 /**
  * A Picqer product. `shopify` and `exact` are joined on `productcode` by their own resolvers
  * (src/resolvers/shopify*.resolver.ts, exact*.resolver.ts).
  */
+@Directive('@key(fields: "productcode")')
+@Directive('@key(fields: "id")')
 @ObjectType({ description: 'A product in the warehouse (Picqer), joined with its shop variant and bookkeeping item.' })
 export class Product {
   @Field(() => ID, { description: 'Global id: the Picqer idproduct as a string.' })

@@ -1,5 +1,7 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 
+@Directive('@key(fields: "id")')
+@Directive('@key(fields: "idwarehouse")')
 @ObjectType({ description: 'A Picqer warehouse.' })
 export class Warehouse {
   @Field(() => ID)

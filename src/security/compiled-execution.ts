@@ -3,7 +3,7 @@ import { Kind, execute, type DocumentNode, type ExecutionResult, type GraphQLSch
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
 import type { CallerContext } from '../auth/caller';
-import { applyDenials, assertScopesOnConcreteTypesOnly } from './deny';
+import { applyDenials } from './deny';
 import { planScopes, scopeKey, type ScopePlan } from './scope-plan';
 
 type GatewayInterface = ApolloServerOptionsWithGateway<CallerContext>['gateway'];
@@ -47,7 +47,6 @@ export function compiledExecution(
   schema: GraphQLSchema,
   opts: CompiledExecutionOptions = {},
 ): { gateway: GatewayInterface; stats: () => CompiledExecutionStats } {
-  assertScopesOnConcreteTypesOnly(schema);
   const plans = new LRUCache<string, Plan>({ max: opts.maxOperations ?? 1000 });
   const stats: CompiledExecutionStats = { compiled: 0, fallback: 0, cached: 0 };
 

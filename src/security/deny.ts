@@ -19,8 +19,7 @@ import {
 import { checkScopes } from '../auth/auth-checker';
 import type { CallerContext } from '../auth/caller';
 import { ForbiddenError } from '../errors';
-import { scopesOf } from '../schema/common/lean-resolvers';
-import type { Denial, ScopePlan } from './scope-plan';
+import { TYPENAME_KEY, type Denial, type ScopePlan } from './scope-plan';
 
 /** A null that must travel up: the value sat in a non-null position. */
 const BUBBLE = Symbol('bubble');
@@ -48,25 +47,9 @@ export function applyDenials(
   if (plan.denied.size === 0 || result.data == null) return result;
   const root = schema.getRootType(operation.operation);
   if (!root) return result;
-  const walker = new DenialWalker(plan.denied, original, ctx);
+  const walker = new DenialWalker(plan.denied, original, ctx, schema);
   const nulled = walker.object(result.data, root, [operation.selectionSet], []);
   return { ...result, data: nulled ? null : result.data, errors: [...walker.errors, ...(result.errors ?? [])] };
-}
-
-/**
- * The start-up check that keeps applyDenials exact: it follows object types only (an answer does
- * not say which type an interface or union value was), so no possible type of an interface or
- * union may have a scoped field. Throws naming the field.
- */
-export function assertScopesOnConcreteTypesOnly(schema: GraphQLSchema): void {
-  for (const t of Object.values(schema.getTypeMap())) {
-    if (!isAbstractType(t)) continue;
-    for (const impl of schema.getPossibleTypes(t)) {
-      const scoped = Object.values(impl.getFields()).find((f) => scopesOf(f));
-      if (scoped)
-        throw new Error(`${impl.name}.${scoped.name} needs a scope, but ${impl.name} is a possible type of ${t.name}: scope plans need concrete types.`);
-    }
-  }
 }
 
 class DenialWalker {
@@ -78,13 +61,14 @@ class DenialWalker {
     private readonly denied: ReadonlyMap<FieldNode, Denial>,
     document: DocumentNode,
     private readonly ctx: CallerContext,
+    private readonly schema: GraphQLSchema,
   ) {
     for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION && !this.fragments.has(d.name.value)) this.fragments.set(d.name.value, d);
   }
 
   /** Fixes one object of `type` in place; true when it must itself become null. */
   object(obj: Record<string, unknown>, type: GraphQLObjectType, sets: readonly SelectionSetNode[], path: Path): boolean {
-    for (const [key, nodes] of this.collect(sets)) {
+    for (const [key, nodes] of this.collect(sets, type)) {
       if (obj[key] === undefined) continue; // left out by @skip/@include (graphql-jit may leave the key, undefined)
       const field = type.getFields()[nodes[0].name.value];
       const denial = this.denialOf(nodes);
@@ -119,6 +103,13 @@ class DenialWalker {
       return list;
     }
     if (isObjectType(type)) return this.object(v as Record<string, unknown>, type, sets, path) ? null : v;
+    if (isAbstractType(type)) {
+      // An interface or union value says its type under the key the plan asked it for (scope-plan.ts).
+      const obj = v as Record<string, unknown>;
+      const concrete = this.schema.getType(String(obj[TYPENAME_KEY] ?? obj.__typename));
+      delete obj[TYPENAME_KEY];
+      if (isObjectType(concrete)) return this.object(obj, concrete, sets, path) ? null : v;
+    }
     return v;
   }
 
@@ -140,8 +131,16 @@ class DenialWalker {
     return new ForbiddenError(`Field "${d.coordinate}" needs scope ${d.scopes.map((s) => `"${s}"`).join(' or ')}.`, d.scopes[0]);
   }
 
-  /** Field nodes by response key, in order, through fragments (each spread once per object, as graphql does). */
-  private collect(sets: readonly SelectionSetNode[], into = new Map<string, FieldNode[]>(), spread = new Set<string>()): Map<string, FieldNode[]> {
+  /**
+   * Field nodes by response key, in order, through the fragments that apply to `type` (each spread
+   * once per object, as graphql does).
+   */
+  private collect(
+    sets: readonly SelectionSetNode[],
+    type: GraphQLObjectType,
+    into = new Map<string, FieldNode[]>(),
+    spread = new Set<string>(),
+  ): Map<string, FieldNode[]> {
     for (const set of sets) {
       for (const s of set.selections) {
         if (s.kind === Kind.FIELD) {
@@ -150,15 +149,24 @@ class DenialWalker {
           if (list) list.push(s);
           else into.set(key, [s]);
         } else if (s.kind === Kind.INLINE_FRAGMENT) {
-          this.collect([s.selectionSet], into, spread);
+          if (this.applies(s.typeCondition?.name.value, type)) this.collect([s.selectionSet], type, into, spread);
         } else if (!spread.has(s.name.value)) {
-          spread.add(s.name.value);
           const f = this.fragments.get(s.name.value);
-          if (f) this.collect([f.selectionSet], into, spread);
+          if (f && this.applies(f.typeCondition.name.value, type)) {
+            spread.add(s.name.value);
+            this.collect([f.selectionSet], type, into, spread);
+          }
         }
       }
     }
     return into;
+  }
+
+  /** Whether a fragment on `condition` applies to an object of `type`. */
+  private applies(condition: string | undefined, type: GraphQLObjectType): boolean {
+    if (condition === undefined || condition === type.name) return true;
+    const t = this.schema.getType(condition);
+    return t !== undefined && isAbstractType(t) && this.schema.isSubType(t, type);
   }
 
   /** Whether a refused field lies anywhere below (memoised: a fragment is looked into once). */

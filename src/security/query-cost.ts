@@ -20,6 +20,7 @@ import {
 } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values';
 import { BadUserInputError } from '../errors';
+import { entitiesCalls } from './entities-cost';
 import { MAX_PAGE_SIZE } from '../schema/common/pagination.args';
 import { MAX_PRODUCTCODES } from '../schema/shopify/productcodes.args';
 
@@ -48,7 +49,9 @@ export type FieldCost =
    * each and known ones 100 ids a call (see code-index.ts); Shopify searches `shopifyBatch` SKUs a
    * call after one locations call; a stock push adds `mutationBatch` quantities per mutation.
    */
-  | { kind: 'codes'; arg: string; maxItems: number; shopifyBatch: number; mutationBatch?: number; perCode?: number };
+  | { kind: 'codes'; arg: string; maxItems: number; shopifyBatch: number; mutationBatch?: number; perCode?: number }
+  /** A router's `_entities`: a row per representation (see entities-cost.ts). */
+  | { kind: 'entities' };
 
 const PICQER_PAGE = 100;
 
@@ -83,6 +86,9 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   // Every channel: Shopify's figures here; LIGHTSPEED_FIELD_COSTS adds Lightspeed's when it is configured.
   'Mutation.syncFreeStock': { kind: 'codes', arg: 'productcodes', maxItems: MAX_PRODUCTCODES, shopifyBatch: 50, mutationBatch: 125 },
   'Product.channels': { kind: 'batch', batchSize: 50 },
+  // Federation: `_service` makes no call (priced at one so no root field is free); `_entities` by its representations.
+  'Query._service': { kind: 'single' },
+  'Query._entities': { kind: 'entities' },
 };
 
 /**
@@ -219,6 +225,11 @@ class OperationPricer {
       case 'once':
         this.onceKeys.add(cost.key);
         return cost.rows;
+      case 'entities': {
+        const { calls: made, rows } = entitiesCalls(() => getArgumentValues(field, sel, this.variables).representations, this.opts.knownCode);
+        calls.perRow += made;
+        return rows;
+      }
     }
   }
 

@@ -1,7 +1,9 @@
 import {
   Kind,
   TypeInfo,
+  getNamedType,
   isAbstractType,
+  isInterfaceType,
   isObjectType,
   visit,
   visitWithTypeInfo,
@@ -11,6 +13,7 @@ import {
   type GraphQLCompositeType,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type SelectionSetNode,
 } from 'graphql';
 import { checkScopes } from '../auth/auth-checker';
 import type { Caller, CallerContext } from '../auth/caller';
@@ -58,6 +61,13 @@ export function scopeKey(ctx: CallerContext): string {
 
 const keys = new WeakMap<Caller, string>();
 
+/**
+ * The response key under which an interface or union value that leads to a refused field (e.g.
+ * `_entities { ... on Order { email } }`) tells its type: applyDenials needs the type to know which
+ * fragments applied, and the caller may not have asked for `__typename`. Removed before the answer goes out.
+ */
+export const TYPENAME_KEY = 'pgwScopePlanType__';
+
 /** One pass over the operation (fragments once each): the fields `ctx`'s caller may not see. */
 export function planScopes(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, ctx: CallerContext): ScopePlan {
   const denied = new Map<FieldNode, Denial>();
@@ -68,7 +78,11 @@ export function planScopes(schema: GraphQLSchema, document: DocumentNode, operat
       return false;
     }
   };
+  // Fields whose type is an interface or union: the ones that lead to a refusal must say their type.
+  const abstract: FieldNode[] = [];
   forEachSelectedField(schema, document, operation, (node, parentType) => {
+    const def = isObjectType(parentType) || isInterfaceType(parentType) ? parentType.getFields()[node.name.value] : undefined;
+    if (node.selectionSet && def && isAbstractType(getNamedType(def.type))) abstract.push(node);
     // On an interface or union, refused where any type it can be refuses (fails closed).
     const candidates = isAbstractType(parentType) ? schema.getPossibleTypes(parentType) : isObjectType(parentType) ? [parentType] : [];
     for (const t of candidates) {
@@ -82,7 +96,9 @@ export function planScopes(schema: GraphQLSchema, document: DocumentNode, operat
     }
     return undefined;
   });
-  return { document: denied.size ? withoutDenied(document, denied) : document, denied };
+  if (denied.size === 0) return { document, denied };
+  const leads = leadsToDenied(document, denied);
+  return { document: withoutDenied(document, denied, new Set(abstract.filter((n) => leads(n.selectionSet!)))), denied };
 }
 
 /**
@@ -121,10 +137,17 @@ function forEachSelectedField(
   }
 }
 
-/** The document with each refused field replaced by `<response key>: __typename`, its directives kept. */
-function withoutDenied(document: DocumentNode, denied: ReadonlyMap<FieldNode, Denial>): DocumentNode {
+/**
+ * The document with each refused field replaced by `<response key>: __typename`, its directives
+ * kept, and `TYPENAME_KEY: __typename` added below each field of `typed` (abstract, leading to one).
+ */
+function withoutDenied(document: DocumentNode, denied: ReadonlyMap<FieldNode, Denial>, typed: ReadonlySet<FieldNode>): DocumentNode {
   return visit(document, {
     Field(node) {
+      if (typed.has(node)) {
+        const own: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: TYPENAME_KEY }, name: { kind: Kind.NAME, value: '__typename' } };
+        return { ...node, selectionSet: { ...node.selectionSet!, selections: [...node.selectionSet!.selections, own] } };
+      }
       if (!denied.has(node)) return undefined;
       const placeholder: FieldNode = {
         kind: Kind.FIELD,
@@ -137,4 +160,25 @@ function withoutDenied(document: DocumentNode, denied: ReadonlyMap<FieldNode, De
       return placeholder;
     },
   });
+}
+
+/** Whether a selection set has a refused field anywhere below, through fragments (memoised per set). */
+function leadsToDenied(document: DocumentNode, denied: ReadonlyMap<FieldNode, Denial>): (set: SelectionSetNode) => boolean {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION && !fragments.has(d.name.value)) fragments.set(d.name.value, d);
+  const known = new Map<SelectionSetNode, boolean>();
+  const leads = (set: SelectionSetNode): boolean => {
+    const k = known.get(set);
+    if (k !== undefined) return k;
+    known.set(set, false); // a cycle (refused by validation anyway) leads nowhere
+    const found = set.selections.some((s) => {
+      if (s.kind === Kind.FIELD) return denied.has(s) || (s.selectionSet !== undefined && leads(s.selectionSet));
+      if (s.kind === Kind.INLINE_FRAGMENT) return leads(s.selectionSet);
+      const f = fragments.get(s.name.value);
+      return f !== undefined && leads(f.selectionSet);
+    });
+    known.set(set, found);
+    return found;
+  };
+  return leads;
 }

@@ -1,9 +1,11 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { OrderStatus } from '../enums';
 import { PersonalData } from '../../security/personal-data';
 import { Address } from './address.type';
 import { OrderLine } from './order-line.type';
 
+@Directive('@key(fields: "id")')
+@Directive('@key(fields: "orderid")')
 @ObjectType({ description: 'A Picqer order.' })
 export class Order {
   @Field(() => ID)

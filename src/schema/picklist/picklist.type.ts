@@ -1,9 +1,11 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import { PicklistStatus } from '../enums';
 import { Order } from '../order/order.type';
 import { Warehouse } from '../warehouse.type';
 import { PicklistLine } from './picklist-line.type';
 
+@Directive('@key(fields: "id")')
+@Directive('@key(fields: "picklistid")')
 @ObjectType({ description: 'A Picqer picklist: the products of one order to pick in one warehouse.' })
 export class Picklist {
   @Field(() => ID)
