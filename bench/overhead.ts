@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify from 'fastify';
 import { Pool } from 'undici';
@@ -188,8 +189,9 @@ class Child {
   static start(role: 'sandbox' | 'gateway' | 'handwritten', env: Record<string, string>, profileDir?: string): Promise<Child> {
     const proc = fork(__filename, [role], {
       execArgv: [
+        // Transpiled on load like ts-node, without loading `domain` (see support/register.js).
         '-r',
-        'ts-node/register/transpile-only',
+        path.join(__dirname, 'support', 'register.js'),
         ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${role}.cpuprofile`] : []),
       ],
       // graphql-js and Fastify as in production (`npm start`): no development-mode checks.

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 
 /**
  * A bench helper process (a .ts file run by ts-node's transpile-only register) spoken to over
@@ -15,7 +16,8 @@ export interface BenchChild {
 
 export function forkBenchChild(script: string): BenchChild {
   const child: ChildProcess = fork(script, [], {
-    execArgv: ['-r', 'ts-node/register/transpile-only'],
+    // Transpiled on load like ts-node, without loading `domain` (see ./register.js).
+    execArgv: ['-r', path.join(__dirname, 'register.js')],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
