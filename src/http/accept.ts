@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * Content negotiation for /graphql, decided before anything runs. Apollo Server picks the
  * response type only after executing the operation, so a request it then answers 406 would
@@ -29,9 +31,20 @@ interface MediaRange {
  */
 export function acceptsGraphqlResponse(accept: string | undefined): boolean {
   if (!accept) return true;
+  const known = decided.get(accept);
+  if (known !== undefined) return known;
   const ranges = parseAccept(accept);
-  return PRODUCED.some((produced) => quality(produced, ranges) > 0);
+  const ok = PRODUCED.some((produced) => quality(produced, ranges) > 0);
+  if (accept.length <= MAX_REMEMBERED_LENGTH) decided.set(accept, ok);
+  return ok;
 }
+
+/**
+ * Answers by header text: a client sends the same Accept header on every request, and parsing it
+ * showed in the gateway's CPU profile. Bounded in count and in the length of a remembered header.
+ */
+const decided = new LRUCache<string, boolean>({ max: 256 });
+const MAX_REMEMBERED_LENGTH = 512;
 
 /** The quality the client gives `produced`: that of the most specific range matching it, 0 if none. */
 function quality(produced: MediaRange, ranges: MediaRange[]): number {
