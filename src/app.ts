@@ -110,6 +110,8 @@ async function buildHttp(config: Readonly<Config>, services: Services, schema: G
     graphiqlHeaders: opts.graphiqlHeaders,
     authenticate: security.authenticate,
     apolloPlugins: security.apolloPlugins,
+    persistedQueries: security.persistedQueries,
+    trustedDocuments: security.trustedDocuments,
     operationRules: security.operationRules,
     cors: { origins: security.origins, maxAgeSeconds: config.browser.corsMaxAgeSeconds },
     routes: [

@@ -1,4 +1,4 @@
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type PersistedQueryOptions } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
@@ -10,6 +10,7 @@ import type { Services } from './services';
 import { ERROR_CODES } from './errors';
 import { DEFAULT_QUERY, graphiqlHtml, registerGraphiqlAssets } from './graphiql';
 import { formatForClient } from './security/client-errors';
+import { trustedDocumentsHook, type TrustedDocuments } from './security/trusted-documents';
 import { compiledExecution, type CompiledExecutionStats } from './security/compiled-execution';
 import { operationRulesOf, type OperationRules } from './security/operation-rules';
 import { acceptsGraphqlResponse } from './http/accept';
@@ -49,6 +50,10 @@ export interface GatewayOptions {
   maxCompiledOperations?: number;
   /** CORS for pages on other origins (http/cors.ts); absent: no Access-Control-* headers at all. */
   cors?: CorsOptions;
+  /** APQ's store and ttl (shared through Redis: security/persisted-queries.redis.ts). Default: Apollo's, in memory. */
+  persistedQueries?: PersistedQueryOptions;
+  /** TRUSTED_DOCUMENTS=on: only these operations run (security/trusted-documents.ts). */
+  trustedDocuments?: TrustedDocuments;
 }
 
 export interface Gateway {
@@ -135,6 +140,7 @@ async function startApollo(
     // Auth is a bearer header, never a cookie, so a cross-site "simple" request carries no
     // credentials; CSRF prevention would only break plain GET requests the spec allows.
     csrfPrevention: false,
+    persistedQueries: opts.persistedQueries,
     // The document is bounded before anything analyses it: graphql's parser stops at maxTokens,
     // and a rule refuses too many aliases, directives or fragment spreads; without introspection,
     // no "Did you mean …?" spelling out the schema. The same rules bind graphql-ws (operation-rules.ts).
@@ -170,6 +176,8 @@ async function registerGraphqlRoute(app: FastifyInstance, apollo: ApolloServer<G
   await app.register(async (scope) => {
     // GraphQL over HTTP takes JSON bodies only: any other media type is 415, not a parse error.
     scope.removeContentTypeParser('text/plain');
+    // Trusted documents: an operation not on the list is refused once its body is read, before anything parses it.
+    if (opts.trustedDocuments) scope.addHook('preHandler', trustedDocumentsHook(opts.trustedDocuments));
     // A browser navigating here (HTML preferred over JSON) gets GraphiQL, even with ?query=…,
     // which GraphiQL itself writes into its address for sharing; GraphQL clients ask for JSON.
     scope.addHook('onRequest', async (req, reply) => {

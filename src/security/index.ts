@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, PersistedQueryOptions } from '@apollo/server';
 import type { Registry } from 'prom-client';
 import type { DestinationStream } from 'pino';
 import { Authenticator } from '../auth/authenticator';
@@ -11,6 +11,8 @@ import type { GatewayContext } from '../context';
 import { auditPlugin } from './audit.plugin';
 import { createAuditSink, type AuditSink } from './audit-sink';
 import { operationRulesOf, type OperationRules } from './operation-rules';
+import { RedisPersistedQueryCache } from './persisted-queries.redis';
+import { loadTrustedDocuments, type TrustedDocuments } from './trusted-documents';
 import { queryLimitsPlugin } from './query-limits.plugin';
 import { rateLimitPlugin } from './rate-limit.plugin';
 import { MemoryRateLimitStore } from './rate-limit.memory';
@@ -33,6 +35,10 @@ export interface Security {
   registerMetrics(registry: Registry): void;
   /** CORS_ORIGINS: for CORS on HTTP and the Origin check of graphql-ws and SSE. */
   origins: OriginPolicy;
+  /** APQ: shared by the replicas through Redis when REDIS_URL is set, entries kept APQ_TTL_SECONDS. */
+  persistedQueries: PersistedQueryOptions;
+  /** TRUSTED_DOCUMENTS=on: the operations that may run. */
+  trustedDocuments?: TrustedDocuments;
   close(): Promise<void>;
 }
 
@@ -47,6 +53,9 @@ export function createSecurity(config: Readonly<Config>, opts: SecurityOptions =
   const b = config.browser;
   // Auth is on with any source of callers: static tokens, the identity provider, the public caller.
   const authenticator = new Authenticator(s.tokens, (s.tokens.length > 0 || b.jwt !== undefined || b.publicAccess) && !s.authDisabled);
+  const apqCache = config.redisUrl
+    ? new RedisPersistedQueryCache({ redisUrl: config.redisUrl, keyPrefix: `${config.redisKeyPrefix}apq:`, ttlSeconds: b.apqTtlSeconds })
+    : undefined;
   const callers = new CallerSources(authenticator, {
     jwt: b.jwt && new JwtVerifier(b.jwt),
     publicAccess: b.publicAccess ? { perMinute: b.publicRatePerMinute } : undefined,
@@ -77,7 +86,10 @@ export function createSecurity(config: Readonly<Config>, opts: SecurityOptions =
         () => [...refusals].map(([token, n]) => [{ token }, n] as const),
       ),
     origins: originPolicy(config.browser.corsOrigins),
+    persistedQueries: { cache: apqCache, ttl: b.apqTtlSeconds },
+    trustedDocuments: b.trustedDocuments === 'on' && b.trustedDocumentsFile ? loadTrustedDocuments(b.trustedDocumentsFile) : undefined,
     async close() {
+      await apqCache?.close();
       await store.close();
       await sink?.close();
     },
