@@ -21,6 +21,7 @@ import { registerCors, type CorsOptions } from './http/cors';
 import { clientErrorHandler, httpErrorHandler, notFoundHandler, sendGraphqlError } from './http/error-replies';
 import { subscriptionsOverHttpPlugin } from './http/subscriptions-over-http.plugin';
 import { registerSse, wantsEventStream } from './http/sse-route';
+import { registerDemoPage } from './http/demo-page';
 
 /**
  * The HTTP face of the gateway: /graphql (GraphQL over HTTP via Apollo, GraphiQL for browsers),
@@ -84,6 +85,9 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
   if (opts.cors) await registerCors(app, opts.cors);
   const apollo = await startApollo(app, opts, execution.gateway, metrics);
   await registerGraphqlRoute(app, apollo, opts);
+  // Sandbox mode's live-stock page (/demo), with the demo token GraphiQL starts with.
+  const demoAuthorization = services.config.sandbox ? opts.graphiqlHeaders?.Authorization : undefined;
+  if (demoAuthorization) registerDemoPage(app, { authorization: demoAuthorization });
   registerPlainRoutes(app);
   registerMetricsRoute(app, metrics, services.config);
   for (const route of opts.routes ?? []) await route(app);
@@ -200,7 +204,7 @@ async function registerGraphqlRoute(app: FastifyInstance, apollo: ApolloServer<G
     // Subscriptions over SSE: a request asking for text/event-stream is streamed before Apollo sees it.
     const rules = opts.operationRules ?? operationRulesOf(services.config);
     const knownCode = (code: string): boolean => services.picqerCodes.get(code) !== undefined;
-    registerSse(scope, { schema: opts.schema, path: '/graphql', context, rules, knownCode, logger: services.logger });
+    registerSse(scope, { schema: opts.schema, path: '/graphql', context, rules, knownCode, origins: opts.cors?.origins, logger: services.logger });
     await scope.register(fastifyApollo(apollo), { context, path: '/graphql', method: ['GET', 'POST', 'OPTIONS'] });
   });
 }

@@ -6,6 +6,7 @@ import { formatForClient } from '../security/client-errors';
 import type { OperationRules } from '../security/operation-rules';
 import { createSharedSubscribe, SharedResultStream, type ExecuteFn } from '../events/fanout/shared-execution';
 import { prepareSubscription, type SubscribeRulesOptions } from '../events/fanout/subscribe-rules';
+import type { OriginPolicy } from './origin';
 import type { SseOut } from './sse-out';
 
 /**
@@ -31,8 +32,11 @@ export interface SseHandlerOptions {
   rules: OperationRules;
   /** Whether Picqer's id for a product code is known, for the cost estimate. Default: never. */
   knownCode?: (code: string) => boolean;
-  /** The CORS allow-list's check of the Origin header; a refused origin is answered 403. Default: every origin. */
-  originAllowed?: (origin: string | undefined) => boolean;
+  /**
+   * CORS_ORIGINS (origin.ts): a page on an origin not on the list (when one is set) is answered 403,
+   * as graphql-ws refuses its upgrade. Default: every origin.
+   */
+  origins?: Pick<OriginPolicy, 'admitsConnection'>;
   logger: Logger;
   /** Replaces graphql's `execute` for each event (tests count executions). */
   execute?: ExecuteFn;
@@ -82,8 +86,7 @@ export function createSseHandler(opts: SseHandlerOptions): SseHandler {
 
 /** The Origin check, then the caller: a refusal is a plain JSON answer, no stream opened. */
 async function connect(req: { raw: FastifyRequest; context: SseRequestState }, opts: SseHandlerOptions): Promise<SseResponse | undefined> {
-  const origin = req.raw.headers.origin;
-  if (opts.originAllowed && !opts.originAllowed(origin)) {
+  if (opts.origins && !opts.origins.admitsConnection(req.raw.headers)) {
     opts.logger.info('SSE: request refused, its Origin is not in CORS_ORIGINS');
     return refusal(403, [new GraphQLError('This origin may not open subscriptions here (CORS_ORIGINS).', { extensions: { code: 'FORBIDDEN' } })]);
   }

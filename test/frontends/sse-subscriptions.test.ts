@@ -13,12 +13,13 @@ import { collectSse, sseClient } from './sse-collect';
 
 const SECRET = 'picqer-hook-secret-for-sse-tests';
 const MAX_DEPTH = 2;
+const ALLOWED_ORIGIN = 'https://shop.example.com';
 let stack: SecurityStack;
 const clients: Client[] = [];
 
 beforeAll(async () => {
   // `freeStockChanged { productcode }` is 2 deep; `freeStockChanged { stock { warehouseId } }` 3.
-  stack = await startSecurityStack({ PICQER_WEBHOOK_SECRET: SECRET, MAX_QUERY_DEPTH: String(MAX_DEPTH) });
+  stack = await startSecurityStack({ PICQER_WEBHOOK_SECRET: SECRET, MAX_QUERY_DEPTH: String(MAX_DEPTH), CORS_ORIGINS: ALLOWED_ORIGIN });
 }, 60_000);
 afterAll(async () => {
   for (const c of clients) c.dispose();
@@ -131,6 +132,22 @@ test('a caller without the scope gets FORBIDDEN as the stream’s one result, th
   await until(() => subscribers() === 1, 'the permitted subscription');
   orders.dispose();
   await until(() => subscribers() === 0, 'the permitted subscription to end');
+});
+
+test('CORS_ORIGINS: a page on another origin is refused 403 before authentication; an allowed one streams, with its CORS header', async () => {
+  const refusedRes = await raw({ query: STOCK_SUB }, { origin: 'https://evil.example.com', authorization: '' });
+  expect(refusedRes.status).toBe(403);
+  expect(refusedRes.headers.get('access-control-allow-origin')).toBeNull();
+  const body = (await refusedRes.json()) as { errors: Array<{ extensions: { code: string } }> };
+  expect(body.errors.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
+  expect(subscribers()).toBe(0);
+
+  const allowed = await raw({ query: STOCK_SUB }, { origin: ALLOWED_ORIGIN });
+  expect(allowed.status).toBe(200);
+  expect(allowed.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+  await until(() => subscribers() === 1, 'the allowed origin’s subscription');
+  await allowed.body!.cancel();
+  await until(() => subscribers() === 0, 'the subscription to end');
 });
 
 describe('the document rules of HTTP and graphql-ws hold over SSE', () => {
