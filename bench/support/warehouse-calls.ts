@@ -5,6 +5,7 @@
  *   parts' products 100 ids a call, none for a part already on the page;
  * - incoming stock: the open purchase orders, 100 a call, for the whole page;
  * - an order's shipments: its picklists (one `idorder` call), then one call per picklist;
+ * - suppliers: their list, one call per 100 (an account has few);
  * - a customer: one call (no multi-id filter).
  */
 
@@ -33,6 +34,17 @@ export const WAREHOUSE_CASES: Case[] = [
       const bundles = nodes.filter((n: any) => n.type === 'VIRTUAL_COMPOSITION').length;
       const partsOff = new Set(nodes.flatMap((n: any) => n.parts.map((p: any) => p.product.productcode)).filter((c: string) => !onPage.has(c)));
       return { picqer: 1 /* page */ + bundles /* parts lists */ + per(partsOff.size, 100) + GENERAL_STOCK };
+    },
+  },
+  {
+    name: '100 products with incoming stock (open purchase orders and their suppliers)',
+    query: `{ products(first: 100) { edges { node { productcode freeStock
+      incoming { amount expectedAt purchaseOrder { purchaseorderid status supplier { idsupplier name } } } } } } }`,
+    minimum: (d) => {
+      const incoming = d.products.edges.flatMap((e: any) => e.node.incoming);
+      const suppliers = new Set(incoming.map((i: any) => i.purchaseOrder.supplier?.idsupplier).filter((id: unknown) => id != null));
+      // The page, the warehouses, the open purchase orders (fewer than 100 here), the suppliers (a list of 5) if one is linked.
+      return { picqer: 1 + GENERAL_STOCK + 1 + (suppliers.size > 0 ? 1 : 0) };
     },
   },
 ];

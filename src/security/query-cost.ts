@@ -76,6 +76,10 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   // Bundles (issue 19): a composition's parts one call each (no multi-product filter), their products 100 ids a call.
   'Product.parts': { kind: 'perRow' },
   'ProductPart.product': { kind: 'batch', batchSize: PICQER_PAGE },
+  // Incoming stock: the open purchase orders once per request (100 a call), the suppliers likewise.
+  'Product.incoming': { kind: 'once', key: 'picqer:open-purchaseorders', rows: 2 },
+  'Query.purchaseOrders': { kind: 'page', pageSize: PICQER_PAGE, maxFirst: MAX_PAGE_SIZE },
+  'PurchaseOrder.supplier': { kind: 'once', key: 'picqer:suppliers', rows: 1 },
   // Joins by productcode: the loaders chunk codes by URL/query length; ~50 a call is an estimate.
   'Product.exact': { kind: 'batch', batchSize: 50 },
   'Product.shopify': { kind: 'batch', batchSize: 50 },

@@ -25,6 +25,7 @@ export function warehouseCalls(client: PicqerClient, o: CallOptions) {
     warehouseStock: (idproduct: number, idwarehouse: number) => client.getJson<PicqerWarehouseStockWire>(`/products/${idproduct}/stock/${idwarehouse}`, {}, o),
     purchaseOrders: (offset: number, status?: PicqerPurchaseOrderStatus) =>
       client.getJson<PicqerPurchaseOrderWire[]>('/purchaseorders', { offset: page(offset), status }, o),
+    suppliers: (offset: number) => client.getJson<PicqerSupplierWire[]>('/suppliers', { offset: page(offset) }, o),
     supplier: (idsupplier: number) => client.getJson<PicqerSupplierWire>(`/suppliers/${idsupplier}`, {}, o),
     shipments: (idpicklist: number) => client.getJson<PicqerShipmentWire[]>(`/picklists/${idpicklist}/shipments`, {}, o),
     picklistsOfOrder: (idorder: number) => client.getJson<PicqerPicklistWire[]>('/picklists', { idorder }, o),

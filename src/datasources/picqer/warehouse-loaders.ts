@@ -17,7 +17,7 @@ import type {
   PicqerShipmentModel,
   PicqerSupplierModel,
 } from './warehouse-model';
-import type { PicqerPurchaseOrderStatus } from './warehouse-wire';
+import type { PicqerPurchaseOrderStatus, PicqerSupplierWire } from './warehouse-wire';
 
 /**
  * Per-request loaders for bundles, incoming stock, shipments, customers, backorders and stock per
@@ -25,8 +25,9 @@ import type { PicqerPurchaseOrderStatus } from './warehouse-wire';
  * - parts: one call per composition (no multi-product filter); the parts' products then batch by id;
  * - incoming stock: the open ("purchased") purchase orders, read once per request a page of 100 at a
  *   time and indexed by product, so a page of products costs the same few calls as one product;
- * - suppliers, customers, shipments of a picklist, backorders of a product and stock per location:
- *   one call per distinct key.
+ * - suppliers: the supplier list, once per request;
+ * - customers, shipments of a picklist, backorders of a product and stock per location: one call
+ *   per distinct key.
  * Customers are personal data: never cached, not even in the shared entity cache.
  */
 export interface WarehouseLoaders {
@@ -54,6 +55,11 @@ export interface WarehouseLoaderDeps {
 
 /** Most pages of open purchase orders read for incoming stock (10,000 orders). */
 const MAX_PURCHASE_ORDER_PAGES = 100;
+/**
+ * Suppliers are read as a list, once per request (an account has few: one call answers every
+ * supplier on a page, where one call per supplier would not), up to this many pages.
+ */
+const MAX_SUPPLIER_PAGES = 5;
 
 export function warehouseLoaders(client: PicqerClient, o: CallOptions, deps: WarehouseLoaderDeps): WarehouseLoaders {
   const calls = warehouseCalls(client, o);
@@ -75,6 +81,7 @@ export function warehouseLoaders(client: PicqerClient, o: CallOptions, deps: War
     return composeStock(rows);
   };
   let open: Promise<Map<number, PicqerIncomingModel[]>> | undefined;
+  let suppliers: Promise<PicqerSupplierWire[]> | undefined;
   const incoming = (): Promise<Map<number, PicqerIncomingModel[]>> => (open ??= openPurchaseOrders(calls).then(indexIncoming));
   const picklistsOfOrder = perKey<number, PicqerPicklistModel[]>(async (idorder) => {
     const rows = (await calls.picklistsOfOrder(idorder)).map(toPicklist).filter((p) => p.idorder === idorder);
@@ -86,7 +93,12 @@ export function warehouseLoaders(client: PicqerClient, o: CallOptions, deps: War
     stockOf: (p) => stockOf(p),
     incomingOf: async (idproduct) => (await incoming()).get(idproduct) ?? [],
     purchaseOrderList: async (f) => (await calls.purchaseOrders(f.offset, f.status)).map(toPurchaseOrder),
-    supplierById: perKey(async (id) => nullOn404(calls.supplier(id))),
+    supplierById: perKey(async (id) => {
+      const all = await (suppliers ??= allPages((offset) => calls.suppliers(offset), MAX_SUPPLIER_PAGES));
+      // Past the pages read, a supplier is asked for by id.
+      const s = all.find((x) => x.idsupplier === id) ?? (all.length >= MAX_SUPPLIER_PAGES * PICQER_PAGE_SIZE ? await nullOn404(calls.supplier(id)) : null);
+      return s && { idsupplier: s.idsupplier, name: s.name };
+    }),
     shipmentsOfPicklist: perKey(async (id) => (await emptyOn404(calls.shipments(id))).map(toShipment)),
     picklistsOfOrder,
     customerById: perKey(async (id) => {

@@ -32,7 +32,8 @@ export interface PicqerIncomingModel {
 }
 
 export interface PicqerSupplierModel {
-  idsupplier: number;
+  /** Null for a name a purchase order carries without a linked supplier. */
+  idsupplier: number | null;
   name: string;
 }
 

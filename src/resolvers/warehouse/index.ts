@@ -1,5 +1,6 @@
 import type { ClassType } from 'type-graphql';
 import { BundleResolver, ProductPartResolver } from './bundle.resolver';
+import { IncomingStockResolver, PurchaseOrderResolver } from './incoming.resolver';
 
 /** The resolvers of bundles, incoming stock, shipments, customers, backorders and stock locations (issue 19). */
-export const WAREHOUSE_RESOLVERS: ClassType[] = [BundleResolver, ProductPartResolver];
+export const WAREHOUSE_RESOLVERS: ClassType[] = [BundleResolver, ProductPartResolver, IncomingStockResolver, PurchaseOrderResolver];
