@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { EXAMPLE_TABS, type ExampleTab } from './graphiql-examples';
 
 /**
  * GraphiQL served from the project's own dependencies (@graphql-yoga/graphiql ships a
@@ -22,6 +23,8 @@ export interface GraphiqlOptions {
   /** Headers GraphiQL starts with (e.g. the sandbox's demo bearer token). */
   defaultHeaders?: Record<string, string>;
   defaultQuery?: string;
+  /** The tabs GraphiQL opens with on a first visit. Default: EXAMPLE_TABS (graphiql-examples.ts). */
+  tabs?: readonly ExampleTab[];
 }
 
 export function registerGraphiqlAssets(app: FastifyInstance): void {
@@ -42,12 +45,15 @@ export function registerGraphiqlAssets(app: FastifyInstance): void {
 
 /** The GraphiQL page. Values are JSON-encoded into the page, never concatenated as HTML. */
 export function graphiqlHtml(opts: GraphiqlOptions): string {
+  const headers = opts.defaultHeaders ? JSON.stringify(opts.defaultHeaders, null, 2) : undefined;
   const config = {
     endpoint: opts.endpoint,
     subscriptionsProtocol: 'WS',
     title: 'Picqer Gateway',
-    headers: opts.defaultHeaders ? JSON.stringify(opts.defaultHeaders, null, 2) : undefined,
+    headers,
     query: opts.defaultQuery,
+    // GraphiQL's own prop, passed through by Yoga's wrapper: used while the browser has no stored tabs.
+    defaultTabs: (opts.tabs ?? EXAMPLE_TABS).map((t) => ({ query: t.query, variables: t.variables, headers })),
   };
   const json = JSON.stringify(config).replace(/</g, '\\u003c');
   return `<!doctype html>

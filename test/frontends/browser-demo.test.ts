@@ -7,6 +7,10 @@ import { startGateway, type RunningGateway } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startSandboxes, type RunningSandboxes } from '../../src/sandbox-mode';
+import { parse, validate } from 'graphql';
+import { getSchema } from '../../src/build-schema';
+import { EXAMPLE_TABS } from '../../src/graphiql-examples';
+import { gqlBody } from '../helpers/gql';
 import { startStack } from '../helpers/stack';
 import { until } from '../helpers/until';
 import { launchChromium, type Browser } from './browser-support';
@@ -109,4 +113,40 @@ test('outside sandbox mode there is no /demo', async () => {
   } finally {
     await stack.close();
   }
+});
+
+describe('GraphiQL example tabs', () => {
+  test('every example is valid against the schema', async () => {
+    const schema = await getSchema();
+    for (const tab of EXAMPLE_TABS) expect([tab.query, validate(schema, parse(tab.query))]).toEqual([tab.query, []]);
+  });
+
+  test('the example queries and the mutation run without errors in sandbox mode', async () => {
+    const auth = sandboxes.graphiqlHeaders!.Authorization;
+    for (const tab of EXAMPLE_TABS.filter((t) => !t.query.includes('subscription '))) {
+      const r = await gqlBody(gateway, tab.query, tab.variables ? JSON.parse(tab.variables) : undefined, { authorization: auth });
+      expect([tab.query, r.errors]).toEqual([tab.query, undefined]);
+    }
+  });
+
+  test('GraphiQL opens with one tab per example, in Chromium, offline', async () => {
+    const page = await browser.context.newPage();
+    page.setDefaultTimeout(20_000);
+    const external: string[] = [];
+    page.on('request', (r) => void (new URL(r.url()).origin !== gateway.url && external.push(r.url())));
+    await page.goto(`${gateway.url}/graphql`);
+    await page.waitForSelector('.graphiql-tab');
+    const names = await page.locator('.graphiql-tab .graphiql-tab-button').allTextContents();
+    expect(names.map((n) => n.trim())).toEqual([
+      'JoinedProducts',
+      'StockDrift',
+      'FreeStockChanged',
+      'PicklistClosed',
+      'OrderStatusChanged',
+      'ChannelStockChanged',
+      'SyncFreeStock',
+    ]);
+    expect(external).toEqual([]);
+    await page.close();
+  }, 60_000);
 });
