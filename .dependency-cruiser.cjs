@@ -15,7 +15,7 @@ const LAYERS = [
   {
     name: 'entry',
     why: 'process entry and wiring: main, the gateway start-up, the Fastify server, the schema builder, sandbox mode',
-    paths: ['^src/(main|app|server|build-schema|sandbox-mode)\\.ts$'],
+    paths: ['^src/(main|app|server|build-schema|sandbox-mode|tracing)\\.ts$'],
   },
   {
     name: 'transport',

@@ -16,6 +16,7 @@ import { operationRulesOf, type OperationRules } from './security/operation-rule
 import { acceptsGraphqlResponse } from './http/accept';
 import { createGatewayMetrics, registerMetricsRoute } from './http/metrics-route';
 import { metricsPlugin } from './http/metrics.plugin';
+import { operationTracing } from './http/tracing.plugin';
 import type { GatewayMetrics } from './util/metrics';
 import { registerCors, type CorsOptions } from './http/cors';
 import { clientErrorHandler, httpErrorHandler, notFoundHandler, sendGraphqlError } from './http/error-replies';
@@ -137,8 +138,9 @@ async function startApollo(
 ): Promise<ApolloServer<GatewayContext>> {
   const { config, logger } = opts.services;
   const rules = opts.operationRules ?? operationRulesOf(config);
+  const tracing = operationTracing();
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: tracing.wrapGateway(gateway),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     // Auth is a bearer header, never a cookie, so a cross-site "simple" request carries no
@@ -158,6 +160,7 @@ async function startApollo(
       ApolloServerPluginCacheControlDisabled(),
       responseHeadersPlugin(),
       metricsPlugin(metrics),
+      tracing.plugin,
       ...(opts.apolloPlugins ?? []),
     ],
   });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Upstream } from '../../errors';
 import { RateLimitedError, UpstreamUnavailableError, upstreamStatusError } from '../../errors';
+import { inSpan, injectTraceHeaders, type TraceSpan } from '../../util/tracing';
 import type { CallAccounting } from './accounting';
 import type { Governor, Priority, ShopifyCostFeedback } from './governor/governor.types';
 
@@ -141,7 +142,13 @@ export class UpstreamHttp {
     return `${this.basePath}${path}${s ? `?${s}` : ''}`;
   }
 
-  private async send(method: string, path: string, req: UpstreamRequest): Promise<UpstreamResponse> {
+  /** One span per call (retries included) under the active one; its traceparent goes upstream with each attempt. */
+  private send(method: string, path: string, req: UpstreamRequest): Promise<UpstreamResponse> {
+    const attributes = { 'gateway.upstream': this.upstream, 'http.request.method': method, 'url.path': path.split('?')[0] };
+    return inSpan(`${this.upstream} ${method}`, { kind: 'client', attributes }, (span) => this.sendAttempts(method, path, req, span));
+  }
+
+  private async sendAttempts(method: string, path: string, req: UpstreamRequest, span: TraceSpan): Promise<UpstreamResponse> {
     const idempotent = req.idempotent ?? method === 'GET';
     const deadline = Date.now() + this.o.deadlineMs;
     let faults = 0;
@@ -153,6 +160,7 @@ export class UpstreamHttp {
         deadline,
       });
       req.accounting?.recordCall(this.upstream, permit.waitedMs);
+      span.event('governor.admitted', { 'gateway.governor.waited_seconds': permit.waitedMs / 1000 });
       let res: UpstreamResponse;
       const sentAt = performance.now();
       const report = (status?: number): void =>
@@ -165,6 +173,7 @@ export class UpstreamHttp {
       try {
         res = await this.attempt(method, path, req);
         report(res.status);
+        span.setAttributes({ 'http.response.status_code': res.status });
       } catch (err) {
         report(undefined);
         // Connection refused, reset or timed out: the upstream may or may not have acted.
@@ -203,6 +212,7 @@ export class UpstreamHttp {
       ...(await this.opts.headers()),
       ...(req.headers ?? {}),
     };
+    injectTraceHeaders(headers);
     let body: string | undefined;
     if (req.body !== undefined) {
       body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);

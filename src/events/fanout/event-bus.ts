@@ -1,4 +1,5 @@
 import type { Logger } from '../../logger';
+import { startSpan } from '../../util/tracing';
 import type { EventTopic, GatewayEvent } from '../log/event.types';
 import type { EventLog } from '../log/event-log.types';
 import { EventSubscriber, type SubscriberOptions } from './event-subscriber';
@@ -155,7 +156,20 @@ export class EventBus {
     for (const l of this.dispatchListeners) l(event);
     const set = this.byTopic.get(event.topic);
     if (!set) return;
-    for (const sub of set) sub.offer(event);
+    if (!event.trace) {
+      for (const sub of set) sub.offer(event);
+      return;
+    }
+    // The delivery that appended the event is in another trace (maybe on another replica): link it.
+    const span = startSpan(`fan-out ${event.topic}`, {
+      kind: 'consumer',
+      links: [event.trace],
+      attributes: { 'gateway.event.topic': event.topic, 'gateway.subscribers': set.size },
+    });
+    span.run(() => {
+      for (const sub of set) sub.offer(event);
+    });
+    span.end();
   }
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../logger';
 import type { WebhookResult } from '../../util/metrics';
+import { inSpan } from '../../util/tracing';
 
 /**
  * What every webhook receiver shares: the raw body (the signature covers the exact bytes, so it
@@ -79,7 +80,13 @@ export function registerWebhookRoute(app: FastifyInstance, o: WebhookRouteOption
     });
     scope.post(o.path, { bodyLimit: o.bodyLimitBytes }, async (req, reply) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const { status, body } = await o.handle(req, raw);
+      // The delivery's span: the append inside it stores its traceparent with the event, so the
+      // fan-out on every replica can link back to it (events/log, events/fanout/event-bus.ts).
+      const { status, body } = await inSpan(`webhook ${source}`, { kind: 'server', attributes: { 'gateway.webhook.source': source } }, async (span) => {
+        const answer = await o.handle(req, raw);
+        span.setAttributes({ 'http.response.status_code': answer.status });
+        return answer;
+      });
       count(status, body);
       return reply.code(status).send(body);
     });

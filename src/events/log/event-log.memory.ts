@@ -1,4 +1,5 @@
 import { compareEventIds, ZERO_ID } from './event-id';
+import { currentTraceparent } from '../../util/tracing';
 import type { GatewayEvent, NewEvent } from './event.types';
 import { resolveEventLogOptions, type AppendResult, type EventLog, type EventLogOptions } from './event-log.types';
 
@@ -33,7 +34,8 @@ export class MemoryEventLog implements EventLog {
       if (seen) return { id: seen.id, duplicate: true };
     }
     const id = this.nextId(now);
-    this.events.push({ ...event, id, at: now });
+    const trace = currentTraceparent();
+    this.events.push({ ...event, id, at: now, ...(trace ? { trace } : {}) });
     for (const key of dedupeKeys) this.dedupe.set(key, { id, expiresAt: now + this.opts.dedupeTtlMs });
     this.evict(now);
     const waiting = this.waiters;

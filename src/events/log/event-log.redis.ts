@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { currentTraceparent } from '../../util/tracing';
 import { ZERO_ID } from './event-id';
 import type { GatewayEvent, NewEvent } from './event.types';
 import { EventLogUnavailableError, resolveEventLogOptions, type AppendResult, type EventLog, type EventLogOptions } from './event-log.types';
@@ -130,7 +131,7 @@ export class RedisEventLog implements EventLog {
         this.opts.dedupeTtlMs,
         this.opts.maxEvents,
         this.opts.retentionMs,
-        JSON.stringify({ topic: event.topic, payload: event.payload }),
+        JSON.stringify({ topic: event.topic, payload: event.payload, trace: currentTraceparent() }),
       )) as [string, number];
     } catch (err) {
       const message = (err as Error).message ?? String(err);
@@ -187,10 +188,10 @@ function parse(res: Array<[string, StreamEntries]> | null): GatewayEvent[] {
   for (const [id, fields] of res[0][1]) {
     const at = fields.indexOf('e');
     // An entry someone else wrote: keep its id (so readers move past it), match nothing.
-    const body = (at < 0 ? { topic: null, payload: null } : JSON.parse(fields[at + 1])) as { topic: unknown; payload: unknown };
+    const body = (at < 0 ? { topic: null, payload: null } : JSON.parse(fields[at + 1])) as { topic: unknown; payload: unknown; trace?: unknown };
     // A stream shared with a newer gateway version may carry topics this one does not know: they
     // are still returned (readers advance their cursor past them) and simply match no subscriber.
-    out.push({ id, topic: body.topic, payload: body.payload } as GatewayEvent);
+    out.push({ id, topic: body.topic, payload: body.payload, ...(typeof body.trace === 'string' ? { trace: body.trace } : {}) } as GatewayEvent);
   }
   return out;
 }

@@ -69,8 +69,12 @@ export interface PayloadByTopic {
 /** An event before it has an id: what a receiver appends. */
 export type NewEvent = { [T in EventTopic]: { topic: T; payload: PayloadByTopic[T] } }[EventTopic];
 
-/** An event in the log. `id` is the log id ("<ms>-<seq>"), ordered, and what `after` takes. */
-export type GatewayEvent = NewEvent & { id: string };
+/**
+ * An event in the log. `id` is the log id ("<ms>-<seq>"), ordered, and what `after` takes.
+ * `trace` is the W3C traceparent of the webhook delivery that appended it, when tracing was on:
+ * the fan-out's span links to it (util/tracing.ts).
+ */
+export type GatewayEvent = NewEvent & { id: string; trace?: string };
 
 /** A GatewayEvent of one topic. */
 export type GatewayEventOf<T extends EventTopic> = { id: string; topic: T; payload: PayloadByTopic[T] };
