@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { EXAMPLE_TABS, type ExampleTab } from './graphiql-examples';
+import { EXAMPLE_TABS, type ExampleTab } from './http/graphiql-examples';
 
 /**
  * GraphiQL served from the project's own dependencies (@graphql-yoga/graphiql ships a
@@ -23,7 +23,7 @@ export interface GraphiqlOptions {
   /** Headers GraphiQL starts with (e.g. the sandbox's demo bearer token). */
   defaultHeaders?: Record<string, string>;
   defaultQuery?: string;
-  /** The tabs GraphiQL opens with on a first visit. Default: EXAMPLE_TABS (graphiql-examples.ts). */
+  /** The tabs GraphiQL opens with on a first visit. Default: EXAMPLE_TABS (http/graphiql-examples.ts). */
   tabs?: readonly ExampleTab[];
 }
 

@@ -9,7 +9,7 @@ import { createLogger } from '../../src/logger';
 import { startSandboxes, type RunningSandboxes } from '../../src/sandbox-mode';
 import { parse, validate } from 'graphql';
 import { getSchema } from '../../src/build-schema';
-import { EXAMPLE_TABS } from '../../src/graphiql-examples';
+import { EXAMPLE_TABS } from '../../src/http/graphiql-examples';
 import { gqlBody } from '../helpers/gql';
 import { startStack } from '../helpers/stack';
 import { until } from '../helpers/until';
