@@ -73,14 +73,14 @@ const CASES: Case[] = [
   {
     name: '100 products with shopify and exact',
     query: `{ products(first: 100) { edges { node { productcode freeStock
-      shopify { sku price inventory { location { name } available onHand } }
+      shopify { sku price { amount currencyCode } inventory { location { name } available onHand } }
       exact { code costPrice stock stockValue } } } } }`,
     minimum: () => ({ picqer: 1 + GENERAL_STOCK, shopify: 1 /* locations */ + per(100, 50), exact: per(100, 60) }),
   },
   {
     name: 'the next 100 products with shopify and exact (locations known)',
     query: `{ products(first: 100, after: "${Buffer.from('o:99').toString('base64url')}") { edges { node { productcode freeStock
-      shopify { sku price inventory { location { name } available onHand } }
+      shopify { sku price { amount currencyCode } inventory { location { name } available onHand } }
       exact { code costPrice stock stockValue } } } } }`,
     minimum: () => ({ picqer: 1 + GENERAL_STOCK, shopify: per(100, 50), exact: per(100, 60) }),
   },
@@ -88,7 +88,7 @@ const CASES: Case[] = [
     // 40 rows: eCom's one call per SKU makes Product.channels cost a call per row (MAX_QUERY_COST 50).
     name: '40 products in both shops (channels) and exact',
     query: `{ products(first: 40, after: "${Buffer.from('o:199').toString('base64url')}") { edges { node { productcode freeStock
-      channels { channel sku price { amount currency } inventory { location { name } available } }
+      channels { channel sku price { amount currencyCode } inventory { location { name } available } }
       exact { code costPrice stock stockValue } } } } }`,
     minimum: (d) => {
       const codes = distinct(d.products.edges.map((e: any) => e.node.productcode));

@@ -135,11 +135,15 @@ function createEntityCache(config: Readonly<Config>, logger: Logger): EntityCach
 }
 
 /** Each configured upstream's account, hashed: two accounts behind one gateway never share an entry. */
+/** The cached models' shape: bumped when a cached model changes shape, so a new gateway never reads an old entry. */
+const MODELS_V = 'models:2';
+
 function namespaces(config: Readonly<Config>): Partial<Record<Upstream, string>> {
   const { picqer, shopify, exact, lightspeedEcom } = config;
   return {
-    ...(picqer ? { picqer: cacheNamespace('picqer', [picqer.baseUrl, picqer.apiKey]) } : {}),
-    ...(shopify ? { shopify: cacheNamespace('shopify', [shopify.baseUrl, shopify.accessToken]) } : {}),
+    // MODELS_V: entries of an older model shape (price as a float before issue 17's Money) are never read.
+    ...(picqer ? { picqer: cacheNamespace('picqer', [picqer.baseUrl, picqer.apiKey, MODELS_V]) } : {}),
+    ...(shopify ? { shopify: cacheNamespace('shopify', [shopify.baseUrl, shopify.accessToken, MODELS_V]) } : {}),
     ...(exact ? { exact: cacheNamespace('exact', [exact.baseUrl, String(exact.division), exact.clientId]) } : {}),
     ...(lightspeedEcom ? { lightspeed: cacheNamespace('lightspeed', [lightspeedEcom.baseUrl, lightspeedEcom.language, lightspeedEcom.apiKey]) } : {}),
   };

@@ -1,4 +1,5 @@
-import { Directive, Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { Money } from './channels/money.type';
 import { StockLevel } from './stock-level.type';
 
 /**
@@ -24,8 +25,8 @@ export class Product {
   @Field(() => String, { nullable: true, description: 'EAN/GTIN barcode; null when Picqer has none.' })
   barcode!: string | null;
 
-  @Field(() => Float, { nullable: true, description: 'Price excluding VAT.' })
-  price!: number | null;
+  @Field(() => Money, { nullable: true, description: 'Price excluding VAT, in EUR (Picqer prices are in the account currency).' })
+  price!: Money | null;
 
   /** Resolved by ProductFreeStockResolver from `stock` and the warehouse list; not set by the mapping. */
   @Field(() => Int, {

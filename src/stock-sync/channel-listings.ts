@@ -1,4 +1,5 @@
 import type { Loaders } from '../datasources/loaders';
+import { moneyFromNumber, type MoneyModel } from '../util/money';
 import type { LightspeedLoaders } from '../datasources/lightspeed';
 import type { ShopifyLoaders } from '../datasources/shopify';
 import type { ChannelLocationModel } from './channel-rows';
@@ -10,7 +11,7 @@ export interface ChannelListingModel {
   id: string;
   sku: string;
   title: string;
-  price: { amount: number; currency: string | null } | null;
+  price: MoneyModel | null;
   inventory: Array<{ location: ChannelLocationModel; available: number; warehouseIds: number[] }>;
 }
 
@@ -35,7 +36,7 @@ async function shopifyListing(shop: ShopifyLoaders | null, code: string): Promis
     id: v.id,
     sku: v.sku,
     title: v.title,
-    price: v.price === null ? null : { amount: v.price, currency: null },
+    price: v.price,
     inventory: v.inventory.map((l) => ({ location: { ...l.location }, available: l.available, warehouseIds: warehousesOf(l.location.id) })),
   };
 }
@@ -48,7 +49,7 @@ async function lightspeedListing(ls: LightspeedLoaders | null, code: string): Pr
     id: String(v.id),
     sku: v.sku,
     title: v.title,
-    price: v.priceIncl === null ? null : { amount: v.priceIncl, currency: ls.currency },
+    price: moneyFromNumber(v.priceIncl, ls.currency),
     inventory: [{ location: { ...LIGHTSPEED_LOCATION }, available: v.stockLevel, warehouseIds: [...ls.warehouses] }],
   };
 }

@@ -40,7 +40,7 @@ it('joins a product with both shops and Exact in one query', async () => {
     `query($c: String!) { product(productcode: $c) { productcode
       shopify { sku }
       exact { code }
-      channels { channel id sku price { amount currency } inventory { location { id name } available warehouseIds } } } }`,
+      channels { channel id sku price { amount currencyCode } inventory { location { id name } available warehouseIds } } } }`,
     { c: code },
   );
   expect(r.body.errors).toBeUndefined();
@@ -55,7 +55,7 @@ it('joins a product with both shops and Exact in one query', async () => {
     channel: 'LIGHTSPEED',
     id: String(v.id),
     sku: code,
-    price: { amount: v.priceIncl, currency: 'EUR' },
+    price: { amount: String(v.priceIncl), currencyCode: 'EUR' },
     inventory: [{ location: { id: 'lightspeed:webshop', name: 'Lightspeed webshop' }, available: v.stockLevel, warehouseIds: [1, 2] }],
   });
 });

@@ -39,7 +39,7 @@ function picqerProduct(p: CatalogProduct, adjust = 0): PicqerProductModel {
     productcode: p.productcode,
     name: p.name,
     barcode: p.barcode,
-    price: p.price,
+    price: { amount: String(p.price), currencyCode: 'EUR' },
     stock: [1, 2].map((w) => ({
       idwarehouse: w,
       stock: p.stock[w] ?? 0,
@@ -143,7 +143,7 @@ describe('loaders', () => {
         expect(v).toBeNull();
         continue;
       }
-      expect(v).toMatchObject({ sku: p.productcode, price: p.price, barcode: p.barcode });
+      expect(v).toMatchObject({ sku: p.productcode, price: { amount: p.price.toFixed(2), currencyCode: null }, barcode: p.barcode });
       const loc1 = v!.inventory.find((l) => l.location.id === 'gid://shopify/Location/1')!;
       expect(loc1.available).toBe(p.stock[1] + p.shopifyDrift);
       expect(loc1.onHand).toBeGreaterThanOrEqual(loc1.available);

@@ -55,7 +55,7 @@ describe('Product.shopify', () => {
     shop.reset();
     const res = await gqlBody(
       withShop,
-      `{ products(first: 100) { edges { node { productcode shopify { sku title price inventory { location { id name } available onHand } } } } } }`,
+      `{ products(first: 100) { edges { node { productcode shopify { sku title price { amount currencyCode } inventory { location { id name } available onHand } } } } } }`,
     );
     expect(res.errors).toBeUndefined();
     const nodes = res.data.products.edges.map((e: any) => e.node);
@@ -64,7 +64,8 @@ describe('Product.shopify', () => {
       const v = shop.state.variants.find((x) => x.sku === n.productcode && x.productStatus === 'ACTIVE');
       if (!v) expect(n.shopify).toBeNull();
       else {
-        expect(n.shopify).toMatchObject({ sku: n.productcode, price: Number(v.price) });
+        // Shopify's decimal string as sent, no float in between.
+        expect(n.shopify).toMatchObject({ sku: n.productcode, price: { amount: v.price, currencyCode: null } });
         expect(n.shopify.inventory.map((l: any) => l.location.name)).toEqual(['Utrecht store stock', 'Tilburg overflow stock']);
       }
     }

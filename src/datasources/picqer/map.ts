@@ -1,7 +1,14 @@
+import { moneyFromNumber } from '../../util/money';
 import type { PicqerAddressModel, PicqerOrderModel, PicqerPicklistModel, PicqerProductModel, PicqerStockLevelModel, PicqerWarehouseModel } from './model';
 import type { PicqerOrderWire, PicqerPicklistWire, PicqerProductWire, PicqerStockWire, PicqerWarehouseWire } from './wire';
 
 /** Picqer wire shapes (wire.ts) -> models (model.ts). Pure functions; the loaders call them. */
+
+/**
+ * The currency of Picqer's prices. Its API states none on a product or an order line: amounts are
+ * in the account's currency, which for the accounts this gateway serves is EUR.
+ */
+export const PICQER_CURRENCY = 'EUR';
 
 export function toProduct(p: PicqerProductWire): PicqerProductModel {
   return {
@@ -10,7 +17,7 @@ export function toProduct(p: PicqerProductWire): PicqerProductModel {
     productcode: p.productcode,
     name: p.name,
     barcode: p.barcode ? p.barcode : null,
-    price: p.price ?? null,
+    price: moneyFromNumber(p.price, PICQER_CURRENCY),
     type: p.type ?? 'normal',
     stock: (p.stock ?? []).map(toStockLevel),
   };
@@ -46,7 +53,7 @@ export function toOrder(o: PicqerOrderWire): PicqerOrderModel {
       productcode: l.productcode,
       name: l.name,
       amount: l.amount,
-      price: l.price ?? null,
+      price: moneyFromNumber(l.price, PICQER_CURRENCY),
     })),
     deliveryAddress: toAddress(
       o.deliveryname,

@@ -1,3 +1,4 @@
+import type { MoneyModel } from '../../util/money';
 import type { PicqerOrderStatus, PicqerPicklistStatus, PicqerProductWire } from './wire';
 
 /**
@@ -22,7 +23,8 @@ export interface PicqerProductModel {
   productcode: string;
   name: string;
   barcode: string | null;
-  price: number | null;
+  /** Excluding VAT, in EUR (PICQER_CURRENCY in map.ts). */
+  price: MoneyModel | null;
   /** Picqer's product type; absent in cache entries written before it was read (then 'normal'). */
   type?: PicqerProductWire['type'];
   stock: PicqerStockLevelModel[];
@@ -53,7 +55,7 @@ export interface PicqerOrderLineModel {
   productcode: string;
   name: string;
   amount: number;
-  price: number | null;
+  price: MoneyModel | null;
 }
 
 export interface PicqerOrderModel {

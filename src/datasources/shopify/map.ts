@@ -1,3 +1,4 @@
+import { moneyFromDecimal } from '../../util/money';
 import type { ShopifyInventoryLevelModel, ShopifyLocationModel, ShopifySetResultModel, ShopifyVariantModel } from './model';
 import type { ShopifyLocationWire, ShopifySetQuantitiesPayloadWire, ShopifyVariantWire } from './wire';
 
@@ -12,13 +13,13 @@ export function toLocation(w: ShopifyLocationWire): ShopifyLocationModel {
  * (whose variant title is Shopify's placeholder "Default Title"), else "Product - Variant".
  */
 export function toVariant(w: ShopifyVariantWire): ShopifyVariantModel {
-  const price = Number(w.price);
   return {
     id: w.id,
     sku: w.sku ?? '',
     title: w.title === 'Default Title' ? w.product.title : w.displayName,
     barcode: w.barcode || null,
-    price: w.price != null && Number.isFinite(price) ? price : null,
+    // Shopify's Money is a decimal string: kept as sent, no float in between.
+    price: moneyFromDecimal(w.price, null),
     inventoryItemId: w.inventoryItem.id,
     inventory: w.inventoryItem.inventoryLevels.nodes.map((l): ShopifyInventoryLevelModel => ({
       location: toLocation(l.location),

@@ -1,3 +1,5 @@
+import type { MoneyModel } from '../../util/money';
+
 /**
  * Shopify data as the loaders hand it out (map.ts builds these from wire.ts): plain shapes with
  * the field names of the schema's object types, so resolvers return them as they are.
@@ -19,7 +21,8 @@ export interface ShopifyVariantModel {
   sku: string;
   title: string;
   barcode: string | null;
-  price: number | null;
+  /** The variant's price as Shopify states it; currencyCode null: the shop's currency is not read (README "Money"). */
+  price: MoneyModel | null;
   inventoryItemId: string;
   inventory: ShopifyInventoryLevelModel[];
 }

@@ -1,4 +1,5 @@
-import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Money } from '../channels/money.type';
 import { Product } from '../product.type';
 
 @ObjectType({ description: 'One product line of an order.' })
@@ -15,8 +16,8 @@ export class OrderLine {
   @Field(() => Int)
   amount!: number;
 
-  @Field(() => Float, { nullable: true })
-  price!: number | null;
+  @Field(() => Money, { nullable: true, description: 'Unit price excluding VAT, in EUR.' })
+  price!: Money | null;
 
   /** Resolved through the products loader (batched by id). */
   @Field(() => Product, { nullable: true })

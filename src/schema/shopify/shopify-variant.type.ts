@@ -1,4 +1,5 @@
-import { Field, Float, ID, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Money } from '../channels/money.type';
 import { ShopifyInventoryLevel } from './shopify-inventory-level.type';
 
 @ObjectType({ description: 'The Shopify product variant whose SKU equals the product code.' })
@@ -12,8 +13,11 @@ export class ShopifyVariant {
   @Field({ description: 'Product title, plus the variant title when the product has real variants.' })
   title!: string;
 
-  @Field(() => Float, { nullable: true, description: 'Shop price (Shopify Money as a number).' })
-  price!: number | null;
+  @Field(() => Money, {
+    nullable: true,
+    description: "Shop price, Shopify's decimal amount as sent; currencyCode is null (the shop currency is not read yet).",
+  })
+  price!: Money | null;
 
   @Field(() => [ShopifyInventoryLevel], { description: 'Inventory per location.' })
   inventory!: ShopifyInventoryLevel[];
