@@ -37,9 +37,11 @@ class FakeUpstream {
 
   readonly fetch = async (keys: string[]): Promise<Array<string | null | Error>> => {
     this.batches.push([...keys]);
+    // The upstream's state when the request reached it: a change while the answer travels is not in it.
+    const version = this.version;
     await this.gate;
     if (this.failing) throw new Error('upstream down');
-    return keys.map((k) => (k === 'missing' ? null : `${k}@${this.version}`));
+    return keys.map((k) => (k === 'missing' ? null : `${k}@${version}`));
   };
 
   get calls(): number {
@@ -115,18 +117,37 @@ describe('EntityCache over the memory store', () => {
     clock.advance(10);
     await cache.put('picqer', 'product', 'picqer:test', [{ id: 'a', value: 'a@event' }]);
     up.release();
-    expect(await read).toEqual(['a@1']);
+    expect(await read).toEqual(['a@event']);
     expect(await cache.load(request(up, ['a']))).toEqual(['a@event']);
-    // And an invalidation during a fetch leaves nothing behind for the next reader to trust.
+    expect(up.calls).toBe(1);
+    // An invalidation during a fetch: its answer is neither stored nor given; a fetch begun after the event is.
     up.hold();
     clock.advance(10);
     const again = cache.load(request(up, ['b']));
     await until(() => up.batches.some((b) => b.includes('b')), 'the fetch of b to start');
     clock.advance(10);
     await cache.invalidate('picqer', 'product', 'picqer:test', ['b']);
+    up.version = 2;
     up.release();
-    await again;
-    expect((await cache.peek('product', 'picqer:test', ['b']))[0]).toBeUndefined();
+    expect(await again).toEqual(['b@2']);
+    expect(up.batches).toEqual([['a'], ['b'], ['b']]);
+  });
+
+  test("a read that joined a fetch an event overtook gets the event's value, or a second fetch, never the older answer", async () => {
+    up.hold();
+    const first = cache.load(request(up, ['put-meanwhile', 'dropped-meanwhile']));
+    const joined = cache.load(request(up, ['put-meanwhile', 'dropped-meanwhile']));
+    await until(() => up.calls === 1, 'the fetch to start');
+    clock.advance(5);
+    // While the fetch is on its way: one key gets a webhook's value, the other is only said to have changed.
+    await cache.put('picqer', 'product', 'picqer:test', [{ id: 'put-meanwhile', value: 'from the event' }]);
+    await cache.invalidate('picqer', 'product', 'picqer:test', ['dropped-meanwhile']);
+    up.version = 2;
+    up.release();
+    // The first fetch answered what Picqer held before the events (@1): given to neither read.
+    expect(await first).toEqual(['from the event', 'dropped-meanwhile@2']);
+    expect(await joined).toEqual(['from the event', 'dropped-meanwhile@2']);
+    expect(up.batches).toEqual([['put-meanwhile', 'dropped-meanwhile'], ['dropped-meanwhile']]);
   });
 
   test('markStale keeps an entry fresh for its grace, then serves it stale while one refresh runs; a write in the grace cancels that', async () => {

@@ -138,7 +138,7 @@ export function storeContract(name: string, backend: StoreBackend): void {
       await s.invalidate([invalidated]);
       clock.advance(5);
       const fetched = [untouched, before, same, after, invalidated].map((k) => ({ key: k, data: '"fetched"', at: startedAt, ttlMs: LONG }));
-      await s.fill(fetched, startedAt);
+      expect(await s.fill(fetched, startedAt)).toEqual([true, true, false, false, false]);
       const got = await s.getMany([untouched, before, same, after, invalidated]);
       expect(got.map((e) => e?.data)).toEqual(['"fetched"', '"fetched"', '"event as the fetch began"', '"event during the fetch"', undefined]);
     });

@@ -35,8 +35,9 @@ export interface EntityCacheStore {
    * key changed (put or invalidated) at or after `startedAt`: an answer fetched before an event
    * must never overwrite what the event did. A key counts as changed for the store's `markerTtlMs`
    * (default 60 s), so a fill whose fetch began that long ago or earlier is dropped whole.
+   * Answers, per write in order, whether it was stored.
    */
-  fill(writes: readonly CacheWrite[], startedAt: number): Promise<void>;
+  fill(writes: readonly CacheWrite[], startedAt: number): Promise<boolean[]>;
   /** Writes unconditionally (a webhook's new value) and marks the keys changed now. */
   put(writes: readonly CacheWrite[]): Promise<void>;
   /**

@@ -27,6 +27,11 @@ export type { CacheCounts, CacheUsageSink, EntityCacheOptions, ReadRequest } fro
 
 type Outcome<V> = { value: V | null } | { error: Error };
 
+/** The items of `from` at the positions `idx`. */
+function pick<T>(idx: readonly number[], from: readonly T[]): T[] {
+  return idx.map((i) => from[i]);
+}
+
 export class EntityCache {
   private readonly now: () => number;
   private readonly lockTtlMs: number;
@@ -82,12 +87,7 @@ export class EntityCache {
       }
     });
     if (fetchIdx.length > 0) {
-      const got = await this.fetchShared(
-        req,
-        fetchIdx.map((i) => req.keys[i]),
-        fetchIdx.map((i) => full[i]),
-        policy,
-      );
+      const got = await this.fetchShared(req, pick(fetchIdx, req.keys), pick(fetchIdx, full), policy);
       fetchIdx.forEach((i, j) => {
         const r = got[j];
         if ('value' in r) return void (out[i] = r.value);
@@ -126,7 +126,7 @@ export class EntityCache {
     if (values.length === 0) return;
     const ttlMs = this.storeTtl(type);
     const writes = values.map((v) => ({ key: this.key(namespace, type, v.id), data: JSON.stringify(v.value), at: startedAt, ttlMs }));
-    await this.opts.store.fill(writes, startedAt).catch(() => undefined);
+    await this.opts.store.fill(writes, startedAt).catch(() => []);
   }
 
   /** The clock the cache uses; a fetch outside `load` reads it before it starts, for `fill`. */
@@ -218,12 +218,7 @@ export class EntityCache {
       else mine.push(i);
     });
     if (mine.length > 0) {
-      const batch = this.fetchLocked(
-        req,
-        mine.map((i) => keys[i]),
-        mine.map((i) => full[i]),
-        policy,
-      );
+      const batch = this.fetchLocked(req, pick(mine, keys), pick(mine, full), policy);
       mine.forEach((i, j) => {
         const p = batch.then((r) => r[j]);
         this.inflight.set(full[i], p);
@@ -252,12 +247,7 @@ export class EntityCache {
       // Another replica may have stored the answer and let go of the lock since we last looked.
       if (!force && mine.length > 0) mine = await this.takeStored(mine, full, out, policy);
       if (mine.length > 0) {
-        const fetched = this.fetchAndFill(
-          req,
-          mine.map((i) => keys[i]),
-          mine.map((i) => full[i]),
-          policy,
-        );
+        const fetched = this.fetchAndFill(req, pick(mine, keys), pick(mine, full), policy);
         fetches.push(
           fetched
             .then((r) => mine.forEach((i, j) => (out[i] = r[j])))
@@ -293,8 +283,12 @@ export class EntityCache {
     });
   }
 
-  /** One upstream fetch for `keys`, its answers stored unless an event changed a key meanwhile. */
-  private async fetchAndFill<K, V>(req: ReadRequest<K, V>, keys: K[], full: string[], policy: CachePolicy): Promise<Array<Outcome<V>>> {
+  /**
+   * One upstream fetch for `keys`, its answers stored unless an event changed a key meanwhile. Such
+   * an answer may be older than the event, so it is not given either: the event's own entry is,
+   * when fresh, else the key is fetched once more (`again`: that answer is given as it is).
+   */
+  private async fetchAndFill<K, V>(req: ReadRequest<K, V>, keys: K[], full: string[], policy: CachePolicy, again = false): Promise<Array<Outcome<V>>> {
     if (keys.length === 0) return [];
     const startedAt = this.now();
     let values: Array<V | null | Error>;
@@ -305,12 +299,17 @@ export class EntityCache {
       return keys.map(() => ({ error }));
     }
     const ttlMs = Math.max(1, policy.ttlMs + policy.maxStaleMs);
-    const writes: CacheWrite[] = [];
-    values.forEach((v, i) => {
-      if (!(v instanceof Error)) writes.push({ key: full[i], data: JSON.stringify(v), at: startedAt, ttlMs });
-    });
-    if (writes.length > 0) await this.opts.store.fill(writes, startedAt).catch(() => undefined);
-    return values.map((v) => (v instanceof Error ? { error: v } : { value: v }));
+    const idx = values.flatMap((v, i) => (v instanceof Error ? [] : [i]));
+    const writes: CacheWrite[] = idx.map((i) => ({ key: full[i], data: JSON.stringify(values[i]), at: startedAt, ttlMs }));
+    // A store that fails stores nothing, and no event can be told from that: the answers stand.
+    const stored = writes.length > 0 ? await this.opts.store.fill(writes, startedAt).catch(() => writes.map(() => true)) : [];
+    const out = values.map((v): Outcome<V> => (v instanceof Error ? { error: v } : { value: v }));
+    const superseded = idx.filter((_, j) => !stored[j]);
+    if (superseded.length === 0 || again) return out;
+    const rest = await this.readFresh(superseded, full, out, policy);
+    const refetched = await this.fetchAndFill(req, pick(rest, keys), pick(rest, full), policy, true);
+    rest.forEach((i, j) => (out[i] = refetched[j]));
+    return out;
   }
 
   /** Refreshes stale entries after the answer has gone, one refresh per key across replicas. */
@@ -325,12 +324,7 @@ export class EntityCache {
       const mine = todo.filter((_, j) => taken[j]);
       // The refresh locks are left to expire rather than released: a refresh just done needs no second one soon.
       if (mine.length > 0) {
-        await this.fetchAndFill(
-          background,
-          mine.map((i) => req.keys[i]),
-          mine.map((i) => full[i]),
-          policy,
-        );
+        await this.fetchAndFill(background, pick(mine, req.keys), pick(mine, full), policy);
       }
     })()
       .catch((err: unknown) => this.opts.onBackgroundError?.(err))

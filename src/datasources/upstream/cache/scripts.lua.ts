@@ -20,15 +20,16 @@ end`;
 
 /**
  * KEYS: entry, marker per write. ARGV: startedAt, then value and ttl ms per write. Skips a write
- * whose marker is at or after startedAt. Returns how many were stored.
+ * whose marker is at or after startedAt. Returns 1 (stored) or 0 (skipped) per write.
  */
 export const CACHE_FILL = `local startedAt = tonumber(ARGV[1])
-local stored = 0
+local stored = {}
 for i = 1, #KEYS / 2 do
   local changed = tonumber(redis.call('GET', KEYS[2 * i]) or '')
+  stored[i] = 0
   if not changed or changed < startedAt then
     redis.call('SET', KEYS[2 * i - 1], ARGV[2 * i], 'PX', ARGV[2 * i + 1])
-    stored = stored + 1
+    stored[i] = 1
   end
 end
 return stored`;

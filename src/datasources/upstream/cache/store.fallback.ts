@@ -61,7 +61,7 @@ export class FallbackCacheStore implements EntityCacheStore {
     return this.run((s) => s.getMany(keys));
   }
 
-  async fill(writes: readonly CacheWrite[], startedAt: number): Promise<void> {
+  async fill(writes: readonly CacheWrite[], startedAt: number): Promise<boolean[]> {
     checkWrites('fill', writes);
     return this.run((s) => s.fill(writes, startedAt));
   }

@@ -92,14 +92,16 @@ export class MemoryCacheStore implements EntityCacheStore {
     });
   }
 
-  async fill(writes: readonly CacheWrite[], startedAt: number): Promise<void> {
+  async fill(writes: readonly CacheWrite[], startedAt: number): Promise<boolean[]> {
     checkWrites('fill', writes);
-    if (fillTooOld(startedAt, this.now(), this.markerTtlMs) || startedAt <= this.evictedMarkerAt) return;
-    for (const w of writes) {
+    if (fillTooOld(startedAt, this.now(), this.markerTtlMs) || startedAt <= this.evictedMarkerAt) return writes.map(() => false);
+    return writes.map((w) => {
       // peek: checking a marker must not make it the last to be pushed out.
       const changedAt = this.markers.peek(w.key);
-      if (changedAt === undefined || changedAt < startedAt) this.set(w);
-    }
+      const store = changedAt === undefined || changedAt < startedAt;
+      if (store) this.set(w);
+      return store;
+    });
   }
 
   async put(writes: readonly CacheWrite[]): Promise<void> {

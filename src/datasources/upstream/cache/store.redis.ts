@@ -130,10 +130,11 @@ export class RedisCacheStore implements EntityCacheStore {
     return values.map(parseEntry);
   }
 
-  async fill(writes: readonly CacheWrite[], startedAt: number): Promise<void> {
+  async fill(writes: readonly CacheWrite[], startedAt: number): Promise<boolean[]> {
     checkWrites('fill', writes);
-    if (writes.length === 0 || fillTooOld(startedAt, this.now(), this.markerTtlMs)) return;
-    await this.call(() => this.commands.cacheFill(...this.pairs(writes.map((w) => w.key)), startedAt, ...this.values(writes)));
+    if (writes.length === 0 || fillTooOld(startedAt, this.now(), this.markerTtlMs)) return writes.map(() => false);
+    const stored = await this.call(() => this.commands.cacheFill(...this.pairs(writes.map((w) => w.key)), startedAt, ...this.values(writes)));
+    return (stored as number[]).map((n) => n === 1);
   }
 
   async put(writes: readonly CacheWrite[]): Promise<void> {
