@@ -162,6 +162,7 @@ function attachWs(config: Readonly<Config>, services: Services, schema: GraphQLS
     maxPayloadBytes: config.bodyLimitBytes,
     // Pages on origins not in CORS_ORIGINS may not open a socket either (when the list is set).
     origins: security.origins,
+    trustedDocuments: security.trustedDocuments,
     // Same caller rules as HTTP: the token travels in the connection_init payload.
     context: async (params, request) => createContext(services, { caller: await security.authenticateConnection(params, request.socket.remoteAddress) }),
   });

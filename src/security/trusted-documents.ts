@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GraphQLError } from 'graphql';
 
 /**
  * Trusted documents (TRUSTED_DOCUMENTS=on): a production deployment runs only the operations its
@@ -130,4 +131,17 @@ function apqHash(extensions: unknown): string | undefined {
 
 function cut(text: string): string {
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
+/**
+ * For graphql-ws: the refusal of a subscription whose document is not listed (graphql-ws sends it
+ * as the operation's `error`), or undefined when it may run or no list is in force.
+ */
+export function untrustedOperation(docs: TrustedDocuments | undefined, query: string): GraphQLError[] | undefined {
+  if (!docs || docs.sha256.has(sha256Hex(query))) return undefined;
+  return [
+    new GraphQLError('This subscription is not in the trusted documents (TRUSTED_DOCUMENTS=on): only operations the frontends were built with run.', {
+      extensions: { code: NOT_IN_LIST_CODE },
+    }),
+  ];
 }

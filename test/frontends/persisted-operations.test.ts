@@ -2,12 +2,16 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createClient } from 'graphql-ws';
 import Redis from 'ioredis';
+import WebSocket from 'ws';
 import { request } from 'undici';
 import type { RunningGateway } from '../../src/app';
 import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
 import { gatewayFor, SHARED_REDIS } from '../cache/support';
 import { gql } from '../helpers/gql';
+import { until } from '../helpers/until';
+import { collect } from '../helpers/ws-collect';
 
 /**
  * Persisted operations (issue 17): APQ registered on one replica is served by another through
@@ -107,5 +111,17 @@ describe('trusted documents', () => {
       expect(r.json.data).toBeUndefined();
     }
     expect(picqer.requests().total).toBe(before);
+  });
+
+  it('refuses a subscription that is not listed over graphql-ws too', async () => {
+    const client = createClient({ url: `${gw.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+    try {
+      const sub = collect(client, 'subscription { freeStockChanged { productcode freeStock } }');
+      await until(() => sub.error !== undefined, 'the refusal of the unlisted subscription');
+      expect(JSON.stringify(sub.error)).toContain('PERSISTED_QUERY_NOT_IN_LIST');
+      expect(sub.items).toEqual([]);
+    } finally {
+      await client.dispose();
+    }
   });
 });

@@ -9,6 +9,7 @@ import type { OriginPolicy } from '../../http/origin';
 import type { TransportStats } from '../../util/metrics';
 import { formatForClient } from '../../security/client-errors';
 import { operationRules, type OperationRules } from '../../security/operation-rules';
+import { untrustedOperation, type TrustedDocuments } from '../../security/trusted-documents';
 import { SubscriberTooSlowError } from './push';
 import { createSharedSubscribe, SharedResultStream, type ExecuteFn } from './shared-execution';
 import { checkSubscriptionCount, prepareSubscription, type SubscribeRulesOptions } from './subscribe-rules';
@@ -59,6 +60,8 @@ export interface AttachGraphqlWsOptions {
    * list is answered 403 before any socket exists. Absent: every origin may connect.
    */
   origins?: Pick<OriginPolicy, 'admitsConnection'>;
+  /** TRUSTED_DOCUMENTS=on: a subscription whose document is not listed is refused, as over HTTP. */
+  trustedDocuments?: TrustedDocuments;
   logger: Logger;
   /**
    * Executes a subscription's selection set for one event; graphql's `execute` by default. Each
@@ -140,7 +143,10 @@ function serverOptions(opts: AttachGraphqlWsOptions, rules: SubscribeRulesOption
     // Only subscriptions travel over the socket: queries and mutations go over HTTP, where the
     // per-token rate limit and the audit log apply. A subscription is held to the same document
     // rules as HTTP (subscribe-rules.ts).
-    onSubscribe: (ctx, _id, payload) => checkSubscriptionCount(Object.keys(ctx.subscriptions).length, rules) ?? prepareSubscription(payload, rules),
+    onSubscribe: (ctx, _id, payload) =>
+      untrustedOperation(opts.trustedDocuments, payload.query) ??
+      checkSubscriptionCount(Object.keys(ctx.subscriptions).length, rules) ??
+      prepareSubscription(payload, rules),
     // A fresh context (loaders, accounting) per operation, so nothing a request caches outlives
     // it on a long-lived socket; the caller was authenticated when the connection opened.
     context: async (ctx) => (ctx.extra.context ? opts.context(ctx.connectionParams, ctx.extra.request) : {}),
