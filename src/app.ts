@@ -13,6 +13,7 @@ import { buildGateway, type Gateway } from './server';
 import { startMetricsListener } from './http/metrics-route';
 import { closeServices, createServices, type Services } from './services';
 import { attachGraphqlWs } from './events/fanout/ws-server';
+import { Readiness, registerHealthRoutes, type ReadinessCheck } from './http/health';
 import { ensurePicqerHooks } from './events/intake/picqer.hooks';
 import { PICQER_CACHE_HOOK_EVENTS } from './events/intake/picqer.effects';
 import { PICQER_HOOK_EVENTS, registerPicqerWebhooks } from './events/intake/picqer.webhook';
@@ -27,6 +28,8 @@ export interface RunningGateway {
   metricsUrl?: string;
   gateway: Gateway;
   services: Services;
+  /** /readyz's state: SIGTERM's drain turns it off (http/graceful-shutdown.ts). */
+  readiness: Readiness;
   close(): Promise<void>;
 }
 
@@ -50,7 +53,8 @@ export async function startGateway(config: Readonly<Config>, logger: Logger, opt
     const security = createSecurity(config, { auditStream: opts.auditStream });
     closers.push(() => security.close());
     services.auth = security.authenticator;
-    const gateway = await buildHttp(config, services, schema, security, opts);
+    const readiness = new Readiness({ checks: readinessChecks(services) });
+    const gateway = await buildHttp(config, services, schema, security, opts, readiness);
     closers.push(() => gateway.close());
     const ws = attachWs(config, services, schema, security, gateway.app.server);
     closers.push(() => ws.close());
@@ -65,7 +69,7 @@ export async function startGateway(config: Readonly<Config>, logger: Logger, opt
     startBackgroundWork(config, services, closers);
     await ensureHooksPointHere(config, services, url);
     await ensureTillHookPointsHere(config, services, url);
-    return { url, metricsUrl: metricsListener?.url, gateway, services, close: () => closers.closeAll() };
+    return { url, metricsUrl: metricsListener?.url, gateway, services, readiness, close: () => closers.closeAll() };
   } catch (err) {
     await closers.closeAll();
     throw err;
@@ -100,7 +104,14 @@ class Closers {
 }
 
 /** The HTTP server with security's rules and plugins, and a webhook receiver per upstream that has a secret. */
-async function buildHttp(config: Readonly<Config>, services: Services, schema: GraphQLSchema, security: Security, opts: StartOptions): Promise<Gateway> {
+async function buildHttp(
+  config: Readonly<Config>,
+  services: Services,
+  schema: GraphQLSchema,
+  security: Security,
+  opts: StartOptions,
+  readiness: Readiness,
+): Promise<Gateway> {
   const { events, logger } = services;
   // Lightspeed till sales (LIGHTSPEED_RETAIL_WEBHOOK_SECRET): the receiver and its counters.
   const tillSales = tillSaleReceiver(config, services);
@@ -132,10 +143,20 @@ async function buildHttp(config: Readonly<Config>, services: Services, schema: G
           registerShopifyWebhooks(app, { secret: shopifySecret, log: events.log, logger, cache: cache.shopify && shopifyCacheEffects(cache.shopify) });
       },
       (app) => tillSales?.routes(app),
+      (app) => registerHealthRoutes(app, readiness),
     ],
   });
   tillSales?.metrics(gateway.metrics);
   return gateway;
+}
+
+/** What /readyz asks besides the drain: Redis where REDIS_URL is set (a connection not ready fails at once), the event-log consumer. */
+function readinessChecks(services: Services): Record<string, ReadinessCheck> {
+  const { redis, events } = services;
+  return {
+    ...(redis ? { redis: async () => redis.status === 'ready' && (await redis.ping()) === 'PONG' } : {}),
+    eventLog: () => events.bus.consuming,
+  };
 }
 
 /** The shared cache with each upstream's namespace in it, for the webhook receivers. */

@@ -40,6 +40,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     ...callers.problems,
     ...productionProblems(e, callers.entries.length > 0 || callers.problems.length > 0 || e.JWKS_URL !== undefined || e.PUBLIC_ACCESS === true),
     ...hookProblems(e),
+    ...upstreamProblems(e),
+    ...shutdownProblems(e),
     ...cacheProblems(e),
     ...metricsProblems(e),
     ...lightspeedRetailProblems(e),
@@ -89,6 +91,35 @@ function productionProblems(e: Env, callersGiven: boolean): string[] {
 }
 
 /**
+ * Production without a single upstream's credentials is a deployment that lost its secrets: it
+ * refuses to start rather than serve the sandboxes' invented data (env.ts resolves SANDBOX).
+ */
+function upstreamProblems(e: Env): string[] {
+  if (e.NODE_ENV !== 'production' || e.SANDBOX) return [];
+  const anyUpstream = e.PICQER_API_KEY || e.SHOPIFY_ACCESS_TOKEN || e.EXACT_CLIENT_ID || e.LIGHTSPEED_ECOM_API_KEY || e.LIGHTSPEED_RETAIL_TOKEN;
+  if (anyUpstream) return [];
+  return [
+    "PICQER_SUBDOMAIN and PICQER_API_KEY (or another upstream's credentials) must be set when NODE_ENV=production; to run the built-in sandboxes with invented data set SANDBOX=true",
+  ];
+}
+
+/** The drain is the first part of the shutdown, so it must end before the deadline does. */
+function shutdownProblems(e: Env): string[] {
+  const { drain, timeout } = shutdownTimes(e);
+  return drain < timeout ? [] : [`SHUTDOWN_DRAIN_MS (${drain}) must be less than SHUTDOWN_TIMEOUT_MS (${timeout}): the drain is part of the shutdown`];
+}
+
+/**
+ * SHUTDOWN_DRAIN_MS: how long /readyz answers 503 before the listener closes, so load balancers
+ * stop sending traffic first. Default 5 s with real upstreams in production, 0 in sandbox mode and
+ * development (a Ctrl-C there has no load balancer to wait for). SHUTDOWN_TIMEOUT_MS, default 25 s
+ * (under Kubernetes' 30 s grace period): SIGTERM to exit, drain included.
+ */
+function shutdownTimes(e: Env): { drain: number; timeout: number } {
+  return { drain: e.SHUTDOWN_DRAIN_MS ?? (e.NODE_ENV === 'production' && !e.SANDBOX ? 5_000 : 0), timeout: e.SHUTDOWN_TIMEOUT_MS ?? 25_000 };
+}
+
+/**
  * Hooks must point where Picqer can reach us; the listening address (often 127.0.0.1) is not
  * that, and registering it would create dead hooks in the real account. A Picqer on this
  * machine (the sandbox) can reach the listening address, so it is exempt.
@@ -113,6 +144,9 @@ function buildConfig(e: Env, parsed: { locationMap: ReadonlyMap<number, string>;
     port: e.PORT ?? 4000,
     host: e.HOST ?? '127.0.0.1',
     logLevel: e.LOG_LEVEL ?? 'info',
+    logFormat: (e.LOG_FORMAT ?? 'auto') as Config['logFormat'],
+    shutdownDrainMs: shutdownTimes(e).drain,
+    shutdownTimeoutMs: shutdownTimes(e).timeout,
     production,
     sandbox: e.SANDBOX ?? !e.PICQER_API_KEY,
     sandboxPicksPerMinute: e.SANDBOX_SIMULATOR_PICKS_PER_MINUTE ?? 30,

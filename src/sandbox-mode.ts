@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createDemoToken } from './auth/demo-token';
 import type { TokenEntry } from './auth/tokens';
 import type { Config } from './config';
@@ -34,12 +35,22 @@ export interface RunningSandboxes {
   graphiqlHeaders?: Record<string, string>;
   /** Lines printed at start-up. */
   banner: string[];
+  /** Where the demo token was written (StartSandboxesOptions.tokenFile), for the reminders main.ts logs. */
+  tokenFile?: string;
   /** Points the sandboxes' webhooks at the running gateway (Shopify has no hooks API to do it). */
   connect(gatewayUrl: string): void;
   close(): Promise<void>;
 }
 
-export async function startSandboxes(config: Readonly<Config>, logger: Logger): Promise<RunningSandboxes> {
+export interface StartSandboxesOptions {
+  /**
+   * Writes the demo token to this file (mode 0600), which the banner names: the banner scrolls
+   * away, and the token never goes into a log line. Default: not written.
+   */
+  tokenFile?: string;
+}
+
+export async function startSandboxes(config: Readonly<Config>, logger: Logger, opts: StartSandboxesOptions = {}): Promise<RunningSandboxes> {
   const log = logger.child({ component: 'sandbox' });
   const picqer = await startPicqerSandbox({ logger: log.child({ upstream: 'picqer' }), picksPerMinute: config.sandboxPicksPerMinute });
   const exact = await startExactSandbox({});
@@ -60,6 +71,11 @@ export async function startSandboxes(config: Readonly<Config>, logger: Logger): 
   // A fresh demo token with every scope: printed below and pre-filled in GraphiQL.
   const demo = createDemoToken();
   const effective = pointedAtSandboxes(config, { picqer, shop, exact, webshop, till }, demo.entry);
+  if (opts.tokenFile) {
+    // Removed first: the mode applies only to a file that is created.
+    rmSync(opts.tokenFile, { force: true });
+    writeFileSync(opts.tokenFile, `${demo.token}\n`, { mode: 0o600 });
+  }
   return {
     config: Object.freeze(effective),
     picqer,
@@ -67,8 +83,10 @@ export async function startSandboxes(config: Readonly<Config>, logger: Logger): 
     lightspeedEcom: webshop,
     lightspeedRetail: till,
     graphiqlHeaders: { Authorization: `Bearer ${demo.token}` },
+    tokenFile: opts.tokenFile,
     banner: [
       `  Demo token (every scope, invented data, new each start): Authorization: Bearer ${demo.token}`,
+      ...(opts.tokenFile ? [`  The demo token is also in ${opts.tokenFile}`] : []),
       `  Picqer sandbox: ${picqer.origin}/api/v1 (control: ${picqer.origin}/__sandbox/stats)`,
       `  Shopify sandbox: ${shop.graphqlUrl()} (control: ${shop.origin}/__sandbox/stats)`,
       `  Exact sandbox:  ${exact.origin}/api/v1/${exact.division} (control: ${exact.origin}/__sandbox/stats)`,

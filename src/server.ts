@@ -21,6 +21,7 @@ import type { GatewayMetrics } from './util/metrics';
 import { registerCors, type CorsOptions } from './http/cors';
 import { clientErrorHandler, httpErrorHandler, notFoundHandler, sendGraphqlError } from './http/error-replies';
 import { subscriptionsOverHttpPlugin } from './http/subscriptions-over-http.plugin';
+import { quietRequestLogs, requestLogPlugin } from './http/request-log';
 import { registerSse, wantsEventStream } from './http/sse-route';
 import { registerDemoPage } from './http/demo-page';
 
@@ -105,6 +106,8 @@ function createFastify({ config, logger }: Services): FastifyInstance {
     bodyLimit: config.bodyLimitBytes,
     // Only the path is logged (see logger.ts): query strings may carry variables.
     requestIdHeader: false,
+    // Webhooks, probes and /graphql (one line of its own, request-log.ts) log their requests at debug only.
+    logController: quietRequestLogs(logger),
     // A request must arrive in full (headers and body) within REQUEST_TIMEOUT_MS, or it is answered
     // 408 and its connection closed: a body shorter than its Content-Length cannot hold a socket.
     requestTimeout: config.requestTimeoutMs,
@@ -146,6 +149,9 @@ async function startApollo(
     // Auth is a bearer header, never a cookie, so a cross-site "simple" request carries no
     // credentials; CSRF prevention would only break plain GET requests the spec allows.
     csrfPrevention: false,
+    // SIGTERM is main.ts's to handle (drain first: http/graceful-shutdown.ts). Apollo's own handler
+    // would stop the server at once and then re-send the signal, killing the process mid-drain.
+    stopOnTerminationSignals: false,
     persistedQueries: opts.persistedQueries,
     // The document is bounded before anything analyses it: graphql's parser stops at maxTokens,
     // and a rule refuses too many aliases, directives or fragment spreads; without introspection,
@@ -159,6 +165,7 @@ async function startApollo(
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       responseHeadersPlugin(),
+      requestLogPlugin(logger),
       metricsPlugin(metrics),
       tracing.plugin,
       ...(opts.apolloPlugins ?? []),
@@ -217,7 +224,6 @@ function registerPlainRoutes(app: FastifyInstance): void {
   // Fastify's own 404 logs the raw URL, query string included (which may carry variables with
   // personal data); this one names the path only.
   app.setNotFoundHandler(notFoundHandler);
-  app.get('/healthz', async () => ({ status: 'ok' }));
 }
 
 function gatewayHandle(app: FastifyInstance, metrics: GatewayMetrics, executionStats: () => CompiledExecutionStats): Gateway {

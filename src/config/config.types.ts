@@ -69,9 +69,15 @@ export interface Config {
   port: number;
   host: string;
   logLevel: string;
+  /** LOG_FORMAT: json, pretty (pino-pretty), or auto (default): pretty when stdout is a terminal outside production with real upstreams. */
+  logFormat: 'auto' | 'json' | 'pretty';
+  /** SHUTDOWN_DRAIN_MS: /readyz answers 503 this long after SIGTERM before the listener closes. Default 5,000 (0 in sandbox mode and development). */
+  shutdownDrainMs: number;
+  /** SHUTDOWN_TIMEOUT_MS, default 25,000: SIGTERM to exit, drain included; what is still open then is cut. */
+  shutdownTimeoutMs: number;
   /** NODE_ENV=production (what `npm start` sets): then real upstreams need callers (GATEWAY_TOKENS) or AUTH_DISABLED=true. */
   production: boolean;
-  /** True when no Picqer credentials are set: the gateway starts the built-in sandboxes. */
+  /** SANDBOX (true, false, auto): the gateway starts the built-in sandboxes. Unset: auto, except under NODE_ENV=production (src/config/env.ts). */
   sandbox: boolean;
   sandboxPicksPerMinute: number;
   picqer?: PicqerConfig;

@@ -71,8 +71,8 @@ function WholeNumber(min: number, max?: number): PropertyDecorator {
   };
 }
 
-/** A switch: true/false, 1/0 or yes/no, in any case. Other text stays text and is named. */
-function TrueOrFalse(): PropertyDecorator {
+/** A switch: true/false, 1/0 or yes/no, in any case. Other text stays text and is named (with `alsoAllowed` in the message). */
+function TrueOrFalse(alsoAllowed?: string): PropertyDecorator {
   const convert = Transform(
     ({ value }: { value: unknown }) => {
       const text = typeof value === 'string' ? value.trim().toLowerCase() : value;
@@ -86,7 +86,7 @@ function TrueOrFalse(): PropertyDecorator {
       validate: (value: unknown) => typeof value === 'boolean',
       defaultMessage: (args) => {
         const { name, value } = subject(args);
-        return `${name} must be true or false${got(name, value)}`;
+        return `${name} must be true${alsoAllowed ? `, false or ${alsoAllowed}` : ' or false'}${got(name, value)}`;
       },
     },
   });
@@ -94,6 +94,20 @@ function TrueOrFalse(): PropertyDecorator {
     convert(target, key);
     check(target, key);
   };
+}
+
+/**
+ * A Redis address: redis:// or rediss:// (TLS). The value is never quoted: it may carry a password.
+ * One rule, one message (IsUrl's "must be a URL address" named neither scheme).
+ */
+function RedisUrl(): PropertyDecorator {
+  return ValidateBy({
+    name: 'redisUrl',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && /^rediss?:\/\/[^\s/?#]+/.test(value) && URL.canParse(value),
+      defaultMessage: (args) => `${subject(args).name} must start with redis:// or rediss://, e.g. redis://127.0.0.1:6379`,
+    },
+  });
 }
 
 export class Env {
@@ -162,7 +176,7 @@ export class Env {
   @IsOptional() @TrueOrFalse() LIGHTSPEED_AUTO_SYNC?: boolean;
 
   // Shared state
-  @IsOptional() @IsUrl({ require_tld: false, protocols: ['redis', 'rediss'] }) REDIS_URL?: string;
+  @IsOptional() @RedisUrl() REDIS_URL?: string;
   @IsOptional()
   @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'REDIS_KEY_PREFIX must be 1-64 of A-Z a-z 0-9 : _ -' })
   REDIS_KEY_PREFIX?: string;
@@ -216,6 +230,11 @@ export class Env {
   })
   METRICS_OPERATION_NAMES?: string;
 
+  // Operations (README "Running in production"): logs and shutdown
+  @IsOptional() @IsIn(['auto', 'json', 'pretty'], { message: 'LOG_FORMAT must be auto, json or pretty' }) LOG_FORMAT?: string;
+  @IsOptional() @WholeNumber(0, 600000) SHUTDOWN_DRAIN_MS?: number;
+  @IsOptional() @WholeNumber(100, 600000) SHUTDOWN_TIMEOUT_MS?: number;
+
   // Callers and abuse limits (src/auth, src/security)
   @IsOptional() @IsString() GATEWAY_TOKENS?: string;
   @IsOptional() @IsString() GATEWAY_TOKENS_FILE?: string;
@@ -250,7 +269,8 @@ export class Env {
   @IsOptional() @WholeNumber(60, 2592000) APQ_TTL_SECONDS?: number;
 
   // Sandbox mode
-  @IsOptional() @TrueOrFalse() SANDBOX?: boolean;
+  /** true, false or auto (sandbox when Picqer has no credentials); unset: auto, but false under NODE_ENV=production. Resolved by readEnv. */
+  @IsOptional() @TrueOrFalse('auto') SANDBOX?: boolean;
   @IsOptional() @WholeNumber(0, 10000) SANDBOX_SIMULATOR_PICKS_PER_MINUTE?: number;
 }
 
@@ -275,13 +295,26 @@ export function readEnv(env: NodeJS.ProcessEnv): { values: Env; problems: string
     const value = env[name];
     if (value !== undefined && value !== '') text[name] = value;
   }
+  const sandboxAuto = text.SANDBOX?.trim().toLowerCase() === 'auto';
+  if (sandboxAuto) delete text.SANDBOX;
   const values = plainToInstance(Env, text);
   const errors = validateSync(values, { forbidUnknownValues: true });
   for (const err of errors) {
     const unconverted = (err.constraints?.wholeNumber !== undefined || err.constraints?.trueOrFalse !== undefined) && typeof err.value === 'string';
     if (unconverted) Object.assign(values, { [err.property]: undefined });
   }
+  values.SANDBOX ??= sandboxWanted(values, sandboxAuto);
   return { values, problems: problemsOf(errors) };
+}
+
+/**
+ * SANDBOX unset or auto: the sandboxes start when Picqer has no credentials. Under NODE_ENV=production
+ * only when asked for (SANDBOX=auto is what `npm start` sets), so a deployment that lost its
+ * secrets refuses to start instead of serving invented data (config.ts names what is missing).
+ */
+function sandboxWanted(e: Env, auto: boolean): boolean {
+  if (e.PICQER_API_KEY) return false;
+  return auto || e.NODE_ENV !== 'production';
 }
 
 function problemsOf(errors: ValidationError[]): string[] {

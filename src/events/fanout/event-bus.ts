@@ -92,6 +92,11 @@ export class EventBus {
     return sub;
   }
 
+  /** Whether the bus tails the log: started and not closed (/readyz's `eventLog` check). */
+  get consuming(): boolean {
+    return this.running !== undefined && !this.closed;
+  }
+
   /** Live subscribers on this replica (for metrics and tests). */
   subscriberCount(): number {
     let n = 0;
