@@ -40,7 +40,8 @@ export class RedisPersistedQueryCache implements KeyValueCache {
     if (!opts.keyPrefix) throw new TypeError('RedisPersistedQueryCache: keyPrefix must not be empty, so deployments sharing a Redis stay apart.');
     this.maxBytes = opts.maxDocumentBytes ?? 64 * 1024;
     this.local = new LRUCache({ max: opts.localEntries ?? 1000, ttl: opts.ttlSeconds * 1000 });
-    this.redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 500 });
+    // No offline queue: while Redis is away a command fails at once (a miss), instead of holding the request.
+    this.redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: 500, enableOfflineQueue: false });
     // A failed command is a cache miss; the listener keeps connection errors off stderr.
     this.redis.on('error', () => undefined);
   }

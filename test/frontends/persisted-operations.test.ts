@@ -10,6 +10,7 @@ import type { RunningGateway } from '../../src/app';
 import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
 import { gatewayFor, SHARED_REDIS } from '../cache/support';
 import { gql } from '../helpers/gql';
+import { PrivateRedis } from '../helpers/private-redis';
 import { until } from '../helpers/until';
 import { collect } from '../helpers/ws-collect';
 
@@ -69,6 +70,24 @@ describe('APQ across replicas', () => {
       redis.disconnect();
     }
   });
+});
+
+it('keeps APQ working on one replica while its Redis is down', async () => {
+  const redis = await PrivateRedis.onFreePort();
+  await redis.start();
+  const gw = await gatewayFor({ picqer }, { REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'test:apq-down:' });
+  try {
+    await redis.stop();
+    const query = '{ warehouses { name } }';
+    const persistedQuery = { version: 1, sha256Hash: sha256(query) };
+    expect((await post(gw, { query, extensions: { persistedQuery } })).json.data.warehouses.length).toBeGreaterThan(0);
+    const served = await post(gw, { extensions: { persistedQuery } });
+    expect(served.status).toBe(200);
+    expect(served.json.data.warehouses.length).toBeGreaterThan(0);
+  } finally {
+    await gw.close();
+    await redis.stop();
+  }
 });
 
 describe('trusted documents', () => {
