@@ -18,6 +18,7 @@ import { leanResolvers } from './schema/common/lean-resolvers';
 import { recordPersonalReads } from './security/audit-reads';
 import { REFERENCE_RESOLVERS } from './resolvers/entities.resolver';
 import { toSubgraph } from './schema/federation/subgraph';
+import { SCHEMA_DESCRIPTION } from './schema/schema-description';
 
 /**
  * Every resolver class of the public schema. type-graphql 2 has no glob loading, so a new
@@ -68,6 +69,8 @@ export function getSchema(): Promise<GraphQLSchema> {
   }).then((codeFirst) => {
     leanResolvers(codeFirst);
     const schema = toSubgraph(codeFirst, REFERENCE_RESOLVERS);
+    // type-graphql has no option for the schema's own description (shown first in GraphiQL's docs).
+    (schema as { description?: string }).description = SCHEMA_DESCRIPTION;
     recordPersonalReads(schema);
     return schema;
   });

@@ -121,6 +121,12 @@ describe('GraphiQL example tabs', () => {
     for (const tab of EXAMPLE_TABS) expect([tab.query, validate(schema, parse(tab.query))]).toEqual([tab.query, []]);
   });
 
+  test('the schema has a description (the first thing GraphiQL’s documentation shows), served by introspection', async () => {
+    const r = await gqlBody(gateway, '{ __schema { description } }', undefined, { authorization: sandboxes.graphiqlHeaders!.Authorization });
+    expect(r.data.__schema.description).toMatch(/^Picqer Gateway: one GraphQL API over Picqer/);
+    expect(r.data.__schema.description).toContain('Accept: text/event-stream');
+  });
+
   test('the example queries and the mutation run without errors in sandbox mode', async () => {
     const auth = sandboxes.graphiqlHeaders!.Authorization;
     for (const tab of EXAMPLE_TABS.filter((t) => !t.query.includes('subscription '))) {
