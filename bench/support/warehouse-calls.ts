@@ -47,4 +47,11 @@ export const WAREHOUSE_CASES: Case[] = [
       return { picqer: 1 + GENERAL_STOCK + 1 + (suppliers.size > 0 ? 1 : 0) };
     },
   },
+  {
+    name: 'an order with shipments (track & trace) and its customer',
+    query: `{ order(id: "5001") { orderid status shipments { carrier trackingCode trackingUrl createdAt } customer { name email } } }`,
+    // The order; its picklists (one idorder call); each picklist's shipments (the seed's picklists are
+    // closed with one shipment each, so one call per shipment listed); the customer.
+    minimum: (d) => ({ picqer: 1 + 1 + d.order.shipments.length + (d.order.customer ? 1 : 0) }),
+  },
 ];

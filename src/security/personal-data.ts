@@ -48,7 +48,14 @@ export const NOT_PERSONAL: Readonly<Record<string, string>> = {
   'Order.createdAt': 'timestamp',
   'Order.updatedAt': 'timestamp',
   'Order.lines': 'products and amounts ordered',
+  'Order.shipments': "carrier and track & trace of the order's parcels (no address; carriers ask the postcode before showing one)",
+  'Order.customer': "the link to the order's customer: needs customers:read, and the Customer's identifying fields are personal",
+  'Customer.id': 'technical id',
+  'Customer.idcustomer': 'technical id',
+  'Customer.customerid': "the warehouse's customer number",
+  'CustomerAddress.defaultInvoice': 'a flag',
+  'CustomerAddress.defaultDelivery': 'a flag',
 };
 
 /** GraphQL types that hold customer data: every field needs a decision (see NOT_PERSONAL). */
-export const CUSTOMER_DATA_TYPES: readonly string[] = ['Order', 'Address', 'Customer'];
+export const CUSTOMER_DATA_TYPES: readonly string[] = ['Order', 'Address', 'Customer', 'CustomerAddress'];

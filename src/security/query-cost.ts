@@ -23,6 +23,7 @@ import { BadUserInputError } from '../errors';
 import { entitiesCalls } from './entities-cost';
 import { MAX_PAGE_SIZE } from '../schema/common/pagination.args';
 import { MAX_PRODUCTCODES } from '../schema/shopify/productcodes.args';
+import { WAREHOUSE_FIELD_COSTS } from './warehouse-costs';
 
 /**
  * Estimates how many upstream calls a query will need, before any is made. The figures follow
@@ -73,13 +74,8 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   // Products by id batch through the idproducts filter, 100 a call.
   'OrderLine.product': { kind: 'batch', batchSize: PICQER_PAGE },
   'PicklistLine.product': { kind: 'batch', batchSize: PICQER_PAGE },
-  // Bundles (issue 19): a composition's parts one call each (no multi-product filter), their products 100 ids a call.
-  'Product.parts': { kind: 'perRow' },
-  'ProductPart.product': { kind: 'batch', batchSize: PICQER_PAGE },
-  // Incoming stock: the open purchase orders once per request (100 a call), the suppliers likewise.
-  'Product.incoming': { kind: 'once', key: 'picqer:open-purchaseorders', rows: 2 },
-  'Query.purchaseOrders': { kind: 'page', pageSize: PICQER_PAGE, maxFirst: MAX_PAGE_SIZE },
-  'PurchaseOrder.supplier': { kind: 'once', key: 'picqer:suppliers', rows: 1 },
+  // Bundles, incoming stock, shipments, customers, backorders, locations (issue 19).
+  ...WAREHOUSE_FIELD_COSTS,
   // Joins by productcode: the loaders chunk codes by URL/query length; ~50 a call is an estimate.
   'Product.exact': { kind: 'batch', batchSize: 50 },
   'Product.shopify': { kind: 'batch', batchSize: 50 },

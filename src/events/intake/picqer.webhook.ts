@@ -10,6 +10,7 @@ import { picqerCacheEffect, PICQER_STOCK_EVENTS } from './picqer.effects';
 import { id, INT_MAX, INT_MIN, list, obj, oneOf, optId, optTime, parseJson, qty, str } from './delivery-fields';
 import { verifyBase64Hmac } from './signature';
 import { appendBundleEvents, type PicqerBundleEvents } from './picqer-bundles';
+import { shipmentCreated } from './picqer-shipments';
 import { BadSignatureError, DEFAULT_WEBHOOK_BODY_LIMIT, MalformedDeliveryError, registerWebhookRoute } from './webhook-route';
 
 /*
@@ -92,6 +93,7 @@ export const PICQER_EVENTS = {
   freeStockChanged: 'products.free_stock_changed',
   picklistClosed: 'picklists.closed',
   orderStatusChanged: 'orders.status_changed',
+  shipmentCreated: 'picklists.shipments.created',
 } as const;
 const FREE_STOCK_ALIAS = 'products.freestockchanged';
 
@@ -163,6 +165,8 @@ function normalise(event: string, data: Record<string, unknown>, occurredAt: str
       return { topic: 'picklistClosed', payload: closedPicklist(data, occurredAt, timeZone) };
     case PICQER_EVENTS.orderStatusChanged:
       return { topic: 'orderStatusChanged', payload: orderStatus(data) };
+    case PICQER_EVENTS.shipmentCreated:
+      return { topic: 'shipmentCreated', payload: shipmentCreated(data, occurredAt) };
     default:
       return null;
   }
@@ -217,6 +221,8 @@ function resourceId(event: NewEvent): number | string {
       return event.payload.idpicklist;
     case 'orderStatusChanged':
       return event.payload.idorder;
+    case 'shipmentCreated':
+      return event.payload.idshipment ?? event.payload.idpicklist;
     default:
       return '';
   }

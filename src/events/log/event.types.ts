@@ -6,7 +6,7 @@
  */
 
 /** The topics a subscriber can ask for; one per GraphQL subscription field. */
-export const EVENT_TOPICS = ['freeStockChanged', 'picklistClosed', 'orderStatusChanged', 'channelStockChanged'] as const;
+export const EVENT_TOPICS = ['freeStockChanged', 'picklistClosed', 'orderStatusChanged', 'channelStockChanged', 'shipmentCreated'] as const;
 export type EventTopic = (typeof EVENT_TOPICS)[number];
 
 /** Stock of one product in one warehouse at the moment of the event. */
@@ -59,11 +59,24 @@ export interface ChannelStockPayload {
   occurredAt: string | null;
 }
 
+/** Picqer `picklists.shipments.created`: the carrier and the parcel's track & trace, no address. */
+export interface ShipmentPayload {
+  /** Null when the delivery carries the picklist rather than the shipment (UNCONFIRMED which Picqer sends). */
+  idshipment: number | null;
+  idpicklist: number;
+  idorder: number | null;
+  carrier: string | null;
+  trackingCode: string | null;
+  trackingUrl: string | null;
+  occurredAt: string | null;
+}
+
 export interface PayloadByTopic {
   freeStockChanged: StockChangePayload;
   picklistClosed: PicklistPayload;
   orderStatusChanged: OrderPayload;
   channelStockChanged: ChannelStockPayload;
+  shipmentCreated: ShipmentPayload;
 }
 
 /** An event before it has an id: what a receiver appends. */

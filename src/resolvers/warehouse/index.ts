@@ -1,6 +1,18 @@
 import type { ClassType } from 'type-graphql';
 import { BundleResolver, ProductPartResolver } from './bundle.resolver';
+import { CustomerResolver, OrderCustomerResolver } from './customer.resolver';
 import { IncomingStockResolver, PurchaseOrderResolver } from './incoming.resolver';
+import { OrderShipmentsResolver, PicklistShipmentsResolver, ShipmentSubscriptionResolver } from './shipment.resolver';
 
 /** The resolvers of bundles, incoming stock, shipments, customers, backorders and stock locations (issue 19). */
-export const WAREHOUSE_RESOLVERS: ClassType[] = [BundleResolver, ProductPartResolver, IncomingStockResolver, PurchaseOrderResolver];
+export const WAREHOUSE_RESOLVERS: ClassType[] = [
+  BundleResolver,
+  ProductPartResolver,
+  IncomingStockResolver,
+  PurchaseOrderResolver,
+  PicklistShipmentsResolver,
+  OrderShipmentsResolver,
+  ShipmentSubscriptionResolver,
+  CustomerResolver,
+  OrderCustomerResolver,
+];
