@@ -2,7 +2,7 @@ import type { ApolloServerPlugin, PersistedQueryOptions } from '@apollo/server';
 import type { Registry } from 'prom-client';
 import type { DestinationStream } from 'pino';
 import { Authenticator } from '../auth/authenticator';
-import { CallerSources } from '../auth/callers';
+import { CallerSources, PUBLIC_CALLER_NAME } from '../auth/callers';
 import { JwtVerifier } from '../auth/jwt';
 import type { Caller } from '../auth/caller';
 import type { Config } from '../config';
@@ -63,9 +63,9 @@ export function createSecurity(config: Readonly<Config>, opts: SecurityOptions =
   const store: RateLimitStore = config.redisUrl ? new RedisRateLimitStore(config.redisUrl, `${config.redisKeyPrefix}sec:`) : new MemoryRateLimitStore();
   const sink: AuditSink | null = createAuditSink(opts.auditStream ?? s.auditLog);
   const operationRules = operationRulesOf(config);
-  const refusals = new Map<string, number>();
+  const refusals = refusalCounts(s.tokens.map((t) => t.name));
   const apolloPlugins: ApolloServerPlugin<GatewayContext>[] = [
-    rateLimitPlugin({ store, perMinute: s.rateLimitPerTokenPerMinute, refusals }),
+    rateLimitPlugin({ store, perMinute: s.rateLimitPerTokenPerMinute, onRefused: refusals.add }),
     queryLimitsPlugin(operationRules.queryLimits),
     ...(sink ? [auditPlugin(sink)] : []),
   ];
@@ -83,7 +83,7 @@ export function createSecurity(config: Readonly<Config>, opts: SecurityOptions =
           help: 'Operations refused by the per-token limit, by caller name (GATEWAY_TOKENS).',
           labelNames: ['token'],
         },
-        () => [...refusals].map(([token, n]) => [{ token }, n] as const),
+        () => [...refusals.totals].map(([token, n]) => [{ token }, n] as const),
       ),
     origins: originPolicy(config.browser.corsOrigins),
     persistedQueries: { cache: apqCache, ttl: b.apqTtlSeconds },
@@ -92,6 +92,23 @@ export function createSecurity(config: Readonly<Config>, opts: SecurityOptions =
       await apqCache?.close();
       await store.close();
       await sink?.close();
+    },
+  };
+}
+
+/**
+ * Refusals per caller, labelled so the label set stays bounded and free of personal data: a
+ * GATEWAY_TOKENS name or "public" as itself; an identity provider's callers (one per subject, which
+ * may be an e-mail address) as "jwt"; anything else "other".
+ */
+function refusalCounts(tokenNames: readonly string[]): { totals: Map<string, number>; add: (caller: Caller) => void } {
+  const named = new Set([...tokenNames, PUBLIC_CALLER_NAME]);
+  const totals = new Map<string, number>();
+  return {
+    totals,
+    add: (caller) => {
+      const label = named.has(caller.name) ? caller.name : caller.name.startsWith('jwt:') ? 'jwt' : 'other';
+      totals.set(label, (totals.get(label) ?? 0) + 1);
     },
   };
 }

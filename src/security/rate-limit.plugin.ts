@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { Caller } from '../auth/caller';
 import type { GatewayContext } from '../context';
 import { CallerRateLimitedError } from '../errors';
 import type { RateLimitStore } from './rate-limit.types';
@@ -7,8 +8,8 @@ export interface RateLimitOptions {
   store: RateLimitStore;
   /** Requests per caller per minute (RATE_LIMIT_PER_TOKEN_PER_MINUTE); 0 switches the limit off. */
   perMinute: number;
-  /** Running totals of refusals per caller name (configured names only), for /metrics; the plugin adds to it. */
-  refusals?: Map<string, number>;
+  /** Told of each refusal (metrics count them). */
+  onRefused?: (caller: Caller) => void;
 }
 
 /**
@@ -28,7 +29,7 @@ export function rateLimitPlugin(opts: RateLimitOptions): ApolloServerPlugin<Gate
           if (!caller || perMinute <= 0) return;
           const d = await opts.store.hit(`rl:${caller.rateKey ?? caller.name}`, perMinute, 60_000);
           if (d.allowed) return;
-          opts.refusals?.set(caller.name, (opts.refusals.get(caller.name) ?? 0) + 1);
+          opts.onRefused?.(caller);
           const err = new CallerRateLimitedError(caller.name, perMinute, d.retryAfterMs);
           const retryAfter = String(Math.ceil(err.retryAfterMs / 1000));
           Object.assign(err.extensions, { http: { status: 429, headers: new Map([['retry-after', retryAfter]]) } });

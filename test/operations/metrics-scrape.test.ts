@@ -1,7 +1,9 @@
 import { createClient } from 'graphql-ws';
+import { Registry } from 'prom-client';
 import { request } from 'undici';
 import WebSocket from 'ws';
 import { loadConfig, ConfigError } from '../../src/config';
+import { createSecurity } from '../../src/security';
 import { PICQER_SECRET, sign } from '../helpers/events-server';
 import { startStack, type TestStack } from '../helpers/stack';
 import { until } from '../helpers/until';
@@ -202,4 +204,25 @@ describe('where /metrics is served', () => {
       /METRICS_OPERATION_NAMES must be GraphQL operation names/,
     );
   });
+});
+
+test('refusal labels stay bounded: token names as themselves, an identity provider’s callers as "jwt"', async () => {
+  const security = createSecurity(loadConfig({ GATEWAY_TOKENS: `ops:stock:read:${OPS_TOKEN}`, RATE_LIMIT_PER_TOKEN_PER_MINUTE: '1', AUDIT_LOG: 'off' }));
+  try {
+    const [rateLimit] = security.apolloPlugins;
+    const run = async (name: string): Promise<unknown> => {
+      const hooks = (await rateLimit.requestDidStart!({} as never)) as { didResolveOperation(rc: unknown): Promise<void> };
+      return hooks.didResolveOperation({ contextValue: { caller: { name, scopes: new Set() } } }).catch((err: unknown) => err);
+    };
+    for (const name of ['ops', 'ops', 'jwt:someone@example.invalid', 'jwt:someone@example.invalid', 'jwt:other@example.invalid']) await run(name);
+    const registry = new Registry();
+    security.registerMetrics(registry);
+    const text = await registry.metrics();
+    expect(sample(text, 'gateway_rate_limit_refusals_total{token="ops"}')).toBe(1);
+    // The second subject's first request is allowed: its own window.
+    expect(sample(text, 'gateway_rate_limit_refusals_total{token="jwt"}')).toBe(1);
+    expect(text).not.toContain('example.invalid');
+  } finally {
+    await security.close();
+  }
 });
