@@ -20,8 +20,10 @@ export interface ProductCodeIndexOptions {
 /** A bounded, expiring productcode -> idproduct map (lru-cache underneath). */
 export class ProductCodeIndex {
   private readonly cache: LRUCache<string, number>;
+  private readonly halfTtlMs: number;
 
   constructor(opts: ProductCodeIndexOptions = {}) {
+    this.halfTtlMs = (opts.ttlMs ?? 3_600_000) / 2;
     this.cache = new LRUCache<string, number>({
       max: opts.maxEntries ?? 100_000,
       ttl: opts.ttlMs ?? 3_600_000,
@@ -39,8 +41,13 @@ export class ProductCodeIndex {
     return this.cache.get(code);
   }
 
-  /** Records the code's id; the entry's time to live starts again. */
+  /**
+   * Records the code's id; the entry's time to live starts again. Every page of every request
+   * records its codes: an unchanged entry with more than half its ttl left is left as it is,
+   * sparing the LRU's bookkeeping on the hot path.
+   */
   set(code: string, id: number): void {
+    if (this.cache.peek(code) === id && this.cache.getRemainingTTL(code) > this.halfTtlMs) return;
     this.cache.set(code, id);
   }
 

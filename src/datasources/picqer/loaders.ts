@@ -1,4 +1,5 @@
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
+import { KnownFirstLoader } from '../../util/known-first-loader';
 import { UpstreamError } from '../../errors';
 import type { CallAccounting } from '../upstream/accounting';
 import type { ProductCodeIndex } from './code-index';
@@ -100,8 +101,8 @@ export function generalFreeStock(stock: readonly PicqerStockLevelModel[], wareho
 }
 
 /** One call per distinct id (Picqer has no multi-id filter here); a 404 is a null, not an error. */
-function byIdLoader<W, M>(get: (id: number) => Promise<W>, map: (w: W) => M): DataLoader<number, M | null> {
-  return new DataLoader<number, M | null>(async (ids) =>
+function byIdLoader<W, M>(get: (id: number) => Promise<W>, map: (w: W) => M): KnownFirstLoader<number, M | null> {
+  return new KnownFirstLoader<number, M | null>(async (ids) =>
     settle(
       ids.map(async (id) => {
         const w = await nullOn404(get(id));
@@ -152,8 +153,8 @@ function listMemo(): <T>(kind: string, filter: object, load: () => Promise<T>) =
   };
 }
 
-function primeAll<K, M>(loader: DataLoader<K, M | null>, rows: M[], key: (row: M) => K): M[] {
-  for (const r of rows) loader.prime(key(r), r);
+function primeAll<K, M>(loader: KnownFirstLoader<K, M | null>, rows: M[], key: (row: M) => K): M[] {
+  for (const r of rows) loader.know(key(r), r);
   return rows;
 }
 

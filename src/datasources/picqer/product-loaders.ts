@@ -1,4 +1,5 @@
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
+import { KnownFirstLoader } from '../../util/known-first-loader';
 import type { EntityCache } from '../upstream/cache/entity-cache';
 import type { CallAccounting } from '../upstream/accounting';
 import type { ProductCodeIndex } from './code-index';
@@ -50,12 +51,12 @@ export function productLoaders(calls: ProductCalls): ProductLoaders {
 
 /** The loaders of one request and the ways they reach Picqer or the cache. */
 class ProductReader {
-  readonly byId: DataLoader<number, PicqerProductModel | null>;
-  readonly byCode: DataLoader<string, PicqerProductModel | null>;
+  readonly byId: KnownFirstLoader<number, PicqerProductModel | null>;
+  readonly byCode: KnownFirstLoader<string, PicqerProductModel | null>;
 
   constructor(private readonly calls: ProductCalls) {
     const { o, cached } = calls;
-    this.byId = new DataLoader(
+    this.byId = new KnownFirstLoader(
       async (ids) => {
         const rows = cached
           ? await cached.cache.load({
@@ -73,7 +74,7 @@ class ProductReader {
       },
       { maxBatchSize: PICQER_PAGE_SIZE * 10 },
     );
-    this.byCode = new DataLoader(async (keys) => (cached ? this.byCodeCached(keys, cached) : settle(keys.map((k) => this.loadByCode(k)))));
+    this.byCode = new KnownFirstLoader(async (keys) => (cached ? this.byCodeCached(keys, cached) : settle(keys.map((k) => this.loadByCode(k)))));
   }
 
   /** A page through the cache: its ids from the page entry, its products from theirs. */
@@ -113,10 +114,10 @@ class ProductReader {
     return ids.map((id) => found.get(id) ?? null);
   }
 
-  /** Primes the loader(s) not asked and records the code's id for later requests. */
+  /** Tells the loader(s) not asked and records the code's id for later requests. */
   private remember(p: PicqerProductModel, prime: { byId?: boolean; byCode?: boolean }): void {
-    if (prime.byId) this.byId.prime(p.idproduct, p);
-    if (prime.byCode) this.byCode.prime(p.productcode, p);
+    if (prime.byId) this.byId.know(p.idproduct, p);
+    if (prime.byCode) this.byCode.know(p.productcode, p);
     this.calls.codes?.set(p.productcode, p.idproduct);
   }
 
