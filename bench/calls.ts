@@ -53,6 +53,14 @@ const CASES: Case[] = [
     minimum: () => ({ picqer: 3 + GENERAL_STOCK }),
   },
   {
+    // A router's `_entities` for 100 products by code (federation, issue 16): the codes are known from
+    // the pages above, so they batch by id like a page's rows.
+    name: 'entities-100-products',
+    query: `{ _entities(representations: [${Array.from({ length: 100 }, (_, i) => `{ __typename: "Product", productcode: "PG-${String(i + 1).padStart(5, '0')}" }`).join(', ')}]) {
+      ... on Product { productcode freeStock } } }`,
+    minimum: (d) => ({ picqer: per(d._entities.filter((p: unknown) => p !== null).length, 100) + GENERAL_STOCK }),
+  },
+  {
     name: "50 orders with lines and each line's product free stock",
     query: '{ orders(first: 50) { edges { node { orderid lines { amount product { productcode freeStock } } } } } }',
     minimum: (d) => {
