@@ -63,14 +63,17 @@ test('a document the frontend was not built with is refused by the same gateway'
   expect(body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
 });
 
-test('a typed subscription over graphql-ws sees a stock change', async () => {
-  const c = client(false);
+test('a typed subscription over graphql-ws (the listed text, in persisted mode) sees a stock change', async () => {
+  const c = client(true);
   const events: FreeStockChangedLiveSubscription[] = [];
+  const errors: unknown[] = [];
   const sub = c.urql.subscription(FreeStockChangedDocument, { codes: ['CLIENT-7'] }).subscribe((r) => {
     if (r.data) events.push(r.data);
+    if (r.error) errors.push(r.error);
   });
   try {
-    await until(() => stack.gateway.services.events.bus.subscriberCount() === 1, 'the subscription to register');
+    await until(() => errors.length > 0 || stack.gateway.services.events.bus.subscriberCount() === 1, 'the subscription to register');
+    expect(errors).toEqual([]);
     const body = JSON.stringify({
       idhook: 1,
       name: 'gateway',

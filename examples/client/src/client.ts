@@ -1,6 +1,7 @@
 import { Client, fetchExchange, subscriptionExchange } from '@urql/core';
 import { persistedExchange } from '@urql/exchange-persisted';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import listed from './gql/persisted-documents.json';
 
 /**
  * A typed client for the Picqer Gateway: urql for queries and mutations over HTTP, graphql-ws for
@@ -40,7 +41,7 @@ export function createGatewayClient(opts: GatewayClientOptions): GatewayClient {
         persistedExchange({
           // The hash the client preset embedded in each document (persisted-documents.json's keys,
           // "sha256:<hex>"): APQ sends the hex, the SHA-256 of the listed document's text.
-          generateHash: async (_query, document) => ((document as { __meta__?: { hash?: string } }).__meta__?.hash ?? '').replace(/^sha256:/, ''),
+          generateHash: async (_query, document) => hashOf(document).replace(/^sha256:/, ''),
           enforcePersistedQueries: true,
           // POST: a GET by hash would go to Apollo's own APQ store instead of the trusted list.
           preferGetForPersistedQueries: false,
@@ -56,9 +57,12 @@ export function createGatewayClient(opts: GatewayClientOptions): GatewayClient {
       ...persisted,
       fetchExchange,
       subscriptionExchange({
-        forwardSubscription: (request) => ({
-          subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query: request.query ?? '' }, sink) }),
-        }),
+        forwardSubscription: (request, operation) => {
+          // graphql-ws has no persisted queries: in persisted mode a subscription sends the text as
+          // listed (the gateway checks it against the same list), not urql's own print of it.
+          const query = (opts.persisted && (listed as Record<string, string>)[hashOf(operation.query)]) || request.query || '';
+          return { subscribe: (sink) => ({ unsubscribe: ws.subscribe({ ...request, query }, sink) }) };
+        },
       }),
     ],
   });
@@ -68,4 +72,9 @@ export function createGatewayClient(opts: GatewayClientOptions): GatewayClient {
       await ws.dispose();
     },
   };
+}
+
+/** The hash the client preset embedded in a document ("sha256:<hex>"), or ''. */
+function hashOf(document: unknown): string {
+  return (document as { __meta__?: { hash?: string } }).__meta__?.hash ?? '';
 }
