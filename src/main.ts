@@ -1,3 +1,4 @@
+import './tracing';
 import 'reflect-metadata';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -200,4 +201,10 @@ test('off unless OTEL_* names an exporter or an endpoint, and never when OTEL_SD
   expect(tracingWanted({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' })).toBe(true);
   expect(tracingWanted({ OTEL_SDK_DISABLED: 'true', OTEL_TRACES_EXPORTER: 'otlp' })).toBe(false);
   expect(startTracing({})).toBeUndefined();
+});
+
+test('the process entry starts tracing before anything else is loaded', () => {
+  // Shared files get rewritten by several hands: this line is the whole production wiring.
+  const main = readFileSync(`${__dirname}/../../src/main.ts`, 'utf8');
+  expect(main.split('\n').find((l) => l.startsWith('import '))).toBe("import './tracing';");
 });
