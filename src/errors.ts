@@ -73,9 +73,10 @@ export class RateLimitedError extends GraphQLError {
 /** A caller's token made more requests this minute than RATE_LIMIT_PER_TOKEN_PER_MINUTE allows. */
 export class CallerRateLimitedError extends GraphQLError {
   readonly retryAfterMs: number;
-  constructor(callerName: string, perMinute: number, retryAfterMs: number) {
+  /** `variable`: the setting that holds the limit, PUBLIC_RATE_LIMIT_PER_MINUTE for the public caller (counted per client address). */
+  constructor(callerName: string, perMinute: number, retryAfterMs: number, variable = 'RATE_LIMIT_PER_TOKEN_PER_MINUTE') {
     const ms = Math.max(0, Math.ceil(retryAfterMs));
-    super(`Token "${callerName}" made more than ${perMinute} requests this minute (RATE_LIMIT_PER_TOKEN_PER_MINUTE); retry in ${ms} ms.`, {
+    super(`Token "${callerName}" made more than ${perMinute} requests this minute (${variable}); retry in ${ms} ms.`, {
       extensions: { code: 'RATE_LIMITED', retryAfterMs: ms },
     });
     this.retryAfterMs = ms;

@@ -30,7 +30,8 @@ export function rateLimitPlugin(opts: RateLimitOptions): ApolloServerPlugin<Gate
           const d = await opts.store.hit(`rl:${caller.rateKey ?? caller.name}`, perMinute, 60_000);
           if (d.allowed) return;
           opts.onRefused?.(caller);
-          const err = new CallerRateLimitedError(caller.name, perMinute, d.retryAfterMs);
+          const variable = caller.perMinute === undefined ? undefined : 'PUBLIC_RATE_LIMIT_PER_MINUTE';
+          const err = new CallerRateLimitedError(caller.name, perMinute, d.retryAfterMs, variable);
           const retryAfter = String(Math.ceil(err.retryAfterMs / 1000));
           Object.assign(err.extensions, { http: { status: 429, headers: new Map([['retry-after', retryAfter]]) } });
           throw err;
