@@ -6,10 +6,15 @@ import { createClient } from 'graphql-ws';
 import { request } from 'undici';
 import WebSocket from 'ws';
 import { startGateway, type RunningGateway } from '../../src/app';
+import { MemoryEventLog } from '../../src/events/log/event-log.memory';
+import { RedisEventLog } from '../../src/events/log/event-log.redis';
+import type { EventLog } from '../../src/events/log/event-log.types';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { sandboxEnv } from '../../src/sandbox/env';
 import { startTracing, tracingWanted, type Tracing } from '../../src/tracing';
+import { startSpan } from '../../src/util/tracing';
+import { eventsRedis } from '../helpers/events-redis';
 import { PICQER_SECRET, sign } from '../helpers/events-server';
 import { gqlBody } from '../helpers/gql';
 import { startStack, type TestStack } from '../helpers/stack';
@@ -207,4 +212,24 @@ test('the process entry starts tracing before anything else is loaded', () => {
   // Shared files get rewritten by several hands: this line is the whole production wiring.
   const main = readFileSync(`${__dirname}/../../src/main.ts`, 'utf8');
   expect(main.split('\n').find((l) => l.startsWith('import '))).toBe("import './tracing';");
+});
+
+test.each(['memory', 'redis'])('the %s event log keeps the appending span’s traceparent with the event, and nothing without one', async (kind) => {
+  const env = kind === 'redis' ? eventsRedis('trace-log') : undefined;
+  const log: EventLog = env ? new RedisEventLog({ redis: env.redis, keyPrefix: env.prefix }) : new MemoryEventLog();
+  try {
+    const payload = { idproduct: 1, productcode: 'TRACE-LOG', freeStock: 1, stock: [], occurredAt: null };
+    exporter.reset();
+    const span = startSpan('webhook test', { kind: 'server' });
+    await span.run(() => log.append({ topic: 'freeStockChanged', payload }, ['traced']));
+    span.end();
+    await log.append({ topic: 'freeStockChanged', payload }, ['untraced']);
+    const [traced, untraced] = await log.read('0-0');
+    const [delivery] = exporter.getFinishedSpans().filter((s) => s.name === 'webhook test');
+    expect(traced.trace).toBe(`00-${delivery.spanContext().traceId}-${delivery.spanContext().spanId}-01`);
+    expect(untraced).not.toHaveProperty('trace');
+  } finally {
+    await log.close();
+    await env?.cleanup();
+  }
 });
