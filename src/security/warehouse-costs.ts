@@ -24,4 +24,10 @@ export const WAREHOUSE_FIELD_COSTS = {
   'Query.customer': { kind: 'single' },
   'Query.customers': { kind: 'page', pageSize: PICQER_PAGE, maxFirst: MAX_PAGE_SIZE },
   'Order.customer': { kind: 'perRow' },
+  // Backorders: a list 100 a call (a product code costs its lookup), a product's one call each.
+  'Query.backorders': { kind: 'page', pageSize: PICQER_PAGE, maxFirst: MAX_PAGE_SIZE },
+  'Product.backorders': { kind: 'perRow' },
+  'Backorder.product': { kind: 'batch', batchSize: PICQER_PAGE },
+  // Stock per location: one call per product and warehouse.
+  'StockLevel.locations': { kind: 'perRow' },
 } as const;

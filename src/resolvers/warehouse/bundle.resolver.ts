@@ -1,4 +1,5 @@
-import { Authorized, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Kind, type GraphQLResolveInfo } from 'graphql';
+import { Authorized, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../../context';
 import { requireLoaders } from '../../datasources/loaders';
 import type { PicqerPartModel, PicqerProductModel, PicqerStockLevelModel } from '../../datasources/picqer';
@@ -34,9 +35,15 @@ export class BundleResolver {
   @FieldResolver(() => [StockLevel], {
     description: 'Stock per warehouse, including warehouses that do not count for general stock. A VIRTUAL_COMPOSITION: what its parts allow.',
   })
-  stock(@Root() product: PicqerProductModel, @Ctx() ctx: GatewayContext): PicqerStockLevelModel[] | Promise<PicqerStockLevelModel[]> {
-    if (product.type !== 'virtual_composition') return product.stock;
-    return requireLoaders(ctx.loaders, 'picqer').stockOf(product);
+  stock(
+    @Root() product: PicqerProductModel,
+    @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
+  ): PicqerStockLevelModel[] | Promise<PicqerStockLevelModel[]> {
+    if (product.type === 'virtual_composition') return requireLoaders(ctx.loaders, 'picqer').stockOf(product);
+    // Rows carry their product only when `locations` may be asked (StockLocationResolver needs it):
+    // a page of products otherwise answers its rows as they are, without a copy.
+    return mayAskLocations(info) ? product.stock.map((s) => ({ ...s, idproduct: product.idproduct })) : product.stock;
   }
 }
 
@@ -47,4 +54,9 @@ export class ProductPartResolver {
   product(@Root() part: PicqerPartModel, @Ctx() ctx: GatewayContext): Promise<PicqerProductModel | null> {
     return requireLoaders(ctx.loaders, 'picqer').productById.load(part.idproduct);
   }
+}
+
+/** Whether the selection under `stock` asks `locations` (or spreads a fragment, which might). */
+function mayAskLocations(info: GraphQLResolveInfo): boolean {
+  return info.fieldNodes.some((n) => (n.selectionSet?.selections ?? []).some((s) => s.kind !== Kind.FIELD || s.name.value === 'locations'));
 }

@@ -1,8 +1,10 @@
 import type { ClassType } from 'type-graphql';
+import { BackorderResolver, ProductBackordersResolver } from './backorder.resolver';
 import { BundleResolver, ProductPartResolver } from './bundle.resolver';
 import { CustomerResolver, OrderCustomerResolver } from './customer.resolver';
 import { IncomingStockResolver, PurchaseOrderResolver } from './incoming.resolver';
 import { OrderShipmentsResolver, PicklistShipmentsResolver, ShipmentSubscriptionResolver } from './shipment.resolver';
+import { StockLocationResolver } from './stock-location.resolver';
 
 /** The resolvers of bundles, incoming stock, shipments, customers, backorders and stock locations (issue 19). */
 export const WAREHOUSE_RESOLVERS: ClassType[] = [
@@ -15,4 +17,7 @@ export const WAREHOUSE_RESOLVERS: ClassType[] = [
   ShipmentSubscriptionResolver,
   CustomerResolver,
   OrderCustomerResolver,
+  BackorderResolver,
+  ProductBackordersResolver,
+  StockLocationResolver,
 ];

@@ -1,0 +1,5 @@
+import { Connection } from '../common/connection';
+import { Backorder } from './backorder.type';
+
+/** backorders(first, after, productcode). */
+export const BackorderConnection = Connection('Backorder', Backorder);
