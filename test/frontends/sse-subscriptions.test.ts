@@ -108,6 +108,23 @@ test('the stream is GraphQL over SSE: event-stream headers, `next` events with t
   await until(() => subscribers() === 0, 'the subscription to end when the connection closes');
 });
 
+test('a GET with the operation in the query string (as EventSource sends it) streams too', async () => {
+  const params = new URLSearchParams({ query: STOCK_SUB, variables: JSON.stringify({ codes: ['SSE-41'] }) });
+  const res = await fetch(`${stack.gateway.url}/graphql?${params.toString()}`, {
+    headers: { accept: 'text/event-stream', authorization: `Bearer ${TOKENS.stock}` },
+  });
+  expect(res.status).toBe(200);
+  await until(() => subscribers() === 1, 'the GET subscription');
+  const id = await stockChange(41, 2);
+  const reader = res.body!.getReader();
+  let text = '';
+  while (!text.includes('event: next')) text += new TextDecoder().decode((await reader.read()).value);
+  while (!text.endsWith('\n\n')) text += new TextDecoder().decode((await reader.read()).value);
+  expect(text).toContain(`event: next\ndata: ${JSON.stringify({ data: { freeStockChanged: { id, productcode: 'SSE-41', freeStock: 2 } } })}\n\n`);
+  await reader.cancel();
+  await until(() => subscribers() === 0, 'the subscription to end');
+});
+
 test('without a token: 401 UNAUTHENTICATED with a Bearer challenge, no stream, no subscriber', async () => {
   const res = await raw({ query: STOCK_SUB }, { authorization: '' });
   expect(res.status).toBe(401);
