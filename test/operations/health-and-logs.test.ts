@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { createLogger } from '../../src/logger';
@@ -161,6 +162,38 @@ describe('logs at info', () => {
     // Fastify's own request lines are debug-only on these paths.
     expect(sink.lines.filter((l) => l.msg === 'incoming request' || l.msg === 'request completed')).toEqual([]);
     expect(sink.text()).not.toContain(TOKEN);
+  });
+
+  it("writes no request lines for a webhook delivery at info, and Fastify's two at debug", async () => {
+    const secret = 'ops-test-picqer-webhook-secret';
+    const body = JSON.stringify({
+      idhook: 77,
+      name: 'gateway',
+      event: 'products.free_stock_changed',
+      event_triggered_at: '2026-01-13 09:46:30',
+      data: { idproduct: 501, productcode: 'SKU-501', stock: [{ idwarehouse: 1, stock: 10, reserved: 2, freestock: 8 }] },
+    });
+    const signature = createHmac('sha256', secret).update(body).digest('base64');
+    for (const level of ['info', 'debug']) {
+      const sink = logSink();
+      stack = await startStack({ log: { level, destination: sink.stream }, env: { PICQER_WEBHOOK_SECRET: secret } });
+      const res = await request(`${stack.gateway.url}/webhooks/picqer`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-picqer-signature': signature },
+        body,
+      });
+      expect(res.statusCode).toBe(200);
+      await res.body.dump();
+      const requestLines = (): Array<Record<string, unknown>> => sink.lines.filter((l) => l.msg === 'incoming request' || l.msg === 'request completed');
+      if (level === 'info') {
+        expect(requestLines()).toEqual([]);
+      } else {
+        await until(() => requestLines().length === 2, "Fastify's two request lines at debug");
+        expect(requestLines()[0]).toMatchObject({ msg: 'incoming request', req: { method: 'POST', url: '/webhooks/picqer' } });
+      }
+      await stack.close();
+      stack = undefined;
+    }
   });
 
   it('keeps a webhook address readable (no credentials, no query) and censors a street address', () => {
