@@ -52,7 +52,12 @@ export interface StartSandboxesOptions {
 
 export async function startSandboxes(config: Readonly<Config>, logger: Logger, opts: StartSandboxesOptions = {}): Promise<RunningSandboxes> {
   const log = logger.child({ component: 'sandbox' });
-  const picqer = await startPicqerSandbox({ logger: log.child({ upstream: 'picqer' }), picksPerMinute: config.sandboxPicksPerMinute });
+  const picqer = await startPicqerSandbox({
+    logger: log.child({ upstream: 'picqer' }),
+    picksPerMinute: config.sandboxPicksPerMinute,
+    // Stock on named locations, for StockLevel.locations (issue 19).
+    locations: true,
+  });
   const exact = await startExactSandbox({});
   // The shop starts in sync with Picqer's free stock, but for the catalog's deliberate drift.
   const free = new Map(picqer.state.products.map((p) => [p.productcode, new Map(p.stock.map((s) => [s.idwarehouse, s.freestock]))]));
