@@ -31,7 +31,7 @@ import { registerDemoPage } from './http/demo-page';
 
 /**
  * The HTTP face of the gateway: /graphql (GraphQL over HTTP via Apollo, GraphiQL for browsers),
- * /healthz and /metrics. Subsystems (webhooks, graphql-ws, auth) plug in through the options.
+ * /metrics. Subsystems (webhooks, graphql-ws, auth, the probes of http/health.ts) plug in through the options.
  */
 
 export interface GatewayOptions {
@@ -225,7 +225,7 @@ async function registerGraphqlRoute(app: FastifyInstance, apollo: ApolloServer<G
   });
 }
 
-/** The routes outside GraphQL: the 404 reply and /healthz (/metrics: http/metrics-route.ts). */
+/** The routes outside GraphQL: the 404 reply (/livez, /readyz, /healthz: http/health.ts, added by app.ts; /metrics: http/metrics-route.ts). */
 function registerPlainRoutes(app: FastifyInstance): void {
   // Fastify's own 404 logs the raw URL, query string included (which may carry variables with
   // personal data); this one names the path only.
