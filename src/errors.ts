@@ -28,6 +28,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
  */
 export const HTTP_ERROR_CODES = [
   'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_IN_LIST',
   'NOT_FOUND',
   'NOT_ACCEPTABLE',
   'REQUEST_TIMEOUT',

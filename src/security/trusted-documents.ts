@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
+import type { HttpErrorCode } from '../errors';
 
 /**
  * Trusted documents (TRUSTED_DOCUMENTS=on): a production deployment runs only the operations its
@@ -19,7 +20,7 @@ import { GraphQLError } from 'graphql';
  */
 
 /** The code of a refused operation, Apollo's name for it (GraphOS safelisting). */
-export const NOT_IN_LIST_CODE = 'PERSISTED_QUERY_NOT_IN_LIST';
+export const NOT_IN_LIST_CODE: HttpErrorCode = 'PERSISTED_QUERY_NOT_IN_LIST';
 
 export interface TrustedDocuments {
   /** Listed documents by their hash as listed (SHA-256 from the client preset with hashAlgorithm sha256, or sha1). */
