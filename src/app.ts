@@ -69,7 +69,13 @@ export async function startGateway(config: Readonly<Config>, logger: Logger, opt
     startBackgroundWork(config, services, closers);
     await ensureHooksPointHere(config, services, url);
     await ensureTillHookPointsHere(config, services, url);
-    return { url, metricsUrl: metricsListener?.url, gateway, services, readiness, close: () => closers.closeAll() };
+    // Any close drains: every answer from now on says Connection: close (http/health.ts), or a
+    // kept-alive client's connection would hold the listener open for Fastify's keep-alive timeout.
+    const close = async (): Promise<void> => {
+      readiness.startDraining();
+      await closers.closeAll();
+    };
+    return { url, metricsUrl: metricsListener?.url, gateway, services, readiness, close };
   } catch (err) {
     await closers.closeAll();
     throw err;
