@@ -64,7 +64,7 @@ echo "refused: $(grep -m1 'NODE_ENV=production' <<<"$out")"
 
 step "emulators from the runtime tree"
 PQ=$(free_port); SH=$(free_port); EX=$(free_port)
-(cd "$APP" && "${AS[@]}" env -i PATH="$PATH" SANDBOX_PICQER_PORT="$PQ" SANDBOX_SHOPIFY_PORT="$SH" SANDBOX_EXACT_PORT="$EX" \
+(cd "$APP" && exec "${AS[@]}" env -i PATH="$PATH" SANDBOX_PICQER_PORT="$PQ" SANDBOX_SHOPIFY_PORT="$SH" SANDBOX_EXACT_PORT="$EX" \
   SANDBOX_SIMULATOR_PICKS_PER_MINUTE=0 node dist/src/sandbox/standalone.js >"$WORK/emulators.log" 2>&1) &
 PIDS+=($!)
 wait_http "http://127.0.0.1:$PQ/__sandbox/stats" "the Picqer emulator"
