@@ -6,7 +6,7 @@ import { picqerTimestamp } from '../../src/sandbox/picqer/http-util';
 import { gql } from '../helpers/gql';
 import { deleteKeys } from '../helpers/redis-keys';
 import { until } from '../helpers/until';
-import { cachePrefix, gatewayFor, PICQER_SECRET, picqerDelivery, postPicqer, sandboxStock, SHARED_REDIS, usage } from './support';
+import { cachePrefix, gatewayFor, nextSecond, PICQER_SECRET, picqerDelivery, postPicqer, sandboxStock, SHARED_REDIS, usage } from './support';
 
 /**
  * Invalidation on every event type, across two gateways on one Redis: gateway B reads (and so fills
@@ -100,6 +100,7 @@ describe('stock events update the shared entry in place', () => {
   it('products.free_stock_changed (a sandbox delivery to A): B answers the new stock with no Picqer call', async () => {
     const [id] = productsFrom(0);
     const before = await readTwiceOnB(BY_ID, { id: String(id) });
+    await nextSecond();
     await withHookToA('products.free_stock_changed', () => picqer.state.moveStock({ idproduct: id }, 1, 5));
 
     const calls = picqer.requests().total;
@@ -114,6 +115,7 @@ describe('stock events update the shared entry in place', () => {
   it('products.stock_changed (signed here): B answers the new stock with no Picqer call', async () => {
     const [id] = productsFrom(1);
     const before = await readTwiceOnB(BY_ID, { id: String(id) });
+    await nextSecond();
     picqer.state.moveStock({ idproduct: id }, 1, 4); // no hook is active: the delivery below is the only one
     expect((await postPicqer(a, picqerDelivery('products.stock_changed', productData(id)))).status).toBe(200);
 
@@ -188,6 +190,20 @@ describe('stock deliveries out of order (two hooks, each retried on its own)', (
     const after = await gql(b, BY_ID, { id: String(id) });
     expect(after.body.data.product.stock).toEqual(sandboxStock(picqer, id));
     expect(after.body.data.product.stock).not.toEqual(lateStock);
+  });
+
+  it('a delivery from the second the product was fetched in, carrying other stock: the next read asks Picqer', async () => {
+    const [id] = productsFrom(17);
+    const fetchedIn = picqerTimestamp(Date.now());
+    await readTwiceOnB(BY_ID, { id: String(id) });
+    // Picqer's whole second cannot tell this change from one the fetch already held.
+    picqer.state.moveStock({ idproduct: id }, 1, 2);
+    expect((await postPicqer(a, deliveryNow(id, 'products.stock_changed', fetchedIn))).status).toBe(200);
+
+    const calls = picqer.requests().total;
+    const after = await gql(b, BY_ID, { id: String(id) });
+    expect(picqer.requests().total - calls).toBeGreaterThanOrEqual(1);
+    expect(after.body.data.product.stock).toEqual(sandboxStock(picqer, id));
   });
 
   it('two different stocks in the same Picqer second: the next read asks Picqer instead of guessing', async () => {

@@ -10,6 +10,7 @@ import type { PicqerSandbox } from '../../src/sandbox/picqer';
 import type { ShopifySandbox } from '../../src/sandbox/shopify';
 import { picqerTimestamp } from '../../src/sandbox/picqer/http-util';
 import type { GqlBody } from '../helpers/gql';
+import { until } from '../helpers/until';
 
 /**
  * What the gateway-level cache tests share: gateways on one Redis (a key prefix per file and
@@ -96,4 +97,15 @@ export function sandboxStock(
   const p = sandbox.state.products.find((x) => x.idproduct === idproduct);
   if (!p) throw new Error(`The sandbox has no product ${idproduct}.`);
   return p.stock.map((s) => ({ warehouse: { idwarehouse: s.idwarehouse }, stock: s.stock, reserved: s.reserved, freeStock: s.freestock }));
+}
+
+/**
+ * Waits for this clock's next whole second. Picqer's event times have whole seconds, and the cache
+ * doubts a delivery from the second a product was fetched in (it cannot tell whether the fetch
+ * already held it): a test that fetches and then expects a delivery to be written in place makes
+ * its change in a later second.
+ */
+export async function nextSecond(): Promise<void> {
+  const second = Math.floor(Date.now() / 1000);
+  await until(() => Math.floor(Date.now() / 1000) > second, 'the next whole second');
 }

@@ -86,11 +86,11 @@ type HeldProduct = PicqerProductModel & { stockEventAt?: number };
  * entry holds: free_stock_changed and stock_changed come through separate hooks, each retried on
  * its own, so an older delivery can arrive after a newer one. Picqer's event time has whole
  * seconds. Against stock a webhook wrote, a delivery from the same or an earlier second carrying
- * other stock is in doubt; against stock fetched from Picqer (which knows no event time), a
- * delivery whose second ended before the fetch began carrying other stock is too (the fetch may
- * hold a later change whose delivery is still on its way). In doubt, the next read of the product
- * asks Picqer rather than guessing (the entry stays, for if that fails). A Picqer clock behind
- * ours only costs that one read; one ahead of ours is trusted as before.
+ * other stock is in doubt; against stock fetched from Picqer (which knows no event time), so is a
+ * delivery from the second the fetch began in or an earlier one (the fetch may hold a later change
+ * whose delivery is still on its way). In doubt, the next read of the product asks Picqer rather
+ * than guessing (the entry stays, for if that fails). A Picqer clock behind ours only costs that
+ * one read; one ahead of ours is trusted as before.
  */
 async function applyStock(cache: PicqerCacheBinding['cache'], namespace: string, effect: Extract<PicqerCacheEffect, { kind: 'stock' }>): Promise<void> {
   // A compare-and-set: a write by another replica between reading the entry and writing it (the
@@ -100,7 +100,7 @@ async function applyStock(cache: PicqerCacheBinding['cache'], namespace: string,
     if (!held?.value) return { refetch: true };
     const before = held.value.stockEventAt;
     if (effect.eventAt !== null && JSON.stringify(held.value.stock) !== JSON.stringify(effect.stock)) {
-      const older = before !== undefined ? effect.eventAt <= before : effect.eventAt + 1000 <= held.at;
+      const older = effect.eventAt <= (before ?? held.at);
       if (older) return { refetch: true };
     }
     return { put: { ...held.value, stock: effect.stock, stockEventAt: effect.eventAt ?? before } };
