@@ -99,9 +99,12 @@ async function applyStock(cache: PicqerCacheBinding['cache'], namespace: string,
     // Nothing to update (refetch of no entry only marks it): a fetch begun before this event must not store older stock.
     if (!held?.value) return { refetch: true };
     const before = held.value.stockEventAt;
-    if (effect.eventAt !== null && JSON.stringify(held.value.stock) !== JSON.stringify(effect.stock)) {
-      const older = effect.eventAt <= (before ?? held.at);
-      if (older) return { refetch: true };
+    const older = effect.eventAt !== null && effect.eventAt <= (before ?? held.at);
+    if (older) {
+      // The stock held already says the same: nothing to write, and an entry aged for a doubt
+      // raised by another delivery must stay aged (a write would make it fresh again).
+      if (JSON.stringify(held.value.stock) === JSON.stringify(effect.stock)) return null;
+      return { refetch: true };
     }
     return { put: { ...held.value, stock: effect.stock, stockEventAt: effect.eventAt ?? before } };
   });
