@@ -55,8 +55,9 @@ export async function startSandboxes(config: Readonly<Config>, logger: Logger, o
   const picqer = await startPicqerSandbox({
     logger: log.child({ upstream: 'picqer' }),
     picksPerMinute: config.sandboxPicksPerMinute,
-    // Stock on named locations, for StockLevel.locations (issue 19).
+    // Stock on named locations, for StockLevel.locations, and a few bundles (virtual compositions) of catalog products (issue 19).
     locations: true,
+    bundles: 5,
   });
   const exact = await startExactSandbox({});
   // The shop starts in sync with Picqer's free stock, but for the catalog's deliberate drift.
