@@ -55,9 +55,8 @@ export async function startSandboxes(config: Readonly<Config>, logger: Logger, o
   const picqer = await startPicqerSandbox({
     logger: log.child({ upstream: 'picqer' }),
     picksPerMinute: config.sandboxPicksPerMinute,
-    // Stock on named locations, for StockLevel.locations, and a few bundles (virtual compositions) of catalog products (issue 19).
-    locations: true,
-    bundles: 5,
+    locations: true, // stock on named locations, for StockLevel.locations
+    bundles: 5, // virtual compositions of catalog products
   });
   const exact = await startExactSandbox({});
   // The shop starts in sync with Picqer's free stock, but for the catalog's deliberate drift.

@@ -26,7 +26,7 @@ import { registerCors, type CorsOptions } from './http/cors';
 import { clientErrorHandler, httpErrorHandler, notFoundHandler, sendGraphqlError } from './http/error-replies';
 import { subscriptionsOverHttpPlugin } from './http/subscriptions-over-http.plugin';
 import { quietRequestLogs, requestLogPlugin } from './http/request-log';
-import { registerSse, wantsEventStream } from './http/sse-route';
+import { registerSse, wantsEventStream, type SseRoute } from './http/sse-route';
 import { registerDemoPage } from './http/demo-page';
 
 /**
@@ -90,7 +90,8 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
   // Before any route: a preflight is answered in its onRequest hook, ahead of everything else.
   if (opts.cors) await registerCors(app, opts.cors);
   const apollo = await startApollo(app, opts, execution.gateway, metrics);
-  await registerGraphqlRoute(app, apollo, opts);
+  const sse = await registerGraphqlRoute(app, apollo, opts);
+  metrics.addTransport('sse', () => sse.stats());
   // Sandbox mode's live-stock page (/demo), with the demo token GraphiQL starts with.
   const demoAuthorization = services.config.sandbox ? opts.graphiqlHeaders?.Authorization : undefined;
   if (demoAuthorization) registerDemoPage(app, { authorization: demoAuthorization });
@@ -184,7 +185,7 @@ async function startApollo(
 }
 
 /** /graphql in its own scope: JSON bodies only, GraphiQL for browsers, 406 before Apollo runs, then Apollo. */
-async function registerGraphqlRoute(app: FastifyInstance, apollo: ApolloServer<GatewayContext>, opts: GatewayOptions): Promise<void> {
+async function registerGraphqlRoute(app: FastifyInstance, apollo: ApolloServer<GatewayContext>, opts: GatewayOptions): Promise<SseRoute> {
   const { services } = opts;
   const context = async (req: FastifyRequest): Promise<GatewayContext> => {
     const caller = await opts.authenticate?.(req.headers.authorization, { ip: req.ip });
@@ -192,7 +193,7 @@ async function registerGraphqlRoute(app: FastifyInstance, apollo: ApolloServer<G
   };
   registerGraphiqlAssets(app);
   const page = services.config.graphiql ? graphiqlHtml({ endpoint: '/graphql', defaultHeaders: opts.graphiqlHeaders, defaultQuery: DEFAULT_QUERY }) : undefined;
-
+  let sse: SseRoute | undefined;
   await app.register(async (scope) => {
     // GraphQL over HTTP takes JSON bodies only: any other media type is 415, not a parse error.
     scope.removeContentTypeParser('text/plain');
@@ -220,9 +221,11 @@ async function registerGraphqlRoute(app: FastifyInstance, apollo: ApolloServer<G
     // Subscriptions over SSE: a request asking for text/event-stream is streamed before Apollo sees it.
     const rules = opts.operationRules ?? operationRulesOf(services.config);
     const knownCode = (code: string): boolean => services.picqerCodes.get(code) !== undefined;
-    registerSse(scope, { schema: opts.schema, path: '/graphql', context, rules, knownCode, origins: opts.cors?.origins, logger: services.logger });
+    sse = registerSse(scope, { schema: opts.schema, path: '/graphql', context, rules, knownCode, origins: opts.cors?.origins, logger: services.logger });
     await scope.register(fastifyApollo(apollo), { context, path: '/graphql', method: ['GET', 'POST', 'OPTIONS'] });
   });
+  if (!sse) throw new Error('the /graphql scope did not register its SSE route');
+  return sse;
 }
 
 /** The routes outside GraphQL: the 404 reply (/livez, /readyz, /healthz: http/health.ts, added by app.ts; /metrics: http/metrics-route.ts). */

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Response as SseResponse } from 'graphql-sse';
 import { SubscriberTooSlowError } from '../events/fanout/push';
 import type { Logger } from '../logger';
+import type { TransportStats } from '../util/metrics';
 import { acceptsGraphqlResponse } from './accept';
 import { createSseHandler, type SseHandler, type SseHandlerOptions } from './sse-handler';
 import { SseOut } from './sse-out';
@@ -29,6 +30,8 @@ export interface SseRoute {
   preHandler: (req: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** Streams open now. */
   openStreams(): number;
+  /** For the subscription metrics: open streams, those with a subscription running, slow subscribers closed since start. */
+  stats(): TransportStats;
   /** Ends every open stream (the gateway is closing: their connections would hold the server open). */
   close(): Promise<void>;
 }
@@ -47,13 +50,19 @@ export function registerSse(scope: FastifyInstance, opts: SseHandlerOptions): Ss
 export function sseRoute(opts: SseHandlerOptions): SseRoute {
   const handler = createSseHandler(opts);
   const open = new Map<AsyncGenerator<string, void, undefined>, Stream>();
+  const counts = { slowDisconnects: 0 };
   return {
     async preHandler(req, reply) {
       if (!wantsEventStream(req.headers.accept)) return;
       reply.hijack();
-      await serve(handler, req, reply, open, opts.logger);
+      await serve(handler, req, reply, open, opts.logger, counts);
     },
     openStreams: () => open.size,
+    stats: () => ({
+      connections: open.size,
+      subscriptions: [...open.values()].filter((s) => s.out.subscription !== undefined).length,
+      slowDisconnects: counts.slowDisconnects,
+    }),
     async close() {
       // The subscription ends as when the bus closes: graphql-sse writes `complete`, then ends the
       // response; a stream with no subscription yet is ended at once.
@@ -79,6 +88,7 @@ async function serve(
   reply: FastifyReply,
   open: Map<AsyncGenerator<string, void, undefined>, Stream>,
   log: Logger,
+  counts: { slowDisconnects: number },
 ): Promise<void> {
   const out = new SseOut(reply.raw);
   const [body, init] = await respond(handler, req, out, log);
@@ -104,8 +114,10 @@ async function serve(
     for await (const chunk of body) out.write(chunk);
   } catch (err) {
     aborted = true;
-    if (err instanceof SubscriberTooSlowError) log.info({ maxPendingEvents: err.maxPendingEvents }, 'SSE: closing a subscriber that is too slow');
-    else log.error({ err: { type: (err as Error).name, message: (err as Error).message } }, 'SSE: stream failed');
+    if (err instanceof SubscriberTooSlowError) {
+      counts.slowDisconnects += 1;
+      log.info({ maxPendingEvents: err.maxPendingEvents }, 'SSE: closing a subscriber that is too slow');
+    } else log.error({ err: { type: (err as Error).name, message: (err as Error).message } }, 'SSE: stream failed');
   } finally {
     open.delete(body);
     reply.raw.off('close', stop);

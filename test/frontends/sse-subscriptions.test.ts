@@ -74,6 +74,22 @@ test('a stock change reaches a freeStockChanged subscriber over SSE, filtered on
   await until(() => subscribers() === 0, 'the subscription to end when the client goes');
 });
 
+test('open SSE streams and their subscriptions are in the subscription metrics, labelled sse', async () => {
+  const sample = async (name: string): Promise<number> => {
+    const text = await stack.gateway.gateway.metrics.metrics();
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{transport="sse"} `));
+    return Number(line?.split(' ')[1] ?? NaN);
+  };
+  expect(await sample('gateway_subscription_connections')).toBe(0);
+  const sub = collectSse(client(TOKENS.stock), STOCK_SUB, { codes: ['SSE-METRICS'] });
+  await until(async () => (await sample('gateway_subscriptions_active')) === 1, 'the SSE subscription to be counted');
+  expect(await sample('gateway_subscription_connections')).toBe(1);
+  expect(await sample('gateway_subscriber_slow_disconnects_total')).toBe(0);
+  sub.dispose();
+  await until(async () => (await sample('gateway_subscription_connections')) === 0, 'the closed stream to be counted out');
+  expect(await sample('gateway_subscriptions_active')).toBe(0);
+});
+
 test('`after` replays what was missed, in order, once', async () => {
   const first = await stockChange(21, 1);
   const second = await stockChange(21, 2);
