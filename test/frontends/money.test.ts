@@ -40,7 +40,8 @@ describe('prices on the gateway', () => {
       if (!v) continue;
       shopifyPrices += 1;
       // "12.50" stays "12.50": a float would have made it 12.5.
-      expect(n.shopify.price).toEqual({ amount: v.price, currencyCode: null });
+      // In the shop's currency, read in the same call as the variants (the sandbox's default EUR).
+      expect(n.shopify.price).toEqual({ amount: v.price, currencyCode: 'EUR' });
       expect(n.shopify.price.amount).toMatch(/^\d+\.\d{2}$/);
     }
     expect(shopifyPrices).toBeGreaterThan(0);
@@ -55,5 +56,33 @@ describe('prices on the gateway', () => {
       if (l.price !== null) expect(l.price.amount).toMatch(/^-?\d+(\.\d+)?$/);
       if (l.price !== null) expect(l.price.currencyCode).toBe('EUR');
     }
+  });
+});
+
+describe('a shop in another currency', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ shopify: { currencyCode: 'USD' } });
+  });
+  afterAll(() => stack?.close());
+
+  it("answers ShopifyVariant.price in the shop's currency, with no Shopify call more than the variants take", async () => {
+    const [v, w, warm] = stack.shopify.state.variants.filter((x) => x.productStatus === 'ACTIVE');
+    // Locations are read once and shared: a first request pays for them, so the counts compare later ones.
+    expect((await stack.gql(`{ product(productcode: "${warm.sku}") { shopify { sku } } }`)).body.errors).toBeUndefined();
+    // An amount no float keeps: it must come back as the exact decimal string.
+    v.price = '1234567890.123456789';
+    const before = stack.shopify.requests().total;
+    const r = await stack.gql(`query ($code: String!) { product(productcode: $code) { shopify { price { amount currencyCode } } } }`, { code: v.sku });
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data.product.shopify.price).toEqual({ amount: '1234567890.123456789', currencyCode: 'USD' });
+    const withPrice = stack.shopify.requests().total - before;
+
+    const mid = stack.shopify.requests().total;
+    const r2 = await stack.gql(`query ($code: String!) { product(productcode: $code) { shopify { sku } } }`, { code: w.sku });
+    expect(r2.body.errors).toBeUndefined();
+    expect(r2.body.data.product.shopify.sku).toBe(w.sku);
+    // Price or not, the same calls: the currency comes in the variants' own query.
+    expect(stack.shopify.requests().total - mid).toBe(withPrice);
   });
 });

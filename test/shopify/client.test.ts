@@ -76,6 +76,8 @@ describe('cost estimates', () => {
     };
     expect(await ask(VARIANTS_BY_SEARCH_QUERY, { first: 60, query: 'sku:"PG-00001"', levels: 3, names: [...QUANTITY_NAMES] })).toBe(variantsCost(60, 3));
     expect(await ask(LOCATIONS_QUERY, { first: 250 })).toBe(locationsCost(250));
+    // The shop object the variants query reads its currency from: 1 point, as any object.
+    expect(await ask('{ shop { currencyCode } }', {})).toBe(1);
   });
 });
 
@@ -143,7 +145,7 @@ describe('loaders', () => {
         expect(v).toBeNull();
         continue;
       }
-      expect(v).toMatchObject({ sku: p.productcode, price: { amount: p.price.toFixed(2), currencyCode: null }, barcode: p.barcode });
+      expect(v).toMatchObject({ sku: p.productcode, price: { amount: p.price.toFixed(2), currencyCode: 'EUR' }, barcode: p.barcode });
       const loc1 = v!.inventory.find((l) => l.location.id === 'gid://shopify/Location/1')!;
       expect(loc1.available).toBe(p.stock[1] + p.shopifyDrift);
       expect(loc1.onHand).toBeGreaterThanOrEqual(loc1.available);

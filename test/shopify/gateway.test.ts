@@ -64,8 +64,8 @@ describe('Product.shopify', () => {
       const v = shop.state.variants.find((x) => x.sku === n.productcode && x.productStatus === 'ACTIVE');
       if (!v) expect(n.shopify).toBeNull();
       else {
-        // Shopify's decimal string as sent, no float in between.
-        expect(n.shopify).toMatchObject({ sku: n.productcode, price: { amount: v.price, currencyCode: null } });
+        // Shopify's decimal string as sent, no float in between, in the shop's currency (the sandbox's EUR).
+        expect(n.shopify).toMatchObject({ sku: n.productcode, price: { amount: v.price, currencyCode: 'EUR' } });
         expect(n.shopify.inventory.map((l: any) => l.location.name)).toEqual(['Utrecht store stock', 'Tilburg overflow stock']);
       }
     }

@@ -21,6 +21,7 @@ import type {
   ShopifyPageInfoWire,
   ShopifyQuantityInput,
   ShopifySetQuantitiesPayloadWire,
+  ShopifyVariantsPageWire,
   ShopifyVariantWire,
 } from './wire';
 
@@ -70,7 +71,7 @@ export interface ShopifyClient {
     skus: readonly string[],
     page: { first: number; after?: string | null; levels: number },
     o?: ShopifyCallOptions,
-  ): Promise<{ nodes: ShopifyVariantWire[]; pageInfo: ShopifyPageInfoWire }>;
+  ): Promise<ShopifyVariantsPageWire>;
   /**
    * inventorySetQuantities for up to 250 quantities of `available`; null when none are given.
    * From API 2026-01 the call carries an `@idempotent` key of its own, so a retry after a lost
@@ -130,13 +131,13 @@ export function createShopifyClient(opts: ShopifyClientOptions): ShopifyClient {
     graphql,
     locations: (o) => allLocations(graphql, o),
     async variantsBySkus(skus, page, o) {
-      const d = await graphql<{ productVariants: { nodes: ShopifyVariantWire[]; pageInfo: ShopifyPageInfoWire } }>(
+      const d = await graphql<{ shop: { currencyCode: string } | null; productVariants: { nodes: ShopifyVariantWire[]; pageInfo: ShopifyPageInfoWire } }>(
         VARIANTS_BY_SEARCH_QUERY,
         { first: page.first, after: page.after ?? null, query: skuSearch(skus), levels: page.levels, names: [...QUANTITY_NAMES] },
         variantsCost(page.first, page.levels),
         o,
       );
-      return d.productVariants;
+      return { ...d.productVariants, currencyCode: d.shop?.currencyCode ?? null };
     },
     setAvailable: (quantities, reason, o) => setAvailable(graphql, opts.apiVersion, quantities, reason, o),
     close: () => http.close(),

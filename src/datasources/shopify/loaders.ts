@@ -7,7 +7,7 @@ import type { ShopifyClient } from './client';
 import { toLocation, toSetResult, toVariant } from './map';
 import type { ShopifyLocationModel, ShopifySetResultModel, ShopifyVariantModel } from './model';
 import { MAX_ARRAY_INPUT, maxVariantsPerQuery } from './queries';
-import type { ShopifyQuantityInput, ShopifyVariantWire } from './wire';
+import type { ShopifyQuantityInput } from './wire';
 
 /**
  * Per-request DataLoaders over Shopify. Variants are found by SKU through the search syntax
@@ -145,7 +145,7 @@ function variantFetcher(
     // Leave room in each page for duplicates and near-matches of the asked SKUs.
     const perQuery = Math.max(1, Math.min(skusPerQuery, Math.floor(maxFirst * 0.8)));
     const wanted = [...new Set(skus.filter((s) => s.trim() !== ''))];
-    const found = new Map<string, ShopifyVariantWire>();
+    const found = new Map<string, ShopifyVariantModel>();
     await Promise.all(
       chunkSkus(wanted, perQuery, maxChars).map(async (chunk) => {
         const asked = new Set(chunk);
@@ -155,15 +155,12 @@ function variantFetcher(
         let after: string | null = null;
         do {
           const page: Awaited<ReturnType<ShopifyClient['variantsBySkus']>> = await client.variantsBySkus(chunk, { first, after, levels }, call);
-          for (const v of page.nodes) if (v.sku !== null && asked.has(v.sku) && !found.has(v.sku)) found.set(v.sku, v);
+          for (const v of page.nodes) if (v.sku !== null && asked.has(v.sku) && !found.has(v.sku)) found.set(v.sku, toVariant(v, page.currencyCode));
           after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
         } while (after);
       }),
     );
-    return skus.map((s) => {
-      const w = found.get(s);
-      return w ? toVariant(w) : null;
-    });
+    return skus.map((s) => found.get(s) ?? null);
   };
 }
 

@@ -12,14 +12,14 @@ export function toLocation(w: ShopifyLocationWire): ShopifyLocationModel {
  * A variant as the gateway shows it. `title` is the product title for single-variant products
  * (whose variant title is Shopify's placeholder "Default Title"), else "Product - Variant".
  */
-export function toVariant(w: ShopifyVariantWire): ShopifyVariantModel {
+export function toVariant(w: ShopifyVariantWire, currencyCode: string | null): ShopifyVariantModel {
   return {
     id: w.id,
     sku: w.sku ?? '',
     title: w.title === 'Default Title' ? w.product.title : w.displayName,
     barcode: w.barcode || null,
-    // Shopify's Money is a decimal string: kept as sent, no float in between.
-    price: moneyFromDecimal(w.price, null),
+    // Shopify's Money is a decimal string in the shop's currency: kept as sent, no float in between.
+    price: moneyFromDecimal(w.price, currencyCode),
     inventoryItemId: w.inventoryItem.id,
     inventory: w.inventoryItem.inventoryLevels.nodes.map((l): ShopifyInventoryLevelModel => ({
       location: toLocation(l.location),

@@ -21,7 +21,7 @@ export interface ShopifyVariantModel {
   sku: string;
   title: string;
   barcode: string | null;
-  /** The variant's price as Shopify states it; currencyCode null: the shop's currency is not read (README "Money"). */
+  /** The variant's price as Shopify states it, in the shop's currency (read with the variants: `shop { currencyCode }`). */
   price: MoneyModel | null;
   inventoryItemId: string;
   inventory: ShopifyInventoryLevelModel[];

@@ -35,6 +35,9 @@ export const locationsCost = (first: number): number => 2 + first;
 
 export const VARIANTS_BY_SEARCH_QUERY = /* GraphQL */ `
   query GatewayVariantsBySku($first: Int!, $after: String, $query: String!, $levels: Int!, $names: [String!]!) {
+    shop {
+      currencyCode
+    }
     productVariants(first: $first, after: $after, query: $query) {
       nodes {
         id
@@ -74,12 +77,16 @@ export const VARIANTS_BY_SEARCH_QUERY = /* GraphQL */ `
 /** One variant node: itself 1, product 1, inventoryItem 1, levels 2 + levels × (level 1, location 1, quantities n). */
 export const variantNodeCost = (levels: number): number => 3 + 2 + levels * (2 + QUANTITY_NAMES.length);
 
-/** productVariants connection: 2 + first × one variant node. */
-export const variantsCost = (first: number, levels: number): number => 2 + first * variantNodeCost(levels);
+/**
+ * The shop object (1) read alongside, for the currency its prices are in (one root field more in
+ * the same call, no extra request), and the productVariants connection: 2 + first × one variant node.
+ */
+const VARIANTS_FIXED_COST = 1 + 2;
+export const variantsCost = (first: number, levels: number): number => VARIANTS_FIXED_COST + first * variantNodeCost(levels);
 
 /** The largest page whose worst case stays under the single-query cap. */
 export function maxVariantsPerQuery(levels: number): number {
-  return Math.max(1, Math.min(MAX_ARRAY_INPUT, Math.floor((SINGLE_QUERY_MAX_COST - 2) / variantNodeCost(levels))));
+  return Math.max(1, Math.min(MAX_ARRAY_INPUT, Math.floor((SINGLE_QUERY_MAX_COST - VARIANTS_FIXED_COST) / variantNodeCost(levels))));
 }
 
 const SET_QUANTITIES_PAYLOAD = /* GraphQL */ `

@@ -40,6 +40,14 @@ export interface ShopifyVariantWire {
   };
 }
 
+/** One page of GatewayVariantsBySku, with the shop's currency (`shop { currencyCode }`, ISO 4217) read in the same call. */
+export interface ShopifyVariantsPageWire {
+  nodes: ShopifyVariantWire[];
+  pageInfo: ShopifyPageInfoWire;
+  /** The currency every `price` on the page is in; null when Shopify left it out. */
+  currencyCode: string | null;
+}
+
 export interface ShopifyUserErrorWire {
   code: string | null;
   field: string[] | null;

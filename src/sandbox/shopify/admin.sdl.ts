@@ -1,3 +1,4 @@
+import { SANDBOX_CURRENCY_CODES } from './state';
 import type { VersionFeatures } from './versions';
 
 /**
@@ -28,6 +29,16 @@ const COMMON_SDL = /* GraphQL */ `
 
   scalar DateTime
   scalar Money
+
+  "ISO 4217; the real enum lists every currency, the sandbox the ones it can be configured with."
+  enum CurrencyCode {
+    ${SANDBOX_CURRENCY_CODES.join('\n    ')}
+  }
+  "The shop; only what the gateway reads."
+  type Shop {
+    "The currency the shop's prices (ProductVariant.price) are in."
+    currencyCode: CurrencyCode!
+  }
 
   interface Node {
     id: ID!
@@ -186,6 +197,7 @@ const COMMON_SDL = /* GraphQL */ `
   }
 
   type Query {
+    shop: Shop!
     productVariants(first: Int, after: String, query: String): ProductVariantConnection!
     productVariant(id: ID!): ProductVariant
     inventoryItems(first: Int, after: String, query: String): InventoryItemConnection!

@@ -161,6 +161,7 @@ export function createRoot(state: ShopState) {
     product_status: x.productStatus.toLowerCase(),
   });
   return {
+    shop: () => ({ currencyCode: state.currencyCode }),
     productVariants: (args: Args) => {
       const q = parseSearch(args.query as string | undefined);
       return paginate(

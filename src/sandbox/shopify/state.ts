@@ -63,9 +63,17 @@ export interface ShopState {
   orders: SandboxOrder[];
   /** Inventory adjustment groups made so far (their ids count up from 1). */
   adjustmentGroups: number;
+  /** The shop's currency (Shop.currencyCode): ProductVariant.price is in it. */
+  currencyCode: SandboxCurrencyCode;
 }
 
+/** The currencies a sandbox shop can be configured with (a subset of Shopify's CurrencyCode enum). */
+export const SANDBOX_CURRENCY_CODES = ['EUR', 'USD', 'GBP', 'CAD', 'AUD', 'NZD', 'JPY', 'CHF', 'SEK', 'DKK', 'NOK', 'PLN', 'CZK'] as const;
+export type SandboxCurrencyCode = (typeof SANDBOX_CURRENCY_CODES)[number];
+
 export interface ShopStateOptions extends CatalogOptions {
+  /** The shop's currency, served as `shop { currencyCode }`. Default EUR. */
+  currencyCode?: SandboxCurrencyCode;
   /** Orders to invent. Default 25. */
   orders?: number;
   /**
@@ -168,6 +176,7 @@ export function buildShopState(opts: ShopStateOptions = {}): ShopState {
     levels,
     orders,
     adjustmentGroups: 0,
+    currencyCode: opts.currencyCode ?? 'EUR',
   };
 }
 

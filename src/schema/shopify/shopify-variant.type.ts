@@ -15,7 +15,7 @@ export class ShopifyVariant {
 
   @Field(() => Money, {
     nullable: true,
-    description: "Shop price, Shopify's decimal amount as sent; currencyCode is null (the shop currency is not read yet).",
+    description: "Shop price, Shopify's decimal amount as sent, in the shop's currency (its Shop.currencyCode).",
   })
   price!: Money | null;
 
