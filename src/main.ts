@@ -1,4 +1,4 @@
-import './tracing';
+import { tracing } from './tracing';
 import 'reflect-metadata';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,6 +40,8 @@ async function main(): Promise<void> {
       clearInterval(reminder);
       await running.close();
       await sandboxes?.close();
+      // Last: spans of the shutdown itself are exported too, not lost with the process.
+      await tracing?.shutdown();
     },
   });
   process.on('SIGINT', () => void shutdown('SIGINT'));
