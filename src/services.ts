@@ -134,10 +134,10 @@ function createEntityCache(config: Readonly<Config>, logger: Logger): EntityCach
   });
 }
 
-/** Each configured upstream's account, hashed: two accounts behind one gateway never share an entry. */
 /** The cached models' shape: bumped when a cached model changes shape, so a new gateway never reads an old entry. */
 const MODELS_V = 'models:2';
 
+/** Each configured upstream's account, hashed: two accounts behind one gateway never share an entry. */
 function namespaces(config: Readonly<Config>): Partial<Record<Upstream, string>> {
   const { picqer, shopify, exact, lightspeedEcom } = config;
   return {
