@@ -254,6 +254,9 @@ describe('EntityCache across two replicas on one Redis', () => {
     await a.modify<number>('picqer', 'product', 'picqer:test', 'sum', () => ({ refetch: true }));
     const up = new FakeUpstream();
     expect(await b.load(request(up, ['sum']))).toEqual(['sum@1']);
-    expect(up.calls).toBe(1);
+    // At least one call: a fetch begun in the millisecond the entry was aged cannot be told from one
+    // begun before it, so its answer is neither stored nor given, and the key is fetched once more.
+    expect(up.calls).toBeGreaterThanOrEqual(1);
+    expect(up.calls).toBeLessThanOrEqual(2);
   });
 });
