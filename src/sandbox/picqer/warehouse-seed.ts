@@ -1,6 +1,7 @@
 import { prng } from '../catalog';
 import { picqerTimestamp } from './http-util';
 import type { OrderRecord, PicklistRecord, ProductRecord } from './model';
+import { newProductRecord } from './records';
 import type { PicqerSeed } from './seed';
 import type {
   BackorderRecord,
@@ -116,42 +117,17 @@ function seedBundles(seed: PicqerSeed, pool: ProductRecord[], count: number, rnd
   return parts;
 }
 
+/** A virtual composition: a product as POST /products would create it (Picqer's defaults, empty stock rows), of type virtual_composition. */
 function bundleProduct(idproduct: number, i: number, seed: PicqerSeed, stamp: string): ProductRecord {
-  return {
-    idproduct,
+  const input = {
     idvatgroup: 1,
     name: `Demo bundle ${i + 1}`,
     price: 49.95 + i * 10,
-    fixedstockprice: null,
-    idsupplier: null,
     productcode: `BUNDLE-${String(i + 1).padStart(3, '0')}`,
-    productcode_supplier: '',
-    deliverytime: null,
     description: 'A set of products picked together.',
-    barcode: '',
     type: 'virtual_composition',
-    unlimitedstock: false,
-    weight: null,
-    length: null,
-    width: null,
-    height: null,
-    minimum_purchase_quantity: 0,
-    purchase_in_quantities_of: 0,
-    hs_code: null,
-    country_of_origin: null,
-    active: true,
-    created: stamp,
-    updated: stamp,
-    stock: seed.warehouses.map((w) => ({
-      idwarehouse: w.idwarehouse,
-      stock: 0,
-      reserved: 0,
-      reservedbackorders: 0,
-      reservedpicklists: 0,
-      reservedallocations: 0,
-      freestock: 0,
-    })),
-  };
+  } as const;
+  return newProductRecord(idproduct, input, seed.warehouses, stamp);
 }
 
 function pickPoStatus(r: number): PurchaseOrderStatus {
