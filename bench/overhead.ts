@@ -1,5 +1,4 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify from 'fastify';
 import { Pool } from 'undici';
@@ -9,6 +8,7 @@ import { createCacheStore } from '../src/datasources/upstream/cache';
 import { EntityCache } from '../src/datasources/upstream/cache/entity-cache';
 import { createLogger } from '../src/logger';
 import { startPicqerSandbox } from '../src/sandbox/picqer';
+import { compiledScript } from './support/compiled';
 
 /**
  * What a read costs in the gateway next to a hand-written endpoint that makes the same upstream
@@ -187,13 +187,9 @@ class Child {
   }
 
   static start(role: 'sandbox' | 'gateway' | 'handwritten', env: Record<string, string>, profileDir?: string): Promise<Child> {
-    const proc = fork(__filename, [role], {
-      execArgv: [
-        // Transpiled on load like ts-node, without loading `domain` (see support/register.js).
-        '-r',
-        path.join(__dirname, 'support', 'register.js'),
-        ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${role}.cpuprofile`] : []),
-      ],
+    // This file compiled (support/compiled.ts): the servers run as `npm start` runs the gateway.
+    const proc = fork(compiledScript(__filename), [role], {
+      execArgv: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${role}.cpuprofile`] : [],
       // graphql-js and Fastify as in production (`npm start`): no development-mode checks.
       env: { ...process.env, NODE_ENV: 'production' },
     });

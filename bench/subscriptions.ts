@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { deleteKeys } from '../test/helpers/redis-keys';
 import { startPicqerSandbox, type PicqerSandbox } from '../src/sandbox/picqer';
+import { compiledScript } from './support/compiled';
 import { LeanWebSocket } from './support/lean-ws';
 
 /**
@@ -313,8 +314,7 @@ interface Replica {
 
 /** Forks bench/support/replica.ts and waits for its URL; killed on close (or if it does not close in time). */
 async function startReplica(env: Record<string, string>): Promise<Replica> {
-  const child: ChildProcess = fork(path.join(__dirname, 'support', 'replica.ts'), [], {
-    execArgv: ['-r', 'ts-node/register/transpile-only'],
+  const child: ChildProcess = fork(compiledScript(path.join(__dirname, 'support', 'replica.ts')), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -1,8 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import { compiledScript } from './compiled';
 
 /**
- * A bench helper process (a .ts file run by ts-node's transpile-only register) spoken to over
+ * A bench helper process (a .ts file of the bench, run compiled: see ./compiled.ts) spoken to over
  * IPC: `ask` sends a message and resolves with the first answer of the expected type; an answer
  * `{ type: 'failed', message }` or the child's exit rejects it.
  */
@@ -15,9 +15,7 @@ export interface BenchChild {
 }
 
 export function forkBenchChild(script: string): BenchChild {
-  const child: ChildProcess = fork(script, [], {
-    // Transpiled on load like ts-node, without loading `domain` (see ./register.js).
-    execArgv: ['-r', path.join(__dirname, 'register.js')],
+  const child: ChildProcess = fork(compiledScript(script), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

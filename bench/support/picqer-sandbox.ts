@@ -4,8 +4,8 @@ import { request } from 'undici';
 import { PICQER_HOOK_EVENTS, startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
 
 /**
- * The Picqer sandbox as a child process of a bench (child_process.fork with ts-node's
- * transpile-only register; the parent side is ./sandbox-process.ts), so the bench's own load (its
+ * The Picqer sandbox as a child process of a bench (child_process.fork of its compiled JavaScript,
+ * ./compiled.ts; the parent side is ./sandbox-process.ts), so the bench's own load (its
  * simulated frontends) does not delay the sandbox's answers and webhook deliveries, nor the other
  * way round. Besides the sandbox it runs a webhook balancer: a tiny HTTP proxy that hands each
  * delivery to the next gateway replica in turn, as a load balancer in front of the replicas would,

@@ -6,8 +6,8 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 
 /**
- * One gateway replica for bench/subscriptions.ts, run as a child process (child_process.fork with
- * ts-node's transpile-only register). The parent sends the environment over IPC; the replica
+ * One gateway replica of a bench, run as a child process (child_process.fork of its compiled
+ * JavaScript, ./compiled.ts, as `npm start` runs dist/). The parent sends the environment over IPC; the replica
  * starts the real gateway (`startGateway`) and answers with its URL. It then answers questions
  * (subscriber count, RSS) and closes on request, or by itself if the parent goes away.
  *
