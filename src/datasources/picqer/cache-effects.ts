@@ -67,9 +67,11 @@ export function picqerCacheEffects({ cache, namespace }: PicqerCacheBinding, opt
         if (effect.membership) await cache.put('picqer', 'productPage', namespace, [{ id: PAGE_GENERATION_ID, value: randomUUID() }]);
         return;
       }
-      // Dropping is safe whatever the order of deliveries; writing a repeat's stock is not.
-      if (!(await cache.claim(namespace, `delivery:${deliveryKey}`, DELIVERY_REPEAT_WINDOW_MS))) return void (await drop([effect.idproduct], []));
-      await applyStock(cache, namespace, effect);
+      // Dropping is safe whatever the order of deliveries; writing a repeat's stock is not. The
+      // claim goes out with the entry's read (one round trip: a receiver's answer time is how
+      // fast a hook's queue of deliveries drains, so how soon the last of a burst is in the cache).
+      const first = cache.claim(namespace, `delivery:${deliveryKey}`, DELIVERY_REPEAT_WINDOW_MS);
+      await applyStock(cache, namespace, effect, first);
     },
     async distrust(effect) {
       if (effect.kind === 'stock') await drop([effect.idproduct], []);
@@ -92,10 +94,17 @@ type HeldProduct = PicqerProductModel & { stockEventAt?: number };
  * than guessing (the entry stays, for if that fails). A Picqer clock behind ours only costs that
  * one read; one ahead of ours is trusted as before.
  */
-async function applyStock(cache: PicqerCacheBinding['cache'], namespace: string, effect: Extract<PicqerCacheEffect, { kind: 'stock' }>): Promise<void> {
+async function applyStock(
+  cache: PicqerCacheBinding['cache'],
+  namespace: string,
+  effect: Extract<PicqerCacheEffect, { kind: 'stock' }>,
+  first: Promise<boolean>,
+): Promise<void> {
   // A compare-and-set: a write by another replica between reading the entry and writing it (the
   // other stock hook's delivery, an order event ageing the entry) makes this decide again.
-  await cache.modify<HeldProduct>('picqer', 'product', namespace, String(effect.idproduct), (held) => {
+  await cache.modify<HeldProduct>('picqer', 'product', namespace, String(effect.idproduct), async (held) => {
+    // A repeat of a delivery: dropped, not written.
+    if (!(await first)) return { drop: true };
     // Nothing to update (refetch of no entry only marks it): a fetch begun before this event must not store older stock.
     if (!held?.value) return { refetch: true };
     const before = held.value.stockEventAt;
