@@ -315,6 +315,8 @@ interface Replica {
 /** Forks bench/support/replica.ts and waits for its URL; killed on close (or if it does not close in time). */
 async function startReplica(env: Record<string, string>): Promise<Replica> {
   const child: ChildProcess = fork(compiledScript(path.join(__dirname, 'support', 'replica.ts')), [], {
+    // Plain node: not the ts-node this bench runs under (it puts itself in the children's execArgv).
+    execArgv: [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -16,6 +16,8 @@ export interface BenchChild {
 
 export function forkBenchChild(script: string): BenchChild {
   const child: ChildProcess = fork(compiledScript(script), [], {
+    // Plain node: not the ts-node this bench runs under (it puts itself in the children's execArgv).
+    execArgv: [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
