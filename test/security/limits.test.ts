@@ -46,6 +46,18 @@ describe('query cost', () => {
     expect(r2.body.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', cost: 25, maxCost: 20 });
   });
 
+  it('remembers a passed check per variables only: the same query text with a costlier variable is still refused', async () => {
+    const q = `query Picks($n: Int!) { picklists(first: $n) { edges { node { id order { id } } } } }`;
+    for (let i = 0; i < 2; i++) expect((await stack.gql(q, { token: TOKENS.orders, variables: { n: 3 } })).body.errors).toBeUndefined();
+    stack.picqer.state.resetStats();
+    const costly = await stack.gql(q, { token: TOKENS.orders, variables: { n: 500 } });
+    expect(costly.status).toBe(400);
+    expect(costly.body.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', cost: 505, maxCost: 20 });
+    expect(stack.picqer.state.stats().total).toBe(0);
+    // And the cheap one again, after the refusal: still let through.
+    expect((await stack.gql(q, { token: TOKENS.orders, variables: { n: 3 } })).body.data.picklists.edges).toHaveLength(3);
+  });
+
   it('lets a query within the limit through', async () => {
     const r = await stack.gql(`{ orders(first: 10) { edges { node { id lines { product { productcode } } } } } }`, { token: TOKENS.orders });
     expect(r.body.errors).toBeUndefined();
