@@ -13,9 +13,12 @@ import { plainToInstance } from '../../util/plain';
  */
 export function validateArgs(value: unknown): void {
   if (value === null || typeof value !== 'object') return; // scalars have no class rules
-  for (const item of Array.isArray(value) ? value : [value]) {
+  for (const item of (Array.isArray(value) ? value : [value]) as unknown[]) {
     if (item === null || typeof item !== 'object') continue;
-    const errors = validateSync(item as object, {
+    const seen = PASSED.get(item.constructor);
+    const text = seenKey(item);
+    if (text !== undefined && seen?.has(text)) continue;
+    const errors = validateSync(item, {
       // Nullable arguments left out are not checked; no rule may see values it does not name.
       skipMissingProperties: true,
       forbidUnknownValues: false,
@@ -23,7 +26,30 @@ export function validateArgs(value: unknown): void {
     });
     const first = firstProblem(errors);
     if (first) throw new BadUserInputError(first.message, first.path);
+    if (text !== undefined) remember(item.constructor, text, seen);
   }
+}
+
+/**
+ * Argument values that passed their class's rules, per class, as JSON: a frontend repeats the same
+ * few argument sets (`first: 20`, a page's cursor), and every rule here is a pure function of the
+ * values (class-validator's own and IsProductcode), so a set that passed once passes again.
+ * Refusals are not remembered; values longer than MAX_KEY_CHARS are checked every time.
+ */
+const PASSED = new Map<unknown, Set<string>>();
+const MAX_KEY_CHARS = 512;
+const MAX_PER_CLASS = 256;
+
+function seenKey(item: object): string | undefined {
+  const text = JSON.stringify(item);
+  return text !== undefined && text.length <= MAX_KEY_CHARS ? text : undefined;
+}
+
+function remember(cls: unknown, text: string, seen: Set<string> | undefined): void {
+  const set = seen ?? new Set<string>();
+  if (set.size >= MAX_PER_CLASS) set.clear();
+  set.add(text);
+  if (!seen) PASSED.set(cls, set);
 }
 
 /** Validates a subscription's raw `args` as an instance of its args class; throws like validateArgs. */
