@@ -96,9 +96,22 @@ export function createPicqerLoaders(client: PicqerClient, accounting: CallAccoun
  * so it is left out. A row whose warehouse is not in `warehouses` (removed since) does not count.
  */
 export function generalFreeStock(stock: readonly PicqerStockLevelModel[], warehouses: readonly PicqerWarehouseModel[]): number {
-  const counting = new Set(warehouses.filter((w) => w.countsForGeneralStock).map((w) => w.idwarehouse));
-  return stock.reduce((sum, s) => (counting.has(s.idwarehouse) ? sum + s.freeStock : sum), 0);
+  const counting = countingWarehouses(warehouses);
+  let sum = 0;
+  for (const s of stock) if (counting.has(s.idwarehouse)) sum += s.freeStock;
+  return sum;
 }
+
+/** The ids of the warehouses that count, once per warehouse list (a page of products shares one). */
+function countingWarehouses(warehouses: readonly PicqerWarehouseModel[]): ReadonlySet<number> {
+  let ids = COUNTING.get(warehouses);
+  if (!ids) {
+    ids = new Set(warehouses.filter((w) => w.countsForGeneralStock).map((w) => w.idwarehouse));
+    COUNTING.set(warehouses, ids);
+  }
+  return ids;
+}
+const COUNTING = new WeakMap<readonly PicqerWarehouseModel[], ReadonlySet<number>>();
 
 /** One call per distinct id (Picqer has no multi-id filter here); a 404 is a null, not an error. */
 function byIdLoader<W, M>(get: (id: number) => Promise<W>, map: (w: W) => M): KnownFirstLoader<number, M | null> {

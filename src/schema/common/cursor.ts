@@ -5,8 +5,14 @@ import { BadUserInputError } from '../../errors';
  * Picqer pages by offset. A malformed cursor is the caller's error and names the argument.
  */
 export function encodeCursor(offset: number): string {
+  // Every edge of every page has one: the first offsets' cursors are made once per process.
+  if (Number.isInteger(offset) && offset >= 0 && offset < CURSORS_KEPT) return (CURSORS[offset] ??= Buffer.from(`o:${offset}`).toString('base64url'));
   return Buffer.from(`o:${offset}`).toString('base64url');
 }
+
+/** Cursors of offsets below this are remembered (10,000 short strings). */
+const CURSORS_KEPT = 10_000;
+const CURSORS: string[] = [];
 
 export function decodeCursor(cursor: string | null | undefined, arg = 'after'): number {
   if (cursor === null || cursor === undefined) return 0;
