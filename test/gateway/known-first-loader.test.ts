@@ -18,6 +18,27 @@ describe('KnownFirstLoader', () => {
     expect(batches).toEqual([[3, 4]]);
   });
 
+  test('knowLater makes a value only when its key is loaded, once, without a batch', async () => {
+    const { l, batches } = loader();
+    const made: number[] = [];
+    const later = (id: number) => () => {
+      made.push(id);
+      return `row ${id}`;
+    };
+    l.knowLater(1, later(1)).knowLater(2, later(2)).knowLater(3, later(3));
+    expect(made).toEqual([]);
+    expect(await l.loadMany([2, 2, 4])).toEqual(['row 2', 'row 2', 'fetched 4']);
+    expect(await l.load(2)).toBe('row 2');
+    expect(made).toEqual([2]);
+    expect(batches).toEqual([[4]]);
+    // Neither replaces what is known or asked for; clear forgets it.
+    l.know(5, 'known').knowLater(5, later(5)).knowLater(4, later(4));
+    expect(await l.loadMany([5, 4])).toEqual(['known', 'fetched 4']);
+    l.clear(3);
+    expect(await l.load(3)).toBe('fetched 3');
+    expect(made).toEqual([2]);
+  });
+
   test('know never replaces a value already known or already asked for', async () => {
     const { l, batches } = loader();
     l.know(1, 'first');

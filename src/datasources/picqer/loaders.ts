@@ -1,5 +1,6 @@
 import type DataLoader from 'dataloader';
 import { KnownFirstLoader } from '../../util/known-first-loader';
+import { LazyRows } from '../../util/lazy-rows';
 import { UpstreamError } from '../../errors';
 import type { CallAccounting } from '../upstream/accounting';
 import type { ProductCodeIndex } from './code-index';
@@ -7,6 +8,7 @@ import { productLoaders, settle, type PicqerCacheBinding, type ProductCalls } fr
 import { PICQER_PAGE_SIZE, type OrderListFilter, type PicklistListFilter, type PicqerClient, type ProductListFilter } from './client';
 import { toOrder, toPicklist, toWarehouse } from './map';
 import type { PicqerOrderModel, PicqerPicklistModel, PicqerProductModel, PicqerStockLevelModel, PicqerWarehouseModel } from './model';
+import type { PicqerOrderWire, PicqerPicklistWire } from './wire';
 import { warehouseLoaders, type WarehouseLoaders } from './warehouse-loaders';
 
 /**
@@ -38,8 +40,9 @@ export interface PicqerLoaders extends WarehouseLoaders {
   /** Picqer's general free stock of a product's stock rows (see generalFreeStock); synchronous once the warehouses are known. */
   generalFreeStock: (stock: readonly PicqerStockLevelModel[]) => number | Promise<number>;
   productList: (filter: ProductListFilter) => Promise<PicqerProductModel[]>;
-  orderList: (filter: OrderListFilter) => Promise<PicqerOrderModel[]>;
-  picklistList: (filter: PicklistListFilter) => Promise<PicqerPicklistModel[]>;
+  /** A list page, each row mapped to its model only when read (util/lazy-rows.ts). */
+  orderList: (filter: OrderListFilter) => Promise<LazyRows<PicqerOrderWire, PicqerOrderModel>>;
+  picklistList: (filter: PicklistListFilter) => Promise<LazyRows<PicqerPicklistWire, PicqerPicklistModel>>;
 }
 
 /** What every loader of one request shares: the client, who pays, the code index and the shared cache. */
@@ -66,18 +69,18 @@ export function createPicqerLoaders(client: PicqerClient, accounting: CallAccoun
   const memo = listMemo();
 
   const productList = (filter: ProductListFilter): Promise<PicqerProductModel[]> => memo('products', filter, () => products.list(filter));
-  const orderList = (filter: OrderListFilter): Promise<PicqerOrderModel[]> =>
-    memo('orders', filter, async () => primeAll(orderById, (await client.listOrders(filter, calls.o)).map(toOrder), (r) => r.idorder));
-  const picklistList = (filter: PicklistListFilter): Promise<PicqerPicklistModel[]> =>
-    memo('picklists', filter, async () => primeAll(picklistById, (await client.listPicklists(filter, calls.o)).map(toPicklist), (r) => r.idpicklist));
+  const orderList = (filter: OrderListFilter) =>
+    memo('orders', filter, async () => knowAll(orderById, new LazyRows(await client.listOrders(filter, calls.o), toOrder), (w) => w.idorder));
+  const picklistList = (filter: PicklistListFilter) =>
+    memo('picklists', filter, async () => knowAll(picklistById, new LazyRows(await client.listPicklists(filter, calls.o), toPicklist), (w) => w.idpicklist));
 
   return {
     productById: products.byId,
     productByCode: products.byCode,
     orderById,
-    orderByOrderid: async (orderid) => (await orderList({ orderid })).find((r) => r.orderid === orderid) ?? null,
+    orderByOrderid: async (orderid) => (await orderList({ orderid })).findByWire((w) => w.orderid === orderid) ?? null,
     picklistById,
-    picklistByPicklistid: async (picklistid) => (await picklistList({ picklistid })).find((r) => r.picklistid === picklistid) ?? null,
+    picklistByPicklistid: async (picklistid) => (await picklistList({ picklistid })).findByWire((w) => w.picklistid === picklistid) ?? null,
     warehouses,
     warehouseById: (id) => (byId ? (byId.get(id) ?? null) : loaded().then(() => byId?.get(id) ?? null)),
     generalFreeStock: (stock) => (known ? generalFreeStock(stock, known) : loaded().then((rows) => generalFreeStock(stock, rows))),
@@ -166,8 +169,9 @@ function listMemo(): <T>(kind: string, filter: object, load: () => Promise<T>) =
   };
 }
 
-function primeAll<K, M>(loader: KnownFirstLoader<K, M | null>, rows: M[], key: (row: M) => K): M[] {
-  for (const r of rows) loader.know(key(r), r);
+/** Tells the by-id loader every row of a list page; a row's model is made only if its id is loaded. */
+function knowAll<K, W, M>(loader: KnownFirstLoader<K, M | null>, rows: LazyRows<W, M>, key: (wire: W) => K): LazyRows<W, M> {
+  for (let i = 0; i < rows.length; i++) loader.knowLater(key(rows.wire(i)), () => rows.at(i));
   return rows;
 }
 
