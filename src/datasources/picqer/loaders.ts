@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import { KnownFirstLoader } from '../../util/known-first-loader';
-import { LazyRows } from '../../util/lazy-rows';
+import { LazyRows, type RowSource } from '../../util/lazy-rows';
 import { UpstreamError } from '../../errors';
 import type { CallAccounting } from '../upstream/accounting';
 import type { ProductCodeIndex } from './code-index';
@@ -39,7 +39,7 @@ export interface PicqerLoaders extends WarehouseLoaders {
   warehouseById: (id: number) => PicqerWarehouseModel | null | Promise<PicqerWarehouseModel | null>;
   /** Picqer's general free stock of a product's stock rows (see generalFreeStock); synchronous once the warehouses are known. */
   generalFreeStock: (stock: readonly PicqerStockLevelModel[]) => number | Promise<number>;
-  productList: (filter: ProductListFilter) => Promise<PicqerProductModel[]>;
+  productList: (filter: ProductListFilter) => Promise<RowSource<PicqerProductModel>>;
   /** A list page, each row mapped to its model only when read (util/lazy-rows.ts). */
   orderList: (filter: OrderListFilter) => Promise<LazyRows<PicqerOrderWire, PicqerOrderModel>>;
   picklistList: (filter: PicklistListFilter) => Promise<LazyRows<PicqerPicklistWire, PicqerPicklistModel>>;
@@ -68,7 +68,7 @@ export function createPicqerLoaders(client: PicqerClient, accounting: CallAccoun
     });
   const memo = listMemo();
 
-  const productList = (filter: ProductListFilter): Promise<PicqerProductModel[]> => memo('products', filter, () => products.list(filter));
+  const productList = (filter: ProductListFilter) => memo('products', filter, () => products.list(filter));
   const orderList = (filter: OrderListFilter) =>
     memo('orders', filter, async () => knowAll(orderById, new LazyRows(await client.listOrders(filter, calls.o), toOrder), (w) => w.idorder));
   const picklistList = (filter: PicklistListFilter) =>

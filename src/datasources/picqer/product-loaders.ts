@@ -1,11 +1,13 @@
 import type DataLoader from 'dataloader';
 import { KnownFirstLoader } from '../../util/known-first-loader';
+import { LazyRows, type RowSource } from '../../util/lazy-rows';
 import type { EntityCache } from '../upstream/cache/entity-cache';
 import type { CallAccounting } from '../upstream/accounting';
 import type { ProductCodeIndex } from './code-index';
 import { PICQER_PAGE_SIZE, type CallOptions, type PicqerClient, type ProductListFilter } from './client';
 import { toProduct } from './map';
 import type { PicqerProductModel } from './model';
+import type { PicqerProductWire } from './wire';
 
 /**
  * Picqer products by id, by code and by list page, read through the shared entity cache when
@@ -34,7 +36,7 @@ export interface ProductLoaders {
   byId: DataLoader<number, PicqerProductModel | null>;
   byCode: DataLoader<string, PicqerProductModel | null>;
   /** One list page (Picqer's 100 rows) for the filter, its rows known by id and code afterwards. */
-  list: (filter: ProductListFilter) => Promise<PicqerProductModel[]>;
+  list: (filter: ProductListFilter) => Promise<RowSource<PicqerProductModel>>;
 }
 
 /** The cache entry that names the current generation of cached list pages. */
@@ -78,9 +80,9 @@ class ProductReader {
   }
 
   /** A page through the cache: its ids from the page entry, its products from theirs. */
-  async list(filter: ProductListFilter): Promise<PicqerProductModel[]> {
+  async list(filter: ProductListFilter): Promise<RowSource<PicqerProductModel>> {
     const cached = this.calls.cached;
-    if (!cached) return this.fetchPage(filter);
+    if (!cached) return this.lazyPage(filter);
     const [gen] = await cached.cache.peek<string>('productPage', cached.namespace, [PAGE_GENERATION_ID]);
     let fetched: PicqerProductModel[] | undefined;
     const [ids] = await cached.cache.load<string, number[]>({
@@ -175,6 +177,21 @@ class ProductReader {
         return this.loadByCode(code);
       }),
     );
+  }
+
+  /**
+   * A page without the shared cache: each row's model is made only when read (a client page, a
+   * later load by id or code), as nothing needs the rest; its codes are indexed from the wire rows.
+   */
+  private async lazyPage(filter: ProductListFilter): Promise<LazyRows<PicqerProductWire, PicqerProductModel>> {
+    const rows = new LazyRows(await this.calls.client.listProducts(filter, this.calls.o), toProduct);
+    for (let i = 0; i < rows.length; i++) {
+      const w = rows.wire(i);
+      this.byId.knowLater(w.idproduct, () => rows.at(i));
+      this.byCode.knowLater(w.productcode, () => rows.at(i));
+      this.calls.codes?.set(w.productcode, w.idproduct);
+    }
+    return rows;
   }
 
   private async fetchPage(filter: ProductListFilter): Promise<PicqerProductModel[]> {
