@@ -34,8 +34,11 @@ class TimeLog {
   oldest(): number | undefined {
     return this.times[this.head];
   }
+  /** Every entry ever pushed, pruned or not. */
+  total = 0;
   push(t: number): void {
     this.times.push(t);
+    this.total++;
   }
   /** How many entries are after `t` (binary search: the log is sorted). */
   countAfter(t: number): number {
@@ -52,7 +55,8 @@ class TimeLog {
 
 export class SlidingWindowRateLimiter {
   private readonly logs = new Map<string, TimeLog>();
-  private resetAt = 0;
+  /** Each key's `total` at the last reset: what was served before it never counts towards `max`. */
+  private readonly totalsAtReset = new Map<string, number>();
   private max = 0;
 
   /** @param limit requests per window per key. @param windowMs window length. */
@@ -83,7 +87,8 @@ export class SlidingWindowRateLimiter {
 
   /** Forgets `maxInWindow` (the window logs stay: resetting stats must not refill budgets). */
   resetStats(): void {
-    this.resetAt = this.now();
+    // By count, not by time: a request served in the reset's own millisecond came before it.
+    for (const [key, log] of this.logs) this.totalsAtReset.set(key, log.total);
     this.max = 0;
   }
 
@@ -101,7 +106,7 @@ export class SlidingWindowRateLimiter {
       return { allowed: false, limit: this.limit, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil((oldest + this.windowMs - t) / 1000)) };
     }
     log.push(t);
-    const sinceReset = log.countAfter(Math.max(this.resetAt, t - this.windowMs + 1));
+    const sinceReset = Math.min(log.countAfter(t - this.windowMs + 1), log.total - (this.totalsAtReset.get(key) ?? 0));
     if (sinceReset > this.max) this.max = sinceReset;
     return { allowed: true, limit: this.limit, remaining: Math.max(0, this.limit - log.size), retryAfterSeconds: 0 };
   }
