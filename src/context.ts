@@ -16,8 +16,8 @@ export interface GatewayContext {
   caller?: Caller;
 }
 
-export function createContext(services: Services, extra: { requestId?: string; caller?: Caller; priority?: Priority } = {}): GatewayContext {
-  const accounting = new CallAccounting(extra.priority);
+export function createContext(services: Services, extra: { requestId?: string; caller?: Caller; priority?: Priority; maxCalls?: number } = {}): GatewayContext {
+  const accounting = new CallAccounting(extra.priority, extra.maxCalls);
   const loaders = createLoaders(services, accounting);
   return { requestId: extra.requestId ?? randomUUID(), services, accounting, loaders, caller: extra.caller };
 }

@@ -187,10 +187,15 @@ async function startApollo(
 /** /graphql in its own scope: JSON bodies only, GraphiQL for browsers, 406 before Apollo runs, then Apollo. */
 async function registerGraphqlRoute(app: FastifyInstance, apollo: ApolloServer<GatewayContext>, opts: GatewayOptions): Promise<SseRoute> {
   const { services } = opts;
-  const context = async (req: FastifyRequest): Promise<GatewayContext> => {
+  const context = async (req: FastifyRequest, maxCalls?: number): Promise<GatewayContext> => {
     const caller = await opts.authenticate?.(req.headers.authorization, { ip: req.ip });
-    return createContext(services, { requestId: String(req.id), caller });
+    return createContext(services, { requestId: String(req.id), caller, maxCalls });
   };
+  // A query or mutation sends at most twice the calls MAX_QUERY_COST lets its estimate reach
+  // (the estimate cannot know, say, which rows of a page are bundles). Subscriptions over SSE are
+  // long-lived and unbounded here, as over graphql-ws.
+  const maxCalls = 2 * services.config.security.maxQueryCost;
+  const operationContext = (req: FastifyRequest): Promise<GatewayContext> => context(req, maxCalls);
   registerGraphiqlAssets(app);
   const page = services.config.graphiql ? graphiqlHtml({ endpoint: '/graphql', defaultHeaders: opts.graphiqlHeaders, defaultQuery: DEFAULT_QUERY }) : undefined;
   let sse: SseRoute | undefined;
@@ -222,7 +227,7 @@ async function registerGraphqlRoute(app: FastifyInstance, apollo: ApolloServer<G
     const rules = opts.operationRules ?? operationRulesOf(services.config);
     const knownCode = (code: string): boolean => services.picqerCodes.get(code) !== undefined;
     sse = registerSse(scope, { schema: opts.schema, path: '/graphql', context, rules, knownCode, origins: opts.cors?.origins, logger: services.logger });
-    await scope.register(fastifyApollo(apollo), { context, path: '/graphql', method: ['GET', 'POST', 'OPTIONS'] });
+    await scope.register(fastifyApollo(apollo), { context: operationContext, path: '/graphql', method: ['GET', 'POST', 'OPTIONS'] });
   });
   if (!sse) throw new Error('the /graphql scope did not register its SSE route');
   return sse;

@@ -1,4 +1,4 @@
-import type { Upstream } from '../../errors';
+import { QueryTooComplexError, type Upstream } from '../../errors';
 import type { CacheUsageSink } from './cache/entity-cache';
 import type { Priority } from './governor/governor.types';
 
@@ -27,11 +27,34 @@ export interface UpstreamUsage {
 export class CallAccounting implements CacheUsageSink {
   private readonly usage = new Map<Upstream, UpstreamUsage>();
 
+  /** Calls let through `admit` so far (all upstreams; a call's retries are part of it). */
+  private admitted = 0;
+
   /**
    * @param priority what the calls of this request queue as, unless a call says otherwise:
    *   'live' for GraphQL requests, 'background' for work no client waits on (auto stock sync).
+   * @param maxCalls the most upstream calls this request may send; past it `admit` refuses.
    */
-  constructor(readonly priority: Priority = 'live') {}
+  constructor(
+    readonly priority: Priority = 'live',
+    readonly maxCalls = Infinity,
+  ) {}
+
+  /**
+   * Lets one more upstream call of this request go, or refuses it with
+   * QUERY_TOO_COMPLEX once `maxCalls` have gone: the estimate that let the operation run can be
+   * wrong (a page of bundles costs a parts call each, which no estimate can know beforehand), and
+   * this bound holds whatever the estimate said.
+   */
+  admit(upstream: Upstream): void {
+    if (this.admitted >= this.maxCalls) {
+      throw new QueryTooComplexError(
+        `This request has sent the ${this.maxCalls} upstream calls one request may send (twice MAX_QUERY_COST); the rest of it was not fetched (${upstream}). Ask for fewer rows or fewer nested fields.`,
+        { maxCalls: this.maxCalls },
+      );
+    }
+    this.admitted++;
+  }
 
   /** Records one upstream call that was actually sent. */
   recordCall(upstream: Upstream, waitedMs: number): void {

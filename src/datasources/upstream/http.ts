@@ -110,7 +110,10 @@ export class UpstreamHttp {
   async request<T = unknown>(req: UpstreamRequest): Promise<UpstreamResponse<T>> {
     const method = req.method ?? 'GET';
     const path = this.buildPath(req.path, req.query);
-    if (method !== 'GET' || req.body !== undefined) return (await this.send(method, path, req)) as UpstreamResponse<T>;
+    if (method !== 'GET' || req.body !== undefined) {
+      req.accounting?.admit(this.upstream);
+      return (await this.send(method, path, req)) as UpstreamResponse<T>;
+    }
     // Only truly identical calls share: same request, same per-call headers (a fresh OAuth token
     // must not join a call sent with the stale one) and same priority (a live call must not wait
     // at background priority behind a warm-up's identical call).
@@ -126,6 +129,9 @@ export class UpstreamHttp {
       req.accounting?.recordShared(this.upstream);
       return (await existing) as UpstreamResponse<T>;
     }
+    // Counted against this request's call bound only when it sends (a joiner sends nothing), so
+    // a request over its bound never fails another that joined its call.
+    req.accounting?.admit(this.upstream);
     const p = this.send(method, path, req).finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, p);
     return (await p) as UpstreamResponse<T>;
