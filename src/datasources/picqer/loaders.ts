@@ -59,11 +59,13 @@ export function createPicqerLoaders(client: PicqerClient, accounting: CallAccoun
   const orderById = byIdLoader((id) => client.getOrder(id, calls.o), toOrder);
   const picklistById = byIdLoader((id) => client.getPicklist(id, calls.o), toPicklist);
   const warehouses = warehouseList(calls);
-  let byId: Map<number, PicqerWarehouseModel> | undefined;
+  // What the request's warehouse list gives, made once it is known: by id, and which count.
   let known: PicqerWarehouseModel[] | undefined;
+  let byId: Map<number, PicqerWarehouseModel> | undefined;
+  let counting: ReadonlySet<number> | undefined;
   const loaded = (): Promise<PicqerWarehouseModel[]> =>
     warehouses().then((rows) => {
-      if (known !== rows) [known, byId] = [rows, new Map(rows.map((w) => [w.idwarehouse, w]))];
+      if (known !== rows) [known, byId, counting] = [rows, new Map(rows.map((w) => [w.idwarehouse, w])), countingWarehouses(rows)];
       return rows;
     });
   const memo = listMemo();
@@ -83,7 +85,7 @@ export function createPicqerLoaders(client: PicqerClient, accounting: CallAccoun
     picklistByPicklistid: async (picklistid) => (await picklistList({ picklistid })).findByWire((w) => w.picklistid === picklistid) ?? null,
     warehouses,
     warehouseById: (id) => (byId ? (byId.get(id) ?? null) : loaded().then(() => byId?.get(id) ?? null)),
-    generalFreeStock: (stock) => (known ? generalFreeStock(stock, known) : loaded().then((rows) => generalFreeStock(stock, rows))),
+    generalFreeStock: (stock) => (counting ? freeIn(stock, counting) : loaded().then(() => freeIn(stock, counting ?? new Set()))),
     productList,
     orderList,
     picklistList,
@@ -99,22 +101,20 @@ export function createPicqerLoaders(client: PicqerClient, accounting: CallAccoun
  * so it is left out. A row whose warehouse is not in `warehouses` (removed since) does not count.
  */
 export function generalFreeStock(stock: readonly PicqerStockLevelModel[], warehouses: readonly PicqerWarehouseModel[]): number {
-  const counting = countingWarehouses(warehouses);
+  return freeIn(stock, countingWarehouses(warehouses));
+}
+
+/** The ids of the warehouses that count for general stock. */
+function countingWarehouses(warehouses: readonly PicqerWarehouseModel[]): ReadonlySet<number> {
+  return new Set(warehouses.filter((w) => w.countsForGeneralStock).map((w) => w.idwarehouse));
+}
+
+/** Free stock summed over the rows of the `counting` warehouses. */
+function freeIn(stock: readonly PicqerStockLevelModel[], counting: ReadonlySet<number>): number {
   let sum = 0;
   for (const s of stock) if (counting.has(s.idwarehouse)) sum += s.freeStock;
   return sum;
 }
-
-/** The ids of the warehouses that count, once per warehouse list (a page of products shares one). */
-function countingWarehouses(warehouses: readonly PicqerWarehouseModel[]): ReadonlySet<number> {
-  let ids = COUNTING.get(warehouses);
-  if (!ids) {
-    ids = new Set(warehouses.filter((w) => w.countsForGeneralStock).map((w) => w.idwarehouse));
-    COUNTING.set(warehouses, ids);
-  }
-  return ids;
-}
-const COUNTING = new WeakMap<readonly PicqerWarehouseModel[], ReadonlySet<number>>();
 
 /** One call per distinct id (Picqer has no multi-id filter here); a 404 is a null, not an error. */
 function byIdLoader<W, M>(get: (id: number) => Promise<W>, map: (w: W) => M): KnownFirstLoader<number, M | null> {

@@ -126,7 +126,7 @@ export class EntityCache {
     if (values.length === 0) return;
     const ttlMs = this.storeTtl(type);
     const writes = values.map((v) => ({ key: this.key(namespace, type, v.id), data: JSON.stringify(v.value), at: startedAt, ttlMs }));
-    await this.opts.store.fill(writes, startedAt).catch(() => []);
+    await this.opts.store.fill(writes, startedAt).catch(() => undefined);
   }
 
   /** The clock the cache uses; a fetch outside `load` reads it before it starts, for `fill`. */
