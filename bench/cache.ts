@@ -1,4 +1,6 @@
 import { setMaxListeners } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { Pool } from 'undici';
 import { PICQER_LINE_EVENTS, PICQER_PRODUCT_EVENTS, PICQER_STOCK_EVENTS } from '../src/events/intake/picqer.effects';
 import { PICQER_HOOK_EVENTS } from '../src/events/intake/picqer.webhook';
@@ -33,7 +35,9 @@ import type { StockChange } from './support/picqer-sandbox';
  *
  * Args (--name value or --name=value): --seconds 60 --frontends 50 --replicas 3 --picks 120
  * (simulator picks a minute) --page-share 0.2 --window-ms 250 --seed 13 --redis redis://127.0.0.1:6379
- * --env KEY=VALUE (repeatable: extra replica environment, e.g. CACHE_TTL_PRODUCT_MS=5000).
+ * --env KEY=VALUE (repeatable: extra replica environment, e.g. CACHE_TTL_PRODUCT_MS=5000)
+ * --trace FILE (the stale reads with their products' histories, ./support/cache-trace.ts)
+ * --profile DIR (a V8 CPU profile of each replica over the measured span: DIR/cache-replicaK.cpuprofile).
  * Prints `#` lines on the setup and the details, and exactly:
  *   cache: replicas=3 seconds=60 reads=N upstream_calls=U budget=B hit_ratio=H stale_reads=S max_staleness_ms=M errors=E rss_mb=R
  */
@@ -97,6 +101,8 @@ interface Options {
   env: Record<string, string>;
   /** Where to write the stale reads with their products' histories and deliveries (JSON), if anywhere. */
   trace?: string;
+  /** Where to write each replica's CPU profile of the measured span, if anywhere. */
+  profile?: string;
 }
 
 function options(args: string[]): Options {
@@ -131,6 +137,7 @@ function options(args: string[]): Options {
     redis: values('redis').pop() ?? 'redis://127.0.0.1:6379',
     env,
     trace: values('trace').pop(),
+    profile: values('profile').pop(),
   };
 }
 
@@ -194,6 +201,7 @@ async function measure(o: Options, sandbox: SandboxProcess, replicas: ForkedRepl
     await sandbox.control('POST', '/simulator', { picksPerMinute: o.picks });
     const setupCalls = await settled(sandbox);
     await sandbox.control('POST', '/stats/reset');
+    if (o.profile) for (const r of replicas) r.profileStart();
     const start = Date.now();
     const end = start + o.seconds * 1000;
     const timer = setTimeout(() => stop.abort(), end - start);
@@ -210,6 +218,12 @@ async function measure(o: Options, sandbox: SandboxProcess, replicas: ForkedRepl
     clearTimeout(timer);
     // The counter is read the moment the frontends stop; calls made after (refreshes, cut-off reads) are not the run's.
     const stats = await sandbox.control<SandboxStats>('GET', '/stats');
+    // After the counter: writing a profile takes a moment, in which refreshes may call.
+    if (o.profile) {
+      const dir = path.resolve(o.profile);
+      mkdirSync(dir, { recursive: true });
+      await Promise.all(replicas.map((r, k) => r.profileStop(path.join(dir, `cache-replica${k + 1}.cpuprofile`))));
+    }
     await sandbox.control('POST', '/simulator', { picksPerMinute: 0 });
     await sampleRss();
     const history = await sandbox.history(sandbox.at);

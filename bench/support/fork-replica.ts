@@ -5,6 +5,9 @@ import { forkBenchChild } from './child';
 export interface ForkedReplica {
   url: string;
   stats(): Promise<{ subscribers: number; rssMb: number; cpuMs: number; sysMs: number }>;
+  /** Starts a V8 CPU profile in the replica; profileStop writes it to `file` (Chrome DevTools reads it). */
+  profileStart(): void;
+  profileStop(file: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -13,7 +16,15 @@ export async function forkReplica(env: Record<string, string>): Promise<ForkedRe
   const child = forkBenchChild(path.join(__dirname, 'replica.ts'));
   try {
     const { url } = await child.ask<{ url: string }>({ type: 'start', env }, 'ready');
-    return { url, stats: () => child.ask({ type: 'stats' }, 'stats'), close: () => child.close() };
+    return {
+      url,
+      stats: () => child.ask({ type: 'stats' }, 'stats'),
+      profileStart: () => child.send({ type: 'profile-start' }),
+      profileStop: async (file) => {
+        await child.ask({ type: 'profile-stop', file }, 'profiled');
+      },
+      close: () => child.close(),
+    };
   } catch (err) {
     child.kill();
     throw err;

@@ -80,4 +80,17 @@ describe('RedisCacheStore', () => {
       /Invalid RedisCacheStore options: redisUrl must be a redis:\/\/ URL, got number; keyPrefix must be a string, got undefined; markerTtlMs .* got 0; redisCommandTimeoutMs .* got -1; redisConnectWaitMs .* got -1/,
     );
   });
+  test('commands issued in one turn, sent in one write, are all answered in order', async () => {
+    const p = `${prefix}coalesce:`;
+    const s = make(p);
+    const now = Date.now();
+    await s.put([{ key: 'k0', data: '"zero"', at: now, ttlMs: 60_000 }]);
+    const reads = Array.from({ length: 40 }, (_, i) => s.getMany([`k${i % 2}`]));
+    const write = s.put([{ key: 'k1', data: '"one"', at: now, ttlMs: 60_000 }]);
+    const after = s.getMany(['k1']);
+    // Reads issued before the put see no k1; the read after it does.
+    expect((await Promise.all(reads)).map(([e]) => e?.data ?? null)).toEqual(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? '"zero"' : null)));
+    await write;
+    expect((await after)[0]?.data).toBe('"one"');
+  });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
+import { coalescedWrites } from '../../../util/coalesced-writes';
 import type { CacheWrite, EntityCacheStore, StoredEntry } from './cache.types';
 import { CACHE_FILL, CACHE_INVALIDATE, CACHE_PUT, CACHE_REPLACE, CACHE_UNLOCK } from './scripts.lua';
 import { checkLockTtl, checkWrites, clockOption, DEFAULT_MARKER_TTL_MS, fillTooOld, numberOption } from './store.checks';
@@ -69,6 +70,8 @@ export class RedisCacheStore implements EntityCacheStore {
   /** When a command last failed, on Date.now (real time: a probe interval, not cache time). */
   private failedAt = 0;
   private closing = false;
+  /** One socket write per event-loop turn for all of this store's commands (util/coalesced-writes.ts). */
+  private readonly writes: ReturnType<typeof coalescedWrites>;
 
   constructor(opts: RedisCacheStoreOptions) {
     const problems = redisStoreProblems(opts);
@@ -88,6 +91,7 @@ export class RedisCacheStore implements EntityCacheStore {
       // close before destroying it (default 2 s, which outlives close() and keeps the process up).
       ...({ disconnectTimeout: 100 } as object),
     });
+    this.writes = coalescedWrites(this.redis);
     this.redis.defineCommand('cacheFill', { lua: CACHE_FILL });
     this.redis.defineCommand('cachePut', { lua: CACHE_PUT });
     this.redis.defineCommand('cacheInvalidate', { lua: CACHE_INVALIDATE });
@@ -191,6 +195,7 @@ export class RedisCacheStore implements EntityCacheStore {
   private async call<T>(run: () => Promise<T>): Promise<T> {
     if (this.closing) throw new Error('RedisCacheStore: the store is closed');
     await this.firstReady;
+    this.writes.beforeCommand();
     try {
       return await run();
     } catch (err) {
