@@ -80,7 +80,7 @@ describe('RedisCacheStore', () => {
       /Invalid RedisCacheStore options: redisUrl must be a redis:\/\/ URL, got number; keyPrefix must be a string, got undefined; markerTtlMs .* got 0; redisCommandTimeoutMs .* got -1; redisConnectWaitMs .* got -1/,
     );
   });
-  test('commands issued in one turn, sent in one write, are all answered in order', async () => {
+  test('commands issued in the same turn (sent together) are all answered, in the order issued', async () => {
     const p = `${prefix}coalesce:`;
     const s = make(p);
     const now = Date.now();
