@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { fork, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { deleteKeys } from '../test/helpers/redis-keys';
 import { startPicqerSandbox, type PicqerSandbox } from '../src/sandbox/picqer';
-import { compiledScript } from './support/compiled';
+import { forkReplica, type ForkedReplica } from './support/fork-replica';
 import { LeanWebSocket } from './support/lean-ws';
 
 /**
@@ -51,7 +51,7 @@ export async function run(args: string[]): Promise<void> {
   const secret = `bench-picqer-hook-secret-${process.pid}`;
 
   let sandbox: PicqerSandbox | undefined;
-  const replicas: Replica[] = [];
+  const replicas: ForkedReplica[] = [];
   const clients: LeanWebSocket[] = [];
   const fanOut = new FanOut(subscribers);
   try {
@@ -69,8 +69,9 @@ export async function run(args: string[]): Promise<void> {
       AUDIT_LOG: 'off',
       ...(window ? { EVENT_FANOUT_WINDOW_MS: window } : {}),
     };
-    for (let r = 0; r < 2; r++) replicas.push(await startReplica(env));
+    for (let r = 0; r < 2; r++) replicas.push(await forkReplica(env));
     const profileDir = opt('cpu-prof-dir', '');
+    if (profileDir) mkdirSync(path.resolve(profileDir), { recursive: true });
 
     for (let i = 0; i < subscribers; i++) clients.push(fanOut.subscribe(i, replicas[i % replicas.length].url));
     await until(async () => (await Promise.all(replicas.map((r) => r.stats()))).reduce((n, s) => n + s.subscribers, 0) === subscribers, 60_000);
@@ -301,60 +302,6 @@ async function deliver(target: { url: string; secret: string }, tag: string, p: 
   }
   await Promise.all(rounds);
   return ids;
-}
-
-interface Replica {
-  url: string;
-  stats(): Promise<{ subscribers: number; rssMb: number; cpuMs: number; sysMs: number }>;
-  /** Starts a V8 CPU profile in the replica; profileStop writes it to `file`. */
-  profileStart(): void;
-  profileStop(file: string): Promise<void>;
-  close(): Promise<void>;
-}
-
-/** Forks bench/support/replica.ts and waits for its URL; killed on close (or if it does not close in time). */
-async function startReplica(env: Record<string, string>): Promise<Replica> {
-  const child: ChildProcess = fork(compiledScript(path.join(__dirname, 'support', 'replica.ts')), [], {
-    // Plain node: not the ts-node this bench runs under (it puts itself in the children's execArgv).
-    execArgv: [],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const ask = <T>(msg: object, type: string): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const onMessage = (m: { type: string; message?: string }): void => {
-        if (m.type === 'failed') reject(new Error(`replica failed to start: ${m.message}`));
-        else if (m.type === type) resolve(m as T);
-        else return;
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-      };
-      const onExit = (): void => reject(new Error('replica exited'));
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-      child.send(msg);
-    });
-  try {
-    const { url } = await ask<{ url: string }>({ type: 'start', env }, 'ready');
-    return {
-      url,
-      stats: () => ask({ type: 'stats' }, 'stats'),
-      profileStart: () => child.send({ type: 'profile-start' }),
-      profileStop: async (file) => {
-        await ask({ type: 'profile-stop', file }, 'profiled');
-      },
-      async close() {
-        if (child.exitCode !== null) return;
-        child.send({ type: 'close' });
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(timer);
-      },
-    };
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw err;
-  }
 }
 
 async function until(cond: () => boolean | Promise<boolean>, maxMs: number): Promise<void> {
