@@ -6,7 +6,7 @@ import { picqerClientFromConfig, ProductCodeIndex, type PicqerClient } from './d
 import { LocationsCache, shopifyClientFromConfig, type ShopifyClient } from './datasources/shopify';
 import { lightspeedClientFromConfig, type LightspeedClient } from './datasources/lightspeed';
 import { lightspeedRetailClientFromConfig, type LightspeedRetailClient } from './datasources/lightspeed-retail';
-import { createCacheStore } from './datasources/upstream/cache';
+import { cacheConnectionOptions, createCacheStore } from './datasources/upstream/cache';
 import { EntityCache } from './datasources/upstream/cache/entity-cache';
 import { cacheNamespace } from './datasources/upstream/cache/namespace';
 import { createGovernorRegistry } from './datasources/upstream/governor';
@@ -47,6 +47,12 @@ export interface Services {
   cacheNamespaces: Readonly<Partial<Record<Upstream, string>>>;
   /** The shared Redis connection (REDIS_URL), null for a single in-memory process. */
   redis: Redis | null;
+  /**
+   * The entity cache's connection, which the event log's appends share (Redis then applies a
+   * webhook's cache write before its append: datasources/picqer/cache-effects.ts); null without
+   * Redis or without the cache.
+   */
+  cacheRedis: Redis | null;
   /** Webhook events: the log and this replica's bus. */
   events: EventServices;
   /**
@@ -94,13 +100,17 @@ export async function createServices(config: Readonly<Config>, logger: Logger): 
     const tillSales: TillSaleLedger = redis ? new RedisTillSaleLedger({ redis, keyPrefix: config.redisKeyPrefix }) : new MemoryTillSaleLedger();
     // Webhook events: a Redis stream shared by every replica, or an in-memory ring for one process.
     const retention = { retentionMs: config.eventRetentionMs };
-    const log: EventLog = redis ? new RedisEventLog({ redis, keyPrefix: config.redisKeyPrefix, ...retention }) : new MemoryEventLog(retention);
+    const cacheRedis = redis && config.cache.enabled ? new Redis(config.redisUrl!, cacheConnectionOptions()) : null;
+    if (cacheRedis) opened.push(async () => void (await cacheRedis.quit().catch(() => cacheRedis.disconnect())));
+    const log: EventLog = redis
+      ? new RedisEventLog({ redis, keyPrefix: config.redisKeyPrefix, ...retention, writer: cacheRedis ?? undefined })
+      : new MemoryEventLog(retention);
     opened.push(() => log.close());
     const events: EventServices = { log, bus: await createEventBus(log, { logger, windowMs: config.eventFanoutWindowMs }) };
-    const cache = createEntityCache(config, logger);
+    const cache = createEntityCache(config, logger, cacheRedis);
     if (cache) opened.push(() => cache.close());
     const shared = { picqerCodes: new ProductCodeIndex(), shopifyLocations: new LocationsCache(), cache, cacheNamespaces: namespaces(config) };
-    return { config, logger, governors, picqer, shopify, exact, lightspeed, redis, events, lightspeedRetail, tillSales, ...shared };
+    return { config, logger, governors, picqer, shopify, exact, lightspeed, redis, cacheRedis, events, lightspeedRetail, tillSales, ...shared };
   } catch (err) {
     for (const close of opened.reverse()) await close().catch(() => undefined);
     throw err;
@@ -125,10 +135,16 @@ function sharedRedis(config: Readonly<Config>, logger: Logger): Redis | null {
 }
 
 /** The entity cache over Redis (shared, with a memory fallback) or memory; null when turned off. */
-function createEntityCache(config: Readonly<Config>, logger: Logger): EntityCache | null {
+function createEntityCache(config: Readonly<Config>, logger: Logger, redis: Redis | null): EntityCache | null {
   if (!config.cache.enabled) return null;
   return new EntityCache({
-    store: createCacheStore({ redisUrl: config.redisUrl, keyPrefix: `${config.redisKeyPrefix}cache:`, maxBytes: config.cache.maxBytes, logger }),
+    store: createCacheStore({
+      redisUrl: config.redisUrl,
+      keyPrefix: `${config.redisKeyPrefix}cache:`,
+      maxBytes: config.cache.maxBytes,
+      logger,
+      redis: redis ?? undefined,
+    }),
     policies: config.cache.policies,
     onBackgroundError: (err) => logger.warn({ err: { message: (err as Error).message } }, 'cache: a background refresh failed'),
   });
@@ -165,6 +181,7 @@ export async function closeServices(services: Services): Promise<void> {
     () => services.lightspeedRetail?.close(),
     () => services.governors.close(),
     () => services.redis?.quit().catch(() => services.redis?.disconnect()),
+    () => services.cacheRedis?.quit().catch(() => services.cacheRedis?.disconnect()),
   ];
   for (const step of steps) {
     try {

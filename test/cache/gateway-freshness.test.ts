@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import type { RunningGateway } from '../../src/app';
 import { startPicqerSandbox, type PicqerSandbox } from '../../src/sandbox/picqer';
 import { startShopifySandbox, type ShopifySandbox } from '../../src/sandbox/shopify';
@@ -125,6 +126,35 @@ describe('stock events update the shared entry in place', () => {
     expect(usage(after.body, 'picqer')).toMatchObject({ calls: 0, cacheMisses: 0 });
     expect(after.body.data.product.stock).toEqual(sandboxStock(picqer, id));
     expect(after.body.data.product.stock).not.toEqual(before.product.stock);
+  });
+
+  it('a free-stock delivery: Redis applies the cache write, then the append, both sent on one connection', async () => {
+    const [id] = productsFrom(20);
+    await readTwiceOnB(BY_ID, { id: String(id) });
+    await nextSecond();
+    picqer.state.moveStock({ idproduct: id }, 1, 4);
+    // MONITOR lists commands in the order Redis runs them, with the connection each came from.
+    const admin = new Redis(SHARED_REDIS);
+    const monitor = await admin.monitor();
+    const ran: Array<{ source: string; args: string[] }> = [];
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (args.some((a) => a.startsWith(prefix))) ran.push({ source, args });
+    });
+    const isEval = (c: { args: string[] }): boolean => /^eval/i.test(c.args[0]);
+    const write = (): number => ran.findIndex((c) => isEval(c) && c.args.some((a) => a.startsWith(`${prefix}cache:v:`) && a.endsWith(`:product:${id}`)));
+    const append = (): number => ran.findIndex((c) => isEval(c) && c.args.includes(`${prefix}events`));
+    try {
+      const answer = await postPicqer(a, picqerDelivery('products.free_stock_changed', productData(id)));
+      expect(answer.status).toBe(200);
+      await until(() => append() >= 0, 'the append in the monitor');
+    } finally {
+      monitor.disconnect();
+      await admin.quit();
+    }
+    expect(write()).toBeGreaterThanOrEqual(0);
+    expect(write()).toBeLessThan(append());
+    expect(ran[append()].source).toBe(ran[write()].source);
+    expect((await gql(b, BY_ID, { id: String(id) })).body.data.product.stock).toEqual(sandboxStock(picqer, id));
   });
 
   it.each([

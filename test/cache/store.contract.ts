@@ -121,6 +121,66 @@ export function storeContract(name: string, backend: StoreBackend): void {
       expect((await b.getMany([fresh]))[0]?.data).toBe('"first"');
     });
 
+    test('replace with `sent` calls it once, after the write: a read it sends sees the write', async () => {
+      const s = make();
+      const k = key('sent');
+      await s.put([w(k, '"v1"')]);
+      const [held] = await s.getMany([k]);
+      const seen: Array<Promise<Array<{ data: string } | undefined>>> = [];
+      clock.advance(5);
+      expect(await s.replace(w(k, '"v2"'), held, () => seen.push(s.getMany([k])))).toBe(true);
+      expect(seen).toHaveLength(1);
+      expect((await seen[0])[0]?.data).toBe('"v2"');
+    });
+
+    test('replace with `sent` drops an entry that moved on, and marks its key', async () => {
+      const a = make();
+      const b = peer(a);
+      const k = key('sent-race');
+      await a.put([w(k, '"v1"')]);
+      const [held] = await a.getMany([k]);
+      clock.advance(5);
+      await b.put([w(k, '"v2 by the other replica"')]);
+      let sent = 0;
+      const droppedAt = clock.now();
+      expect(await a.replace(w(k, '"v1 modified"'), held, () => sent++)).toBe(false);
+      expect(sent).toBe(1);
+      expect(await b.getMany([k])).toEqual([undefined]);
+      // Marked: a fetch begun before the drop does not bring the other value back.
+      expect(await b.fill([{ key: k, data: '"fetched"', at: droppedAt, ttlMs: LONG }], droppedAt)).toEqual([false]);
+    });
+
+    test('replace with `sent` writes over an entry whose data is the one expected though its time moved', async () => {
+      const a = make();
+      const b = peer(a);
+      const k = key('sent-aged');
+      await a.put([w(k, '"v1"')]);
+      const [held] = await a.getMany([k]);
+      // Another replica ages the entry: same data, an earlier time.
+      await b.put([{ key: k, data: '"v1"', at: clock.now() - 60_000, ttlMs: LONG }]);
+      clock.advance(5);
+      expect(await a.replace(w(k, '"v2"'), held, () => undefined)).toBe(true);
+      expect(await b.getMany([k])).toEqual([{ data: '"v2"', at: clock.now() }]);
+      // Without `sent` the time counts.
+      const [now] = await a.getMany([k]);
+      await b.put([{ key: k, data: '"v2"', at: clock.now() - 60_000, ttlMs: LONG }]);
+      expect(await a.replace(w(k, '"v3"'), now)).toBe(false);
+    });
+
+    test('replace with `sent` keeps a moved-on entry that already holds the data written', async () => {
+      const a = make();
+      const b = peer(a);
+      const k = key('sent-same');
+      await a.put([w(k, '"v1"')]);
+      const [held] = await a.getMany([k]);
+      clock.advance(5);
+      await b.put([w(k, '"v2"')]);
+      const [other] = await b.getMany([k]);
+      clock.advance(5);
+      expect(await a.replace(w(k, '"v2"'), held, () => undefined)).toBe(true);
+      expect(await b.getMany([k])).toEqual([other]);
+    });
+
     test('replace rejects a write with a ttl that would keep it forever', async () => {
       const s = make();
       await expect(s.replace({ key: key('bad'), data: '1', at: clock.now(), ttlMs: 0 }, undefined)).rejects.toThrow(/ttlMs must be a finite number > 0/);

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { RedisCacheStore } from '../../src/datasources/upstream/cache/store.redis';
+import { cacheConnectionOptions, RedisCacheStore } from '../../src/datasources/upstream/cache/store.redis';
 import { freePort } from '../helpers/free-port';
 import { deleteKeys, testPrefix } from '../helpers/redis-keys';
 import { storeContract } from './store.contract';
@@ -92,5 +92,30 @@ describe('RedisCacheStore', () => {
     expect((await Promise.all(reads)).map(([e]) => e?.data ?? null)).toEqual(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? '"zero"' : null)));
     await write;
     expect((await after)[0]?.data).toBe('"one"');
+  });
+
+  test('a command `sent` issues on a connection handed in is applied after the write', async () => {
+    const p = `${prefix}sent-order:`;
+    const conn = new Redis(REDIS_URL, cacheConnectionOptions());
+    try {
+      const s = new RedisCacheStore({ redisUrl: REDIS_URL, keyPrefix: p, redis: conn });
+      stores.push(s);
+      const now = Date.now();
+      await s.put([{ key: 'k', data: '"before"', at: now, ttlMs: 60_000 }]);
+      const [held] = await s.getMany(['k']);
+      let read: Promise<string | null> | undefined;
+      // Sent on the same connection the moment `sent` runs, without waiting for the write's answer.
+      expect(
+        await s.replace({ key: 'k', data: '"after"', at: now + 1, ttlMs: 60_000 }, held, () => {
+          read = conn.get(`${p}v:k`);
+        }),
+      ).toBe(true);
+      expect(await read).toBe(`${now + 1}|"after"`);
+      // The store leaves a connection it was handed open.
+      await s.close();
+      expect(await conn.ping()).toBe('PONG');
+    } finally {
+      await conn.quit();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ValueDecider } from '../upstream/cache/replace-entry';
 import type { PicqerStockLevelModel, PicqerProductModel } from './model';
 import { PAGE_GENERATION_ID, type PicqerCacheBinding } from './product-loaders';
 
@@ -36,6 +37,15 @@ export interface PicqerCacheEffects {
    * instead, before anyone can read the older stock it carries.
    */
   apply(effect: PicqerCacheEffect, deliveryKey: string): Promise<void>;
+  /**
+   * apply, then `then` (the delivery's append to the event log), answering what it answers. For a
+   * stock delivery `then` goes out in the round trip of the cache write, right behind it on the
+   * cache's connection: Redis applies the write first, so no subscriber hears of the event before
+   * the cache holds it, and a hook's queue of deliveries drains one round trip sooner. (With the
+   * event log on another connection the order would be the network's: the gateway gives the log
+   * the cache's connection, see services.ts.)
+   */
+  applyThen<T>(effect: PicqerCacheEffect, deliveryKey: string, then: () => Promise<T>): Promise<T>;
   /** Drops what the effect touches instead of writing it: for a delivery seen before, whose data may be older than a later one's. */
   distrust(effect: PicqerCacheEffect): Promise<void>;
 }
@@ -58,20 +68,28 @@ export function picqerCacheEffects({ cache, namespace }: PicqerCacheBinding, opt
   const graceMs = opts.eventGraceMs ?? DEFAULT_EVENT_GRACE_MS;
   const drop = (idproducts: number[], productcodes: string[]): Promise<unknown> =>
     Promise.all([cache.invalidate('picqer', 'product', namespace, idproducts.map(String)), cache.invalidate('picqer', 'productCode', namespace, productcodes)]);
+  const applyProducts = async (effect: Extract<PicqerCacheEffect, { kind: 'products' }>): Promise<void> => {
+    if (effect.refresh) return cache.markStale('picqer', 'product', namespace, effect.idproducts.map(String), { graceMs });
+    await drop(effect.idproducts, effect.productcodes);
+    // A new generation id: every page cached under the old one is unreachable from now on.
+    if (effect.membership) await cache.put('picqer', 'productPage', namespace, [{ id: PAGE_GENERATION_ID, value: randomUUID() }]);
+  };
+  // Dropping is safe whatever the order of deliveries; writing a repeat's stock is not. The claim
+  // goes out with the entry's read (one round trip: a receiver's answer time is how fast a hook's
+  // queue of deliveries drains, so how soon the last of a burst is in the cache).
+  const claim = (deliveryKey: string): Promise<boolean> => cache.claim(namespace, `delivery:${deliveryKey}`, DELIVERY_REPEAT_WINDOW_MS);
   return {
     async apply(effect, deliveryKey) {
-      if (effect.kind === 'products' && effect.refresh) return cache.markStale('picqer', 'product', namespace, effect.idproducts.map(String), { graceMs });
+      if (effect.kind === 'products') return applyProducts(effect);
+      // A race with another write decides again on what that write left.
+      await cache.modify('picqer', 'product', namespace, String(effect.idproduct), stockDecider(effect, claim(deliveryKey)));
+    },
+    async applyThen(effect, deliveryKey, then) {
       if (effect.kind === 'products') {
-        await drop(effect.idproducts, effect.productcodes);
-        // A new generation id: every page cached under the old one is unreachable from now on.
-        if (effect.membership) await cache.put('picqer', 'productPage', namespace, [{ id: PAGE_GENERATION_ID, value: randomUUID() }]);
-        return;
+        await applyProducts(effect);
+        return then();
       }
-      // Dropping is safe whatever the order of deliveries; writing a repeat's stock is not. The
-      // claim goes out with the entry's read (one round trip: a receiver's answer time is how
-      // fast a hook's queue of deliveries drains, so how soon the last of a burst is in the cache).
-      const first = cache.claim(namespace, `delivery:${deliveryKey}`, DELIVERY_REPEAT_WINDOW_MS);
-      await applyStock(cache, namespace, effect, first);
+      return cache.modifyThen('picqer', 'product', namespace, String(effect.idproduct), stockDecider(effect, claim(deliveryKey)), then);
     },
     async distrust(effect) {
       if (effect.kind === 'stock') await drop([effect.idproduct], []);
@@ -94,15 +112,10 @@ type HeldProduct = PicqerProductModel & { stockEventAt?: number };
  * than guessing (the entry stays, for if that fails). A Picqer clock behind ours only costs that
  * one read; one ahead of ours is trusted as before.
  */
-async function applyStock(
-  cache: PicqerCacheBinding['cache'],
-  namespace: string,
-  effect: Extract<PicqerCacheEffect, { kind: 'stock' }>,
-  first: Promise<boolean>,
-): Promise<void> {
-  // A compare-and-set: a write by another replica between reading the entry and writing it (the
-  // other stock hook's delivery, an order event ageing the entry) makes this decide again.
-  await cache.modify<HeldProduct>('picqer', 'product', namespace, String(effect.idproduct), async (held) => {
+function stockDecider(effect: Extract<PicqerCacheEffect, { kind: 'stock' }>, first: Promise<boolean>): ValueDecider<HeldProduct> {
+  // Written with a compare-and-set: a write by another replica between reading the entry and
+  // writing it (the other stock hook's delivery, an order event ageing the entry) cannot be lost.
+  return async (held) => {
     // A repeat of a delivery: dropped, not written.
     if (!(await first)) return { drop: true };
     // Nothing to update (refetch of no entry only marks it): a fetch begun before this event must not store older stock.
@@ -116,5 +129,5 @@ async function applyStock(
       return { refetch: true };
     }
     return { put: { ...held.value, stock: effect.stock, stockEventAt: effect.eventAt ?? before } };
-  });
+  };
 }

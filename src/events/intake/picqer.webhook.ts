@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../../logger';
 import { OrderStatus, PicklistStatus } from '../../schema/enums';
-import type { EventLog } from '../log/event-log.types';
+import type { AppendResult, EventLog } from '../log/event-log.types';
 import type { NewEvent, OrderPayload, PicklistPayload, StockChangePayload } from '../log/event.types';
 import { MAX_PRODUCTCODE_LENGTH } from '../../util/productcodes';
 import type { PicqerCacheEffect, PicqerCacheEffects } from '../../datasources/picqer/cache-effects';
@@ -69,15 +69,19 @@ export function registerPicqerWebhooks(app: FastifyInstance, opts: PicqerWebhook
         return { status: 202, body: { ignored: true, event: delivery.event } };
       }
       // The cache first: by the time the event is in the log (and so on its way to subscribers),
-      // no replica serves what it replaced.
-      if (effect) await opts.cache!.apply(effect, delivery.dedupeKey);
-      if (!delivery.normalised) return { status: 200, body: { cached: true, event: delivery.event } };
-      const stored = await opts.log.append(delivery.normalised, [delivery.dedupeKey]);
+      // no replica serves what it replaced. The append goes out right behind the cache write.
+      const normalised = delivery.normalised;
+      if (!normalised) {
+        await opts.cache!.apply(effect!, delivery.dedupeKey);
+        return { status: 200, body: { cached: true, event: delivery.event } };
+      }
+      const append = (): Promise<AppendResult> => opts.log.append(normalised, [delivery.dedupeKey]);
+      const stored = effect ? await opts.cache!.applyThen(effect, delivery.dedupeKey, append) : await append();
       // A repeat may carry older stock than a delivery applied since: drop rather than trust it.
       if (effect && stored.duplicate) await opts.cache!.distrust(effect);
       opts.logger.debug({ event: delivery.event, id: stored.id, duplicate: stored.duplicate }, 'picqer webhook stored');
-      if (opts.bundles && !stored.duplicate && delivery.normalised.topic === 'freeStockChanged') {
-        await appendBundleEvents(opts.bundles, opts.log, opts.logger, delivery.normalised.payload, delivery.dedupeKey);
+      if (opts.bundles && !stored.duplicate && normalised.topic === 'freeStockChanged') {
+        await appendBundleEvents(opts.bundles, opts.log, opts.logger, normalised.payload, delivery.dedupeKey);
       }
       return { status: 200, body: { id: stored.id, duplicate: stored.duplicate } };
     },

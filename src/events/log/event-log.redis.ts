@@ -38,6 +38,13 @@ export interface RedisEventLogOptions extends EventLogOptions {
   appendTimeoutMs?: number;
   /** How long appends wait for the very first connection at start-up before failing. Default 2000 ms. */
   connectWaitMs?: number;
+  /**
+   * The connection appends go on, instead of a duplicate of `redis` opened here (not closed by the
+   * log). The gateway hands in the entity cache's connection, so a webhook's append is applied after
+   * the cache write sent just before it (datasources/picqer/cache-effects.ts). It must not queue
+   * while Redis is away: the log's own is opened with no offline queue and no retries.
+   */
+  writer?: Redis;
 }
 
 /** After an append timed out on a connection that still looks up, refuse without asking for this long. */
@@ -68,6 +75,8 @@ export class RedisEventLog implements EventLog {
   private blocking?: Redis;
   /** Appends only: fails fast instead of queueing (see the class comment). */
   private readonly writer: Redis;
+  /** False for a writer handed in (`writer`): its owner closes it. */
+  private readonly ownsWriter: boolean;
   private readonly firstReady: Promise<boolean>;
   private firstReadyTimer?: NodeJS.Timeout;
   private everReady = false;
@@ -85,17 +94,20 @@ export class RedisEventLog implements EventLog {
     this.redis = options.redis;
     this.streamKey = `${options.keyPrefix}events`;
     this.dedupePrefix = `${options.keyPrefix}events:dedupe:`;
-    this.writer = options.redis.duplicate({
-      lazyConnect: false,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      // A command whose caller already got an error must not run later behind its back.
-      autoResendUnfulfilledCommands: false,
-      commandTimeout: appendTimeoutMs,
-      connectTimeout: Math.max(1000, appendTimeoutMs * 2),
-      // Reconnect quickly, then every second at most (min: a cap), so appends resume soon after Redis.
-      retryStrategy: (times: number) => Math.min(1000, 25 * 2 ** Math.min(times, 6)),
-    });
+    this.ownsWriter = options.writer === undefined;
+    this.writer =
+      options.writer ??
+      options.redis.duplicate({
+        lazyConnect: false,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        // A command whose caller already got an error must not run later behind its back.
+        autoResendUnfulfilledCommands: false,
+        commandTimeout: appendTimeoutMs,
+        connectTimeout: Math.max(1000, appendTimeoutMs * 2),
+        // Reconnect quickly, then every second at most (min: a cap), so appends resume soon after Redis.
+        retryStrategy: (times: number) => Math.min(1000, 25 * 2 ** Math.min(times, 6)),
+      });
     // Failures surface as failed appends (503s, logged by the receiver); without a listener
     // ioredis would print every reconnect attempt to stderr.
     this.writer.on('error', () => undefined);
@@ -103,7 +115,10 @@ export class RedisEventLog implements EventLog {
       this.everReady = true;
       this.timedOutAt = 0;
     });
+    this.everReady = this.writer.status === 'ready';
     this.firstReady = new Promise<boolean>((resolve) => {
+      // A connection handed in may be up already.
+      if (this.everReady) return resolve(true);
       this.writer.once('ready', () => resolve(true));
       // Deliveries that arrive while a replica starts with Redis down are refused after this wait.
       this.firstReadyTimer = setTimeout(() => resolve(false), connectWaitMs);
@@ -176,6 +191,7 @@ export class RedisEventLog implements EventLog {
     this.closed = true;
     clearTimeout(this.firstReadyTimer);
     this.blocking?.disconnect();
+    if (!this.ownsWriter) return;
     // QUIT lets Redis close the socket; disconnect() alone leaves ioredis's destroy timer running.
     if (this.writer.status === 'ready') await this.writer.quit().catch(() => this.writer.disconnect());
     else this.writer.disconnect();

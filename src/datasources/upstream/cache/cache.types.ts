@@ -44,8 +44,17 @@ export interface EntityCacheStore {
    * Writes `write` and marks its key changed now, only if the key's entry is still `expected`
    * (the same time and text; undefined: no entry), in one atomic step: a read-modify-write that
    * another replica's write cannot slip into. False, writing nothing, when the entry moved on.
+   *
+   * With `sent`, for writing a new value: `sent` is called once, right after the write is sent,
+   * and a command it sends on the store's connection is applied after the write (replaceEntryThen).
+   * Only the expected entry's data counts then (an ageing that moved its time in between does not
+   * change what was decided on it). An entry that holds the data written already (another replica
+   * wrote the same, as the two stock hooks' deliveries of one change do) stays: true. Any other
+   * moved-on entry is dropped and its key marked, in the same atomic step, since whatever `sent`
+   * published must not meet the value this write replaces: false. (Not for an ageing, whose
+   * "same data, earlier time" would count as done on an entry aged less far.)
    */
-  replace(write: CacheWrite, expected: StoredEntry | undefined): Promise<boolean>;
+  replace(write: CacheWrite, expected: StoredEntry | undefined, sent?: () => void): Promise<boolean>;
   /** Deletes the keys and marks them changed now, so fills of fetches begun before are dropped. */
   invalidate(keys: readonly string[]): Promise<void>;
   /**

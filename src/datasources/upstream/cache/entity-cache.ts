@@ -1,7 +1,7 @@
 import { CACHE_TYPES, type CachePolicy, type CacheType } from '../../../config/cache-config';
 import type { Upstream } from '../../../errors';
 import { DecodeMemo } from './decode-memo';
-import { ageTo, decideOnValue, replaceEntry, type ValueDecider } from './replace-entry';
+import { ageTo, decideOnValue, replaceEntry, replaceEntryThen, type ValueDecider } from './replace-entry';
 import type { CacheWrite, StoredEntry } from './cache.types';
 import type { CacheCounts, EntityCacheOptions, ReadRequest } from './entity-cache.types';
 
@@ -171,11 +171,26 @@ export class EntityCache {
    * held (undefined: none) and answers a value to write now (`put`), `refetch` (the next read
    * fetches), or null (leave it). A race makes it decide again on what the other write left.
    */
-  async modify<V>(upstream: Upstream, type: CacheType, namespace: string, id: string, decide: ValueDecider<V>) {
+  async modify<V>(upstream: Upstream, type: CacheType, namespace: string, id: string, decide: ValueDecider<V>): Promise<void> {
+    await replaceEntry(this.opts.store, this.key(namespace, type, id), this.decider(type, decide));
+    this.count(upstream, type, { writes: 1 });
+  }
+
+  /**
+   * modify, then `then` in the same round trip as the write (replaceEntryThen): a command `then`
+   * sends on the store's connection is applied after the write. A race drops the entry instead of
+   * deciding again. Answers what `then` answers.
+   */
+  async modifyThen<V, T>(upstream: Upstream, type: CacheType, namespace: string, id: string, decide: ValueDecider<V>, then: () => Promise<T>): Promise<T> {
+    const followed = await replaceEntryThen(this.opts.store, this.key(namespace, type, id), this.decider(type, decide), then);
+    this.count(upstream, type, { writes: 1 });
+    return followed;
+  }
+
+  private decider<V>(type: CacheType, decide: ValueDecider<V>): ReturnType<typeof decideOnValue<V>> {
     const p = this.opts.policies[type];
     const refetchFrom = this.now() - p.ttlMs - p.revalidateMs - 1;
-    await replaceEntry(this.opts.store, this.key(namespace, type, id), decideOnValue(decide, this.now, refetchFrom, this.storeTtl(type)));
-    this.count(upstream, type, { writes: 1 });
+    return decideOnValue(decide, this.now, refetchFrom, this.storeTtl(type));
   }
 
   /** Drops entries on every replica; fetches begun before now will not bring them back. */

@@ -1,3 +1,4 @@
+import type Redis from 'ioredis';
 import type { EntityCacheStore } from './cache.types';
 import { FallbackCacheStore, type CacheStoreLogger } from './store.fallback';
 import { MemoryCacheStore, memoryStoreProblems } from './store.memory';
@@ -6,7 +7,7 @@ import { RedisCacheStore, redisStoreProblems } from './store.redis';
 export type { CacheWrite, EntityCacheStore, StoredEntry } from './cache.types';
 export { FallbackCacheStore, type CacheStoreLogger, type FallbackCacheStoreOptions } from './store.fallback';
 export { MemoryCacheStore, type MemoryCacheStoreOptions } from './store.memory';
-export { RedisCacheStore, type RedisCacheStoreOptions } from './store.redis';
+export { cacheConnectionOptions, RedisCacheStore, type RedisCacheStoreOptions } from './store.redis';
 
 export interface CacheStoreOptions {
   /** With it, replicas on the same Redis and prefix share the cache (memory while Redis is away). Without it: memory. */
@@ -25,6 +26,8 @@ export interface CacheStoreOptions {
   redisCommandTimeoutMs?: number;
   /** How long the first calls wait for the first Redis connection. Default 2,000 ms. */
   redisConnectWaitMs?: number;
+  /** With `redisUrl`: the connection to use instead of opening one (RedisCacheStoreOptions.redis). */
+  redis?: Redis;
 }
 
 /**
@@ -45,6 +48,7 @@ export function createCacheStore(opts: CacheStoreOptions): EntityCacheStore {
     now: opts.now,
     redisCommandTimeoutMs: opts.redisCommandTimeoutMs,
     redisConnectWaitMs: opts.redisConnectWaitMs,
+    redis: opts.redis,
   };
   // The options both stores share are reported once.
   const all = [...new Set([...problems, ...redisStoreProblems(redisOpts)])];

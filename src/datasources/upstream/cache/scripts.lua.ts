@@ -43,11 +43,29 @@ end
 return #KEYS / 2`;
 
 /**
- * KEYS: entry, marker. ARGV: now, marker ttl ms, the entry expected ('' for none), value, ttl ms.
- * Writes (and marks) only when the entry is the one expected; returns 1 when it wrote, else 0.
+ * KEYS: entry, marker. ARGV: now, marker ttl ms, the entry expected ('' for none), value, ttl ms,
+ * '1' to drop a moved-on entry ('0' to keep it). Writes (and marks) only when the entry is the one
+ * expected; returns 1 when it wrote, else 0. With '1' (a new value whose append follows, see
+ * EntityCacheStore.replace): an entry whose data is the one expected, only its time moved, is
+ * written all the same; one already holding the data to write is kept (1); any other is dropped
+ * and marked (0).
  */
 export const CACHE_REPLACE = `${MARK}
-if (redis.call('GET', KEYS[1]) or '') ~= ARGV[3] then return 0 end
+local cur = redis.call('GET', KEYS[1]) or ''
+if cur ~= ARGV[3] then
+  if ARGV[6] ~= '1' then return 0 end
+  local function data(v)
+    local i = string.find(v, '|', 1, true)
+    return i and string.sub(v, i + 1)
+  end
+  local held = cur ~= '' and data(cur)
+  if held and held == data(ARGV[4]) then return 1 end
+  if not (held and ARGV[3] ~= '' and held == data(ARGV[3])) then
+    mark(KEYS[2])
+    redis.call('DEL', KEYS[1])
+    return 0
+  end
+end
 mark(KEYS[2])
 redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[5])
 return 1`;

@@ -74,9 +74,16 @@ export class FallbackCacheStore implements EntityCacheStore {
     );
   }
 
-  async replace(write: CacheWrite, expected: StoredEntry | undefined): Promise<boolean> {
+  async replace(write: CacheWrite, expected: StoredEntry | undefined, sent?: () => void): Promise<boolean> {
     checkWrites('replace', [write]);
-    return this.run((s) => s.replace(write, expected), [write.key]);
+    // Once, though Redis may fail after sending and memory then take the write.
+    let pending = sent;
+    const once = (): void => {
+      const f = pending;
+      pending = undefined;
+      f?.();
+    };
+    return this.run((s) => s.replace(write, expected, sent && once), [write.key]);
   }
 
   async invalidate(keys: readonly string[]): Promise<void> {

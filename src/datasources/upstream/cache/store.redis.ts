@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
+import Redis, { type RedisOptions } from 'ioredis';
 import { coalescedWrites } from '../../../util/coalesced-writes';
 import type { CacheWrite, EntityCacheStore, StoredEntry } from './cache.types';
 import { CACHE_FILL, CACHE_INVALIDATE, CACHE_PUT, CACHE_REPLACE, CACHE_UNLOCK } from './scripts.lua';
@@ -21,6 +21,34 @@ export interface RedisCacheStoreOptions {
   redisCommandTimeoutMs?: number;
   /** How long the first calls wait for the first connection before they fail. Default 2,000 ms. */
   redisConnectWaitMs?: number;
+  /**
+   * A connection to use instead of opening one (opened with cacheConnectionOptions; the store does
+   * not close it): the gateway gives the cache and the event log's appends one connection, so
+   * Redis applies a webhook's cache write before its append (cache-effects.ts). `redisUrl` and
+   * `redisCommandTimeoutMs` are then the connection's own.
+   */
+  redis?: Redis;
+}
+
+/**
+ * The options of the store's connection: it never queues a command while Redis is away (no
+ * offline queue, a short command timeout, no retries, no resending after a reconnect), so a call
+ * fails at once instead of waiting; ioredis keeps reconnecting in the background.
+ */
+export function cacheConnectionOptions(commandTimeoutMs = 500): RedisOptions {
+  return {
+    enableOfflineQueue: false,
+    commandTimeout: commandTimeoutMs,
+    maxRetriesPerRequest: 0,
+    // A command whose caller already got an error must not run later behind its back.
+    autoResendUnfulfilledCommands: false,
+    connectTimeout: Math.max(1000, commandTimeoutMs * 2),
+    // Reconnect quickly at first, then every 2 s at most (min: a cap, not a floor).
+    retryStrategy: (times) => Math.min(2000, 50 * 2 ** Math.min(times, 6)),
+    // Not in ioredis's typings, honoured at run time: how long disconnect() leaves a socket to
+    // close before destroying it (default 2 s, which outlives close() and keeps the process up).
+    ...({ disconnectTimeout: 100 } as object),
+  };
 }
 
 /** After a failed command, Redis is tried again at most this often (see usable()). */
@@ -70,6 +98,8 @@ export class RedisCacheStore implements EntityCacheStore {
   /** When a command last failed, on Date.now (real time: a probe interval, not cache time). */
   private failedAt = 0;
   private closing = false;
+  /** False for a connection handed in (`redis`): its owner closes it. */
+  private readonly ownsConnection: boolean;
   /** One socket write per event-loop turn for all of this store's commands (util/coalesced-writes.ts). */
   private readonly writes: ReturnType<typeof coalescedWrites>;
 
@@ -79,18 +109,8 @@ export class RedisCacheStore implements EntityCacheStore {
     this.prefix = opts.keyPrefix;
     this.now = opts.now ?? Date.now;
     this.markerTtlMs = Math.ceil(opts.markerTtlMs ?? DEFAULT_MARKER_TTL_MS);
-    const commandTimeout = opts.redisCommandTimeoutMs ?? 500;
-    this.redis = new Redis(opts.redisUrl, {
-      enableOfflineQueue: false,
-      commandTimeout,
-      maxRetriesPerRequest: 0,
-      connectTimeout: Math.max(1000, commandTimeout * 2),
-      // Reconnect quickly at first, then every 2 s at most (min: a cap, not a floor).
-      retryStrategy: (times) => Math.min(2000, 50 * 2 ** Math.min(times, 6)),
-      // Not in ioredis's typings, honoured at run time: how long disconnect() leaves a socket to
-      // close before destroying it (default 2 s, which outlives close() and keeps the process up).
-      ...({ disconnectTimeout: 100 } as object),
-    });
+    this.ownsConnection = opts.redis === undefined;
+    this.redis = opts.redis ?? new Redis(opts.redisUrl, cacheConnectionOptions(opts.redisCommandTimeoutMs));
     this.writes = coalescedWrites(this.redis);
     this.redis.defineCommand('cacheFill', { lua: CACHE_FILL });
     this.redis.defineCommand('cachePut', { lua: CACHE_PUT });
@@ -101,6 +121,8 @@ export class RedisCacheStore implements EntityCacheStore {
     this.redis.on('error', () => this.markFailed());
     this.redis.on('ready', () => (this.failedAt = 0));
     this.firstReady = new Promise<void>((resolve) => {
+      // A connection handed in may be up already.
+      if (this.redis.status === 'ready') return resolve();
       this.redis.once('ready', () => resolve());
       // Start-up with Redis down must not stall the first calls: after a short wait, they fail.
       this.firstReadyTimer = setTimeout(resolve, opts.redisConnectWaitMs ?? 2000);
@@ -147,10 +169,17 @@ export class RedisCacheStore implements EntityCacheStore {
     await this.call(() => this.commands.cachePut(...this.pairs(writes.map((w) => w.key)), this.now(), this.markerTtlMs, ...this.values(writes)));
   }
 
-  async replace(write: CacheWrite, expected: StoredEntry | undefined): Promise<boolean> {
+  async replace(write: CacheWrite, expected: StoredEntry | undefined, sent?: () => void): Promise<boolean> {
     checkWrites('replace', [write]);
     const was = expected ? entryText(expected) : '';
-    const wrote = await this.call(() => this.commands.cacheReplace(...this.pairs([write.key]), this.now(), this.markerTtlMs, was, ...this.values([write])));
+    const wrote = await this.call(() => {
+      const reply = this.commands.cacheReplace(...this.pairs([write.key]), this.now(), this.markerTtlMs, was, ...this.values([write]), sent ? '1' : '0');
+      // Issued: what `sent` sends on this connection now follows the script (ioredis sends the
+      // script itself, not its sha, the first time on a connection, so no NOSCRIPT resend can
+      // come after; only a SCRIPT FLUSH on a live connection would make one).
+      sent?.();
+      return reply;
+    });
     return wrote === 1;
   }
 
@@ -182,6 +211,7 @@ export class RedisCacheStore implements EntityCacheStore {
   async close(): Promise<void> {
     this.closing = true;
     clearTimeout(this.firstReadyTimer);
+    if (!this.ownsConnection) return;
     // QUIT lets the server close the socket; disconnect() would leave ioredis's 2 s destroy timer.
     if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
     else this.redis.disconnect();
