@@ -121,6 +121,16 @@ export function storeContract(name: string, backend: StoreBackend): void {
       expect((await b.getMany([fresh]))[0]?.data).toBe('"first"');
     });
 
+    /** Two replicas, a and b, and a key holding "v1" as a read it (a read-modify-write's start). */
+    const v1ReadByA = async (label: string) => {
+      const a = make();
+      const b = peer(a);
+      const k = key(label);
+      await a.put([w(k, '"v1"')]);
+      const [held] = await a.getMany([k]);
+      return { a, b, k, held };
+    };
+
     test('replace with `sent` calls it once, after the write: a read it sends sees the write', async () => {
       const s = make();
       const k = key('sent');
@@ -134,11 +144,7 @@ export function storeContract(name: string, backend: StoreBackend): void {
     });
 
     test('replace with `sent` drops an entry that moved on, and marks its key', async () => {
-      const a = make();
-      const b = peer(a);
-      const k = key('sent-race');
-      await a.put([w(k, '"v1"')]);
-      const [held] = await a.getMany([k]);
+      const { a, b, k, held } = await v1ReadByA('sent-race');
       clock.advance(5);
       await b.put([w(k, '"v2 by the other replica"')]);
       let sent = 0;
@@ -151,11 +157,7 @@ export function storeContract(name: string, backend: StoreBackend): void {
     });
 
     test('replace with `sent` writes over an entry whose data is the one expected though its time moved', async () => {
-      const a = make();
-      const b = peer(a);
-      const k = key('sent-aged');
-      await a.put([w(k, '"v1"')]);
-      const [held] = await a.getMany([k]);
+      const { a, b, k, held } = await v1ReadByA('sent-aged');
       // Another replica ages the entry: same data, an earlier time.
       await b.put([{ key: k, data: '"v1"', at: clock.now() - 60_000, ttlMs: LONG }]);
       clock.advance(5);
@@ -168,11 +170,7 @@ export function storeContract(name: string, backend: StoreBackend): void {
     });
 
     test('replace with `sent` keeps a moved-on entry that already holds the data written', async () => {
-      const a = make();
-      const b = peer(a);
-      const k = key('sent-same');
-      await a.put([w(k, '"v1"')]);
-      const [held] = await a.getMany([k]);
+      const { a, b, k, held } = await v1ReadByA('sent-same');
       clock.advance(5);
       await b.put([w(k, '"v2"')]);
       const [other] = await b.getMany([k]);
