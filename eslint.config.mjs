@@ -14,7 +14,7 @@ const nodeGlobals = Object.fromEntries(
 );
 
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'test/generated/'] },
+  { ignores: ['dist/', 'dist-bench/', 'node_modules/', 'coverage/', 'test/generated/'] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

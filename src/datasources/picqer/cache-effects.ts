@@ -89,7 +89,7 @@ export function picqerCacheEffects({ cache, namespace }: PicqerCacheBinding, opt
         await applyProducts(effect);
         return then();
       }
-      return cache.modifyThen('picqer', 'product', namespace, String(effect.idproduct), stockDecider(effect, claim(deliveryKey)), then);
+      return cache.modify('picqer', 'product', namespace, String(effect.idproduct), stockDecider(effect, claim(deliveryKey)), then);
     },
     async distrust(effect) {
       if (effect.kind === 'stock') await drop([effect.idproduct], []);

@@ -169,28 +169,19 @@ export class EntityCache {
   /**
    * Read-modify-write of one entry, atomic against other replicas' writes: `decide` gets the value
    * held (undefined: none) and answers a value to write now (`put`), `refetch` (the next read
-   * fetches), or null (leave it). A race makes it decide again on what the other write left.
+   * fetches), or null (leave it). A race makes it decide again on what the other write left. With
+   * `then`: it goes out in a put's round trip (a command it sends on the store's connection follows
+   * the write) and a race drops the entry (replaceEntryThen); answers what `then` answers.
    */
-  async modify<V>(upstream: Upstream, type: CacheType, namespace: string, id: string, decide: ValueDecider<V>): Promise<void> {
-    await replaceEntry(this.opts.store, this.key(namespace, type, id), this.decider(type, decide));
-    this.count(upstream, type, { writes: 1 });
-  }
-
-  /**
-   * modify, then `then` in the same round trip as the write (replaceEntryThen): a command `then`
-   * sends on the store's connection is applied after the write. A race drops the entry instead of
-   * deciding again. Answers what `then` answers.
-   */
-  async modifyThen<V, T>(upstream: Upstream, type: CacheType, namespace: string, id: string, decide: ValueDecider<V>, then: () => Promise<T>): Promise<T> {
-    const followed = await replaceEntryThen(this.opts.store, this.key(namespace, type, id), this.decider(type, decide), then);
+  async modify<V>(upstream: Upstream, type: CacheType, namespace: string, id: string, decide: ValueDecider<V>): Promise<void>;
+  async modify<V, T>(upstream: Upstream, type: CacheType, namespace: string, id: string, decide: ValueDecider<V>, then: () => Promise<T>): Promise<T>;
+  async modify<V, T>(upstream: Upstream, type: CacheType, namespace: string, id: string, decide: ValueDecider<V>, then?: () => Promise<T>) {
+    const p = this.opts.policies[type];
+    const change = decideOnValue(decide, this.now, this.now() - p.ttlMs - p.revalidateMs - 1, this.storeTtl(type));
+    const key = this.key(namespace, type, id);
+    const followed = then ? await replaceEntryThen(this.opts.store, key, change, then) : await replaceEntry(this.opts.store, key, change);
     this.count(upstream, type, { writes: 1 });
     return followed;
-  }
-
-  private decider<V>(type: CacheType, decide: ValueDecider<V>): ReturnType<typeof decideOnValue<V>> {
-    const p = this.opts.policies[type];
-    const refetchFrom = this.now() - p.ttlMs - p.revalidateMs - 1;
-    return decideOnValue(decide, this.now, refetchFrom, this.storeTtl(type));
   }
 
   /** Drops entries on every replica; fetches begun before now will not bring them back. */
