@@ -81,7 +81,7 @@ export async function createServices(config: Readonly<Config>, logger: Logger): 
     });
     opened.push(() => governors.close());
     const redis = sharedRedis(config, logger);
-    if (redis) opened.push(async () => void (await redis.quit().catch(() => redis.disconnect())));
+    if (redis) opened.push(() => quit(redis));
     const timeouts = { timeoutMs: config.upstreamTimeoutMs, deadlineMs: config.upstreamDeadlineMs };
     const picqer = picqerClientFromConfig(config.picqer, governors, timeouts);
     if (picqer) opened.push(() => picqer.close());
@@ -101,7 +101,7 @@ export async function createServices(config: Readonly<Config>, logger: Logger): 
     // Webhook events: a Redis stream shared by every replica, or an in-memory ring for one process.
     const retention = { retentionMs: config.eventRetentionMs };
     const cacheRedis = redis && config.cache.enabled ? new Redis(config.redisUrl!, cacheConnectionOptions()) : null;
-    if (cacheRedis) opened.push(async () => void (await cacheRedis.quit().catch(() => cacheRedis.disconnect())));
+    if (cacheRedis) opened.push(() => quit(cacheRedis));
     const log: EventLog = redis
       ? new RedisEventLog({ redis, keyPrefix: config.redisKeyPrefix, ...retention, writer: cacheRedis ?? undefined })
       : new MemoryEventLog(retention);
@@ -132,6 +132,11 @@ function sharedRedis(config: Readonly<Config>, logger: Logger): Redis | null {
     redisDown = false;
   });
   return redis;
+}
+
+/** Closes a connection this module opened: QUIT, or a plain disconnect when Redis does not answer. */
+async function quit(redis: Redis): Promise<void> {
+  await redis.quit().catch(() => redis.disconnect());
 }
 
 /** The entity cache over Redis (shared, with a memory fallback) or memory; null when turned off. */
@@ -180,8 +185,8 @@ export async function closeServices(services: Services): Promise<void> {
     () => services.lightspeed?.close(),
     () => services.lightspeedRetail?.close(),
     () => services.governors.close(),
-    () => services.redis?.quit().catch(() => services.redis?.disconnect()),
-    () => services.cacheRedis?.quit().catch(() => services.cacheRedis?.disconnect()),
+    () => (services.redis ? quit(services.redis) : undefined),
+    () => (services.cacheRedis ? quit(services.cacheRedis) : undefined),
   ];
   for (const step of steps) {
     try {

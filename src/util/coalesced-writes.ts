@@ -18,9 +18,9 @@ export interface SocketHolder {
  * command issued while one is out waits a whole round trip before it is sent.
  *
  * Order on the connection is kept (the socket buffers, it does not reorder), and nothing waits
- * beyond the current turn: a reply is read in the loop's next poll either way. Call `beforeCommand()` just
- * before issuing a command; when the client is not connected it does nothing (ioredis then
- * queues or refuses as configured).
+ * beyond the current turn: a reply is read in the loop's next poll either way. Call
+ * `beforeCommand()` just before issuing a command; when the client is not connected it does
+ * nothing (ioredis then queues or refuses as configured).
  */
 export function coalescedWrites(client: SocketHolder): { beforeCommand(): void } {
   let corked: Socket | null = null;

@@ -117,8 +117,8 @@ export class MemoryCacheStore implements EntityCacheStore {
     checkWrites('replace', [write]);
     const cur = this.entries.get(write.key);
     // With `sent`, only the data counts (see the interface): a time moved by an ageing does not.
-    const wrote = cur?.data === expected?.data && (cur?.at === expected?.at || (sent !== undefined && cur !== undefined));
-    const held = !wrote && sent !== undefined && cur !== undefined && cur.data === write.data;
+    const wrote = cur?.data === expected?.data && (sent !== undefined || cur?.at === expected?.at);
+    const held = !wrote && sent !== undefined && cur?.data === write.data;
     if (wrote) {
       this.mark(write.key, this.now());
       this.set(write);
