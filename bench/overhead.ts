@@ -304,7 +304,8 @@ interface OrderWire {
  * What a developer would write for these two screens without GraphQL: the same Picqer calls as the
  * gateway (a page of 100, the warehouse list, products by id 100 at a time), identical GETs in
  * flight shared as the gateway's client shares them, the same JSON out. With CACHE_ENABLED=true it
- * reads products, page ids and warehouses through an EntityCache of its own, as the gateway does.
+ * reads products, page ids and warehouses through an EntityCache of its own, as the gateway does
+ * (of a cached page, only the products of the rows it answers).
  */
 export async function startHandwritten(env: Record<string, string>): Promise<Started> {
   const picqer = picqerReader(env);
@@ -318,7 +319,7 @@ export async function startHandwritten(env: Record<string, string>): Promise<Sta
     if (!timingSafeEqual(given, digest)) return reply.code(401).send({ errors: [{ message: 'unauthenticated' }] });
   });
   app.post('/products50', async () => {
-    const [products, ws] = await Promise.all([picqer.page(), picqer.warehouses()]);
+    const [products, ws] = await Promise.all([picqer.page(50), picqer.warehouses()]);
     const stock = stockOf(ws);
     const edges = products.slice(0, 50).map((p) => ({
       node: {
@@ -424,7 +425,8 @@ function picqerReader(env: Record<string, string>) {
   return {
     get,
     products,
-    async page(): Promise<ProductWire[]> {
+    /** The page's first `need` products (the cached ids of the rest are not read, as in the gateway). */
+    async page(need: number): Promise<ProductWire[]> {
       if (!cache) return get<ProductWire[]>('/products');
       let fetched: ProductWire[] | undefined;
       const [ids] = await read<string, number[]>('productPage', ['0:{}'], async () => {
@@ -438,7 +440,7 @@ function picqerReader(env: Record<string, string>) {
         );
         return [fetched.map((p) => p.idproduct)];
       });
-      return fetched ?? products(ids ?? []);
+      return fetched ?? products((ids ?? []).slice(0, need));
     },
     async warehouses(): Promise<WarehouseWire[]> {
       if (!cache) return fetchWarehouses();

@@ -7,18 +7,22 @@ import type { RowSource } from '../util/lazy-rows';
  * Maps a Relay page (first, after) onto Picqer's offset pages of 100, always asked at multiples
  * of 100 and fetched in parallel: every client page size and cursor then reads the same upstream
  * pages, which the shared cache holds once (five `first: 20` pages and the start-up warm-up share
- * one entry). A page that straddles a multiple of 100 reads both pages around it.
+ * one entry). A page that straddles a multiple of 100 reads both pages around it. `fetchPage` is
+ * told how many rows from the page's start the connection reads (`need`); it may load only those,
+ * and must still count the page's rows (`length`), which decide `hasNextPage`.
  */
 export async function paginate<N>(
   first: number,
   after: string | null | undefined,
-  fetchPage: (offset: number) => Promise<RowSource<N>>,
+  fetchPage: (offset: number, need: number) => Promise<RowSource<N>>,
 ): Promise<ConnectionShape<N>> {
   const start = decodeCursor(after);
   const base = start - (start % PICQER_PAGE_SIZE);
   const skip = start - base;
   const calls = Math.max(1, Math.ceil((skip + first) / PICQER_PAGE_SIZE));
-  const fetched = await Promise.all(Array.from({ length: calls }, (_, i) => fetchPage(base + i * PICQER_PAGE_SIZE)));
+  // Each page is told how many of its rows, from its start, this connection reads.
+  const need = (i: number): number => Math.min(PICQER_PAGE_SIZE, skip + first - i * PICQER_PAGE_SIZE);
+  const fetched = await Promise.all(Array.from({ length: calls }, (_, i) => fetchPage(base + i * PICQER_PAGE_SIZE, need(i))));
   // The pages up to the first short one (the last there is).
   const pages: Array<RowSource<N>> = [];
   let total = 0;

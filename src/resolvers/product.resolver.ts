@@ -33,7 +33,7 @@ export class ProductResolver {
   @Query(() => ProductConnection)
   products(@Ctx() ctx: GatewayContext, @Args() { first, after, search }: ProductsArgs) {
     const loaders = requireLoaders(ctx.loaders, 'picqer');
-    return paginate(first, after, (offset) => loaders.productList({ offset, search: search ?? undefined }));
+    return paginate(first, after, (offset, need) => loaders.productList({ offset, search: search ?? undefined }, need));
   }
 }
 

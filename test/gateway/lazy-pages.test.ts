@@ -39,3 +39,22 @@ it('maps a row once however often it is read; slice takes negative ends like an 
   expect(rows.findByWire((w) => w === 9)).toBeUndefined();
   expect(mapped).toEqual([1, 2, 3, 4]);
 });
+
+it('tells each upstream page how many of its rows, from its start, the client page reads', async () => {
+  const asked: Array<[number, number]> = [];
+  const full = async (offset: number, need: number) => {
+    asked.push([offset, need]);
+    return Array.from({ length: 100 }, (_, i) => offset + i);
+  };
+  await paginate(20, null, full);
+  await paginate(20, encodeCursor(89), full);
+  await paginate(250, encodeCursor(9), full);
+  expect(asked).toEqual([
+    [0, 20],
+    [0, 100],
+    [100, 10],
+    [0, 100],
+    [100, 100],
+    [200, 60],
+  ]);
+});

@@ -39,7 +39,8 @@ export interface PicqerLoaders extends WarehouseLoaders {
   warehouseById: (id: number) => PicqerWarehouseModel | null | Promise<PicqerWarehouseModel | null>;
   /** Picqer's general free stock of a product's stock rows (see generalFreeStock); synchronous once the warehouses are known. */
   generalFreeStock: (stock: readonly PicqerStockLevelModel[]) => number | Promise<number>;
-  productList: (filter: ProductListFilter) => Promise<RowSource<PicqerProductModel>>;
+  /** A product list page; `need`: the rows from its start the caller reads (the cache loads only those). */
+  productList: (filter: ProductListFilter, need?: number) => Promise<RowSource<PicqerProductModel>>;
   /** A list page, each row mapped to its model only when read (util/lazy-rows.ts). */
   orderList: (filter: OrderListFilter) => Promise<LazyRows<PicqerOrderWire, PicqerOrderModel>>;
   picklistList: (filter: PicklistListFilter) => Promise<LazyRows<PicqerPicklistWire, PicqerPicklistModel>>;
@@ -70,7 +71,7 @@ export function createPicqerLoaders(client: PicqerClient, accounting: CallAccoun
     });
   const memo = listMemo();
 
-  const productList = (filter: ProductListFilter) => memo('products', filter, () => products.list(filter));
+  const productList = (filter: ProductListFilter, need = PICQER_PAGE_SIZE) => memo('products', { filter, need }, () => products.list(filter, need));
   const orderList = (filter: OrderListFilter) =>
     memo('orders', filter, async () => knowAll(orderById, new LazyRows(await client.listOrders(filter, calls.o), toOrder), (w) => w.idorder));
   const picklistList = (filter: PicklistListFilter) =>

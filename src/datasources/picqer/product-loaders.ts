@@ -35,8 +35,12 @@ export interface ProductCalls {
 export interface ProductLoaders {
   byId: DataLoader<number, PicqerProductModel | null>;
   byCode: DataLoader<string, PicqerProductModel | null>;
-  /** One list page (Picqer's 100 rows) for the filter, its rows known by id and code afterwards. */
-  list: (filter: ProductListFilter) => Promise<RowSource<PicqerProductModel>>;
+  /**
+   * One list page (Picqer's 100 rows) for the filter, its rows known by id and code afterwards.
+   * `need`: how many rows from the page's start the caller reads (default all); through the cache
+   * only those are loaded (see ProductReader.list).
+   */
+  list: (filter: ProductListFilter, need?: number) => Promise<RowSource<PicqerProductModel>>;
 }
 
 /** The cache entry that names the current generation of cached list pages. */
@@ -48,13 +52,15 @@ export const PAGE_GENERATION_ID = 'generation';
  */
 export function productLoaders(calls: ProductCalls): ProductLoaders {
   const reader = new ProductReader(calls);
-  return { byId: reader.byId, byCode: reader.byCode, list: (filter) => reader.list(filter) };
+  return { byId: reader.byId, byCode: reader.byCode, list: (filter, need) => reader.list(filter, need) };
 }
 
 /** The loaders of one request and the ways they reach Picqer or the cache. */
 class ProductReader {
   readonly byId: KnownFirstLoader<number, PicqerProductModel | null>;
   readonly byCode: KnownFirstLoader<string, PicqerProductModel | null>;
+  /** A cached page's ids (or its rows, when the page had to be fetched), per filter, once a request. */
+  private readonly pages = new Map<string, Promise<number[] | PicqerProductModel[]>>();
 
   constructor(private readonly calls: ProductCalls) {
     const { o, cached } = calls;
@@ -79,17 +85,38 @@ class ProductReader {
     this.byCode = new KnownFirstLoader(async (keys) => (cached ? this.byCodeCached(keys, cached) : settle(keys.map((k) => this.loadByCode(k)))));
   }
 
-  /** A page through the cache: its ids from the page entry, its products from theirs. */
-  async list(filter: ProductListFilter): Promise<RowSource<PicqerProductModel>> {
+  /**
+   * A page through the cache: its ids from the page entry, then the products of the first `need`
+   * of them from theirs (a `first: 20` page reads 20 product entries, not the page's 100). The rows
+   * past `need` are counted but never read. A product deleted since the page was cached is left
+   * out rather than shown as a hole: if one of the first `need` is gone, the whole page is loaded
+   * and the gone ones dropped, so the rows the caller reads are the next ones that exist.
+   */
+  async list(filter: ProductListFilter, need = PICQER_PAGE_SIZE): Promise<RowSource<PicqerProductModel>> {
     const cached = this.calls.cached;
     if (!cached) return this.lazyPage(filter);
+    const key = JSON.stringify(filter);
+    let page = this.pages.get(key);
+    if (!page) this.pages.set(key, (page = this.cachedPage(filter, key, cached)));
+    const ids = await page;
+    if (ids.length === 0 || typeof ids[0] !== 'number') return ids as PicqerProductModel[];
+    const wanted = ids as number[];
+    if (need < wanted.length) {
+      const head = await this.loadPresent(wanted.slice(0, Math.max(0, need)));
+      if (head.length === need) return new PrefixRows(head, wanted.length);
+    }
+    return this.loadPresent(wanted);
+  }
+
+  /** The page entry's ids, or the rows themselves when the entry was missing and the page was fetched. */
+  private async cachedPage(filter: ProductListFilter, key: string, cached: PicqerCacheBinding): Promise<number[] | PicqerProductModel[]> {
     const [gen] = await cached.cache.peek<string>('productPage', cached.namespace, [PAGE_GENERATION_ID]);
     let fetched: PicqerProductModel[] | undefined;
     const [ids] = await cached.cache.load<string, number[]>({
       upstream: 'picqer',
       type: 'productPage',
       namespace: cached.namespace,
-      keys: [`${gen?.value ?? '0'}:${JSON.stringify(filter)}`],
+      keys: [`${gen?.value ?? '0'}:${key}`],
       id: (k) => k,
       fetch: async () => {
         fetched = await this.fetchPage(filter);
@@ -98,11 +125,14 @@ class ProductReader {
       usage: this.calls.o.accounting,
     });
     if (ids instanceof Error) throw ids;
-    if (fetched) return fetched;
-    const rows = await this.byId.loadMany(ids ?? []);
+    return fetched ?? ids ?? [];
+  }
+
+  /** The products of `ids` that still exist, in order; an error loading any fails the page. */
+  private async loadPresent(ids: readonly number[]): Promise<PicqerProductModel[]> {
+    const rows = await this.byId.loadMany(ids);
     const failed = rows.find((r): r is Error => r instanceof Error);
     if (failed) throw failed;
-    // A product deleted since the page was cached is left out rather than shown as a hole.
     return rows.filter((r): r is PicqerProductModel => r !== null && !(r instanceof Error));
   }
 
@@ -213,4 +243,21 @@ function chunk<T>(xs: readonly T[], size: number): T[][] {
 export async function settle<T>(ps: Array<Promise<T>>): Promise<Array<T | Error>> {
   const results = await Promise.allSettled(ps);
   return results.map((r) => (r.status === 'fulfilled' ? r.value : r.reason instanceof Error ? r.reason : new Error(String(r.reason))));
+}
+
+/**
+ * A page of `length` rows of which only the first ones were loaded: a client page reads no
+ * further (resolvers/paginate.ts asks for the rows it reads). Reading past them is a bug in the
+ * caller, so it throws rather than answer a short list.
+ */
+class PrefixRows<T> implements RowSource<T> {
+  constructor(
+    private readonly head: readonly T[],
+    readonly length: number,
+  ) {}
+
+  slice(start = 0, end = this.length): T[] {
+    if (start < 0 || end > this.head.length) throw new RangeError(`rows ${start}..${end} of a page with only ${this.head.length} loaded`);
+    return this.head.slice(start, end);
+  }
 }
