@@ -25,7 +25,7 @@ import type { GatewayMetrics } from './util/metrics';
 import { registerCors, type CorsOptions } from './http/cors';
 import { clientErrorHandler, httpErrorHandler, notFoundHandler, sendGraphqlError } from './http/error-replies';
 import { subscriptionsOverHttpPlugin } from './http/subscriptions-over-http.plugin';
-import { quietRequestLogs, requestLogPlugin } from './http/request-log';
+import { lazyChildLoggers, quietRequestLogs, requestLogPlugin } from './http/request-log';
 import { registerSse, wantsEventStream, type SseRoute } from './http/sse-route';
 import { registerDemoPage } from './http/demo-page';
 
@@ -113,6 +113,8 @@ function createFastify({ config, logger }: Services): FastifyInstance {
     requestIdHeader: false,
     // Webhooks, probes and /graphql (one line of its own, request-log.ts) log their requests at debug only.
     logController: quietRequestLogs(logger),
+    // request.log made only when written to (most requests never are).
+    childLoggerFactory: lazyChildLoggers,
     // A request must arrive in full (headers and body) within REQUEST_TIMEOUT_MS, or it is answered
     // 408 and its connection closed: a body shorter than its Content-Length cannot hold a socket.
     requestTimeout: config.requestTimeoutMs,

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { LogController } from 'fastify';
+import { LogController, type FastifyBaseLogger } from 'fastify';
 import type { GatewayContext } from '../context';
+import type pino from 'pino';
 import type { Logger } from '../logger';
 
 /**
@@ -57,4 +58,71 @@ export function requestLogPlugin(logger: Logger): ApolloServerPlugin<GatewayCont
       };
     },
   };
+}
+
+type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+type LogFn = (...args: unknown[]) => void;
+
+/**
+ * Fastify's `childLoggerFactory`: each request's `request.log` made only when something is
+ * written through it. Fastify makes a pino child per request for its request id; with the
+ * redaction rules (logger.ts) pino runs the censor over the child's bindings, which was a few
+ * percent of a small request's CPU, for a logger the busy routes never write to (their request
+ * lines are at debug, see quietRequestLogs). A call at a level the logger would not write costs
+ * nothing; the first call that writes, or a `child`, makes the real child with the same bindings.
+ * A route with a log level or serializers of its own gets its child at once.
+ */
+export function lazyChildLoggers(logger: FastifyBaseLogger, bindings: pino.Bindings, opts: pino.ChildLoggerOptions): FastifyBaseLogger {
+  if (opts.level !== undefined || opts.serializers !== undefined) return logger.child(bindings, opts);
+  // The gateway's logger is pino's (server.ts hands it to Fastify), so it can say which levels it writes.
+  return new LazyChild(logger as Logger, bindings);
+}
+
+class LazyChild {
+  private made: Logger | undefined;
+  readonly fatal: LogFn = this.at('fatal');
+  readonly error: LogFn = this.at('error');
+  readonly warn: LogFn = this.at('warn');
+  readonly info: LogFn = this.at('info');
+  readonly debug: LogFn = this.at('debug');
+  readonly trace: LogFn = this.at('trace');
+
+  constructor(
+    private readonly parent: Logger,
+    private readonly own: pino.Bindings,
+  ) {}
+
+  get level(): string {
+    return (this.made ?? this.parent).level;
+  }
+
+  set level(level: string) {
+    this.real().level = level;
+  }
+
+  isLevelEnabled(level: string): boolean {
+    return (this.made ?? this.parent).isLevelEnabled(level);
+  }
+
+  silent(): void {}
+
+  child(bindings: pino.Bindings, opts?: pino.ChildLoggerOptions): Logger {
+    return this.real().child(bindings, opts);
+  }
+
+  bindings(): pino.Bindings {
+    return this.made ? this.made.bindings() : { ...this.parent.bindings(), ...this.own };
+  }
+
+  private real(): Logger {
+    return (this.made ??= this.parent.child(this.own));
+  }
+
+  private at(level: Level): LogFn {
+    return (...args) => {
+      if (!this.made && !this.parent.isLevelEnabled(level)) return;
+      const real = this.real() as unknown as Record<Level, LogFn>;
+      real[level](...args);
+    };
+  }
 }

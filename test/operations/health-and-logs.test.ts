@@ -190,6 +190,9 @@ describe('logs at info', () => {
       } else {
         await until(() => requestLines().length === 2, "Fastify's two request lines at debug");
         expect(requestLines()[0]).toMatchObject({ msg: 'incoming request', req: { method: 'POST', url: '/webhooks/picqer' } });
+        // Both through the request's own logger: the same request id.
+        expect(requestLines()[0].reqId).toEqual(expect.any(String));
+        expect(requestLines()[1].reqId).toBe(requestLines()[0].reqId);
       }
       await stack.close();
       stack = undefined;
