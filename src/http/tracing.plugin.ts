@@ -1,6 +1,6 @@
 import type { ApolloServerOptionsWithGateway, ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from '../context';
-import { startSpan, type TraceSpan } from '../util/tracing';
+import { startSpan, tracingOn, type TraceSpan } from '../util/tracing';
 
 type ExecutorGateway = ApolloServerOptionsWithGateway<GatewayContext>['gateway'];
 
@@ -10,13 +10,15 @@ type ExecutorGateway = ApolloServerOptionsWithGateway<GatewayContext>['gateway']
  * response is ready. Apollo's hooks cannot make a span the active context for execution, so
  * `wrapGateway` runs the executor inside it: the upstream calls the resolvers make (through
  * DataLoader batches scheduled from there) become its children. Without an SDK started the span
- * records nothing (util/tracing.ts).
+ * records nothing (util/tracing.ts), so none is made.
  */
 export function operationTracing(): { plugin: ApolloServerPlugin<GatewayContext>; wrapGateway(gateway: ExecutorGateway): ExecutorGateway } {
   // Per request, and gone with it: keyed by the request's context object.
   const spans = new WeakMap<object, TraceSpan>();
   const plugin: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart({ contextValue }) {
+      // No SDK: no span to make, and no hooks for Apollo to run for this request.
+      if (!tracingOn()) return;
       const span = startSpan('graphql', { kind: 'server' });
       spans.set(contextValue, span);
       return {

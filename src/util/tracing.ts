@@ -1,4 +1,16 @@
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
+import {
+  ProxyTracerProvider,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  propagation,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+} from '@opentelemetry/api';
 
 /**
  * The gateway's one door to OpenTelemetry's API: spans for operations, upstream calls, webhook
@@ -42,6 +54,18 @@ export interface TraceSpan {
   /** Runs `fn` with this span as the active parent (upstream calls made inside become its children). */
   run<T>(fn: () => T): T;
   end(): void;
+}
+
+/** What the API's tracer provider delegates to while no SDK has registered one. */
+const NO_SDK = new ProxyTracerProvider().getDelegate();
+
+/**
+ * Whether an SDK is registered (src/tracing.ts, or a test's): without one every span is a
+ * non-recording no-op, and a caller on a hot path may skip making it at all.
+ */
+export function tracingOn(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NO_SDK;
 }
 
 /** Starts a span under the active one (or a new trace); end it yourself. */
