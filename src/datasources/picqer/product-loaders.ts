@@ -55,12 +55,18 @@ export function productLoaders(calls: ProductCalls): ProductLoaders {
   return { byId: reader.byId, byCode: reader.byCode, list: (filter, need) => reader.list(filter, need) };
 }
 
+/** A cached page's product ids; with the products themselves when the page entry was missing and Picqer was asked. */
+interface CachedPage {
+  ids: number[];
+  fetched?: PicqerProductModel[];
+}
+
 /** The loaders of one request and the ways they reach Picqer or the cache. */
 class ProductReader {
   readonly byId: KnownFirstLoader<number, PicqerProductModel | null>;
   readonly byCode: KnownFirstLoader<string, PicqerProductModel | null>;
   /** A cached page's ids (or its rows, when the page had to be fetched), per filter, once a request. */
-  private readonly pages = new Map<string, Promise<number[] | PicqerProductModel[]>>();
+  private readonly pages = new Map<string, Promise<CachedPage>>();
 
   constructor(private readonly calls: ProductCalls) {
     const { o, cached } = calls;
@@ -98,18 +104,17 @@ class ProductReader {
     const key = JSON.stringify(filter);
     let page = this.pages.get(key);
     if (!page) this.pages.set(key, (page = this.cachedPage(filter, key, cached)));
-    const ids = await page;
-    if (ids.length === 0 || typeof ids[0] !== 'number') return ids as PicqerProductModel[];
-    const wanted = ids as number[];
-    if (need < wanted.length) {
-      const head = await this.loadPresent(wanted.slice(0, Math.max(0, need)));
-      if (head.length === need) return new PrefixRows(head, wanted.length);
+    const { ids, fetched } = await page;
+    if (fetched) return fetched;
+    if (need < ids.length) {
+      const head = await this.loadPresent(ids.slice(0, Math.max(0, need)));
+      if (head.length === need) return new PrefixRows(head, ids.length);
     }
-    return this.loadPresent(wanted);
+    return this.loadPresent(ids);
   }
 
   /** The page entry's ids, or the rows themselves when the entry was missing and the page was fetched. */
-  private async cachedPage(filter: ProductListFilter, key: string, cached: PicqerCacheBinding): Promise<number[] | PicqerProductModel[]> {
+  private async cachedPage(filter: ProductListFilter, key: string, cached: PicqerCacheBinding): Promise<CachedPage> {
     const [gen] = await cached.cache.peek<string>('productPage', cached.namespace, [PAGE_GENERATION_ID]);
     let fetched: PicqerProductModel[] | undefined;
     const [ids] = await cached.cache.load<string, number[]>({
@@ -125,7 +130,7 @@ class ProductReader {
       usage: this.calls.o.accounting,
     });
     if (ids instanceof Error) throw ids;
-    return fetched ?? ids ?? [];
+    return { ids: ids ?? [], fetched };
   }
 
   /** The products of `ids` that still exist, in order; an error loading any fails the page. */
