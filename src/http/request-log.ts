@@ -80,12 +80,6 @@ export function lazyChildLoggers(logger: FastifyBaseLogger, bindings: pino.Bindi
 
 class LazyChild {
   private made: Logger | undefined;
-  readonly fatal: LogFn = this.at('fatal');
-  readonly error: LogFn = this.at('error');
-  readonly warn: LogFn = this.at('warn');
-  readonly info: LogFn = this.at('info');
-  readonly debug: LogFn = this.at('debug');
-  readonly trace: LogFn = this.at('trace');
 
   constructor(
     private readonly parent: Logger,
@@ -104,6 +98,30 @@ class LazyChild {
     return (this.made ?? this.parent).isLevelEnabled(level);
   }
 
+  fatal(...args: unknown[]): void {
+    this.write('fatal', args);
+  }
+
+  error(...args: unknown[]): void {
+    this.write('error', args);
+  }
+
+  warn(...args: unknown[]): void {
+    this.write('warn', args);
+  }
+
+  info(...args: unknown[]): void {
+    this.write('info', args);
+  }
+
+  debug(...args: unknown[]): void {
+    this.write('debug', args);
+  }
+
+  trace(...args: unknown[]): void {
+    this.write('trace', args);
+  }
+
   silent(): void {}
 
   child(bindings: pino.Bindings, opts?: pino.ChildLoggerOptions): Logger {
@@ -118,11 +136,9 @@ class LazyChild {
     return (this.made ??= this.parent.child(this.own));
   }
 
-  private at(level: Level): LogFn {
-    return (...args) => {
-      if (!this.made && !this.parent.isLevelEnabled(level)) return;
-      const real = this.real() as unknown as Record<Level, LogFn>;
-      real[level](...args);
-    };
+  private write(level: Level, args: unknown[]): void {
+    if (!this.made && !this.parent.isLevelEnabled(level)) return;
+    const real = this.real() as unknown as Record<Level, LogFn>;
+    real[level](...args);
   }
 }
