@@ -4,12 +4,14 @@ import type { GatewayContext } from '../context';
 import { requireLoaders } from '../datasources/loaders';
 import type { PicqerProductModel, PicqerStockLevelModel, PicqerWarehouseModel } from '../datasources/picqer';
 import { PaginationArgs } from '../schema/common/pagination.args';
+import { PrefetchFor } from '../schema/common/prefetch';
 import { ProductConnection } from '../schema/connections';
 import { ProductArgs } from '../schema/product.args';
 import { Product } from '../schema/product.type';
 import { StockLevel } from '../schema/stock-level.type';
 import { Warehouse } from '../schema/warehouse.type';
 import { exactlyOne, parseId } from './ids';
+import { prefetchWarehouses } from './product-free-stock.resolver';
 import { paginate } from './paginate';
 
 @ArgsType()
@@ -40,6 +42,7 @@ export class ProductResolver {
 @Resolver(() => StockLevel)
 export class StockLevelResolver {
   @Authorized('stock:read')
+  @PrefetchFor(prefetchWarehouses)
   @FieldResolver(() => Warehouse)
   warehouse(@Root() level: PicqerStockLevelModel, @Ctx() ctx: GatewayContext): PicqerWarehouseModel | Promise<PicqerWarehouseModel> {
     // Synchronous once the request has the warehouse list (100 rows of a page share it).

@@ -1,10 +1,20 @@
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
-import { Kind, execute, type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  Kind,
+  execute,
+  isObjectType,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
 import type { CallerContext } from '../auth/caller';
 import { applyDenials } from './deny';
-import { planScopes, scopeKey, type ScopePlan } from './scope-plan';
+import { prefetchOf, type Prefetch } from '../schema/common/prefetch';
+import { forEachSelectedField, planScopes, scopeKey, type ScopePlan } from './scope-plan';
 
 type GatewayInterface = ApolloServerOptionsWithGateway<CallerContext>['gateway'];
 
@@ -78,6 +88,7 @@ export function compiledExecution(
           if (!rc.operation)
             return execute({ schema, document: rc.document, operationName: rc.request.operationName, contextValue: ctx, variableValues: rc.request.variables });
           const plan = planFor(rc.document, rc.operation, rc.operationName, ctx, rc.queryHash);
+          for (const prefetch of plan.prefetch) startPrefetch(prefetch, ctx);
           const result = await plan.run(ctx, rc.request.variables);
           return applyDenials(result, plan.scopes, schema, rc.document, rc.operation, ctx);
         },
@@ -92,6 +103,8 @@ export function compiledExecution(
 
 interface Plan {
   scopes: ScopePlan;
+  /** What the selected fields (those the caller may see) ask to start first (schema/common/prefetch.ts), each once. */
+  prefetch: readonly Prefetch[];
   compiled: boolean;
   run(ctx: CallerContext, variables: Record<string, unknown> | undefined): Promise<ExecutionResult> | ExecutionResult;
 }
@@ -106,15 +119,47 @@ function makePlan(
   onFallback: (reason: string) => void,
 ): Plan {
   const scopes = planScopes(schema, document, operation, ctx);
+  // With fields refused the plan's document is a rewritten copy: walk its copy of the operation.
+  const planned = scopes.document === document ? operation : scopes.document.definitions[document.definitions.indexOf(operation)];
+  const prefetch = prefetchesOf(schema, scopes.document, planned?.kind === Kind.OPERATION_DEFINITION ? planned : operation);
   const name = operationName ?? undefined;
   const compiled = compile(schema, scopes.document, operation, name, maxExpandedFields);
-  if (typeof compiled !== 'string') return { scopes, compiled: true, run: (c, variables) => compiled.query(undefined, c, variables ?? {}) };
+  if (typeof compiled !== 'string') return { scopes, prefetch, compiled: true, run: (c, variables) => compiled.query(undefined, c, variables ?? {}) };
   onFallback(compiled);
   return {
     scopes,
+    prefetch,
     compiled: false,
     run: (c, variables) => execute({ schema, document: scopes.document, operationName: name, contextValue: c, variableValues: variables }),
   };
+}
+
+/**
+ * The prefetches of the fields `document` selects, each once. Run on the plan's document, where a
+ * refused field is already gone, so nothing is started for data the caller may not see. On an
+ * interface, a field's prefetch is taken from every type that implements it.
+ */
+function prefetchesOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): Prefetch[] {
+  const found = new Set<Prefetch>();
+  forEachSelectedField(schema, document, operation, (node, parentType) => {
+    const types = isObjectType(parentType) ? [parentType] : schema.getPossibleTypes(parentType);
+    for (const t of types) {
+      const p = prefetchOf(t.getFields()[node.name.value]);
+      if (p) found.add(p);
+    }
+    return undefined;
+  });
+  return [...found];
+}
+
+/** Starts a prefetch; its failure is the field's to report when it asks for the data. */
+function startPrefetch(prefetch: Prefetch, ctx: CallerContext): void {
+  try {
+    const started = prefetch(ctx as never);
+    if (started instanceof Promise) started.catch(() => undefined);
+  } catch {
+    // The field meets the same problem when it runs, and answers it there.
+  }
 }
 
 /** The operation compiled by graphql-jit, or why not. */

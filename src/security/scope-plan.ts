@@ -106,7 +106,7 @@ export function planScopes(schema: GraphQLSchema, document: DocumentNode, operat
  * fragment once however often it is spread (graphql's `visit` is iterative: no stack overflow).
  * Returning false skips the field's selection set. Directives are not evaluated here.
  */
-function forEachSelectedField(
+export function forEachSelectedField(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,

@@ -60,7 +60,9 @@ export function createPicqerLoaders(client: PicqerClient, accounting: CallAccoun
   const orderById = byIdLoader((id) => client.getOrder(id, calls.o), toOrder);
   const picklistById = byIdLoader((id) => client.getPicklist(id, calls.o), toPicklist);
   const warehouses = warehouseList(calls);
-  // What the request's warehouse list gives, made once it is known: by id, and which count.
+  // What the request's warehouse list gives, made once it is known: by id, and which count. Every
+  // read of the list goes through `loaded`, so once any reader (a prefetch, say) has it, the rows
+  // that need it answer synchronously.
   let known: PicqerWarehouseModel[] | undefined;
   let byId: Map<number, PicqerWarehouseModel> | undefined;
   let counting: ReadonlySet<number> | undefined;
@@ -84,7 +86,7 @@ export function createPicqerLoaders(client: PicqerClient, accounting: CallAccoun
     orderByOrderid: async (orderid) => (await orderList({ orderid })).findByWire((w) => w.orderid === orderid) ?? null,
     picklistById,
     picklistByPicklistid: async (picklistid) => (await picklistList({ picklistid })).findByWire((w) => w.picklistid === picklistid) ?? null,
-    warehouses,
+    warehouses: loaded,
     warehouseById: (id) => (byId ? (byId.get(id) ?? null) : loaded().then(() => byId?.get(id) ?? null)),
     generalFreeStock: (stock) => (counting ? freeIn(stock, counting) : loaded().then(() => freeIn(stock, counting ?? new Set()))),
     productList,
