@@ -69,25 +69,8 @@ class ProductReader {
   private readonly pages = new Map<string, Promise<CachedPage>>();
 
   constructor(private readonly calls: ProductCalls) {
-    const { o, cached } = calls;
-    this.byId = new KnownFirstLoader(
-      async (ids) => {
-        const rows = cached
-          ? await cached.cache.load({
-              upstream: 'picqer',
-              type: 'product',
-              namespace: cached.namespace,
-              keys: ids,
-              id: String,
-              fetch: (miss) => this.fetchByIds(miss),
-              usage: o.accounting,
-            })
-          : await this.fetchByIds(ids);
-        for (const p of rows) if (p && !(p instanceof Error)) this.remember(p, { byCode: true });
-        return rows;
-      },
-      { maxBatchSize: PICQER_PAGE_SIZE * 10 },
-    );
+    const { cached } = calls;
+    this.byId = new KnownFirstLoader((ids) => this.readByIds(ids), { maxBatchSize: PICQER_PAGE_SIZE * 10 });
     this.byCode = new KnownFirstLoader(async (keys) => (cached ? this.byCodeCached(keys, cached) : settle(keys.map((k) => this.loadByCode(k)))));
   }
 
@@ -133,9 +116,34 @@ class ProductReader {
     return { ids: ids ?? [], fetched };
   }
 
-  /** The products of `ids` that still exist, in order; an error loading any fails the page. */
+  /** Products by id through the cache (or from Picqer without one), each then known by code too. */
+  private async readByIds(ids: readonly number[]): Promise<Array<PicqerProductModel | null | Error>> {
+    const { o, cached } = this.calls;
+    const rows = cached
+      ? await cached.cache.load({
+          upstream: 'picqer',
+          type: 'product',
+          namespace: cached.namespace,
+          keys: ids,
+          id: String,
+          fetch: (miss) => this.fetchByIds(miss),
+          usage: o.accounting,
+        })
+      : await this.fetchByIds(ids);
+    for (const p of rows) if (p && !(p instanceof Error)) this.remember(p, { byCode: true });
+    return rows;
+  }
+
+  /**
+   * The products of `ids` that still exist, in order; an error loading any fails the page. One
+   * read for all of them, not a DataLoader load each (a page's rows are distinct by id); they are
+   * known by id afterwards, as if loaded.
+   */
   private async loadPresent(ids: readonly number[]): Promise<PicqerProductModel[]> {
-    const rows = await this.byId.loadMany(ids);
+    const rows = await this.readByIds(ids);
+    rows.forEach((p, i) => {
+      if (!(p instanceof Error)) this.byId.know(ids[i], p);
+    });
     const failed = rows.find((r): r is Error => r instanceof Error);
     if (failed) throw failed;
     return rows.filter((r): r is PicqerProductModel => r !== null && !(r instanceof Error));
