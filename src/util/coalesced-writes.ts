@@ -22,8 +22,13 @@ export interface SocketHolder {
  * `beforeCommand()` just before issuing a command; when the client is not connected it does
  * nothing (ioredis then queues or refuses as configured).
  */
-export function coalescedWrites(client: SocketHolder): { beforeCommand(): void } {
+export function coalescedWrites(client: SocketHolder): { beforeCommand(): void; flush(): void } {
   let corked: Socket | null = null;
+  const release = (socket: Socket): void => {
+    if (corked !== socket) return; // flushed already (the turn's next cork is another's to release)
+    corked = null;
+    socket.uncork();
+  };
   return {
     beforeCommand() {
       if (corked || client.status !== 'ready') return;
@@ -31,10 +36,15 @@ export function coalescedWrites(client: SocketHolder): { beforeCommand(): void }
       if (!isSocket(socket) || !socket.writable) return;
       corked = socket;
       socket.cork();
-      setImmediate(() => {
-        corked = null;
-        socket.uncork();
-      });
+      setImmediate(() => release(socket));
+    },
+    /**
+     * Sends what is held now rather than at the end of the turn: for a command whose answer
+     * someone is waiting on more than on the CPU (a webhook receiver, whose answer time is how
+     * fast its hook's queue of deliveries drains). The turn's later commands form a batch of their own.
+     */
+    flush() {
+      if (corked) release(corked);
     },
   };
 }

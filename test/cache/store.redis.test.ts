@@ -94,6 +94,30 @@ describe('RedisCacheStore', () => {
     expect((await after)[0]?.data).toBe('"one"');
   });
 
+  test('an urgent read leaves at once, with what the turn had issued before it; others wait for the turn to end', async () => {
+    const p = `${prefix}urgent:`;
+    const conn = new Redis(REDIS_URL, cacheConnectionOptions());
+    try {
+      const s = new RedisCacheStore({ redisUrl: REDIS_URL, keyPrefix: p, redis: conn });
+      stores.push(s);
+      await s.put([{ key: 'k', data: '"v"', at: Date.now(), ttlMs: 60_000 }]);
+      const socket = (conn as unknown as { stream: { writableCorked: number; writableLength: number } }).stream;
+      // The store issues a command after one microtask (it waits for its first connection).
+      const issued = (): Promise<void> => Promise.resolve().then(() => undefined);
+      const plain = s.getMany(['k']);
+      await issued();
+      expect(socket.writableCorked).toBe(1); // held until the turn's end
+      const urgent = s.getMany(['k'], { urgent: true });
+      await issued();
+      expect(socket.writableCorked).toBe(0);
+      expect(socket.writableLength).toBe(0); // both handed to the socket, nothing buffered
+      expect((await urgent)[0]?.data).toBe('"v"');
+      expect((await plain)[0]?.data).toBe('"v"');
+    } finally {
+      await conn.quit();
+    }
+  });
+
   test('a command `sent` issues on a connection handed in is applied after the write', async () => {
     const p = `${prefix}sent-order:`;
     const conn = new Redis(REDIS_URL, cacheConnectionOptions());

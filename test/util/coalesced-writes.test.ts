@@ -54,6 +54,33 @@ describe('coalescedWrites', () => {
     expect(sends()).toBe(2);
   });
 
+  test("flush sends what is held at once; the turn's later writes leave together at its end", async () => {
+    const { socket, sends } = await client();
+    const writes = coalescedWrites({ status: 'ready', stream: socket });
+    const before = received;
+    for (let i = 0; i < 3; i++) {
+      writes.beforeCommand();
+      socket.write(`held ${i}\n`);
+    }
+    writes.flush();
+    expect(sends()).toBe(1);
+    expect(socket.writableCorked).toBe(0);
+    for (let i = 0; i < 3; i++) {
+      writes.beforeCommand();
+      socket.write(`later ${i}\n`);
+    }
+    expect(sends()).toBe(1);
+    writes.flush();
+    writes.flush(); // nothing held: nothing sent
+    expect(sends()).toBe(2);
+    writes.beforeCommand();
+    socket.write('last\n');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sends()).toBe(3);
+    expect(socket.writableCorked).toBe(0);
+    await until(() => received - before === 3 * 7 + 3 * 8 + 5, 'the server received every write');
+  });
+
   test('without it, each write is a send of its own', async () => {
     const { socket, sends } = await client();
     for (let i = 0; i < 40; i++) socket.write(`command ${i}\n`);

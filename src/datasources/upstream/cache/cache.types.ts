@@ -28,8 +28,13 @@ export interface CacheWrite {
 export interface EntityCacheStore {
   /** 'memory', 'redis', or 'fallback' while a Redis-backed store serves from memory. */
   readonly mode: () => 'memory' | 'redis' | 'fallback';
-  /** The entries of `keys`, in order, in one round trip; undefined where there is none. */
-  getMany(keys: readonly string[]): Promise<Array<StoredEntry | undefined>>;
+  /**
+   * The entries of `keys`, in order, in one round trip; undefined where there is none. `urgent`:
+   * sent at once rather than with the rest of the event-loop turn's commands (a webhook's
+   * read-modify-write, whose answer time is how fast a hook's deliveries drain); stores without a
+   * connection ignore it.
+   */
+  getMany(keys: readonly string[], opts?: { urgent?: boolean }): Promise<Array<StoredEntry | undefined>>;
   /**
    * Stores what an upstream fetch begun at `startedAt` answered, in one round trip, except for a
    * key changed (put or invalidated) at or after `startedAt`: an answer fetched before an event

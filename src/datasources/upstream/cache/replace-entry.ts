@@ -15,13 +15,16 @@ const MAX_TRIES = 5;
  * another write came first, reads again and decides again. After MAX_TRIES such races the key is
  * dropped (and marked), which is always safe: the next read fetches it.
  */
+/** Webhooks' reads: sent at once, with the claim issued just before (EntityCacheStore.getMany). */
+const URGENT = { urgent: true };
+
 export async function replaceEntry(
   store: EntityCacheStore,
   key: string,
   decide: (held: StoredEntry | undefined) => EntryChange | Promise<EntryChange>,
 ): Promise<void> {
   for (let i = 0; i < MAX_TRIES; i++) {
-    const [held] = await store.getMany([key]);
+    const [held] = await store.getMany([key], URGENT);
     const change = await decide(held);
     if (change === null) return;
     if ('drop' in change) return store.invalidate([key]);
@@ -46,7 +49,7 @@ export async function replaceEntryThen<T>(
   decide: (held: StoredEntry | undefined) => EntryChange | Promise<EntryChange>,
   then: () => Promise<T>,
 ): Promise<T> {
-  const [held] = await store.getMany([key]);
+  const [held] = await store.getMany([key], URGENT);
   const change = await decide(held);
   if (change === null) return then();
   if ('drop' in change) {

@@ -57,8 +57,8 @@ export class FallbackCacheStore implements EntityCacheStore {
 
   // async throughout: a misuse caught by the checks rejects, as it does in the other stores.
 
-  async getMany(keys: readonly string[]): Promise<Array<StoredEntry | undefined>> {
-    return this.run((s) => s.getMany(keys));
+  async getMany(keys: readonly string[], opts?: { urgent?: boolean }): Promise<Array<StoredEntry | undefined>> {
+    return this.run((s) => s.getMany(keys, opts));
   }
 
   async fill(writes: readonly CacheWrite[], startedAt: number): Promise<boolean[]> {

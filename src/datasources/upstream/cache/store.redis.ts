@@ -150,9 +150,9 @@ export class RedisCacheStore implements EntityCacheStore {
     await this.call(() => this.redis.ping());
   }
 
-  async getMany(keys: readonly string[]): Promise<Array<StoredEntry | undefined>> {
+  async getMany(keys: readonly string[], opts?: { urgent?: boolean }): Promise<Array<StoredEntry | undefined>> {
     if (keys.length === 0) return [];
-    const values = await this.call(() => this.redis.mget(keys.map((k) => this.entryKey(k))));
+    const values = await this.call(() => this.redis.mget(keys.map((k) => this.entryKey(k))), opts?.urgent);
     return values.map(parseEntry);
   }
 
@@ -179,7 +179,7 @@ export class RedisCacheStore implements EntityCacheStore {
       // come after; only a SCRIPT FLUSH on a live connection would make one).
       sent?.();
       return reply;
-    });
+    }, true); // only webhooks write this way: sent at once (see getMany's `urgent`)
     return wrote === 1;
   }
 
@@ -221,13 +221,18 @@ export class RedisCacheStore implements EntityCacheStore {
     return this.redis as unknown as CacheCommands;
   }
 
-  /** Runs one round trip once the first connection had its chance; a failure is remembered for usable(). */
-  private async call<T>(run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one round trip once the first connection had its chance; a failure is remembered for
+   * usable(). `urgent`: what the connection holds goes out now, this command with it.
+   */
+  private async call<T>(run: () => Promise<T>, urgent = false): Promise<T> {
     if (this.closing) throw new Error('RedisCacheStore: the store is closed');
     await this.firstReady;
     this.writes.beforeCommand();
     try {
-      return await run();
+      const reply = run();
+      if (urgent) this.writes.flush();
+      return await reply;
     } catch (err) {
       this.markFailed();
       throw err;
