@@ -23,20 +23,22 @@ export interface SocketHolder {
  * nothing (ioredis then queues or refuses as configured).
  */
 export function coalescedWrites(client: SocketHolder): { beforeCommand(): void; flush(): void } {
-  let corked: Socket | null = null;
-  const release = (socket: Socket): void => {
-    if (corked !== socket) return; // flushed already (the turn's next cork is another's to release)
-    corked = null;
-    socket.uncork();
+  /** The batch being held: its socket, corked once; each batch is released once. */
+  let held: { socket: Socket } | null = null;
+  const release = (batch: { socket: Socket }): void => {
+    if (held !== batch) return; // flushed already: a later batch of the turn is its own to release
+    held = null;
+    batch.socket.uncork();
   };
   return {
     beforeCommand() {
-      if (corked || client.status !== 'ready') return;
+      if (held || client.status !== 'ready') return;
       const socket = client.stream;
       if (!isSocket(socket) || !socket.writable) return;
-      corked = socket;
+      const batch = { socket };
+      held = batch;
       socket.cork();
-      setImmediate(() => release(socket));
+      setImmediate(() => release(batch));
     },
     /**
      * Sends what is held now rather than at the end of the turn: for a command whose answer
@@ -44,7 +46,7 @@ export function coalescedWrites(client: SocketHolder): { beforeCommand(): void; 
      * fast its hook's queue of deliveries drains). The turn's later commands form a batch of their own.
      */
     flush() {
-      if (corked) release(corked);
+      if (held) release(held);
     },
   };
 }

@@ -9,15 +9,15 @@ export type EntryChange = { write: Omit<CacheWrite, 'key'>; ageing?: true } | { 
 /** How often a read-modify-write reads again after another write moved the entry on; then it drops the key. */
 const MAX_TRIES = 5;
 
+/** Webhooks' reads: sent at once, with the claim issued just before (EntityCacheStore.getMany). */
+const URGENT = { urgent: true };
+
 /**
  * Changes one key's entry from what it holds now, atomically against every other replica's write:
  * reads the entry, asks `decide`, and writes with the store's compare-and-set (`replace`); when
  * another write came first, reads again and decides again. After MAX_TRIES such races the key is
  * dropped (and marked), which is always safe: the next read fetches it.
  */
-/** Webhooks' reads: sent at once, with the claim issued just before (EntityCacheStore.getMany). */
-const URGENT = { urgent: true };
-
 export async function replaceEntry(
   store: EntityCacheStore,
   key: string,
