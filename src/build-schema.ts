@@ -11,7 +11,7 @@ import { validateArgs } from './schema/common/args-validation';
 import { authChecker } from './auth/auth-checker';
 import { OrderLineResolver, OrderResolver } from './resolvers/order.resolver';
 import { PicklistLineResolver, PicklistResolver } from './resolvers/picklist.resolver';
-import { ProductResolver, StockLevelResolver, WarehouseResolver } from './resolvers/product.resolver';
+import { ProductResolver, WarehouseResolver } from './resolvers/product.resolver';
 import { ProductFreeStockResolver } from './resolvers/product-free-stock.resolver';
 import { WAREHOUSE_RESOLVERS } from './resolvers/warehouse';
 import { leanResolvers } from './schema/common/lean-resolvers';
@@ -27,7 +27,6 @@ import { SCHEMA_DESCRIPTION } from './schema/schema-description';
 export const RESOLVERS: NonEmptyArray<ClassType> = [
   ProductResolver,
   ProductFreeStockResolver,
-  StockLevelResolver,
   WarehouseResolver,
   OrderResolver,
   OrderLineResolver,

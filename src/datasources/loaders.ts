@@ -19,6 +19,12 @@ export interface Loaders {
   lightspeed: LightspeedLoaders | null;
 }
 
+/**
+ * Starts the request's Picqer warehouse list (a prefetch, schema/common/prefetch.ts): for
+ * `Product.freeStock` and `StockLevel.warehouse`, which every row of a page answers from it.
+ */
+export const prefetchWarehouses = (ctx: { loaders: Loaders }): unknown => ctx.loaders.picqer?.warehouses();
+
 /** What the loaders are built from: the long-lived clients and caches (a subset of Services). */
 export interface LoaderSources {
   picqer: PicqerClient | null;

@@ -1,16 +1,9 @@
 import { Authorized, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../context';
-import { requireLoaders } from '../datasources/loaders';
+import { prefetchWarehouses, requireLoaders } from '../datasources/loaders';
 import type { PicqerProductModel } from '../datasources/picqer';
 import { PrefetchFor } from '../schema/common/prefetch';
 import { Product } from '../schema/product.type';
-
-/**
- * The request's warehouse list, started when an operation selects a field that needs it (see
- * schema/common/prefetch.ts): a page of 50 products then sums its free stock and names its
- * warehouses synchronously, instead of 150 fields each waiting on the list's promise.
- */
-export const prefetchWarehouses = (ctx: GatewayContext): unknown => ctx.loaders.picqer?.warehouses();
 
 /**
  * `Product.freeStock`: which warehouses count for general stock is a property of the warehouse,

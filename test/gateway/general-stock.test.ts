@@ -52,3 +52,57 @@ test('the warehouse list is fetched once per request, and only when freeStock is
   stats = await stack.stats();
   expect(callsTo(stats, 'GET /api/v1/warehouses')).toBe(0);
 });
+
+/** `StockLevel.warehouse` is a property `Product.stock` gives its rows when the selection asks for it (however it asks). */
+describe('StockLevel.warehouse', () => {
+  const code = (): string => stack.picqer.state.products[4].productcode;
+  const warehouseIds = (): number[] => stack.picqer.state.products[4].stock.map((s) => s.idwarehouse);
+  const names = (): Map<number, string> => new Map(stack.picqer.state.warehouses.map((w) => [w.idwarehouse, w.name]));
+
+  it.each([
+    ['a plain selection', '{ stock { warehouse { idwarehouse name } } }', (s: any) => s.warehouse],
+    ['an alias', '{ stock { w: warehouse { idwarehouse name } } }', (s: any) => s.w],
+    ['an inline fragment', '{ stock { ... on StockLevel { warehouse { idwarehouse name } } } }', (s: any) => s.warehouse],
+    [
+      'a fragment inside a fragment',
+      '{ stock { ...Row } } fragment Row on StockLevel { ...Where } fragment Where on StockLevel { warehouse { idwarehouse name } }',
+      (s: any) => s.warehouse,
+    ],
+  ])('is answered through %s, from one warehouse list', async (_how, selection, pick) => {
+    const [head, ...fragments] = selection.split(' fragment ');
+    await stack.resetStats();
+    const { body } = await stack.gql(`query($c: String!) { product(productcode: $c) ${head} }${fragments.map((f) => ` fragment ${f}`).join('')}`, {
+      c: code(),
+    });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.product.stock.map((s: any) => pick(s))).toEqual(warehouseIds().map((id) => ({ idwarehouse: id, name: names().get(id) })));
+    expect(callsTo(await stack.stats(), 'GET /api/v1/warehouses')).toBe(1);
+  });
+
+  it('is not looked up when only the stock figures are asked', async () => {
+    await stack.resetStats();
+    const { body } = await stack.gql('query($c: String!) { product(productcode: $c) { stock { freeStock locations { name stock } } } }', { c: code() });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.product.stock).toHaveLength(warehouseIds().length);
+    expect(callsTo(await stack.stats(), 'GET /api/v1/warehouses')).toBe(0);
+  });
+
+  it('names a warehouse that has left the list by its id', async () => {
+    const list = stack.picqer.state.warehouses;
+    const i = list.findIndex((w) => w.idwarehouse === warehouseIds()[0]);
+    const [gone] = list.splice(i, 1);
+    try {
+      const { body } = await stack.gql('query($c: String!) { product(productcode: $c) { stock { warehouse { idwarehouse name countsForGeneralStock } } } }', {
+        c: code(),
+      });
+      expect(body.errors).toBeUndefined();
+      expect(body.data.product.stock[0].warehouse).toEqual({
+        idwarehouse: gone.idwarehouse,
+        name: `Warehouse ${gone.idwarehouse}`,
+        countsForGeneralStock: false,
+      });
+    } finally {
+      list.splice(i, 0, gone);
+    }
+  });
+});

@@ -8,7 +8,7 @@ import type { PicqerOrderStatus, PicqerPicklistStatus, PicqerProductWire } from 
  * ids here, resolved by field resolvers through the loaders.
  */
 
-/** A product's stock in one warehouse; `idwarehouse` becomes `warehouse` in StockLevelResolver. */
+/** A product's stock in one warehouse; `Product.stock` adds `warehouse` when it is asked (PicqerLoaders.withWarehouses). */
 export interface PicqerStockLevelModel {
   idwarehouse: number;
   stock: number;
@@ -28,6 +28,12 @@ export interface PicqerProductModel {
   /** Picqer's product type; absent in cache entries written before it was read (then 'normal'). */
   type?: PicqerProductWire['type'];
   stock: PicqerStockLevelModel[];
+}
+
+/** A stock row with its warehouse (how `StockLevel.warehouse` is answered: a plain property of the row), and its product when known. */
+export interface PicqerStockWithWarehouse extends PicqerStockLevelModel {
+  warehouse: PicqerWarehouseModel;
+  idproduct: number | undefined;
 }
 
 export interface PicqerWarehouseModel {

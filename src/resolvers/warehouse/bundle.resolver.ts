@@ -1,4 +1,4 @@
-import { Kind, type GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { Authorized, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../../context';
 import { requireLoaders } from '../../datasources/loaders';
@@ -7,6 +7,7 @@ import { Product } from '../../schema/product.type';
 import { StockLevel } from '../../schema/stock-level.type';
 import { ProductPart } from '../../schema/warehouse/product-part.type';
 import { ProductType } from '../../schema/warehouse/product-type.enum';
+import { subfieldsAsked } from '../selection';
 
 /**
  * Bundles: `Product.type`, `Product.parts` and the stock of a virtual composition, which Picqer
@@ -40,10 +41,19 @@ export class BundleResolver {
     @Ctx() ctx: GatewayContext,
     @Info() info: GraphQLResolveInfo,
   ): PicqerStockLevelModel[] | Promise<PicqerStockLevelModel[]> {
-    if (product.type === 'virtual_composition') return requireLoaders(ctx.loaders, 'picqer').stockOf(product);
-    // Rows carry their product only when `locations` may be asked (StockLocationResolver needs it):
-    // a page of products otherwise answers its rows as they are, without a copy.
-    return mayAskLocations(info) ? product.stock.map((s) => ({ ...s, idproduct: product.idproduct })) : product.stock;
+    const loaders = requireLoaders(ctx.loaders, 'picqer');
+    const asked = subfieldsAsked(info);
+    // Rows carry what their selection asks beyond Picqer's row, and are copies only then (a page
+    // of products otherwise answers its rows as they are): their product when `locations` is asked
+    // (StockLocationResolver needs it; a bundle has no locations of its own), their warehouse when
+    // `warehouse` is (StockLevel.warehouse is a property of the row).
+    const complete = (rows: PicqerStockLevelModel[]): PicqerStockLevelModel[] | Promise<PicqerStockLevelModel[]> => {
+      const idproduct = asked.has('locations') && product.type !== 'virtual_composition' ? product.idproduct : undefined;
+      if (asked.has('warehouse')) return loaders.withWarehouses(rows, idproduct);
+      return idproduct === undefined ? rows : rows.map((s) => ({ ...s, idproduct }));
+    };
+    const rows = loaders.stockOf(product);
+    return rows instanceof Promise ? rows.then(complete) : complete(rows);
   }
 }
 
@@ -54,9 +64,4 @@ export class ProductPartResolver {
   product(@Root() part: PicqerPartModel, @Ctx() ctx: GatewayContext): Promise<PicqerProductModel | null> {
     return requireLoaders(ctx.loaders, 'picqer').productById.load(part.idproduct);
   }
-}
-
-/** Whether the selection under `stock` asks `locations` (or spreads a fragment, which might). */
-function mayAskLocations(info: GraphQLResolveInfo): boolean {
-  return info.fieldNodes.some((n) => (n.selectionSet?.selections ?? []).some((s) => s.kind !== Kind.FIELD || s.name.value === 'locations'));
 }
