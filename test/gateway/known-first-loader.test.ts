@@ -18,25 +18,51 @@ describe('KnownFirstLoader', () => {
     expect(batches).toEqual([[3, 4]]);
   });
 
-  test('knowLater makes a value only when its key is loaded, once, without a batch', async () => {
+  /** A page as list loaders tell it: wire rows with their keys, each row's value made (and counted) when read. */
+  const page = (ids: number[], label: string, made: string[]) => ({
+    length: ids.length,
+    wire: (i: number) => ({ id: ids[i] }),
+    at: (i: number) => {
+      made.push(`${label} ${ids[i]}`);
+      return `${label} row ${ids[i]}`;
+    },
+  });
+
+  test('knowRows makes a row only when its key is loaded, once, without a batch', async () => {
     const { l, batches } = loader();
-    const made: number[] = [];
-    const later = (id: number) => () => {
-      made.push(id);
-      return `row ${id}`;
-    };
-    l.knowLater(1, later(1)).knowLater(2, later(2)).knowLater(3, later(3));
+    const made: string[] = [];
+    l.knowRows(page([1, 2, 3], 'p', made), (w) => w.id);
     expect(made).toEqual([]);
-    expect(await l.loadMany([2, 2, 4])).toEqual(['row 2', 'row 2', 'fetched 4']);
-    expect(await l.load(2)).toBe('row 2');
-    expect(made).toEqual([2]);
+    expect(await l.loadMany([2, 2, 4])).toEqual(['p row 2', 'p row 2', 'fetched 4']);
+    expect(await l.load(2)).toBe('p row 2');
+    expect(made).toEqual(['p 2']);
     expect(batches).toEqual([[4]]);
-    // Neither replaces what is known or asked for; clear forgets it.
-    l.know(5, 'known').knowLater(5, later(5)).knowLater(4, later(4));
-    expect(await l.loadMany([5, 4])).toEqual(['known', 'fetched 4']);
-    l.clear(3);
+  });
+
+  test('a page never replaces what is known or already loaded, and the first page told wins', async () => {
+    const { l, batches } = loader();
+    const made: string[] = [];
+    l.know(5, 'known');
+    expect(await l.load(4)).toBe('fetched 4');
+    l.knowRows(page([4, 5, 6], 'first', made), (w) => w.id).knowRows(page([6, 7], 'second', made), (w) => w.id);
+    l.know(7, 'known later');
+    expect(await l.loadMany([4, 5, 6, 7])).toEqual(['fetched 4', 'known', 'first row 6', 'known later']);
+    expect(made).toEqual(['first 6']);
+    expect(batches).toEqual([[4]]);
+  });
+
+  test('clear takes a key off the pages; clearAll forgets the pages', async () => {
+    const { l, batches } = loader();
+    const made: string[] = [];
+    l.knowRows(page([1, 2, 3], 'p', made), (w) => w.id);
+    expect(await l.load(1)).toBe('p row 1');
+    l.clear(1).clear(2);
+    expect(await l.loadMany([1, 2, 3])).toEqual(['fetched 1', 'fetched 2', 'p row 3']);
+    l.clear(2).know(2, 'known again');
+    expect(await l.load(2)).toBe('known again');
+    l.clearAll();
     expect(await l.load(3)).toBe('fetched 3');
-    expect(made).toEqual([2]);
+    expect(batches).toEqual([[1, 2], [3]]);
   });
 
   test('know never replaces a value already known or already asked for', async () => {

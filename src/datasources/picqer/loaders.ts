@@ -204,7 +204,7 @@ function listMemo(): <T>(kind: string, filter: object, load: () => Promise<T>) =
 
 /** Tells the by-id loader every row of a list page; a row's model is made only if its id is loaded. */
 function knowAll<K, W, M>(loader: KnownFirstLoader<K, M | null>, rows: LazyRows<W, M>, key: (wire: W) => K): LazyRows<W, M> {
-  for (let i = 0; i < rows.length; i++) loader.knowLater(key(rows.wire(i)), () => rows.at(i));
+  loader.knowRows(rows, key);
   return rows;
 }
 

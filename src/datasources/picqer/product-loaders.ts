@@ -228,12 +228,10 @@ class ProductReader {
    */
   private async lazyPage(filter: ProductListFilter): Promise<LazyRows<PicqerProductWire, PicqerProductModel>> {
     const rows = new LazyRows(await this.calls.client.listProducts(filter, this.calls.o), toProduct);
-    for (let i = 0; i < rows.length; i++) {
-      const w = rows.wire(i);
-      this.byId.knowLater(w.idproduct, () => rows.at(i));
-      this.byCode.knowLater(w.productcode, () => rows.at(i));
-      this.calls.codes?.set(w.productcode, w.idproduct);
-    }
+    this.byId.knowRows(rows, (w) => w.idproduct);
+    this.byCode.knowRows(rows, (w) => w.productcode);
+    const codes = this.calls.codes;
+    if (codes) for (let i = 0; i < rows.length; i++) codes.set(rows.wire(i).productcode, rows.wire(i).idproduct);
     return rows;
   }
 
