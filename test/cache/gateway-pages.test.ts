@@ -93,3 +93,51 @@ it('leaves out a product gone since the page entry was written, inside the rows 
     after.active = true;
   }
 });
+
+it("a cached page's stock rows follow a changed warehouse list and a changed product, though unchanged entries are reused", async () => {
+  const stockPage = '{ products(first: 5) { edges { node { idproduct stock { warehouse { idwarehouse name } freeStock } } } } }';
+  const read = async (): Promise<Array<{ idproduct: number; stock: Array<{ warehouse: { idwarehouse: number; name: string }; freeStock: number }> }>> => {
+    const r = await gql(gw, stockPage);
+    expect(r.body.errors).toBeUndefined();
+    return r.body.data.products.edges.map((e: any) => e.node);
+  };
+  // The rows as the sandbox holds them now, for the products the page answers.
+  const expected = (answer: Array<{ idproduct: number }>) =>
+    answer.map(({ idproduct }) => {
+      const p = picqer.state.products.find((x) => x.idproduct === idproduct)!;
+      const names = new Map(picqer.state.warehouses.map((w) => [w.idwarehouse, w.name]));
+      return { idproduct, stock: p.stock.map((s) => ({ warehouse: { idwarehouse: s.idwarehouse, name: names.get(s.idwarehouse) }, freeStock: s.freestock })) };
+    });
+  const readsAsHeld = async (): Promise<number[]> => {
+    const answer = await read();
+    expect(answer).toHaveLength(5);
+    expect(answer).toEqual(expected(answer));
+    return answer.map((p) => p.idproduct);
+  };
+  const { cache, cacheNamespaces } = gw.services;
+  const ns = cacheNamespaces.picqer!;
+
+  const ids = await readsAsHeld();
+  expect(await readsAsHeld()).toEqual(ids);
+
+  // A renamed warehouse, its list entry dropped as a webhook's change would: every row names it anew.
+  const w = picqer.state.warehouses[0];
+  const oldName = w.name;
+  w.name = `${oldName} (renamed)`;
+  try {
+    await cache!.invalidate('picqer', 'warehouses', ns, ['all']);
+    await readsAsHeld();
+    expect((await read())[0].stock.find((s) => s.warehouse.idwarehouse === w.idwarehouse)?.warehouse.name).toBe(`${oldName} (renamed)`);
+  } finally {
+    w.name = oldName;
+    await cache!.invalidate('picqer', 'warehouses', ns, ['all']);
+  }
+
+  // One product's stock moves and its entry is dropped: its rows change, the others' stay.
+  const first = picqer.state.products.find((p) => p.idproduct === ids[0])!;
+  const before = (await read())[0].stock[0].freeStock;
+  picqer.state.moveStock({ productcode: first.productcode }, first.stock[0].idwarehouse, 3);
+  await cache!.invalidate('picqer', 'product', ns, [String(first.idproduct)]);
+  expect(await readsAsHeld()).toEqual(ids);
+  expect((await read())[0].stock[0].freeStock).toBe(before + 3);
+});

@@ -71,11 +71,11 @@ export function createPicqerLoaders(client: PicqerClient, accounting: CallAccoun
   // read of the list goes through `loaded`, so once any reader (a prefetch, say) has it, the rows
   // that need it answer synchronously.
   let known: PicqerWarehouseModel[] | undefined;
-  let byId: Map<number, PicqerWarehouseModel> | undefined;
+  let byId: ReadonlyMap<number, PicqerWarehouseModel> | undefined;
   let counting: ReadonlySet<number> | undefined;
   const loaded = (): Promise<PicqerWarehouseModel[]> =>
     warehouses().then((rows) => {
-      if (known !== rows) [known, byId, counting] = [rows, new Map(rows.map((w) => [w.idwarehouse, w])), countingWarehouses(rows)];
+      if (known !== rows) [known, { byId, counting }] = [rows, warehouseIndex(rows)];
       return rows;
     });
   const memo = listMemo();
@@ -116,8 +116,45 @@ export function generalFreeStock(stock: readonly PicqerStockLevelModel[], wareho
   return freeIn(stock, countingWarehouses(warehouses));
 }
 
-/** The rows as object literals of one shape: a spread copy (`{ ...s }`) was several times slower to make and to read. */
+interface WarehouseIndex {
+  byId: ReadonlyMap<number, PicqerWarehouseModel>;
+  /** The ids of the warehouses that count for general stock. */
+  counting: ReadonlySet<number>;
+}
+
+/**
+ * What requests make of a warehouse list and of a product's stock rows, kept with the list and the
+ * rows they were made of. The shared cache hands every request the same decoded objects while an
+ * entry is unchanged (DecodeMemo), so a cached page's rows are given their warehouses once, not on
+ * every request; what is made is only read afterwards. A changed entry decodes to new objects, and
+ * the old ones (with what was made of them) go when nothing holds them.
+ */
+const indexes = new WeakMap<readonly PicqerWarehouseModel[], WarehouseIndex>();
+const stockRows = new WeakMap<
+  readonly PicqerStockLevelModel[],
+  { byId: ReadonlyMap<number, PicqerWarehouseModel>; idproduct?: number; rows: PicqerStockWithWarehouse[] }
+>();
+
+function warehouseIndex(list: readonly PicqerWarehouseModel[]): WarehouseIndex {
+  let index = indexes.get(list);
+  if (!index) indexes.set(list, (index = { byId: new Map(list.map((w) => [w.idwarehouse, w])), counting: countingWarehouses(list) }));
+  return index;
+}
+
 function attachWarehouses(
+  rows: readonly PicqerStockLevelModel[],
+  byId: ReadonlyMap<number, PicqerWarehouseModel>,
+  idproduct?: number,
+): PicqerStockWithWarehouse[] {
+  const made = stockRows.get(rows);
+  if (made && made.byId === byId && made.idproduct === idproduct) return made.rows;
+  const attached = withWarehouseOf(rows, byId, idproduct);
+  stockRows.set(rows, { byId, idproduct, rows: attached });
+  return attached;
+}
+
+/** The rows as object literals of one shape: a spread copy (`{ ...s }`) was several times slower to make and to read. */
+function withWarehouseOf(
   rows: readonly PicqerStockLevelModel[],
   byId: ReadonlyMap<number, PicqerWarehouseModel>,
   idproduct?: number,
