@@ -85,4 +85,27 @@ describe('KnownFirstLoader', () => {
     expect(await l.load(2)).toBe('fetched 2');
     expect(batches).toEqual([[1], [2]]);
   });
+
+  test('peek answers what is known, told by a page or preloaded, without a load; undefined for the rest', async () => {
+    const batches: number[][] = [];
+    const l = new KnownFirstLoader<number, string | null>(async (ids) => {
+      batches.push([...ids]);
+      return ids.map((id) => (id === 13 ? new Error('upstream failed') : id === 12 ? null : `fetched ${id}`));
+    });
+    const made: string[] = [];
+    l.know(1, 'known')
+      .know(2, null)
+      .knowRows(page([3], 'p', made), (w) => w.id);
+    expect([l.peek(1), l.peek(2), l.peek(3), l.peek(4)]).toEqual(['known', null, 'p row 3', undefined]);
+    expect(made).toEqual(['p 3']);
+    // A plain load is not peeked at (its answer lives in the DataLoader); a preload's is, null included.
+    await l.load(4);
+    await l.preload([10, 11, 12, 13, 1]);
+    expect([l.peek(4), l.peek(10), l.peek(11), l.peek(12), l.peek(13)]).toEqual([undefined, 'fetched 10', 'fetched 11', null, undefined]);
+    expect(batches).toEqual([[4], [10, 11, 12, 13]]);
+    l.clear(10);
+    expect(l.peek(10)).toBeUndefined();
+    l.clearAll();
+    expect([l.peek(1), l.peek(3), l.peek(11)]).toEqual([undefined, undefined, undefined]);
+  });
 });

@@ -129,6 +129,20 @@ describe('Query root fields against the Picqer sandbox', () => {
     expect(stats.total).toBe(2 + Math.ceil(new Set(lineCodes).size / 100));
   });
 
+  it("orders' line products asked through fragments: the same products, from the same one batch", async () => {
+    const plain = await stack.gql('{ orders(first: 30) { edges { node { lines { productcode product { productcode name } } } } } }');
+    await stack.resetStats();
+    const { body } = await stack.gql(
+      '{ orders(first: 30) { edges { ...E } } } fragment E on OrderEdge { node { ... on Order { lines { productcode ...P } } } } fragment P on OrderLine { product { productcode name } }',
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toEqual(plain.body.data);
+    const lineCodes = new Set(body.data.orders.edges.flatMap((e: any) => e.node.lines.map((l: any) => l.productcode)));
+    const stats = await stack.stats();
+    expect(callsTo(stats, 'GET /api/v1/products')).toBe(Math.ceil(lineCodes.size / 100));
+    expect(stats.total).toBe(1 + Math.ceil(lineCodes.size / 100));
+  });
+
   it('orders filtered by status; order by id and by order number', async () => {
     const { body } = await stack.gql('{ orders(first: 100, status: COMPLETED) { edges { node { idorder orderid status } } } }');
     const nodes = body.data.orders.edges.map((e: any) => e.node);

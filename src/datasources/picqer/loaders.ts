@@ -23,8 +23,8 @@ import { warehouseLoaders, type WarehouseLoaders } from './warehouse-loaders';
  * - lists: one call per distinct (filter, offset), so a page asked twice is fetched once.
  */
 export interface PicqerLoaders extends WarehouseLoaders {
-  productById: DataLoader<number, PicqerProductModel | null>;
-  productByCode: DataLoader<string, PicqerProductModel | null>;
+  productById: KnownFirstLoader<number, PicqerProductModel | null>;
+  productByCode: KnownFirstLoader<string, PicqerProductModel | null>;
   orderById: DataLoader<number, PicqerOrderModel | null>;
   /** By order number; only an exact match counts (Picqer's filter may match more). */
   orderByOrderid: (orderid: string) => Promise<PicqerOrderModel | null>;

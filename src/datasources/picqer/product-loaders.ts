@@ -1,4 +1,3 @@
-import type DataLoader from 'dataloader';
 import { KnownFirstLoader } from '../../util/known-first-loader';
 import { LazyRows, type RowSource } from '../../util/lazy-rows';
 import type { EntityCache } from '../upstream/cache/entity-cache';
@@ -33,8 +32,8 @@ export interface ProductCalls {
 }
 
 export interface ProductLoaders {
-  byId: DataLoader<number, PicqerProductModel | null>;
-  byCode: DataLoader<string, PicqerProductModel | null>;
+  byId: KnownFirstLoader<number, PicqerProductModel | null>;
+  byCode: KnownFirstLoader<string, PicqerProductModel | null>;
   /**
    * One list page (Picqer's 100 rows) for the filter, its rows known by id and code afterwards.
    * `need`: how many rows from the page's start the caller reads (default all); through the cache
