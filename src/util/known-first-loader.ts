@@ -59,8 +59,7 @@ export class KnownFirstLoader<K, V> extends DataLoader<K, V> {
   }
 
   override load(key: K): Promise<V> {
-    let value = this.known.get(key);
-    if (value === undefined && !this.asked.has(key) && !this.cleared.has(key)) value = this.fromPages(key);
+    const value = this.peek(key);
     if (value !== undefined) return Promise.resolve(value);
     this.asked.add(key);
     return super.load(key);
