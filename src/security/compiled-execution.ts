@@ -14,6 +14,7 @@ import { LRUCache } from 'lru-cache';
 import type { CallerContext } from '../auth/caller';
 import { applyDenials } from './deny';
 import { prefetchOf, type Prefetch } from '../schema/common/prefetch';
+import { resultWriter, type ResultWriter } from './result-json';
 import { forEachSelectedField, planScopes, scopeKey, type ScopePlan } from './scope-plan';
 
 type GatewayInterface = ApolloServerOptionsWithGateway<CallerContext>['gateway'];
@@ -37,6 +38,8 @@ export interface CompiledExecutionStats {
   compiled: number;
   fallback: number;
   cached: number;
+  /** Answers written by their operation's own serializer (result-json.ts) rather than JSON.stringify. */
+  written: number;
 }
 
 /**
@@ -56,9 +59,11 @@ export interface CompiledExecutionStats {
 export function compiledExecution(
   schema: GraphQLSchema,
   opts: CompiledExecutionOptions = {},
-): { gateway: GatewayInterface; stats: () => CompiledExecutionStats } {
+): { gateway: GatewayInterface; stats: () => CompiledExecutionStats; stringifyResult: (value: FormattedResult) => string } {
   const plans = new LRUCache<string, Plan>({ max: opts.maxOperations ?? 1000 });
-  const stats: CompiledExecutionStats = { compiled: 0, fallback: 0, cached: 0 };
+  const stats: CompiledExecutionStats = { compiled: 0, fallback: 0, cached: 0, written: 0 };
+  // An answer's data → the writer of the plan that made it, until Apollo writes the answer.
+  const writers = new WeakMap<object, ResultWriter>();
 
   const planFor = (document: DocumentNode, operation: OperationDefinitionNode, operationName: string | null, ctx: CallerContext, hash: string): Plan => {
     const key = `${hash}\n${operationName ?? ''}\n${scopeKey(ctx)}`;
@@ -90,6 +95,7 @@ export function compiledExecution(
           const plan = planFor(rc.document, rc.operation, rc.operationName, ctx, rc.queryHash);
           for (const prefetch of plan.prefetch) startPrefetch(prefetch, ctx);
           const result = await plan.run(ctx, rc.request.variables);
+          if (plan.write && result.data && !result.errors) writers.set(result.data, plan.write);
           return applyDenials(result, plan.scopes, schema, rc.document, rc.operation, ctx);
         },
       };
@@ -98,7 +104,34 @@ export function compiledExecution(
       plans.clear();
     },
   };
-  return { gateway, stats: () => ({ ...stats }) };
+  const stringifyResult = (value: FormattedResult): string => writeAnswer(value, writers, () => stats.written++);
+  return { gateway, stats: () => ({ ...stats }), stringifyResult };
+}
+
+/**
+ * Apollo's `stringifyResult`: an answer without errors that a compiled plan made is written by
+ * that plan's writer; anything else (errors, graphql-js's answers) by JSON.stringify. Same bytes
+ * either way, Apollo's trailing newline included.
+ */
+function writeAnswer(value: FormattedResult, writers: WeakMap<object, ResultWriter>, onWritten: () => void): string {
+  const write = value.data && value.errors === undefined ? writers.get(value.data) : undefined;
+  if (write) {
+    try {
+      const text = write(value);
+      onWritten();
+      return `${text}\n`;
+    } catch {
+      // A value the writer's schema does not take: written the ordinary way below.
+    }
+  }
+  return `${JSON.stringify(value)}\n`;
+}
+
+/** What Apollo hands `stringifyResult`: a formatted answer. */
+export interface FormattedResult {
+  data?: Record<string, unknown> | null;
+  errors?: readonly unknown[];
+  extensions?: Record<string, unknown>;
 }
 
 interface Plan {
@@ -106,6 +139,8 @@ interface Plan {
   /** What the selected fields (those the caller may see) ask to start first (schema/common/prefetch.ts), each once. */
   prefetch: readonly Prefetch[];
   compiled: boolean;
+  /** Writes this plan's answers without errors (result-json.ts); absent for graphql-js plans and plans that refuse fields. */
+  write?: ResultWriter;
   run(ctx: CallerContext, variables: Record<string, unknown> | undefined): Promise<ExecutionResult> | ExecutionResult;
 }
 
@@ -124,7 +159,10 @@ function makePlan(
   const prefetch = prefetchesOf(schema, scopes.document, planned?.kind === Kind.OPERATION_DEFINITION ? planned : operation);
   const name = operationName ?? undefined;
   const compiled = compile(schema, scopes.document, operation, name, maxExpandedFields);
-  if (typeof compiled !== 'string') return { scopes, prefetch, compiled: true, run: (c, variables) => compiled.query(undefined, c, variables ?? {}) };
+  if (typeof compiled !== 'string') {
+    const write = scopes.denied.size === 0 ? resultWriter(schema, document, operation) : undefined;
+    return { scopes, prefetch, compiled: true, write, run: (c, variables) => compiled.query(undefined, c, variables ?? {}) };
+  }
   onFallback(compiled);
   return {
     scopes,
