@@ -40,3 +40,36 @@ it('forget drops one code', () => {
   index.forget('A');
   expect(index.get('A')).toBeUndefined();
 });
+
+it('leaves an unchanged code set again within half its ttl as it is, and starts its ttl again after', () => {
+  let now = 1_000; // not 0: lru-cache reads a start time of 0 as none
+  const index = new ProductCodeIndex({ ttlMs: 100, now: () => now });
+  index.set('A', 1);
+  index.set('B', 2);
+  now = 1_040;
+  index.set('A', 1); // 60 of 100 left: left as it is
+  now = 1_060;
+  index.set('B', 2); // 40 left: its ttl starts again
+  now = 1_101;
+  expect(index.get('A')).toBeUndefined();
+  expect(index.get('B')).toBe(2);
+  now = 1_160;
+  expect(index.get('B')).toBe(2);
+  now = 1_161;
+  expect(index.get('B')).toBeUndefined();
+});
+
+it('records a code again at once when the index dropped it (pushed out, forgotten) or its id changed', () => {
+  let now = 1_000;
+  const index = new ProductCodeIndex({ maxEntries: 1, ttlMs: 100, now: () => now });
+  index.set('A', 1);
+  index.set('B', 2); // pushes A out
+  now = 1_010;
+  index.set('A', 1);
+  expect(index.get('A')).toBe(1);
+  index.forget('A');
+  index.set('A', 1);
+  expect(index.get('A')).toBe(1);
+  index.set('A', 3);
+  expect(index.get('A')).toBe(3);
+});
