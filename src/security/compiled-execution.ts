@@ -62,8 +62,6 @@ export function compiledExecution(
 ): { gateway: GatewayInterface; stats: () => CompiledExecutionStats; stringifyResult: (value: FormattedResult) => string } {
   const plans = new LRUCache<string, Plan>({ max: opts.maxOperations ?? 1000 });
   const stats: CompiledExecutionStats = { compiled: 0, fallback: 0, cached: 0, written: 0 };
-  // An answer's data → the writer of the plan that made it, until Apollo writes the answer.
-  const writers = new WeakMap<object, ResultWriter>();
 
   const planFor = (document: DocumentNode, operation: OperationDefinitionNode, operationName: string | null, ctx: CallerContext, hash: string): Plan => {
     const key = `${hash}\n${operationName ?? ''}\n${scopeKey(ctx)}`;
@@ -95,7 +93,9 @@ export function compiledExecution(
           const plan = planFor(rc.document, rc.operation, rc.operationName, ctx, rc.queryHash);
           for (const prefetch of plan.prefetch) startPrefetch(prefetch, ctx);
           const result = await plan.run(ctx, rc.request.variables);
-          if (plan.write && result.data && !result.errors) writers.set(result.data, plan.write);
+          // The writer travels on the answer's data to stringifyResult, under a symbol no JSON writer sees
+          // (a WeakMap keyed by each request's data costs the garbage collector more than it takes to write).
+          if (plan.write && result.data && !result.errors) (result.data as WithWriter)[WRITER] = plan.write;
           return applyDenials(result, plan.scopes, schema, rc.document, rc.operation, ctx);
         },
       };
@@ -104,7 +104,7 @@ export function compiledExecution(
       plans.clear();
     },
   };
-  const stringifyResult = (value: FormattedResult): string => writeAnswer(value, writers, () => stats.written++);
+  const stringifyResult = (value: FormattedResult): string => writeAnswer(value, () => stats.written++);
   return { gateway, stats: () => ({ ...stats }), stringifyResult };
 }
 
@@ -113,8 +113,8 @@ export function compiledExecution(
  * that plan's writer; anything else (errors, graphql-js's answers) by JSON.stringify. Same bytes
  * either way, Apollo's trailing newline included.
  */
-function writeAnswer(value: FormattedResult, writers: WeakMap<object, ResultWriter>, onWritten: () => void): string {
-  const write = value.data && value.errors === undefined ? writers.get(value.data) : undefined;
+function writeAnswer(value: FormattedResult, onWritten: () => void): string {
+  const write = value.errors === undefined ? (value.data as WithWriter | null | undefined)?.[WRITER] : undefined;
   if (write) {
     try {
       const text = write(value);
@@ -126,6 +126,10 @@ function writeAnswer(value: FormattedResult, writers: WeakMap<object, ResultWrit
   }
   return `${JSON.stringify(value)}\n`;
 }
+
+/** The key of the writer on an answer's data: a symbol, so neither writer writes it. */
+const WRITER = Symbol('resultWriter');
+type WithWriter = { [WRITER]?: ResultWriter };
 
 /** What Apollo hands `stringifyResult`: a formatted answer. */
 export interface FormattedResult {
