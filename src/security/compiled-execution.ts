@@ -93,9 +93,10 @@ export function compiledExecution(
           const plan = planFor(rc.document, rc.operation, rc.operationName, ctx, rc.queryHash);
           for (const prefetch of plan.prefetch) startPrefetch(prefetch, ctx);
           const result = await plan.run(ctx, rc.request.variables);
-          // The writer travels on the answer's data to stringifyResult, under a symbol no JSON writer sees
-          // (a WeakMap keyed by each request's data costs the garbage collector more than it takes to write).
-          if (plan.write && result.data && !result.errors) (result.data as WithWriter)[WRITER] = plan.write;
+          // The writer travels on the answer's data to stringifyResult, under a symbol no JSON writer sees,
+          // not enumerable so that nothing copying or comparing the data meets it (a WeakMap keyed by
+          // each request's data cost the garbage collector more than it takes to write the answer).
+          if (plan.write && result.data && !result.errors) Object.defineProperty(result.data, WRITER, { value: plan.write });
           return applyDenials(result, plan.scopes, schema, rc.document, rc.operation, ctx);
         },
       };
