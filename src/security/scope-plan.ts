@@ -16,7 +16,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { checkScopes } from '../auth/auth-checker';
-import type { Caller, CallerContext } from '../auth/caller';
+import type { CallerContext } from '../auth/caller';
 import { scopesOf } from '../schema/common/lean-resolvers';
 
 /**
@@ -53,13 +53,15 @@ export interface Denial {
 export function scopeKey(ctx: CallerContext): string {
   const caller = ctx.caller;
   if (!caller) return ctx.services.auth?.enabled ? 'anonymous' : 'open';
-  // Callers are built once per token at start-up (Authenticator), so this is worked out once each.
-  let key = keys.get(caller);
-  if (key === undefined) keys.set(caller, (key = [...caller.scopes].sort().join(' ')));
+  // Keyed by the scope set, not the caller: a token's caller and its set are made once at start-up
+  // (Authenticator), and every public caller (one per request) shares one set, so no entry is made
+  // per request (a WeakMap entry whose key lives for one request costs the collector).
+  let key = keys.get(caller.scopes);
+  if (key === undefined) keys.set(caller.scopes, (key = [...caller.scopes].sort().join(' ')));
   return key;
 }
 
-const keys = new WeakMap<Caller, string>();
+const keys = new WeakMap<ReadonlySet<string>, string>();
 
 /**
  * The response key under which an interface or union value that leads to a refused field (e.g.
