@@ -89,7 +89,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
   });
   // Before any route: a preflight is answered in its onRequest hook, ahead of everything else.
   if (opts.cors) await registerCors(app, opts.cors);
-  const apollo = await startApollo(app, opts, execution, metrics);
+  const apollo = await startApollo(app, opts, execution.gateway, metrics);
   const sse = await registerGraphqlRoute(app, apollo, opts);
   metrics.addTransport('sse', () => sse.stats());
   // Sandbox mode's live-stock page (/demo), with the demo token GraphiQL starts with.
@@ -143,16 +143,14 @@ function createFastify({ config, logger }: Services): FastifyInstance {
 async function startApollo(
   app: FastifyInstance,
   opts: GatewayOptions,
-  execution: Pick<ReturnType<typeof compiledExecution>, 'gateway' | 'stringifyResult'>,
+  gateway: ReturnType<typeof compiledExecution>['gateway'],
   metrics: GatewayMetrics,
 ): Promise<ApolloServer<GatewayContext>> {
   const { config, logger } = opts.services;
   const rules = opts.operationRules ?? operationRulesOf(config);
   const tracing = operationTracing();
   const apollo = new ApolloServer<GatewayContext>({
-    gateway: tracing.wrapGateway(execution.gateway),
-    // An answer of data alone from a compiled operation is written by a serializer made for its shape.
-    stringifyResult: execution.stringifyResult,
+    gateway: tracing.wrapGateway(gateway),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     // Auth is a bearer header, never a cookie, so a cross-site "simple" request carries no

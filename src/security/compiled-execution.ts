@@ -14,7 +14,6 @@ import { LRUCache } from 'lru-cache';
 import type { CallerContext } from '../auth/caller';
 import { applyDenials } from './deny';
 import { prefetchOf, type Prefetch } from '../schema/common/prefetch';
-import { resultWriter, type ResultWriter } from './result-json';
 import { forEachSelectedField, planScopes, scopeKey, type ScopePlan } from './scope-plan';
 
 type GatewayInterface = ApolloServerOptionsWithGateway<CallerContext>['gateway'];
@@ -38,8 +37,6 @@ export interface CompiledExecutionStats {
   compiled: number;
   fallback: number;
   cached: number;
-  /** Answers written by their operation's own serializer (result-json.ts) rather than JSON.stringify. */
-  written: number;
 }
 
 /**
@@ -59,9 +56,9 @@ export interface CompiledExecutionStats {
 export function compiledExecution(
   schema: GraphQLSchema,
   opts: CompiledExecutionOptions = {},
-): { gateway: GatewayInterface; stats: () => CompiledExecutionStats; stringifyResult: (value: FormattedResult) => string } {
+): { gateway: GatewayInterface; stats: () => CompiledExecutionStats } {
   const plans = new LRUCache<string, Plan>({ max: opts.maxOperations ?? 1000 });
-  const stats: CompiledExecutionStats = { compiled: 0, fallback: 0, cached: 0, written: 0 };
+  const stats: CompiledExecutionStats = { compiled: 0, fallback: 0, cached: 0 };
 
   const planFor = (document: DocumentNode, operation: OperationDefinitionNode, operationName: string | null, ctx: CallerContext, hash: string): Plan => {
     const key = `${hash}\n${operationName ?? ''}\n${scopeKey(ctx)}`;
@@ -93,10 +90,6 @@ export function compiledExecution(
           const plan = planFor(rc.document, rc.operation, rc.operationName, ctx, rc.queryHash);
           for (const prefetch of plan.prefetch) startPrefetch(prefetch, ctx);
           const result = await plan.run(ctx, rc.request.variables);
-          // The writer travels on the answer's data to stringifyResult, under a symbol no JSON writer sees,
-          // not enumerable so that nothing copying or comparing the data meets it (a WeakMap keyed by
-          // each request's data cost the garbage collector more than it takes to write the answer).
-          if (plan.write && result.data && !result.errors) Object.defineProperty(result.data, WRITER, { value: plan.write });
           return applyDenials(result, plan.scopes, schema, rc.document, rc.operation, ctx);
         },
       };
@@ -105,38 +98,7 @@ export function compiledExecution(
       plans.clear();
     },
   };
-  const stringifyResult = (value: FormattedResult): string => writeAnswer(value, () => stats.written++);
-  return { gateway, stats: () => ({ ...stats }), stringifyResult };
-}
-
-/**
- * Apollo's `stringifyResult`: an answer without errors that a compiled plan made is written by
- * that plan's writer; anything else (errors, graphql-js's answers) by JSON.stringify. Same bytes
- * either way, Apollo's trailing newline included.
- */
-function writeAnswer(value: FormattedResult, onWritten: () => void): string {
-  const write = value.errors === undefined ? (value.data as WithWriter | null | undefined)?.[WRITER] : undefined;
-  if (write) {
-    try {
-      const text = write(value);
-      onWritten();
-      return `${text}\n`;
-    } catch {
-      // A value the writer's schema does not take: written the ordinary way below.
-    }
-  }
-  return `${JSON.stringify(value)}\n`;
-}
-
-/** The key of the writer on an answer's data: a symbol, so neither writer writes it. */
-const WRITER = Symbol('resultWriter');
-type WithWriter = { [WRITER]?: ResultWriter };
-
-/** What Apollo hands `stringifyResult`: a formatted answer. */
-export interface FormattedResult {
-  data?: Record<string, unknown> | null;
-  errors?: readonly unknown[];
-  extensions?: Record<string, unknown>;
+  return { gateway, stats: () => ({ ...stats }) };
 }
 
 interface Plan {
@@ -144,8 +106,6 @@ interface Plan {
   /** What the selected fields (those the caller may see) ask to start first (schema/common/prefetch.ts), each once. */
   prefetch: readonly Prefetch[];
   compiled: boolean;
-  /** Writes this plan's answers without errors (result-json.ts); absent for graphql-js plans and plans that refuse fields. */
-  write?: ResultWriter;
   run(ctx: CallerContext, variables: Record<string, unknown> | undefined): Promise<ExecutionResult> | ExecutionResult;
 }
 
@@ -164,10 +124,7 @@ function makePlan(
   const prefetch = prefetchesOf(schema, scopes.document, planned?.kind === Kind.OPERATION_DEFINITION ? planned : operation);
   const name = operationName ?? undefined;
   const compiled = compile(schema, scopes.document, operation, name, maxExpandedFields);
-  if (typeof compiled !== 'string') {
-    const write = scopes.denied.size === 0 ? resultWriter(schema, document, operation) : undefined;
-    return { scopes, prefetch, compiled: true, write, run: (c, variables) => compiled.query(undefined, c, variables ?? {}) };
-  }
+  if (typeof compiled !== 'string') return { scopes, prefetch, compiled: true, run: (c, variables) => compiled.query(undefined, c, variables ?? {}) };
   onFallback(compiled);
   return {
     scopes,
