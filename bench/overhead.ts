@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify from 'fastify';
 import { Pool } from 'undici';
@@ -38,6 +39,14 @@ import { compiledScript } from './support/compiled';
  * Options: `--rounds N` (default 4), `--seconds S` per round and side (default 2),
  * `--only products50|orders20`, `--mode uncached|cached`, `--profile DIR` (V8 CPU profiles of the
  * two servers, whole run, into DIR).
+ *
+ * `--against DIR`: this build's gateway next to another build's instead of the hand-written
+ * endpoint, DIR being that build's `dist-bench` where Node finds its packages (a git worktree of
+ * the commit before, after `npm ci && npx tsc -p tsconfig.bench.json` there, or a copy of a
+ * `dist-bench` inside this checkout). From run to run the machine's speed moves the ratio more
+ * than a few percent, so a change is judged this way: both gateways in one run, rounds
+ * alternating. Use more, shorter rounds (`--rounds 20 --seconds 1`). Prints
+ * `overhead-ab: query=… mode=… this_cpu_ms=A against_cpu_ms=B cpu_ratio=A/B this_rps=X against_rps=Y`.
  */
 
 const TOKEN = 'bench-overhead-token-0123456789';
@@ -76,17 +85,22 @@ export async function run(args: string[]): Promise<void> {
   const text = (name: string): string | undefined => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
   const only = text('only');
   const profile = text('profile');
+  const against = text('against');
   const modes = (['uncached', 'cached'] as const).filter((m) => !text('mode') || m === text('mode'));
   const sandbox = await Child.start('sandbox', {});
   try {
     for (const mode of modes) {
       const cache = { CACHE_ENABLED: String(mode === 'cached') };
-      const gateway = await Child.start('gateway', { ...sandbox.env!, ...cache, GATEWAY_TOKENS: `bench:stock:read+orders:read:${TOKEN}` }, profile);
-      const handwritten = await Child.start('handwritten', { ...sandbox.env!, ...cache }, profile);
+      const gatewayEnv = { ...sandbox.env!, ...cache, GATEWAY_TOKENS: `bench:stock:read+orders:read:${TOKEN}` };
+      const gateway = await Child.start('gateway', gatewayEnv, profile);
+      // The hand-written endpoint, or with --against the other build's gateway.
+      const other = against
+        ? await Child.start('gateway', gatewayEnv, profile, path.resolve(against, 'bench', 'overhead.js'))
+        : await Child.start('handwritten', { ...sandbox.env!, ...cache }, profile);
       try {
-        for (const q of QUERIES.filter((x) => !only || x.name === only)) await compare(q, mode, gateway, handwritten, timing);
+        for (const q of QUERIES.filter((x) => !only || x.name === only)) await compare(q, mode, gateway, other, timing, Boolean(against));
       } finally {
-        await Promise.all([gateway.close(), handwritten.close()]);
+        await Promise.all([gateway.close(), other.close()]);
       }
     }
   } finally {
@@ -95,13 +109,23 @@ export async function run(args: string[]): Promise<void> {
 }
 
 /** Interleaved rounds of one query on both servers; prints the `overhead:` line. */
-async function compare(q: Query, mode: Mode, gateway: Child, handwritten: Child, { rounds, seconds, warmup }: Timing): Promise<void> {
-  const sides = [new Side('gateway', gateway, `${gateway.url}/graphql`), new Side('handwritten', handwritten, `${handwritten.url}/${q.name}`)];
+async function compare(q: Query, mode: Mode, gateway: Child, other: Child, { rounds, seconds, warmup }: Timing, ab: boolean): Promise<void> {
+  const sides = [
+    new Side(ab ? 'this gateway' : 'gateway', gateway, `${gateway.url}/graphql`),
+    new Side(ab ? 'the other gateway' : 'handwritten', other, ab ? `${other.url}/graphql` : `${other.url}/${q.name}`),
+  ];
   try {
     await sameData(sides, q);
     for (const s of sides) await s.round(q, warmup, false); // V8's optimisation, compiled operations, cache
     for (let r = 0; r < rounds; r++) for (const s of r % 2 ? [...sides].reverse() : sides) await s.round(q, seconds, true);
     const [g, h] = sides;
+    if (ab) {
+      process.stdout.write(
+        `overhead-ab: query=${q.name} mode=${mode} this_cpu_ms=${g.cpuMs().toFixed(3)} against_cpu_ms=${h.cpuMs().toFixed(3)} ` +
+          `cpu_ratio=${(g.cpuMs() / h.cpuMs()).toFixed(3)} this_rps=${g.rps().toFixed(0)} against_rps=${h.rps().toFixed(0)}\n`,
+      );
+      return;
+    }
     process.stdout.write(
       `overhead: query=${q.name} mode=${mode} gateway_rps=${g.rps().toFixed(0)} handwritten_rps=${h.rps().toFixed(0)} ` +
         `ratio=${(g.rps() / h.rps()).toFixed(2)} gateway_cpu_ms=${g.cpuMs().toFixed(3)} handwritten_cpu_ms=${h.cpuMs().toFixed(3)}\n`,
@@ -196,10 +220,12 @@ class Child {
     proc.on('message', (m: FromChild) => this.waiting.shift()?.(m));
   }
 
-  static start(role: 'sandbox' | 'gateway' | 'handwritten', env: Record<string, string>, profileDir?: string): Promise<Child> {
+  static start(role: 'sandbox' | 'gateway' | 'handwritten', env: Record<string, string>, profileDir?: string, script?: string): Promise<Child> {
     // This file compiled (support/compiled.ts): the servers run as `npm start` runs the gateway.
-    const proc = fork(compiledScript(__filename), [role], {
-      execArgv: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${role}.cpuprofile`] : [],
+    // `script`: another build's copy of it (--against).
+    const name = script ? `${role}-against` : role;
+    const proc = fork(script ?? compiledScript(__filename), [role], {
+      execArgv: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [],
       // graphql-js and Fastify as in production (`npm start`): no development-mode checks.
       env: { ...process.env, NODE_ENV: 'production' },
     });
