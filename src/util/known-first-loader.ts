@@ -25,8 +25,6 @@ export class KnownFirstLoader<K, V> extends DataLoader<K, V> {
   /** Keys cleared since the pages were told: no page answers them any more. */
   private readonly cleared = new Set<K>();
   private readonly pages: Array<Page<K, V>> = [];
-  /** What `preload` loaded, for `peek`. */
-  private readonly settled = new Map<K, V>();
 
   know(key: K, value: V): this {
     if (!this.known.has(key) && !this.asked.has(key)) this.known.set(key, value);
@@ -46,15 +44,18 @@ export class KnownFirstLoader<K, V> extends DataLoader<K, V> {
    */
   peek(key: K): V | undefined {
     if (this.known.has(key)) return this.known.get(key);
-    if (this.settled.has(key)) return this.settled.get(key);
     return this.asked.has(key) || this.cleared.has(key) ? undefined : this.fromPages(key);
   }
 
-  /** Loads `keys` as `loadMany` does (one batch), and keeps what they answered for `peek`; a key that failed stays unknown. */
+  /**
+   * Loads `keys` as `loadMany` does (one batch), and keeps what they answered as known, for `peek`
+   * (the DataLoader's own answer for the key, so nothing it holds is replaced); a key that failed
+   * stays unknown.
+   */
   async preload(keys: readonly K[]): Promise<void> {
     const values = await this.loadMany(keys);
     values.forEach((v, i) => {
-      if (!(v instanceof Error)) this.settled.set(keys[i], v);
+      if (!(v instanceof Error)) this.known.set(keys[i], v);
     });
   }
 
@@ -67,7 +68,6 @@ export class KnownFirstLoader<K, V> extends DataLoader<K, V> {
 
   override clear(key: K): this {
     this.known.delete(key);
-    this.settled.delete(key);
     this.asked.delete(key);
     if (this.pages.length > 0) this.cleared.add(key);
     return super.clear(key);
@@ -76,7 +76,6 @@ export class KnownFirstLoader<K, V> extends DataLoader<K, V> {
   override clearAll(): this {
     this.known.clear();
     this.asked.clear();
-    this.settled.clear();
     this.cleared.clear();
     this.pages.length = 0;
     return super.clearAll();
