@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import Fastify from 'fastify';
 import { Pool } from 'undici';
 import { startGateway } from '../src/app';
@@ -86,6 +87,10 @@ export async function run(args: string[]): Promise<void> {
   const only = text('only');
   const profile = text('profile');
   const against = text('against');
+  const againstScript = against === undefined ? undefined : path.resolve(against, 'bench', 'overhead.js');
+  if (againstScript && !existsSync(againstScript)) {
+    throw new Error(`--against ${against}: no ${againstScript}; give another build's dist-bench (npx tsc -p tsconfig.bench.json in its checkout).`);
+  }
   const modes = (['uncached', 'cached'] as const).filter((m) => !text('mode') || m === text('mode'));
   const sandbox = await Child.start('sandbox', {});
   try {
@@ -94,11 +99,11 @@ export async function run(args: string[]): Promise<void> {
       const gatewayEnv = { ...sandbox.env!, ...cache, GATEWAY_TOKENS: `bench:stock:read+orders:read:${TOKEN}` };
       const gateway = await Child.start('gateway', gatewayEnv, profile);
       // The hand-written endpoint, or with --against the other build's gateway.
-      const other = against
-        ? await Child.start('gateway', gatewayEnv, profile, path.resolve(against, 'bench', 'overhead.js'))
+      const other = againstScript
+        ? await Child.start('gateway', gatewayEnv, profile, againstScript)
         : await Child.start('handwritten', { ...sandbox.env!, ...cache }, profile);
       try {
-        for (const q of QUERIES.filter((x) => !only || x.name === only)) await compare(q, mode, gateway, other, timing, Boolean(against));
+        for (const q of QUERIES.filter((x) => !only || x.name === only)) await compare(q, mode, gateway, other, timing, Boolean(againstScript));
       } finally {
         await Promise.all([gateway.close(), other.close()]);
       }
