@@ -8,7 +8,9 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 # 1. Compile TypeScript (dev dependencies: typescript, the type packages).
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
+# patches/: fixes to dependencies, applied by npm ci's postinstall (patch-package; README, Dependencies).
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -18,6 +20,7 @@ RUN npm run build
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # 3. The runtime: compiled code, production node_modules, the demo page's static files.

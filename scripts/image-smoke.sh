@@ -44,7 +44,7 @@ mkdir -p "$APP"
 mkdir -p "$APP/src/http" && cp -r "$ROOT/src/http/demo" "$APP/src/http/demo"
 
 step "production dependencies only: npm ci --omit=dev"
-cp "$ROOT/package.json" "$ROOT/package-lock.json" "$APP/"
+cp "$ROOT/package.json" "$ROOT/package-lock.json" "$APP/" && cp -r "$ROOT/patches" "$APP/"
 (cd "$APP" && npm ci --omit=dev --no-audit --no-fund 2>&1 | tail -n 3)
 for dev in typescript jest ts-node @graphql-codegen/cli; do
   [ ! -e "$APP/node_modules/$dev" ] || fail "dev dependency $dev is in the runtime tree"
