@@ -46,6 +46,9 @@ mkdir -p "$APP/src/http" && cp -r "$ROOT/src/http/demo" "$APP/src/http/demo"
 step "production dependencies only: npm ci --omit=dev"
 cp "$ROOT/package.json" "$ROOT/package-lock.json" "$APP/" && cp -r "$ROOT/patches" "$APP/"
 (cd "$APP" && npm ci --omit=dev --no-audit --no-fund 2>&1 | tail -n 3)
+# patches/ (patch-package, npm ci's postinstall) applies to the runtime tree too.
+grep -q GatewayResponseHTTP "$APP/node_modules/@apollo/server/dist/cjs/utils/makeGatewayGraphQLRequestContext.js" \
+  || fail "patches/@apollo+server+5.5.1.patch is not applied in the runtime tree"
 for dev in typescript jest ts-node @graphql-codegen/cli; do
   [ ! -e "$APP/node_modules/$dev" ] || fail "dev dependency $dev is in the runtime tree"
 done
