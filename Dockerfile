@@ -8,7 +8,7 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 # 1. Compile TypeScript (dev dependencies: typescript, the type packages).
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-# patches/: fixes to dependencies, applied by npm ci's postinstall (patch-package; README, Dependencies).
+# patches/: fixes to dependencies, applied by npm ci's postinstall (patch-package; README, "One patched dependency").
 COPY package.json package-lock.json ./
 COPY patches ./patches
 RUN npm ci --no-audit --no-fund
