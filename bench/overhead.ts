@@ -33,10 +33,10 @@ import { compiledScript } from './support/compiled';
  * Prints per query and mode:
  * `overhead: query=… mode=… gateway_rps=X handwritten_rps=Y ratio=X/Y gateway_cpu_ms=A handwritten_cpu_ms=B`
  * (CPU per request). Before measuring, each side serves the query for `--warmup W` seconds (default 10):
- * the figures are of a server that has run for a while. The gateway's CPU per request falls for
- * its first ~8 s at this load (1.5 ms to 0.85 ms on the 2-core CI machine, as V8 optimises the
- * compiled operations, the resolvers and Apollo's pipeline) and is flat after; measuring from the
- * first second counted that start-up as the gateway's cost.
+ * the figures are of a server that has run for a while. The gateway's CPU per request falls over
+ * its first seconds at this load, as V8 optimises the compiled operations, the resolvers and
+ * Apollo's pipeline, and is flat after; measuring from the first second counted that start-up as
+ * the gateway's cost.
  * Options: `--rounds N` (default 4), `--seconds S` per round and side (default 2),
  * `--only products50|orders20`, `--mode uncached|cached`, `--profile DIR` (V8 CPU profiles of the
  * two servers, whole run, into DIR).
@@ -113,7 +113,7 @@ export async function run(args: string[]): Promise<void> {
   }
 }
 
-/** Interleaved rounds of one query on both servers; prints the `overhead:` line. */
+/** Interleaved rounds of one query on both servers; prints the `overhead:` line (`overhead-ab:` with --against). */
 async function compare(q: Query, mode: Mode, gateway: Child, other: Child, { rounds, seconds, warmup }: Timing, ab: boolean): Promise<void> {
   const sides = [
     new Side(ab ? 'this gateway' : 'gateway', gateway, `${gateway.url}/graphql`),

@@ -2,15 +2,11 @@ import path from 'node:path';
 import { HeaderMap } from '@apollo/server';
 
 /**
- * patches/@apollo+server+5.5.1.patch (applied by `npm ci`, postinstall: patch-package). Apollo
- * Server hands a gateway executor (ours: security/compiled-execution.ts) a request context made
- * per request by makeGatewayGraphQLRequestContext. Unpatched, its `response.http` is an object
- * literal with a `status` getter and setter: V8 keeps a literal's accessor pair in old space, so
- * the two closures, and through them the request context (the caller's context, its loaders, the
- * result), stayed reachable from old space through every scavenge and were promoted, to be freed
- * only by the next mark-compact. Measured: `{ __typename }` 0.20 → 0.11 ms of CPU per request, a
- * products page 0.66 → 0.31 ms, ~2.3 MB promoted per scavenge → 0.15 MB (README, Benchmarks).
- * The patch puts the accessors on a class; these pin that it is applied and changes nothing else.
+ * patches/@apollo+server+5.5.1.patch (applied by `npm ci`'s postinstall): the `response.http` Apollo
+ * makes per request for a gateway executor (ours: security/compiled-execution.ts) gets its `status`
+ * accessors from a class instead of an object literal, whose accessor pair V8 keeps in old space
+ * and with it each request's data through every scavenge (why and what it cost: README, "One
+ * patched dependency"). These pin that the patch is applied and changes nothing else.
  */
 // Not in the package's exports map: loaded by its file, as requestPipeline.js loads it.
 const modulePath = path.join(path.dirname(require.resolve('@apollo/server')), 'utils', 'makeGatewayGraphQLRequestContext.js');
