@@ -12,7 +12,6 @@ import { authChecker } from './auth/auth-checker';
 import { OrderLineResolver, OrderResolver } from './resolvers/order.resolver';
 import { PicklistLineResolver, PicklistResolver } from './resolvers/picklist.resolver';
 import { ProductResolver, WarehouseResolver } from './resolvers/product.resolver';
-import { ProductFreeStockResolver } from './resolvers/product-free-stock.resolver';
 import { WAREHOUSE_RESOLVERS } from './resolvers/warehouse';
 import { leanResolvers } from './schema/common/lean-resolvers';
 import { recordPersonalReads } from './security/audit-reads';
@@ -26,7 +25,6 @@ import { SCHEMA_DESCRIPTION } from './schema/schema-description';
  */
 export const RESOLVERS: NonEmptyArray<ClassType> = [
   ProductResolver,
-  ProductFreeStockResolver,
   WarehouseResolver,
   OrderResolver,
   OrderLineResolver,

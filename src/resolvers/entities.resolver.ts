@@ -6,6 +6,7 @@ import { requireLoaders } from '../datasources/loaders';
 import { scopesOf } from '../schema/common/lean-resolvers';
 import type { ReferenceResolvers } from '../schema/federation/subgraph';
 import { parseId } from './ids';
+import { productRowOf } from './product-rows';
 
 /** A representation as a router sends it: `__typename` and the fields of one of the type's `@key`s. */
 type Reference = Record<string, unknown>;
@@ -21,13 +22,13 @@ type Reference = Record<string, unknown>;
  * `order(...)` may not ask for an Order by reference either, and gets FORBIDDEN at that entity.
  * Fields below are checked once per operation like any other (security/scope-plan.ts).
  */
-const ENTITIES: Record<string, { lookup: string; resolve: (ref: Reference, ctx: GatewayContext) => Promise<object | null> }> = {
+const ENTITIES: Record<string, { lookup: string; resolve: (ref: Reference, ctx: GatewayContext, info: GraphQLResolveInfo) => Promise<object | null> }> = {
   Product: {
     lookup: 'product',
-    resolve: (ref, ctx) => {
+    resolve: (ref, ctx, info) => {
       const picqer = requireLoaders(ctx.loaders, 'picqer');
       const code = keyOf(ref, 'productcode');
-      return code !== undefined ? picqer.productByCode.load(code) : picqer.productById.load(idOf(ref));
+      return productRowOf(ctx, info, code !== undefined ? picqer.productByCode.load(code) : picqer.productById.load(idOf(ref)));
     },
   },
   Order: {
@@ -70,7 +71,7 @@ export const REFERENCE_RESOLVERS: ReferenceResolvers = Object.fromEntries(
       __resolveReference: async (ref: Reference, ctx: GatewayContext, info: GraphQLResolveInfo) => {
         const lookup = info.schema.getQueryType()?.getFields()[e.lookup];
         checkScopes(ctx, (lookup && scopesOf(lookup)) ?? [], `Query.${e.lookup}`);
-        const found = await e.resolve(ref, ctx);
+        const found = await e.resolve(ref, ctx, info);
         // A copy: @apollo/subgraph writes `__typename` onto what it gets, and loaded objects may be
         // shared with the entity cache and other requests.
         return found && { ...found, __typename: type };

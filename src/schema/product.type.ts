@@ -1,4 +1,6 @@
-import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { Authorized, Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { prefetchWarehouses } from '../datasources/loaders';
+import { PrefetchFor } from './common/prefetch';
 import { Money } from './channels/money.type';
 import { StockLevel } from './stock-level.type';
 
@@ -28,13 +30,22 @@ export class Product {
   @Field(() => Money, { nullable: true, description: 'Price excluding VAT, in EUR (Picqer prices are in the account currency).' })
   price!: Money | null;
 
-  /** Resolved by ProductFreeStockResolver from `stock` and the warehouse list; not set by the mapping. */
+  /**
+   * Properties of the product a resolver answers, not field resolvers: every field that answers a
+   * Product makes them when its selection asks (resolvers/product-rows.ts), so a page's 50 rows
+   * cost a property read each. A bundle's stock is what its parts allow (datasources/picqer/bundle-stock.ts).
+   */
+  @Authorized('stock:read')
+  @PrefetchFor(prefetchWarehouses)
   @Field(() => Int, {
     description:
       "Free stock for sale: `freeStock` summed over the warehouses that count for general stock (Picqer's `counts_for_general_stock`, see `Warehouse.countsForGeneralStock`). Stock in other warehouses, e.g. returns awaiting inspection, is in `stock` but not in this sum.",
   })
   freeStock?: number;
 
-  @Field(() => [StockLevel], { description: 'Stock per warehouse, including warehouses that do not count for general stock.' })
+  @Authorized('stock:read')
+  @Field(() => [StockLevel], {
+    description: 'Stock per warehouse, including warehouses that do not count for general stock.',
+  })
   stock!: StockLevel[];
 }

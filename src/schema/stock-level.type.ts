@@ -6,7 +6,7 @@ import { Warehouse } from './warehouse.type';
 @ObjectType({ description: "A product's stock in one warehouse." })
 export class StockLevel {
   /**
-   * A property of the row, not a field resolver: `Product.stock` (BundleResolver) gives its rows
+   * A property of the row, not a field resolver: `Product.stock` (resolvers/product-rows.ts) gives its rows
    * their warehouse when the selection asks for it, so a page's 150 rows each cost a property read.
    */
   @Authorized('stock:read')

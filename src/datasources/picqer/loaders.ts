@@ -7,7 +7,16 @@ import type { ProductCodeIndex } from './code-index';
 import { productLoaders, settle, type PicqerCacheBinding, type ProductCalls } from './product-loaders';
 import { PICQER_PAGE_SIZE, type OrderListFilter, type PicklistListFilter, type PicqerClient, type ProductListFilter } from './client';
 import { toOrder, toPicklist, toWarehouse } from './map';
-import type { PicqerOrderModel, PicqerPicklistModel, PicqerProductModel, PicqerStockLevelModel, PicqerStockWithWarehouse, PicqerWarehouseModel } from './model';
+import type {
+  PicqerOrderModel,
+  PicqerPicklistModel,
+  PicqerProductModel,
+  PicqerProductRow,
+  PicqerStockLevelModel,
+  PicqerStockWithWarehouse,
+  PicqerWarehouseModel,
+  ProductRowNeeds,
+} from './model';
 import type { PicqerOrderWire, PicqerPicklistWire } from './wire';
 import { warehouseLoaders, type WarehouseLoaders } from './warehouse-loaders';
 
@@ -46,6 +55,12 @@ export interface PicqerLoaders extends WarehouseLoaders {
   withWarehouses: (rows: readonly PicqerStockLevelModel[], idproduct?: number) => PicqerStockWithWarehouse[] | Promise<PicqerStockWithWarehouse[]>;
   /** Picqer's general free stock of a product's stock rows (see generalFreeStock); synchronous once the warehouses are known. */
   generalFreeStock: (stock: readonly PicqerStockLevelModel[]) => number | Promise<number>;
+  /**
+   * The product as the schema answers it, with what `needs` names made (model.ts, PicqerProductRow):
+   * a copy, the product itself when nothing is needed. Synchronous once the warehouses are known,
+   * except for a virtual composition's stock; never rejects (what failed is in the row).
+   */
+  productRow: (product: PicqerProductModel, needs: ProductRowNeeds) => PicqerProductModel | PicqerProductRow | Promise<PicqerProductRow>;
   /** A product list page; `need`: the rows from its start the caller reads (the cache loads only those). */
   productList: (filter: ProductListFilter, need?: number) => Promise<RowSource<PicqerProductModel>>;
   /** A list page, each row mapped to its model only when read (util/lazy-rows.ts). */
@@ -71,11 +86,15 @@ export function createPicqerLoaders(client: PicqerClient, accounting: CallAccoun
   // read of the list goes through `loaded`, so once any reader (a prefetch, say) has it, the rows
   // that need it answer synchronously.
   let known: PicqerWarehouseModel[] | undefined;
+  let index: WarehouseIndex | undefined;
   let byId: ReadonlyMap<number, PicqerWarehouseModel> | undefined;
   let counting: ReadonlySet<number> | undefined;
   const loaded = (): Promise<PicqerWarehouseModel[]> =>
     warehouses().then((rows) => {
-      if (known !== rows) [known, { byId, counting }] = [rows, warehouseIndex(rows)];
+      if (known !== rows) {
+        [known, index] = [rows, warehouseIndex(rows)];
+        ({ byId, counting } = index);
+      }
       return rows;
     });
   const memo = listMemo();
@@ -85,6 +104,20 @@ export function createPicqerLoaders(client: PicqerClient, accounting: CallAccoun
     memo('orders', filter, async () => knowAll(orderById, new LazyRows(await client.listOrders(filter, calls.o), toOrder), (w) => w.idorder));
   const picklistList = (filter: PicklistListFilter) =>
     memo('picklists', filter, async () => knowAll(picklistById, new LazyRows(await client.listPicklists(filter, calls.o), toPicklist), (w) => w.idpicklist));
+
+  const more = warehouseLoaders(client, calls.o, { productById: products.byId, picklistById });
+  // The warehouse list once it is known, or the promise of it (its failure: what the row's fields answer).
+  const indexed = (): WarehouseIndex | Promise<WarehouseIndex> => index ?? loaded().then(() => index ?? warehouseIndex([]));
+  const productRow = (p: PicqerProductModel, needs: ProductRowNeeds): PicqerProductModel | PicqerProductRow | Promise<PicqerProductRow> => {
+    if (!needs.stock && !needs.freeStock) return p;
+    const rows = more.stockOf(p);
+    if (rows instanceof Promise)
+      return rows.then(
+        (r) => rowWith(p, r, needs, indexed),
+        (err: unknown) => failedRow(p, err, needs),
+      );
+    return rowWith(p, rows, needs, indexed);
+  };
 
   return {
     productById: products.byId,
@@ -98,11 +131,12 @@ export function createPicqerLoaders(client: PicqerClient, accounting: CallAccoun
     withWarehouses: (rows, idproduct) =>
       byId ? attachWarehouses(rows, byId, idproduct) : loaded().then(() => attachWarehouses(rows, byId ?? new Map(), idproduct)),
     generalFreeStock: (stock) => (counting ? freeIn(stock, counting) : loaded().then(() => freeIn(stock, counting ?? new Set()))),
+    productRow,
     productList,
     orderList,
     picklistList,
     // Bundles, incoming stock, shipments, customers, backorders, locations (warehouse-loaders.ts).
-    ...warehouseLoaders(client, calls.o, { productById: products.byId, picklistById }),
+    ...more,
   };
 }
 
@@ -131,6 +165,65 @@ interface WarehouseIndex {
  */
 function warehouseIndex(list: readonly PicqerWarehouseModel[]): WarehouseIndex {
   return { byId: new Map(list.map((w) => [w.idwarehouse, w])), counting: countingWarehouses(list) };
+}
+
+/**
+ * A product row from the stock the schema shows (`rows`: a bundle's are computed): the warehouse
+ * list is waited for only when `freeStock` or a row's `warehouse` is asked. If it cannot be read,
+ * those fields answer its error and `stock` without warehouses still answers.
+ */
+function rowWith(
+  p: PicqerProductModel,
+  rows: PicqerStockLevelModel[],
+  needs: ProductRowNeeds,
+  index: () => WarehouseIndex | Promise<WarehouseIndex>,
+): PicqerProductRow | Promise<PicqerProductRow> {
+  // A row knows its product for `locations`; a bundle has no locations of its own.
+  const idproduct = needs.locations && p.type !== 'virtual_composition' ? p.idproduct : undefined;
+  if (!needs.freeStock && !needs.warehouse) return productRowOf(p, needs.stock ? withProduct(rows, idproduct) : p.stock, undefined);
+  const known = index();
+  if (known instanceof Promise) {
+    return known.then(
+      (i) => completeRow(p, rows, needs, i, idproduct),
+      (err: unknown) => {
+        const error = asError(err);
+        return productRowOf(p, needs.stock ? (needs.warehouse ? error : withProduct(rows, idproduct)) : p.stock, needs.freeStock ? error : undefined);
+      },
+    );
+  }
+  return completeRow(p, rows, needs, known, idproduct);
+}
+
+function completeRow(
+  p: PicqerProductModel,
+  rows: PicqerStockLevelModel[],
+  needs: ProductRowNeeds,
+  i: WarehouseIndex,
+  idproduct: number | undefined,
+): PicqerProductRow {
+  const stock = !needs.stock ? p.stock : needs.warehouse ? attachWarehouses(rows, i.byId, idproduct) : withProduct(rows, idproduct);
+  return productRowOf(p, stock, needs.freeStock ? freeIn(rows, i.counting) : undefined);
+}
+
+/** A product whose shown stock could not be made (a bundle's part failed): `stock` and `freeStock` answer the error. */
+function failedRow(p: PicqerProductModel, err: unknown, needs: ProductRowNeeds): PicqerProductRow {
+  const error = asError(err);
+  return productRowOf(p, needs.stock ? error : p.stock, needs.freeStock ? error : undefined);
+}
+
+/** One shape for every row (an object literal, not a spread copy: see attachWarehouses). */
+function productRowOf(p: PicqerProductModel, stock: PicqerProductRow['stock'], freeStock: PicqerProductRow['freeStock']): PicqerProductRow {
+  return { id: p.id, idproduct: p.idproduct, productcode: p.productcode, name: p.name, barcode: p.barcode, price: p.price, type: p.type, stock, freeStock };
+}
+
+/** Stock rows that know their product (for `locations`), or the rows as they are. */
+function withProduct(rows: PicqerStockLevelModel[], idproduct: number | undefined): PicqerStockLevelModel[] {
+  if (idproduct === undefined) return rows;
+  return rows.map((s) => ({ idwarehouse: s.idwarehouse, stock: s.stock, reserved: s.reserved, freeStock: s.freeStock, idproduct }));
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }
 
 /** The rows with their warehouses; object literals of one shape (a spread copy, `{ ...s }`, was several times slower to make and to read). */

@@ -36,6 +36,29 @@ export interface PicqerStockWithWarehouse extends PicqerStockLevelModel {
   idproduct: number | undefined;
 }
 
+/**
+ * What a product's answer needs beyond the product itself, decided from the selection once per
+ * field of a document (resolvers/product-rows.ts): `Product.freeStock`, `Product.stock`, and on
+ * the stock rows `warehouse` and `locations` (a row then knows its product).
+ */
+export interface ProductRowNeeds {
+  freeStock: boolean;
+  stock: boolean;
+  warehouse: boolean;
+  locations: boolean;
+}
+
+/**
+ * A product as the schema answers it (PicqerLoaders.productRow): the model's fields, with
+ * `freeStock` and the `stock` the schema shows (a bundle's: what its parts allow; rows with their
+ * warehouse when asked) as plain properties, so a page's rows cost no field resolver each. A part
+ * that could not be read is its error, which the field answers at its own path.
+ */
+export interface PicqerProductRow extends Omit<PicqerProductModel, 'stock'> {
+  stock: PicqerStockLevelModel[] | PicqerStockWithWarehouse[] | Error;
+  freeStock?: number | Error;
+}
+
 export interface PicqerWarehouseModel {
   id: string;
   idwarehouse: number;

@@ -5,7 +5,7 @@ import type { PicqerLocationStockModel, PicqerStockLevelModel } from '../../data
 import { StockLevel } from '../../schema/stock-level.type';
 import { StockLocation } from '../../schema/warehouse/stock-location.type';
 
-/** A stock row that knows its product: BundleResolver.stock adds the id when `locations` is asked. */
+/** A stock row that knows its product: the product row (resolvers/product-rows.ts) adds the id when `locations` is asked. */
 export type LocatedStockLevel = PicqerStockLevelModel & { idproduct?: number };
 
 /**

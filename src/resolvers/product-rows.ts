@@ -1,0 +1,129 @@
+import { Kind, isAbstractType, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import type { GatewayContext } from '../context';
+import { requireLoaders } from '../datasources/loaders';
+import type { PicqerProductModel, PicqerProductRow, ProductRowNeeds } from '../datasources/picqer';
+
+/**
+ * `Product.freeStock` and `Product.stock` are properties of the product a resolver answers, made
+ * where a product leaves a resolver rather than by a field resolver per row: graphql-jit runs a
+ * field resolver with a resolve info, a response path and three closures per call, and a page of
+ * 50 products called two each. Every field that answers a Product calls `productRow(s)` here
+ * (Query.product, Query.products, the `product` of order lines, picklist lines, backorders and
+ * bundle parts, and `_entities`); test/schema/product-producers.test.ts fails for one that does not.
+ *
+ * What is made depends on what the field's selection asks (ProductRowNeeds), decided once per field
+ * of a document: a product whose `freeStock` and `stock` are not asked is answered as it is, and the
+ * warehouse list is read only when `freeStock` or a stock row's `warehouse` is asked.
+ */
+
+/** The selection of a field, as a resolver has it. */
+type Selection = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'schema'>;
+
+/** Where the products are in a field's answer: the answer itself, or each edge's node of a connection. */
+export type ProductPlace = 'self' | 'edges.node';
+
+/** One product answered by a field. */
+export function productRow(
+  ctx: GatewayContext,
+  info: Selection,
+  product: PicqerProductModel | null,
+): PicqerProductModel | PicqerProductRow | null | Promise<PicqerProductModel | PicqerProductRow | null> {
+  if (!product) return product;
+  return requireLoaders(ctx.loaders, 'picqer').productRow(product, productNeeds(info, 'self'));
+}
+
+/** A field's product, once loaded. */
+export function productRowOf(
+  ctx: GatewayContext,
+  info: Selection,
+  product: Promise<PicqerProductModel | null>,
+): Promise<PicqerProductModel | PicqerProductRow | null>;
+export function productRowOf(
+  ctx: GatewayContext,
+  info: Selection,
+  product: PicqerProductModel | null | Promise<PicqerProductModel | null>,
+): PicqerProductModel | PicqerProductRow | null | Promise<PicqerProductModel | PicqerProductRow | null>;
+export function productRowOf(
+  ctx: GatewayContext,
+  info: Selection,
+  product: PicqerProductModel | null | Promise<PicqerProductModel | null>,
+): PicqerProductModel | PicqerProductRow | null | Promise<PicqerProductModel | PicqerProductRow | null> {
+  return product instanceof Promise ? product.then((p) => productRow(ctx, info, p)) : productRow(ctx, info, product);
+}
+
+/** Products answered by a field at `place`, in their order; one promise for all only when a row needs one. */
+export function productRows(
+  ctx: GatewayContext,
+  info: Selection,
+  place: ProductPlace,
+  products: readonly PicqerProductModel[],
+): ReadonlyArray<PicqerProductModel | PicqerProductRow> | Promise<ReadonlyArray<PicqerProductModel | PicqerProductRow>> {
+  const needs = productNeeds(info, place);
+  if (!needs.stock && !needs.freeStock) return products;
+  const loaders = requireLoaders(ctx.loaders, 'picqer');
+  const rows: Array<PicqerProductModel | PicqerProductRow | Promise<PicqerProductRow>> = products.map((p) => loaders.productRow(p, needs));
+  if (!rows.some((r) => r instanceof Promise)) return rows as Array<PicqerProductModel | PicqerProductRow>;
+  return Promise.all(rows.map((r) => Promise.resolve(r)));
+}
+
+/**
+ * What the products a field answers at `place` need, from its selection: through fragments, and of
+ * inline fragments and spreads only those that can apply to a Product (an `_entities` selection has
+ * one per entity type). `@skip`/`@include` are not read: a field they may drop counts as asked, so
+ * a little too much is made, never too little. Remembered per field of a document.
+ */
+export function productNeeds(info: Selection, place: ProductPlace): ProductRowNeeds {
+  const memo = place === 'self' ? selfNeeds : edgeNeeds;
+  let needs = memo.get(info.fieldNodes);
+  if (!needs) {
+    let products: readonly SelectionSetNode[] = info.fieldNodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
+    if (place === 'edges.node') products = selected(info, selected(info, products, 'edges').sets, 'node').sets;
+    const stock = selected(info, products, 'stock', 'Product');
+    needs = {
+      freeStock: selected(info, products, 'freeStock', 'Product').found,
+      stock: stock.found,
+      warehouse: selected(info, stock.sets, 'warehouse', 'StockLevel').found,
+      locations: selected(info, stock.sets, 'locations', 'StockLevel').found,
+    };
+    memo.set(info.fieldNodes, needs);
+  }
+  return needs;
+}
+
+const selfNeeds = new WeakMap<readonly FieldNode[], ProductRowNeeds>();
+const edgeNeeds = new WeakMap<readonly FieldNode[], ProductRowNeeds>();
+
+/** Whether `sets` select a field `name` (of `type`, when given), and the selection sets under it. */
+function selected(info: Selection, sets: readonly SelectionSetNode[], name: string, type?: string): { found: boolean; sets: SelectionSetNode[] } {
+  const out = { found: false, sets: [] as SelectionSetNode[] };
+  for (const set of sets) {
+    forEachField(info, set, type, (f) => {
+      if (f.name.value !== name) return;
+      out.found = true;
+      if (f.selectionSet) out.sets.push(f.selectionSet);
+    });
+  }
+  return out;
+}
+
+/** Every field of `set`, through inline fragments and each named fragment once, skipping fragments that cannot apply to `type`. */
+function forEachField(info: Selection, set: SelectionSetNode, type: string | undefined, visit: (f: FieldNode) => void, seen = new Set<string>()): void {
+  for (const s of set.selections) {
+    if (s.kind === Kind.FIELD) visit(s);
+    else if (s.kind === Kind.INLINE_FRAGMENT) {
+      if (applies(info, s.typeCondition?.name.value, type)) forEachField(info, s.selectionSet, type, visit, seen);
+    } else if (!seen.has(s.name.value)) {
+      seen.add(s.name.value);
+      const f = info.fragments[s.name.value];
+      if (f && applies(info, f.typeCondition.name.value, type)) forEachField(info, f.selectionSet, type, visit, seen);
+    }
+  }
+}
+
+/** Whether a fragment on `condition` can select fields of `type`: the type itself, or an abstract type it belongs to. */
+function applies(info: Selection, condition: string | undefined, type: string | undefined): boolean {
+  if (condition === undefined || type === undefined || condition === type) return true;
+  const c = info.schema.getType(condition);
+  const t = info.schema.getType(type);
+  return !!c && !!t && isAbstractType(c) && 'getFields' in t && info.schema.isSubType(c, t as never);
+}
