@@ -38,6 +38,14 @@ export class KnownFirstLoader<K, V> extends DataLoader<K, V> {
   }
 
   /**
+   * `values[i]` known by `keys[i]`, as a page (knowRows): nothing is done per row until a load
+   * misses, where a `know` each was a map entry per row on every request.
+   */
+  knowEach(keys: readonly K[], values: readonly V[]): this {
+    return this.knowRows<K>({ length: keys.length, wire: (i) => keys[i], at: (i) => values[i] }, (k) => k);
+  }
+
+  /**
    * The value for `key` if it is known already (told, or preloaded), without a promise; undefined
    * when it would have to be loaded. A resolver that runs once per row answers synchronously this
    * way, which graphql-jit runs without the promise bookkeeping a `load` costs per row.

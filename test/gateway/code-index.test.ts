@@ -73,3 +73,36 @@ it('records a code again at once when the index dropped it (pushed out, forgotte
   index.set('A', 3);
   expect(index.get('A')).toBe(3);
 });
+
+it('setAll records a batch as set does; a batch of unchanged, young codes reads the clock once', () => {
+  let now = 1_000;
+  let readings = 0;
+  const index = new ProductCodeIndex({
+    ttlMs: 100,
+    now: () => {
+      readings++;
+      return now;
+    },
+  });
+  index.setAll([
+    { productcode: 'A', idproduct: 1 },
+    { productcode: 'B', idproduct: 2 },
+  ]);
+  now = 1_030;
+  readings = 0;
+  index.setAll([
+    { productcode: 'A', idproduct: 1 },
+    { productcode: 'B', idproduct: 2 },
+  ]);
+  expect(readings).toBe(1);
+  now = 1_060;
+  index.setAll([
+    { productcode: 'A', idproduct: 1 }, // 40 of 100 left: its ttl starts again
+    { productcode: 'B', idproduct: 3 }, // a new id: recorded at once
+    { productcode: 'C', idproduct: 4 },
+  ]);
+  now = 1_150;
+  expect([index.get('A'), index.get('B'), index.get('C')]).toEqual([1, 3, 4]);
+  now = 1_161;
+  expect([index.get('A'), index.get('B'), index.get('C')]).toEqual([undefined, undefined, undefined]);
+});

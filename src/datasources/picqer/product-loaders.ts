@@ -129,7 +129,12 @@ class ProductReader {
           usage: o.accounting,
         })
       : await this.fetchByIds(ids);
-    for (const p of rows) if (p && !(p instanceof Error)) this.remember(p, { byCode: true });
+    const found = rows.filter((p): p is PicqerProductModel => p !== null && !(p instanceof Error));
+    this.byCode.knowEach(
+      found.map((p) => p.productcode),
+      found,
+    );
+    this.calls.codes?.setAll(found);
     return rows;
   }
 
@@ -140,11 +145,14 @@ class ProductReader {
    */
   private async loadPresent(ids: readonly number[]): Promise<PicqerProductModel[]> {
     const rows = await this.readByIds(ids);
-    rows.forEach((p, i) => {
-      if (!(p instanceof Error)) this.byId.know(ids[i], p);
-    });
     const failed = rows.find((r): r is Error => r instanceof Error);
-    if (failed) throw failed;
+    if (failed) {
+      rows.forEach((p, i) => {
+        if (!(p instanceof Error)) this.byId.know(ids[i], p);
+      });
+      throw failed;
+    }
+    this.byId.knowEach(ids, rows as Array<PicqerProductModel | null>);
     return rows.filter((r): r is PicqerProductModel => r !== null && !(r instanceof Error));
   }
 
@@ -156,13 +164,6 @@ class ProductReader {
       }),
     );
     return ids.map((id) => found.get(id) ?? null);
-  }
-
-  /** Tells the loader(s) not asked and records the code's id for later requests. */
-  private remember(p: PicqerProductModel, prime: { byId?: boolean; byCode?: boolean }): void {
-    if (prime.byId) this.byId.know(p.idproduct, p);
-    if (prime.byCode) this.byCode.know(p.productcode, p);
-    this.calls.codes?.set(p.productcode, p.idproduct);
   }
 
   /** Stores products a list or code lookup brought, so the next reader of their id needs no call. */
@@ -190,7 +191,8 @@ class ProductReader {
     const hit = (await client.listProducts({ productcode: code }, o)).find((w) => w.productcode === code);
     if (!hit) return null;
     const p = toProduct(hit);
-    this.remember(p, { byId: true });
+    this.byId.know(p.idproduct, p);
+    this.calls.codes?.set(p.productcode, p.idproduct);
     await this.keep([p], startedAt);
     return p;
   }
@@ -226,18 +228,22 @@ class ProductReader {
    * later load by id or code), as nothing needs the rest; its codes are indexed from the wire rows.
    */
   private async lazyPage(filter: ProductListFilter): Promise<LazyRows<PicqerProductWire, PicqerProductModel>> {
-    const rows = new LazyRows(await this.calls.client.listProducts(filter, this.calls.o), toProduct);
+    const wires = await this.calls.client.listProducts(filter, this.calls.o);
+    const rows = new LazyRows(wires, toProduct);
     this.byId.knowRows(rows, (w) => w.idproduct);
     this.byCode.knowRows(rows, (w) => w.productcode);
-    const codes = this.calls.codes;
-    if (codes) for (let i = 0; i < rows.length; i++) codes.set(rows.wire(i).productcode, rows.wire(i).idproduct);
+    this.calls.codes?.setAll(wires);
     return rows;
   }
 
   private async fetchPage(filter: ProductListFilter): Promise<PicqerProductModel[]> {
     const startedAt = this.calls.cached?.cache.clock() ?? 0;
     const rows = (await this.calls.client.listProducts(filter, this.calls.o)).map(toProduct);
-    for (const p of rows) this.remember(p, { byId: true, byCode: true });
+    for (const p of rows) {
+      this.byId.know(p.idproduct, p);
+      this.byCode.know(p.productcode, p);
+    }
+    this.calls.codes?.setAll(rows);
     await this.keep(rows, startedAt);
     return rows;
   }
