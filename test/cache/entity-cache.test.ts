@@ -75,6 +75,30 @@ describe('EntityCache over the memory store', () => {
     expect(usage.toJSON().picqer).toMatchObject({ cacheHits: 2, cacheMisses: 3, cacheStale: 0, oldestAgeMs: 500 });
   });
 
+  test('keys read again, past the names it keeps, still find their own entries', async () => {
+    const store = new MemoryCacheStore({ maxBytes: 1 << 20, now: clock.now });
+    const asked: string[][] = [];
+    const getMany = store.getMany.bind(store);
+    store.getMany = (keys) => (asked.push([...keys]), getMany(keys));
+    const small = new EntityCache({ store, policies, now: clock.now, maxKeyNames: 2 });
+    try {
+      expect(await small.load(request(up, ['a', 'b']))).toEqual(['a@1', 'b@1']);
+      // Over the two kept names: made again from empty, one read's keys at a time.
+      expect(await small.load(request(up, ['c', 'a', 'd']))).toEqual(['c@1', 'a@1', 'd@1']);
+      expect(await small.load(request(up, ['b', 'a']))).toEqual(['b@1', 'a@1']);
+      expect(await small.load(request(up, ['d']))).toEqual(['d@1']);
+      expect(up.batches).toEqual([
+        ['a', 'b'],
+        ['c', 'd'],
+      ]);
+      // The store is asked by each key's own name only (a fetch also looks for another replica's answer).
+      expect(new Set(asked.flat())).toEqual(new Set(['a', 'b', 'c', 'd'].map((k) => `picqer:test:product:${k}`)));
+      expect(asked.slice(-2)).toEqual([['picqer:test:product:b', 'picqer:test:product:a'], ['picqer:test:product:d']]);
+    } finally {
+      await small.close();
+    }
+  });
+
   test('past its ttl an entry is served at once and refreshed once in the background', async () => {
     await cache.load(request(up, ['a']));
     up.version = 2;

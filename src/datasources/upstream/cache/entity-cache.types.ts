@@ -26,6 +26,8 @@ export interface EntityCacheOptions {
   lockTtlMs?: number;
   /** How often a replica waiting on another's fetch looks for its answer. Default 25 ms. */
   lockPollMs?: number;
+  /** Store keys remembered per namespace and type, so a hot key's name is made once (EntityCache.fullKeys). Default 50,000. */
+  maxKeyNames?: number;
   /** Background refresh failures are reported here; nothing else is logged. */
   onBackgroundError?: (err: unknown) => void;
 }
