@@ -2,6 +2,9 @@ import { LRUCache } from 'lru-cache';
 import type { CacheWrite, EntityCacheStore, StoredEntry } from './cache.types';
 import { checkLockTtl, checkWrites, clockOption, DEFAULT_MARKER_TTL_MS, fillTooOld, numberOption } from './store.checks';
 
+/** Options of a hot read, made once: lru-cache's `get` otherwise makes an empty one per call. */
+const READ = Object.freeze({});
+
 export interface MemoryCacheStoreOptions {
   /** Bound of the entries, in approximate bytes (UTF-16 key and data plus a fixed overhead each). */
   maxBytes: number;
@@ -86,7 +89,7 @@ export class MemoryCacheStore implements EntityCacheStore {
 
   async getMany(keys: readonly string[]): Promise<Array<StoredEntry | undefined>> {
     return keys.map((k) => {
-      const e = this.entries.get(k);
+      const e = this.entries.get(k, READ);
       // A copy: the caller must not be able to change what the store holds.
       return e && { data: e.data, at: e.at };
     });
