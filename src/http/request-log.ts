@@ -33,6 +33,8 @@ export function requestLogPlugin(logger: Logger): ApolloServerPlugin<GatewayCont
       const started = performance.now();
       return {
         async willSendResponse({ operation, operationName, response, contextValue }) {
+          // Nothing to gather for a line that will not be written (LOG_LEVEL above info).
+          if (!logger.isLevelEnabled('info')) return;
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
           const codes = [...new Set((body?.errors ?? []).map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR')))];
           const calls: Record<string, number> = {};

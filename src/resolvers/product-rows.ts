@@ -7,9 +7,9 @@ import type { PicqerProductModel, PicqerProductRow, ProductRowNeeds } from '../d
  * `Product.freeStock` and `Product.stock` are properties of the product a resolver answers, made
  * where a product leaves a resolver rather than by a field resolver per row: graphql-jit runs a
  * field resolver with a resolve info, a response path and three closures per call, and a page of
- * 50 products called two each. Every field that answers a Product calls `productRow(s)` here
+ * 50 products called two each. Every field that answers a Product calls `productRowOf` or `productRows` here
  * (Query.product, Query.products, the `product` of order lines, picklist lines, backorders and
- * bundle parts, and `_entities`); test/schema/product-producers.test.ts fails for one that does not.
+ * bundle parts, and `_entities`); test/gateway/product-producers.test.ts fails for one that does not.
  *
  * What is made depends on what the field's selection asks (ProductRowNeeds), decided once per field
  * of a document: a product whose `freeStock` and `stock` are not asked is answered as it is, and the
@@ -23,7 +23,7 @@ type Selection = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'schema'>
 export type ProductPlace = 'self' | 'edges.node';
 
 /** One product answered by a field. */
-export function productRow(
+function productRow(
   ctx: GatewayContext,
   info: Selection,
   product: PicqerProductModel | null,

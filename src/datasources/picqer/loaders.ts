@@ -47,15 +47,6 @@ export interface PicqerLoaders extends WarehouseLoaders {
    */
   warehouseById: (id: number) => PicqerWarehouseModel | null | Promise<PicqerWarehouseModel | null>;
   /**
-   * Stock rows, each a copy with its warehouse (a warehouse removed since the row was read gets a
-   * stand-in named by its id) and `idproduct` when given; synchronous once the warehouses are
-   * known. `StockLevel.warehouse` is then a property of the row: 150 rows of a page cost no field
-   * resolver each.
-   */
-  withWarehouses: (rows: readonly PicqerStockLevelModel[], idproduct?: number) => PicqerStockWithWarehouse[] | Promise<PicqerStockWithWarehouse[]>;
-  /** Picqer's general free stock of a product's stock rows (see generalFreeStock); synchronous once the warehouses are known. */
-  generalFreeStock: (stock: readonly PicqerStockLevelModel[]) => number | Promise<number>;
-  /**
    * The product as the schema answers it, with what `needs` names made (model.ts, PicqerProductRow):
    * a copy, the product itself when nothing is needed. Synchronous once the warehouses are known,
    * except for a virtual composition's stock; never rejects (what failed is in the row).
@@ -87,14 +78,9 @@ export function createPicqerLoaders(client: PicqerClient, accounting: CallAccoun
   // that need it answer synchronously.
   let known: PicqerWarehouseModel[] | undefined;
   let index: WarehouseIndex | undefined;
-  let byId: ReadonlyMap<number, PicqerWarehouseModel> | undefined;
-  let counting: ReadonlySet<number> | undefined;
   const loaded = (): Promise<PicqerWarehouseModel[]> =>
     warehouses().then((rows) => {
-      if (known !== rows) {
-        [known, index] = [rows, warehouseIndex(rows)];
-        ({ byId, counting } = index);
-      }
+      if (known !== rows) [known, index] = [rows, warehouseIndex(rows)];
       return rows;
     });
   const memo = listMemo();
@@ -127,10 +113,7 @@ export function createPicqerLoaders(client: PicqerClient, accounting: CallAccoun
     picklistById,
     picklistByPicklistid: async (picklistid) => (await picklistList({ picklistid })).findByWire((w) => w.picklistid === picklistid) ?? null,
     warehouses: loaded,
-    warehouseById: (id) => (byId ? (byId.get(id) ?? null) : loaded().then(() => byId?.get(id) ?? null)),
-    withWarehouses: (rows, idproduct) =>
-      byId ? attachWarehouses(rows, byId, idproduct) : loaded().then(() => attachWarehouses(rows, byId ?? new Map(), idproduct)),
-    generalFreeStock: (stock) => (counting ? freeIn(stock, counting) : loaded().then(() => freeIn(stock, counting ?? new Set()))),
+    warehouseById: (id) => (index ? (index.byId.get(id) ?? null) : loaded().then(() => index?.byId.get(id) ?? null)),
     productRow,
     productList,
     orderList,
@@ -180,14 +163,14 @@ function rowWith(
 ): PicqerProductRow | Promise<PicqerProductRow> {
   // A row knows its product for `locations`; a bundle has no locations of its own.
   const idproduct = needs.locations && p.type !== 'virtual_composition' ? p.idproduct : undefined;
-  if (!needs.freeStock && !needs.warehouse) return productRowOf(p, needs.stock ? withProduct(rows, idproduct) : p.stock, undefined);
+  if (!needs.freeStock && !needs.warehouse) return rowOf(p, needs.stock ? withProduct(rows, idproduct) : p.stock, undefined);
   const known = index();
   if (known instanceof Promise) {
     return known.then(
       (i) => completeRow(p, rows, needs, i, idproduct),
       (err: unknown) => {
         const error = asError(err);
-        return productRowOf(p, needs.stock ? (needs.warehouse ? error : withProduct(rows, idproduct)) : p.stock, needs.freeStock ? error : undefined);
+        return rowOf(p, needs.stock ? (needs.warehouse ? error : withProduct(rows, idproduct)) : p.stock, needs.freeStock ? error : undefined);
       },
     );
   }
@@ -202,17 +185,17 @@ function completeRow(
   idproduct: number | undefined,
 ): PicqerProductRow {
   const stock = !needs.stock ? p.stock : needs.warehouse ? attachWarehouses(rows, i.byId, idproduct) : withProduct(rows, idproduct);
-  return productRowOf(p, stock, needs.freeStock ? freeIn(rows, i.counting) : undefined);
+  return rowOf(p, stock, needs.freeStock ? freeIn(rows, i.counting) : undefined);
 }
 
 /** A product whose shown stock could not be made (a bundle's part failed): `stock` and `freeStock` answer the error. */
 function failedRow(p: PicqerProductModel, err: unknown, needs: ProductRowNeeds): PicqerProductRow {
   const error = asError(err);
-  return productRowOf(p, needs.stock ? error : p.stock, needs.freeStock ? error : undefined);
+  return rowOf(p, needs.stock ? error : p.stock, needs.freeStock ? error : undefined);
 }
 
 /** One shape for every row (an object literal, not a spread copy: see attachWarehouses). */
-function productRowOf(p: PicqerProductModel, stock: PicqerProductRow['stock'], freeStock: PicqerProductRow['freeStock']): PicqerProductRow {
+function rowOf(p: PicqerProductModel, stock: PicqerProductRow['stock'], freeStock: PicqerProductRow['freeStock']): PicqerProductRow {
   return { id: p.id, idproduct: p.idproduct, productcode: p.productcode, name: p.name, barcode: p.barcode, price: p.price, type: p.type, stock, freeStock };
 }
 

@@ -8,7 +8,7 @@ import type { PicqerOrderStatus, PicqerPicklistStatus, PicqerProductWire } from 
  * ids here, resolved by field resolvers through the loaders.
  */
 
-/** A product's stock in one warehouse; `Product.stock` adds `warehouse` when it is asked (PicqerLoaders.withWarehouses). */
+/** A product's stock in one warehouse; `Product.stock` adds `warehouse` when it is asked (PicqerLoaders.productRow). */
 export interface PicqerStockLevelModel {
   idwarehouse: number;
   stock: number;
@@ -16,7 +16,7 @@ export interface PicqerStockLevelModel {
   freeStock: number;
 }
 
-/** `freeStock` (general free stock) is not here: it needs the warehouse list, see PicqerLoaders.generalFreeStock. */
+/** `freeStock` (general free stock) is not here: it needs the warehouse list, see PicqerLoaders.productRow. */
 export interface PicqerProductModel {
   id: string;
   idproduct: number;

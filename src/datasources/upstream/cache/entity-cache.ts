@@ -1,6 +1,7 @@
 import { CACHE_TYPES, type CachePolicy, type CacheType } from '../../../config/cache-config';
 import type { Upstream } from '../../../errors';
 import { DecodeMemo } from './decode-memo';
+import { CacheTotals, StoreKeyNames, storeKey } from './entity-names';
 import { ageTo, decideOnValue, replaceEntry, replaceEntryThen, type ValueDecider } from './replace-entry';
 import type { CacheWrite, StoredEntry } from './cache.types';
 import type { CacheCounts, EntityCacheOptions, ReadRequest } from './entity-cache.types';
@@ -36,24 +37,20 @@ export class EntityCache {
   private readonly now: () => number;
   private readonly lockTtlMs: number;
   private readonly lockPollMs: number;
-  private readonly maxKeyNames: number;
   /** Fetches in flight in this process, by full key: concurrent misses share one. */
   private readonly inflight = new Map<string, Promise<Outcome<unknown>>>();
   /** Background refreshes running in this process, by full key. */
   private readonly refreshing = new Set<string>();
-  private readonly counts = new Map<string, CacheCounts>();
-  /** The same totals by upstream and type: found without making the "upstream:type" name on every read. */
-  private readonly countsOf = new Map<Upstream, Map<CacheType, CacheCounts>>();
+  private readonly totals = new CacheTotals();
   private readonly decoded = new DecodeMemo();
-  /** Full keys already made, by namespace, type and the reader's key (see fullKeys). */
-  private readonly keyNames = new Map<string, Map<CacheType, Map<unknown, string>>>();
+  private readonly names: StoreKeyNames;
   private closed = false;
 
   constructor(private readonly opts: EntityCacheOptions) {
     this.now = opts.now ?? Date.now;
     this.lockTtlMs = opts.lockTtlMs ?? 10_000;
     this.lockPollMs = opts.lockPollMs ?? 25;
-    this.maxKeyNames = opts.maxKeyNames ?? 50_000;
+    this.names = new StoreKeyNames(opts.maxKeyNames ?? 50_000);
     for (const t of CACHE_TYPES) {
       const p = opts.policies[t];
       if (!p || !(p.ttlMs >= 0 && p.revalidateMs >= 0 && p.maxStaleMs >= p.revalidateMs)) {
@@ -70,7 +67,7 @@ export class EntityCache {
   /** Reads `keys` through the cache: one store round trip, one fetch for the misses. */
   async load<K, V>(req: ReadRequest<K, V>): Promise<Array<V | null | Error>> {
     const policy = this.opts.policies[req.type];
-    const full = this.fullKeys(req);
+    const full = this.names.of(req);
     const entries = await this.opts.store.getMany(full);
     const now = this.now();
     const out: Array<V | null | Error | undefined> = new Array<V | null | Error | undefined>(req.keys.length);
@@ -199,7 +196,7 @@ export class EntityCache {
 
   /** Running totals by "upstream:type". */
   stats(): ReadonlyMap<string, Readonly<CacheCounts>> {
-    return this.counts;
+    return this.totals.all();
   }
 
   /** Stops background refreshes from starting and closes the store. */
@@ -209,29 +206,7 @@ export class EntityCache {
   }
 
   private key(namespace: string, type: CacheType, id: string): string {
-    return `${namespace}:${type}:${id}`;
-  }
-
-  /**
-   * The store keys of a read's keys. A hot key is read by every request: the string made for it
-   * the first time is used again (its hash is kept with it), where making it anew each time, and
-   * hashing it in the store's map and the decode memo, was a measurable part of a cached page's
-   * reads. A type's `id` must name a key the same way on every read (it does: one function per
-   * type). Bounded per namespace and type (~60 bytes a name): past `maxKeyNames` they start again from empty.
-   */
-  private fullKeys<K>(req: ReadRequest<K, unknown>): string[] {
-    let byType = this.keyNames.get(req.namespace);
-    if (!byType) this.keyNames.set(req.namespace, (byType = new Map<CacheType, Map<unknown, string>>()));
-    let names = byType.get(req.type) as Map<K, string> | undefined;
-    if (!names || names.size + req.keys.length > this.maxKeyNames) byType.set(req.type, (names = new Map<K, string>()));
-    const out = new Array<string>(req.keys.length);
-    for (let i = 0; i < req.keys.length; i++) {
-      const k = req.keys[i];
-      let name = names.get(k);
-      if (name === undefined) names.set(k, (name = this.key(req.namespace, req.type, req.id(k))));
-      out[i] = name;
-    }
-    return out;
+    return storeKey(namespace, type, id);
   }
 
   private storeTtl(type: CacheType): number {
@@ -368,21 +343,7 @@ export class EntityCache {
   }
 
   private count(upstream: Upstream, type: CacheType, add: Partial<CacheCounts>): void {
-    let byType = this.countsOf.get(upstream);
-    if (!byType) this.countsOf.set(upstream, (byType = new Map<CacheType, CacheCounts>()));
-    let c = byType.get(type);
-    if (!c) {
-      c = { hits: 0, misses: 0, stale: 0, staleOnError: 0, invalidations: 0, writes: 0 };
-      byType.set(type, c);
-      this.counts.set(`${upstream}:${type}`, c);
-    }
-    // Named rather than a loop over Object.entries: every read counts, and that made two arrays a read.
-    c.hits += add.hits ?? 0;
-    c.misses += add.misses ?? 0;
-    c.stale += add.stale ?? 0;
-    c.staleOnError += add.staleOnError ?? 0;
-    c.invalidations += add.invalidations ?? 0;
-    c.writes += add.writes ?? 0;
+    this.totals.add(upstream, type, add);
   }
 }
 
