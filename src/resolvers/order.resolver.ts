@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../context';
 import { requireLoaders } from '../datasources/loaders';
-import type { PicqerOrderLineModel, PicqerOrderModel, PicqerProductModel, PicqerProductRow } from '../datasources/picqer';
+import type { PicqerOrderLineModel, PicqerOrderModel } from '../datasources/picqer';
 import { PaginationArgs } from '../schema/common/pagination.args';
 import { OrderConnection } from '../schema/connections';
 import { OrderStatus } from '../schema/enums';
@@ -12,7 +12,7 @@ import { Order } from '../schema/order/order.type';
 import { Product } from '../schema/product.type';
 import { exactlyOne, parseId } from './ids';
 import { paginate } from './paginate';
-import { productRowOf } from './product-rows';
+import { productByIdRow, type ProductAnswer } from './product-rows';
 import { selectsPath } from './selection';
 
 /** `orders { edges { node { lines { product } } } }`: the selection that preloads the lines' products. */
@@ -52,13 +52,7 @@ export class OrderLineResolver {
   // A product behind an order line is stock data: an orders-only token does not get it.
   @Authorized('stock:read')
   @FieldResolver(() => Product, { nullable: true })
-  product(
-    @Root() line: PicqerOrderLineModel,
-    @Ctx() ctx: GatewayContext,
-    @Info() info: GraphQLResolveInfo,
-  ): PicqerProductModel | PicqerProductRow | null | Promise<PicqerProductModel | PicqerProductRow | null> {
-    const byId = requireLoaders(ctx.loaders, 'picqer').productById;
-    const known = byId.peek(line.idproduct);
-    return productRowOf(ctx, info, known !== undefined ? known : byId.load(line.idproduct));
+  product(@Root() line: PicqerOrderLineModel, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): ProductAnswer {
+    return productByIdRow(ctx, info, line.idproduct);
   }
 }

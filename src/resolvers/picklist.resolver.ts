@@ -3,14 +3,7 @@ import { Args, ArgsType, Authorized, Ctx, Field, FieldResolver, Info, Int, Query
 import { Min } from 'class-validator';
 import type { GatewayContext } from '../context';
 import { requireLoaders } from '../datasources/loaders';
-import type {
-  PicqerOrderModel,
-  PicqerPicklistLineModel,
-  PicqerPicklistModel,
-  PicqerProductModel,
-  PicqerProductRow,
-  PicqerWarehouseModel,
-} from '../datasources/picqer';
+import type { PicqerOrderModel, PicqerPicklistLineModel, PicqerPicklistModel, PicqerWarehouseModel } from '../datasources/picqer';
 import { PaginationArgs } from '../schema/common/pagination.args';
 import { PicklistConnection } from '../schema/connections';
 import { PicklistStatus } from '../schema/enums';
@@ -22,7 +15,7 @@ import { Product } from '../schema/product.type';
 import { Warehouse } from '../schema/warehouse.type';
 import { exactlyOne, parseId } from './ids';
 import { paginate } from './paginate';
-import { productRowOf } from './product-rows';
+import { productByIdRow, type ProductAnswer } from './product-rows';
 
 @ArgsType()
 export class PicklistsArgs extends PaginationArgs {
@@ -69,11 +62,7 @@ export class PicklistLineResolver {
   // A product behind an order line is stock data: an orders-only token does not get it.
   @Authorized('stock:read')
   @FieldResolver(() => Product, { nullable: true })
-  product(
-    @Root() line: PicqerPicklistLineModel,
-    @Ctx() ctx: GatewayContext,
-    @Info() info: GraphQLResolveInfo,
-  ): Promise<PicqerProductModel | PicqerProductRow | null> {
-    return productRowOf(ctx, info, requireLoaders(ctx.loaders, 'picqer').productById.load(line.idproduct));
+  product(@Root() line: PicqerPicklistLineModel, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): ProductAnswer {
+    return productByIdRow(ctx, info, line.idproduct);
   }
 }

@@ -19,6 +19,9 @@ import type { PicqerProductModel, PicqerProductRow, ProductRowNeeds } from '../d
 /** The selection of a field, as a resolver has it. */
 type Selection = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'schema'>;
 
+/** What a field answering one product answers. */
+export type ProductAnswer = PicqerProductModel | PicqerProductRow | null | Promise<PicqerProductModel | PicqerProductRow | null>;
+
 /** Where the products are in a field's answer: the answer itself, or each edge's node of a connection. */
 export type ProductPlace = 'self' | 'edges.node';
 
@@ -49,6 +52,16 @@ export function productRowOf(
   product: PicqerProductModel | null | Promise<PicqerProductModel | null>,
 ): PicqerProductModel | PicqerProductRow | null | Promise<PicqerProductModel | PicqerProductRow | null> {
   return product instanceof Promise ? product.then((p) => productRow(ctx, info, p)) : productRow(ctx, info, product);
+}
+
+/**
+ * The product of a row that names it by id (an order or picklist line, a backorder, a bundle
+ * part), batched with the request's other ids; without a promise when the request knows it already.
+ */
+export function productByIdRow(ctx: GatewayContext, info: Selection, idproduct: number): ProductAnswer {
+  const byId = requireLoaders(ctx.loaders, 'picqer').productById;
+  const known = byId.peek(idproduct);
+  return productRowOf(ctx, info, known !== undefined ? known : byId.load(idproduct));
 }
 
 /** Products answered by a field at `place`, in their order; one promise for all only when a row needs one. */

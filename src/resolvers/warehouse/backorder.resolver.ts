@@ -2,13 +2,13 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Args, Authorized, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../../context';
 import { requireLoaders } from '../../datasources/loaders';
-import type { PicqerBackorderModel, PicqerProductModel, PicqerProductRow } from '../../datasources/picqer';
+import type { PicqerBackorderModel, PicqerProductModel } from '../../datasources/picqer';
 import { Product } from '../../schema/product.type';
 import { BackorderConnection } from '../../schema/warehouse/backorder-connection';
 import { Backorder } from '../../schema/warehouse/backorder.type';
 import { BackordersArgs } from '../../schema/warehouse/backorders.args';
 import { paginate } from '../paginate';
-import { productRowOf } from '../product-rows';
+import { productByIdRow, type ProductAnswer } from '../product-rows';
 
 /**
  * Backorders: order lines waiting for stock. They are order data (orders:read). Picqer filters them
@@ -32,12 +32,8 @@ export class BackorderResolver {
 
   @Authorized('stock:read')
   @FieldResolver(() => Product, { nullable: true })
-  product(
-    @Root() b: PicqerBackorderModel,
-    @Ctx() ctx: GatewayContext,
-    @Info() info: GraphQLResolveInfo,
-  ): Promise<PicqerProductModel | PicqerProductRow | null> {
-    return productRowOf(ctx, info, requireLoaders(ctx.loaders, 'picqer').productById.load(b.idproduct));
+  product(@Root() b: PicqerBackorderModel, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): ProductAnswer {
+    return productByIdRow(ctx, info, b.idproduct);
   }
 }
 

@@ -2,11 +2,11 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Authorized, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../../context';
 import { requireLoaders } from '../../datasources/loaders';
-import type { PicqerPartModel, PicqerProductModel, PicqerProductRow } from '../../datasources/picqer';
+import type { PicqerPartModel, PicqerProductModel } from '../../datasources/picqer';
 import { Product } from '../../schema/product.type';
 import { ProductPart } from '../../schema/warehouse/product-part.type';
 import { ProductType } from '../../schema/warehouse/product-type.enum';
-import { productRowOf } from '../product-rows';
+import { productByIdRow, type ProductAnswer } from '../product-rows';
 
 /**
  * Bundles: `Product.type` and `Product.parts`. The stock of a virtual composition, which Picqer
@@ -35,7 +35,7 @@ export class BundleResolver {
 export class ProductPartResolver {
   @Authorized('stock:read')
   @FieldResolver(() => Product, { nullable: true })
-  product(@Root() part: PicqerPartModel, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<PicqerProductModel | PicqerProductRow | null> {
-    return productRowOf(ctx, info, requireLoaders(ctx.loaders, 'picqer').productById.load(part.idproduct));
+  product(@Root() part: PicqerPartModel, @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): ProductAnswer {
+    return productByIdRow(ctx, info, part.idproduct);
   }
 }
