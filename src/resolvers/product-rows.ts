@@ -1,7 +1,8 @@
-import { Kind, isAbstractType, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import type { FieldNode, SelectionSetNode } from 'graphql';
 import type { GatewayContext } from '../context';
 import { requireLoaders } from '../datasources/loaders';
 import type { PicqerProductModel, PicqerProductRow, ProductRowNeeds } from '../datasources/picqer';
+import { selected, type Selection } from './selection';
 
 /**
  * `Product.freeStock` and `Product.stock` are properties of the product a resolver answers, made
@@ -16,9 +17,6 @@ import type { PicqerProductModel, PicqerProductRow, ProductRowNeeds } from '../d
  * warehouse list is read only when `freeStock` or a stock row's `warehouse` is asked.
  */
 
-/** The selection of a field, as a resolver has it. */
-type Selection = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'schema'>;
-
 /** What a field answering one product answers. */
 export type ProductAnswer = PicqerProductModel | PicqerProductRow | null | Promise<PicqerProductModel | PicqerProductRow | null>;
 
@@ -26,11 +24,7 @@ export type ProductAnswer = PicqerProductModel | PicqerProductRow | null | Promi
 export type ProductPlace = 'self' | 'edges.node';
 
 /** One product answered by a field. */
-function productRow(
-  ctx: GatewayContext,
-  info: Selection,
-  product: PicqerProductModel | null,
-): PicqerProductModel | PicqerProductRow | null | Promise<PicqerProductModel | PicqerProductRow | null> {
+function productRow(ctx: GatewayContext, info: Selection, product: PicqerProductModel | null): ProductAnswer {
   if (!product) return product;
   return requireLoaders(ctx.loaders, 'picqer').productRow(product, productNeeds(info, 'self'));
 }
@@ -41,16 +35,8 @@ export function productRowOf(
   info: Selection,
   product: Promise<PicqerProductModel | null>,
 ): Promise<PicqerProductModel | PicqerProductRow | null>;
-export function productRowOf(
-  ctx: GatewayContext,
-  info: Selection,
-  product: PicqerProductModel | null | Promise<PicqerProductModel | null>,
-): PicqerProductModel | PicqerProductRow | null | Promise<PicqerProductModel | PicqerProductRow | null>;
-export function productRowOf(
-  ctx: GatewayContext,
-  info: Selection,
-  product: PicqerProductModel | null | Promise<PicqerProductModel | null>,
-): PicqerProductModel | PicqerProductRow | null | Promise<PicqerProductModel | PicqerProductRow | null> {
+export function productRowOf(ctx: GatewayContext, info: Selection, product: PicqerProductModel | null | Promise<PicqerProductModel | null>): ProductAnswer;
+export function productRowOf(ctx: GatewayContext, info: Selection, product: PicqerProductModel | null | Promise<PicqerProductModel | null>): ProductAnswer {
   return product instanceof Promise ? product.then((p) => productRow(ctx, info, p)) : productRow(ctx, info, product);
 }
 
@@ -105,38 +91,3 @@ export function productNeeds(info: Selection, place: ProductPlace): ProductRowNe
 
 const selfNeeds = new WeakMap<readonly FieldNode[], ProductRowNeeds>();
 const edgeNeeds = new WeakMap<readonly FieldNode[], ProductRowNeeds>();
-
-/** Whether `sets` select a field `name` (of `type`, when given), and the selection sets under it. */
-function selected(info: Selection, sets: readonly SelectionSetNode[], name: string, type?: string): { found: boolean; sets: SelectionSetNode[] } {
-  const out = { found: false, sets: [] as SelectionSetNode[] };
-  for (const set of sets) {
-    forEachField(info, set, type, (f) => {
-      if (f.name.value !== name) return;
-      out.found = true;
-      if (f.selectionSet) out.sets.push(f.selectionSet);
-    });
-  }
-  return out;
-}
-
-/** Every field of `set`, through inline fragments and each named fragment once, skipping fragments that cannot apply to `type`. */
-function forEachField(info: Selection, set: SelectionSetNode, type: string | undefined, visit: (f: FieldNode) => void, seen = new Set<string>()): void {
-  for (const s of set.selections) {
-    if (s.kind === Kind.FIELD) visit(s);
-    else if (s.kind === Kind.INLINE_FRAGMENT) {
-      if (applies(info, s.typeCondition?.name.value, type)) forEachField(info, s.selectionSet, type, visit, seen);
-    } else if (!seen.has(s.name.value)) {
-      seen.add(s.name.value);
-      const f = info.fragments[s.name.value];
-      if (f && applies(info, f.typeCondition.name.value, type)) forEachField(info, f.selectionSet, type, visit, seen);
-    }
-  }
-}
-
-/** Whether a fragment on `condition` can select fields of `type`: the type itself, or an abstract type it belongs to. */
-function applies(info: Selection, condition: string | undefined, type: string | undefined): boolean {
-  if (condition === undefined || type === undefined || condition === type) return true;
-  const c = info.schema.getType(condition);
-  const t = info.schema.getType(type);
-  return !!c && !!t && isAbstractType(c) && 'getFields' in t && info.schema.isSubType(c, t as never);
-}

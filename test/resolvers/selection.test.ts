@@ -1,5 +1,6 @@
 import { Kind, parse, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
-import { selectsPath, subfieldsAsked } from '../../src/resolvers/selection';
+import { getSchema } from '../../src/build-schema';
+import { selected, selectsPath, subfieldsAsked } from '../../src/resolvers/selection';
 
 /** What a resolver's `info` holds of a document: the root field's nodes and the named fragments. */
 function infoOf(document: string): { fieldNodes: readonly FieldNode[]; fragments: Record<string, FragmentDefinitionNode> } {
@@ -36,5 +37,22 @@ describe('selection', () => {
     // Asked again (remembered per document): the same answers.
     expect(selectsPath(info, ['edges', 'node', 'lines', 'product'])).toBe(true);
     expect(selectsPath(info, ['edges', 'node', 'lines', 'amount'])).toBe(false);
+  });
+
+  it('selected, given a type, goes only through the fragments that can apply to it', async () => {
+    const schema = await getSchema();
+    const info = {
+      ...infoOf(`{ _entities(representations: []) { ... on Order { freeStock: orderid } ... on Product { stock { freeStock } } ...W ...E } }
+        fragment W on Warehouse { name } fragment E on _Entity { ... on Product { freeStock } }`),
+      schema,
+    };
+    const sets = info.fieldNodes.map((n) => n.selectionSet!);
+    // An alias is not the field: \`freeStock: orderid\` on Order selects no freeStock; `_Entity` (Product is one) does.
+    expect(selected(info, sets, 'freeStock', 'Product').found).toBe(true);
+    expect(selected(info, sets, 'name', 'Product').found).toBe(false);
+    expect(selected(info, sets, 'name').found).toBe(true);
+    expect(selected(info, sets, 'orderid', 'Product').found).toBe(false);
+    expect(selected(info, sets, 'orderid', 'Order').found).toBe(true);
+    expect(selected(info, sets, 'stock', 'Product').sets).toHaveLength(1);
   });
 });
